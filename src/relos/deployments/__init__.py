@@ -1,0 +1,1 @@
+"""Deployments: the standing framework of an access agreement, enforced over time."""
