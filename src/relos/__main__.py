@@ -1,0 +1,3 @@
+from relos.cli import main
+
+main()

@@ -1,0 +1,28 @@
+"""Demo users of both RELOS parties, one per role, with a shared demo password."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from relos.access import repository, service
+from relos.access.domain import ROLES
+
+DEMO_PASSWORD = "relos-demo"  # noqa: S105 - printed at start; demo databases only
+
+
+def demo_users() -> list[tuple[str, str, str]]:
+    """(name, party, role) for each demo login, e.g. in-planner / IN / planner."""
+    return [
+        (f"{party.lower()}-{role.replace('_', '-')}", party, role)
+        for party in ("IN", "RU")
+        for role in ROLES
+    ]
+
+
+def load(session: Session) -> int:
+    added = 0
+    for name, party, role in demo_users():
+        if repository.user_by_name(session, name) is None:
+            service.add_user(session, name, party, [role], DEMO_PASSWORD)
+            added += 1
+    return added

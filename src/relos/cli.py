@@ -1,0 +1,105 @@
+"""The `relos` command: a root that each feature adds its sub-commands to.
+
+Errors a user can cause (RelosError) end as one line on stderr and exit 1; usage errors
+exit 2 (Typer's own); nothing a user types should end in a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from relos import __version__
+from relos.kit.errors import RelosError
+from relos.registry import parts
+
+app = typer.Typer(
+    name="relos",
+    help="Operate reciprocal military access and logistics agreements (RELOS and others).",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(name="db", help="Database schema and reference data.", no_args_is_help=True)
+demo_app = typer.Typer(name="demo", help="The demo data set.", no_args_is_help=True)
+app.add_typer(db_app)
+app.add_typer(demo_app)
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
+) -> None:
+    if version:
+        typer.echo(__version__)
+        raise typer.Exit()
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database to the current schema and refresh the reference data."""
+    from relos.kit.clikit import database
+    from relos.lifecycle import upgrade_database
+
+    changed = upgrade_database(database())
+    typer.echo(
+        "database is current; reference data refreshed: "
+        + ", ".join(f"{k} {v}" for k, v in changed.items())
+    )
+
+
+@demo_app.command("load")
+def demo_load() -> None:
+    """Add demo users, price lists and a season of deployments and orders (idempotent)."""
+    from relos.kit.clikit import database
+    from relos.lifecycle import load_demo
+
+    loaded = load_demo(database())
+    typer.echo("demo data loaded: " + ", ".join(f"{k} {v}" for k, v in loaded.items()))
+
+
+@app.command("serve")
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    demo: Annotated[bool, typer.Option("--demo", help="Upgrade and load demo data first.")] = False,
+) -> None:
+    """Serve the web UI and the HTTP API."""
+    import uvicorn
+
+    from relos.access.demo import DEMO_PASSWORD, demo_users
+    from relos.app import create_app
+    from relos.kit.clikit import database
+    from relos.kit.settings import Settings
+    from relos.lifecycle import load_demo, upgrade_database
+
+    settings = Settings.from_env()
+    if demo:
+        upgrade_database(database())
+        load_demo(database())
+        typer.echo("Demo logins (password: " + DEMO_PASSWORD + "):")
+        for name, party, role in demo_users():
+            typer.echo(f"  {name:<18} {party}  {role}")
+    typer.echo(
+        f"relos {__version__} listening on http://{host}:{port}/  (API: /api/v1, "
+        f"database: {settings.database_url})"
+    )
+    uvicorn.run(create_app(settings, database()), host=host, port=port, log_level="warning")
+
+
+def _register_features() -> None:
+    for feature, module in parts("cli"):
+        sub_apps = getattr(module, "apps", None) or {feature: module.app}
+        for name, sub in sub_apps.items():
+            app.add_typer(sub, name=name)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    _register_features()
+    try:
+        app()
+    except RelosError as exc:
+        print(f"relos: error: {exc.detail}", file=sys.stderr)
+        sys.exit(1)

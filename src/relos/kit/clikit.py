@@ -1,0 +1,60 @@
+"""What every CLI command shares: the database from the environment, tables and JSON output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from functools import cache
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from relos.access.domain import SYSTEM, Principal
+from relos.kit.db import Database
+from relos.kit.settings import Settings
+
+# Wide enough for tables when output goes to a file or pipe (no terminal to measure).
+console = Console(width=None if sys.stdout.isatty() else 160)
+
+
+@cache
+def database() -> Database:
+    """The database named by RELOS_DATABASE_URL (or the default SQLite file), built once."""
+    return Database(Settings.from_env().database_url)
+
+
+@contextmanager
+def transaction(write: bool = True) -> Iterator[Session]:
+    with database().transaction(write=write) as session:
+        yield session
+
+
+def acting_as(session: Session, user: str | None) -> Principal:
+    """The CLI acts as the operator (who holds the database) unless --as names a user."""
+    if user is None:
+        return SYSTEM
+    from relos.access.repository import user_by_name
+    from relos.access.service import principal_of
+    from relos.kit.errors import NotFound
+
+    row = user_by_name(session, user)
+    if row is None:
+        raise NotFound(f"no user {user!r}")
+    return principal_of(row)
+
+
+def print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+
+
+def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    table = Table(title=title, show_lines=False)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*("" if cell is None else str(cell) for cell in row))
+    console.print(table)

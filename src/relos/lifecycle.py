@@ -1,0 +1,28 @@
+"""Bringing a database up to date and filling it: `db upgrade` and `demo load`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from relos.kit.db import Database
+from relos.kit.migrate import upgrade
+from relos.registry import parts
+
+
+def upgrade_database(db: Database) -> dict[str, Any]:
+    """Migrate to the current schema, then load or refresh the shipped reference data."""
+    upgrade(db)
+    changed: dict[str, Any] = {}
+    with db.transaction() as session:
+        for feature, module in parts("reference"):
+            changed[feature] = module.refresh(session)
+    return changed
+
+
+def load_demo(db: Database) -> dict[str, Any]:
+    """Add the demo data set of every feature on top of the reference data (idempotent)."""
+    loaded: dict[str, Any] = {}
+    for feature, module in parts("demo"):
+        with db.transaction() as session:
+            loaded[feature] = module.load(session)
+    return loaded

@@ -1,0 +1,46 @@
+"""The features that make up relos, and how the composition root finds their parts.
+
+Each feature is a folder under relos/ that may have models.py, api.py (`router`),
+cli.py (`app`), reference.py (`refresh(session)`) and demo.py (`load(session)`). Listing the
+features here, in dependency order, is the one place that decides what the app contains.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+FEATURES = (
+    "agreements",
+    "facilities",
+    "platforms",
+    "access",
+    "audit",
+    "deployments",
+    "logistics",
+    "planning",
+    "web",
+)
+
+
+def feature_module(feature: str, part: str) -> ModuleType | None:
+    """Import relos.<feature>.<part>, or None when the feature has no such part."""
+    name = f"relos.{feature}.{part}"
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name in (name, f"relos.{feature}"):
+            return None
+        raise
+
+
+def parts(part: str) -> list[tuple[str, ModuleType]]:
+    """Every feature's module for one part, in feature order."""
+    found = ((feature, feature_module(feature, part)) for feature in FEATURES)
+    return [(feature, module) for feature, module in found if module is not None]
+
+
+def import_models() -> None:
+    """Import every table so Base.metadata is complete (migrations, checks)."""
+    parts("models")
+    importlib.import_module("relos.kit.idempotency_models")
