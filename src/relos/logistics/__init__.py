@@ -1,0 +1,1 @@
+"""RELOS logistics: price lists, signed support orders, deliveries and the reimbursement ledger."""

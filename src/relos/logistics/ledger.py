@@ -1,0 +1,331 @@
+"""The reimbursement ledger, pure: postings, their double entries, and the rules that guard them.
+
+Every posting records one change in what a debtor (the requesting party of a support
+order) owes a creditor (the supplying party) under one agreement, in one currency. It is
+booked as two entries that always balance: the creditor's *receivable* from the debtor and
+the debtor's *payable* to the creditor move together, so debits equal credits by
+construction, in every currency.
+
+- A delivery raises the amount owed (debit receivable, credit payable) and carries the
+  date by which it must be settled.
+- A settlement lowers it (debit payable, credit receivable).
+- A reversal undoes one earlier posting with the opposite sign. Postings are never changed
+  or removed: a correction is a reversal plus a new posting.
+
+The `Journal` keeps the rules that make over-settlement impossible: after every posting,
+what is owed on each order in each currency is zero or more.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from enum import StrEnum
+
+from relos.kit.errors import Conflict, NotFound, RuleViolations, Violation
+from relos.kit.money import Money
+
+
+class Account(StrEnum):
+    RECEIVABLE = "receivable"
+    PAYABLE = "payable"
+
+
+class Side(StrEnum):
+    DEBIT = "debit"
+    CREDIT = "credit"
+
+
+class PostingKind(StrEnum):
+    DELIVERY = "delivery"
+    SETTLEMENT = "settlement"
+    REVERSAL = "reversal"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One leg of a posting: a debit or credit of one party's account with another."""
+
+    posting: str
+    account: Account
+    holder: str
+    counterparty: str
+    side: Side
+    amount: Money
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One balanced change in what `debtor` owes `creditor` on one support order.
+
+    `amount` is signed from the creditor's side: positive when more is owed (a delivery),
+    negative when less (a settlement). Charges (deliveries and their reversals) carry
+    `due_on`; payments (settlements and their reversals) do not.
+    """
+
+    ref: str
+    kind: PostingKind
+    agreement: str
+    order: str
+    creditor: str
+    debtor: str
+    amount: Money
+    booked_on: date
+    due_on: date | None = None
+    reverses: str | None = None
+    method: str | None = None
+    memo: str = ""
+
+    @property
+    def currency(self) -> str:
+        return self.amount.currency
+
+    @property
+    def is_charge(self) -> bool:
+        return self.due_on is not None
+
+    def entries(self) -> tuple[Entry, Entry]:
+        """The two legs: receivable of the creditor, payable of the debtor."""
+        raises = self.amount.amount >= 0
+        size = abs(self.amount)
+        receivable = Entry(
+            self.ref,
+            Account.RECEIVABLE,
+            self.creditor,
+            self.debtor,
+            Side.DEBIT if raises else Side.CREDIT,
+            size,
+        )
+        payable = Entry(
+            self.ref,
+            Account.PAYABLE,
+            self.debtor,
+            self.creditor,
+            Side.CREDIT if raises else Side.DEBIT,
+            size,
+        )
+        return receivable, payable
+
+
+def delivery_posting(
+    ref: str,
+    *,
+    agreement: str,
+    order: str,
+    supplier: str,
+    requester: str,
+    value: Money,
+    delivered_on: date,
+    days_to_settle: int,
+    memo: str = "",
+) -> Posting:
+    """The posting a delivery makes: the requester owes `value`, due after the method's days."""
+    return Posting(
+        ref,
+        PostingKind.DELIVERY,
+        agreement,
+        order,
+        supplier,
+        requester,
+        value,
+        delivered_on,
+        due_on=delivered_on + timedelta(days=days_to_settle),
+        memo=memo,
+    )
+
+
+def settlement_posting(
+    ref: str,
+    *,
+    agreement: str,
+    order: str,
+    creditor: str,
+    debtor: str,
+    amount: Money,
+    settled_on: date,
+    method: str,
+    memo: str = "",
+) -> Posting:
+    """The posting a settlement makes: what is owed drops by `amount` (given positive)."""
+    return Posting(
+        ref,
+        PostingKind.SETTLEMENT,
+        agreement,
+        order,
+        creditor,
+        debtor,
+        -amount,
+        settled_on,
+        method=method,
+        memo=memo,
+    )
+
+
+def reversal_posting(original: Posting, ref: str, booked_on: date, memo: str = "") -> Posting:
+    """The posting that cancels `original` exactly (same due date, opposite sign)."""
+    return replace(
+        original,
+        ref=ref,
+        kind=PostingKind.REVERSAL,
+        amount=-original.amount,
+        booked_on=booked_on,
+        reverses=original.ref,
+        memo=memo,
+    )
+
+
+def over_settlement(order: str, owed: Money, change: Money) -> RuleViolations:
+    return RuleViolations(
+        f"order {order}: only {owed} is owed; {abs(change)} would over-settle it",
+        [
+            Violation(
+                "over_settlement",
+                f"only {owed} is owed on order {order}",
+                limit=str(owed.amount),
+                would_be=str(abs(change).amount),
+                extra={"currency": owed.currency, "order": order},
+            )
+        ],
+    )
+
+
+class Journal:
+    """An append-only sequence of postings that refuses anything breaking the ledger's rules."""
+
+    def __init__(self, postings: Iterable[Posting] = ()) -> None:
+        self._postings: list[Posting] = []
+        self._by_ref: dict[str, Posting] = {}
+        self._reversed: set[str] = set()
+        self._owed: dict[tuple[str, str], Money] = {}
+        for posting in postings:
+            self._apply(posting)
+
+    def __iter__(self) -> Iterator[Posting]:
+        return iter(self._postings)
+
+    def __len__(self) -> int:
+        return len(self._postings)
+
+    def get(self, ref: str) -> Posting:
+        try:
+            return self._by_ref[ref]
+        except KeyError:
+            raise NotFound(f"no ledger posting {ref}") from None
+
+    def is_reversed(self, ref: str) -> bool:
+        return ref in self._reversed
+
+    def owed(self, order: str, currency: str) -> Money:
+        """What the order's debtor still owes its creditor in `currency`."""
+        return self._owed.get((order, currency), Money.zero(currency))
+
+    def post(self, posting: Posting) -> None:
+        """Append one posting after checking it against every rule."""
+        self.check(posting)
+        self._apply(posting)
+
+    def post_all(self, postings: Iterable[Posting]) -> None:
+        """Append several postings only if all of them pass, in order (all or nothing)."""
+        trial = Journal(self._postings)
+        batch = list(postings)
+        for posting in batch:
+            trial.post(posting)
+        for posting in batch:
+            self._apply(posting)
+
+    def check(self, posting: Posting) -> None:
+        """Raise the domain error `posting` would cause; return quietly when it may be booked."""
+        if posting.ref in self._by_ref:
+            raise Conflict(f"ledger posting {posting.ref} already exists")
+        self._check_parties(posting)
+        if posting.kind is PostingKind.DELIVERY and posting.amount.amount < 0:
+            raise Conflict("a delivery cannot lower what is owed")
+        if posting.kind is PostingKind.SETTLEMENT and posting.amount.amount >= 0:
+            raise Conflict("a settlement must be a positive amount")
+        if posting.kind is PostingKind.REVERSAL:
+            self._check_reversal(posting)
+        owed = self.owed(posting.order, posting.currency)
+        if (owed + posting.amount).amount < 0:
+            raise over_settlement(posting.order, owed, posting.amount)
+
+    def _check_parties(self, posting: Posting) -> None:
+        first = next((p for p in self._postings if p.order == posting.order), None)
+        if first is None:
+            return
+        if (first.agreement, first.creditor, first.debtor) != (
+            posting.agreement,
+            posting.creditor,
+            posting.debtor,
+        ):
+            raise Conflict(
+                f"posting {posting.ref} does not match the parties of order {posting.order}"
+            )
+
+    def _check_reversal(self, posting: Posting) -> None:
+        original = self.get(posting.reverses or "")
+        if original.kind is PostingKind.REVERSAL:
+            raise Conflict(f"{original.ref} is itself a reversal; post a new entry instead")
+        if original.ref in self._reversed:
+            raise Conflict(f"posting {original.ref} is already reversed")
+        if posting.amount != -original.amount or posting.order != original.order:
+            raise Conflict(f"a reversal must cancel {original.ref} exactly")
+
+    def _apply(self, posting: Posting) -> None:
+        self._postings.append(posting)
+        self._by_ref[posting.ref] = posting
+        if posting.reverses is not None:
+            self._reversed.add(posting.reverses)
+        key = (posting.order, posting.currency)
+        self._owed[key] = self.owed(*key) + posting.amount
+
+
+def entries(postings: Iterable[Posting]) -> Iterator[Entry]:
+    """Every leg of every posting, in order."""
+    for posting in postings:
+        yield from posting.entries()
+
+
+def trial_balance(legs: Iterable[Entry]) -> dict[str, tuple[Money, Money]]:
+    """Total debits and credits per currency; the two are equal in a sound ledger."""
+    totals: dict[str, list[Money]] = {}
+    for leg in legs:
+        pair = totals.setdefault(leg.amount.currency, [Money.zero(leg.amount.currency)] * 2)
+        index = 0 if leg.side is Side.DEBIT else 1
+        pair[index] = pair[index] + leg.amount
+    return {currency: (pair[0], pair[1]) for currency, pair in totals.items()}
+
+
+@dataclass(frozen=True)
+class Balance:
+    """What `debtor` owes `creditor` under `agreement`, in one currency."""
+
+    agreement: str
+    creditor: str
+    debtor: str
+    amount: Money
+
+
+def balances(legs: Iterable[Entry], postings_agreement: dict[str, str]) -> list[Balance]:
+    """Balances from the receivable accounts (debits minus credits), non-zero ones only.
+
+    `postings_agreement` maps each posting ref to its agreement (the legs do not repeat it).
+    """
+    sums: dict[tuple[str, str, str, str], Money] = {}
+    for leg in legs:
+        if leg.account is not Account.RECEIVABLE:
+            continue
+        key = (postings_agreement[leg.posting], leg.holder, leg.counterparty, leg.amount.currency)
+        signed = leg.amount if leg.side is Side.DEBIT else -leg.amount
+        sums[key] = sums[key] + signed if key in sums else signed
+    return [
+        Balance(agreement, creditor, debtor, amount)
+        for (agreement, creditor, debtor, _), amount in sorted(sums.items())
+        if not amount.is_zero()
+    ]
+
+
+def ledger_balances(postings: Iterable[Posting], agreement: str | None = None) -> list[Balance]:
+    """Balances of the ledger (optionally of one agreement), computed from its double entries."""
+    chosen = [p for p in postings if agreement is None or p.agreement == agreement]
+    return balances(entries(chosen), {p.ref: p.agreement for p in chosen})

@@ -1,0 +1,194 @@
+"""Views of the ledger, pure: overdue amounts, statements of account, reporting currency.
+
+Settlements pay the oldest charge of their order first (first in, first out), so what is
+overdue on an order as of a day is what was charged with an earlier due date, less all
+that was paid by that day, and never below zero.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from relos.kit.money import Money
+from relos.logistics.ledger import Account, Balance, Posting, PostingKind, Side
+from relos.logistics.rates import RateTable
+
+
+@dataclass(frozen=True)
+class OverdueItem:
+    """Part of an order's amount owed that is past its settlement deadline."""
+
+    agreement: str
+    order: str
+    creditor: str
+    debtor: str
+    amount: Money
+    due_on: date
+    days_overdue: int
+
+
+@dataclass(frozen=True)
+class OrderPosition:
+    """What one order's postings add up to as of a day, by due date: input to `overdue_item`."""
+
+    agreement: str
+    order: str
+    creditor: str
+    debtor: str
+    currency: str
+    charges_by_due: dict[date, Money]
+    paid: Money
+
+
+def positions(postings: Iterable[Posting], as_of: date) -> list[OrderPosition]:
+    """Group the postings booked on or before `as_of` per order and currency."""
+    charges: dict[tuple[str, str], dict[date, Money]] = defaultdict(dict)
+    paid: dict[tuple[str, str], Money] = {}
+    heads: dict[tuple[str, str], Posting] = {}
+    for posting in postings:
+        if posting.booked_on > as_of:
+            continue
+        key = (posting.order, posting.currency)
+        heads.setdefault(key, posting)
+        if posting.due_on is not None:
+            bucket = charges[key]
+            bucket[posting.due_on] = bucket.get(posting.due_on, Money.zero(key[1])) + posting.amount
+        else:
+            paid[key] = paid.get(key, Money.zero(key[1])) - posting.amount
+    return [
+        OrderPosition(
+            head.agreement,
+            head.order,
+            head.creditor,
+            head.debtor,
+            head.currency,
+            charges.get(key, {}),
+            paid.get(key, Money.zero(head.currency)),
+        )
+        for key, head in heads.items()
+    ]
+
+
+def overdue_item(position: OrderPosition, as_of: date) -> OverdueItem | None:
+    """The overdue part of one order position, or None when nothing past due is unpaid."""
+    remaining_paid = position.paid
+    for due_on in sorted(position.charges_by_due):
+        if due_on >= as_of:
+            return None
+        charge = position.charges_by_due[due_on]
+        if charge <= remaining_paid:
+            remaining_paid = remaining_paid - charge
+            continue
+        past_due = sum(
+            (c for d, c in position.charges_by_due.items() if d < as_of),
+            Money.zero(position.currency),
+        )
+        return OverdueItem(
+            position.agreement,
+            position.order,
+            position.creditor,
+            position.debtor,
+            past_due - position.paid,
+            due_on,
+            (as_of - due_on).days,
+        )
+    return None
+
+
+def overdue(postings: Iterable[Posting], as_of: date) -> list[OverdueItem]:
+    """Every order with an amount past its deadline as of `as_of`, oldest due date first."""
+    items = [overdue_item(p, as_of) for p in positions(postings, as_of)]
+    found = [item for item in items if item is not None]
+    return sorted(found, key=lambda i: (i.due_on, i.order, i.amount.currency))
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """One posting as the stating party sees it, with the running balance against the other."""
+
+    booked_on: date
+    ref: str
+    kind: PostingKind
+    order: str
+    counterparty: str
+    account: Account
+    side: Side
+    amount: Money
+    balance: Money
+
+
+@dataclass(frozen=True)
+class Statement:
+    """Statement of account of `party` for [start, end): signed positive = owed to the party."""
+
+    party: str
+    start: date
+    end: date
+    opening: dict[tuple[str, str], Money]
+    lines: list[StatementLine]
+    closing: dict[tuple[str, str], Money]
+
+
+def _signed_for(party: str, posting: Posting) -> Money:
+    return posting.amount if posting.creditor == party else -posting.amount
+
+
+def statement(postings: Iterable[Posting], party: str, start: date, end: date) -> Statement:
+    """The party's statement: opening balances, lines in the period, closing balances."""
+    running: dict[tuple[str, str], Money] = {}
+    opening: dict[tuple[str, str], Money] = {}
+    lines: list[StatementLine] = []
+    ordered = sorted(postings, key=lambda p: p.booked_on)
+    for posting in ordered:
+        if party not in (posting.creditor, posting.debtor) or posting.booked_on >= end:
+            continue
+        other = posting.debtor if posting.creditor == party else posting.creditor
+        key = (other, posting.currency)
+        before = running.get(key, Money.zero(posting.currency))
+        running[key] = before + _signed_for(party, posting)
+        if posting.booked_on < start:
+            continue
+        opening.setdefault(key, before)
+        lines.append(_line(party, posting, other, running[key]))
+    for key, value in running.items():
+        opening.setdefault(key, value)
+    return Statement(party, start, end, opening, lines, dict(running))
+
+
+def _line(party: str, posting: Posting, other: str, balance: Money) -> StatementLine:
+    receivable, payable = posting.entries()
+    leg = receivable if posting.creditor == party else payable
+    return StatementLine(
+        posting.booked_on,
+        posting.ref,
+        posting.kind,
+        posting.order,
+        other,
+        leg.account,
+        leg.side,
+        leg.amount,
+        balance,
+    )
+
+
+def balances_in(postings: Iterable[Posting], rates: RateTable, currency: str) -> list[Balance]:
+    """Balances in a reporting currency, each posting converted at the rate of its own date.
+
+    Each converted posting is rounded once to the reporting currency's minor unit; the sum
+    is therefore what an accountant adding the converted lines would get, not today's
+    balance at today's rate.
+    """
+    sums: dict[tuple[str, str, str], Money] = {}
+    for posting in postings:
+        rate = rates.rate(posting.currency, currency, posting.booked_on)
+        value = posting.amount.convert(rate, currency)
+        key = (posting.agreement, posting.creditor, posting.debtor)
+        sums[key] = sums.get(key, Money.zero(currency)) + value
+    return [
+        Balance(agreement, creditor, debtor, amount)
+        for (agreement, creditor, debtor), amount in sorted(sums.items())
+        if not amount.is_zero()
+    ]

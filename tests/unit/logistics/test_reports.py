@@ -1,0 +1,140 @@
+"""Overdue (FIFO by due date), statements and the reporting-currency view."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from relos.kit.money import Money
+from relos.logistics.ledger import (
+    Journal,
+    Posting,
+    delivery_posting,
+    reversal_posting,
+    settlement_posting,
+)
+from relos.logistics.rates import MissingRate, Rate, RateTable
+from relos.logistics.reports import balances_in, overdue, statement
+
+RELOS = "in-ru-relos"
+
+
+def rub(text: str) -> Money:
+    return Money.exact(text, "RUB")
+
+
+def delivered(ref: str, value: str, on: date, order: str = "o1", days: int = 30) -> Posting:
+    return delivery_posting(
+        ref,
+        agreement=RELOS,
+        order=order,
+        supplier="RU",
+        requester="IN",
+        value=rub(value),
+        delivered_on=on,
+        days_to_settle=days,
+    )
+
+
+def paid(ref: str, amount: str, on: date, order: str = "o1") -> Posting:
+    return settlement_posting(
+        ref,
+        agreement=RELOS,
+        order=order,
+        creditor="RU",
+        debtor="IN",
+        amount=rub(amount),
+        settled_on=on,
+        method="cash",
+    )
+
+
+def test_nothing_is_overdue_on_or_before_the_due_date() -> None:
+    journal = Journal([delivered("d1", "100.00", date(2026, 7, 1))])
+    assert overdue(journal, date(2026, 7, 31)) == []
+    [item] = overdue(journal, date(2026, 8, 1))
+    assert (item.amount, item.due_on, item.days_overdue) == (rub("100.00"), date(2026, 7, 31), 1)
+
+
+def test_settlements_pay_the_oldest_charge_first() -> None:
+    journal = Journal(
+        [
+            delivered("d1", "100.00", date(2026, 7, 1)),
+            delivered("d2", "50.00", date(2026, 7, 20)),
+            paid("s1", "120.00", date(2026, 8, 5)),
+        ]
+    )
+    assert overdue(journal, date(2026, 8, 10)) == []
+    [item] = overdue(journal, date(2026, 8, 25))
+    assert (item.amount, item.due_on) == (rub("30.00"), date(2026, 8, 19))
+
+
+def test_overdue_as_of_a_past_day_ignores_later_settlements() -> None:
+    journal = Journal(
+        [delivered("d1", "100.00", date(2026, 7, 1)), paid("s1", "100.00", date(2026, 9, 1))]
+    )
+    [item] = overdue(journal, date(2026, 8, 15))
+    assert item.amount == rub("100.00")
+    assert overdue(journal, date(2026, 9, 2)) == []
+
+
+def test_a_reversed_delivery_is_not_overdue() -> None:
+    journal = Journal([delivered("d1", "100.00", date(2026, 7, 1))])
+    journal.post(reversal_posting(journal.get("d1"), "r1", date(2026, 7, 2)))
+    assert overdue(journal, date(2026, 12, 1)) == []
+
+
+def test_overdue_lists_each_order_oldest_first() -> None:
+    journal = Journal(
+        [
+            delivered("d1", "10.00", date(2026, 7, 10), order="o1"),
+            delivered("d2", "20.00", date(2026, 7, 1), order="o2"),
+        ]
+    )
+    assert [i.order for i in overdue(journal, date(2026, 12, 1))] == ["o2", "o1"]
+
+
+def test_statement_has_opening_lines_running_balance_and_closing() -> None:
+    journal = Journal(
+        [
+            delivered("d1", "100.00", date(2026, 6, 1)),
+            delivered("d2", "50.00", date(2026, 7, 5)),
+            paid("s1", "30.00", date(2026, 7, 20)),
+            delivered("d3", "5.00", date(2026, 8, 1)),
+        ]
+    )
+    ours = statement(journal, "IN", date(2026, 7, 1), date(2026, 8, 1))
+    assert ours.opening[("RU", "RUB")] == rub("-100.00")
+    assert [(line.ref, line.side.value, line.balance) for line in ours.lines] == [
+        ("d2", "credit", rub("-150.00")),
+        ("s1", "debit", rub("-120.00")),
+    ]
+    assert ours.closing[("RU", "RUB")] == rub("-120.00")
+    theirs = statement(journal, "RU", date(2026, 7, 1), date(2026, 8, 1))
+    assert theirs.closing[("IN", "RUB")] == rub("120.00")
+    assert statement(journal, "FR", date(2026, 7, 1), date(2026, 8, 1)).lines == []
+
+
+def test_reporting_currency_uses_the_rate_of_each_entrys_date() -> None:
+    rates = RateTable(
+        [
+            Rate("USD", "RUB", date(2026, 6, 30), Decimal("80"), "illustrative"),
+            Rate("USD", "RUB", date(2026, 7, 31), Decimal("100"), "illustrative"),
+        ]
+    )
+    journal = Journal(
+        [
+            delivered("d1", "8000.00", date(2026, 7, 1)),
+            delivered("d2", "10000.00", date(2026, 8, 3)),
+        ]
+    )
+    [balance] = balances_in(journal, rates, "USD")
+    assert balance.amount == Money.exact("200.00", "USD")
+    [same] = balances_in(journal, rates, "RUB")
+    assert same.amount == rub("18000.00")
+
+
+def test_a_missing_rate_names_the_pair_and_day() -> None:
+    journal = Journal([delivered("d1", "1.00", date(2026, 7, 1))])
+    with pytest.raises(MissingRate, match="RUB/INR rate on or before 2026-07-01"):
+        balances_in(journal, RateTable(), "INR")
