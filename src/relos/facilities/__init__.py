@@ -1,0 +1,1 @@
+"""Facilities: ports, airfields, training ranges and airspace blocks the agreements open."""
