@@ -1,0 +1,1 @@
+"""Mission planner: sea and air legs, refuel stops under agreement sets, reach."""

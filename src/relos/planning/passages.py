@@ -1,0 +1,147 @@
+"""Passages of the sea network (straits, canals, the Northern Sea Route) and when they are open.
+
+Passages are data (data/planning/passages.toml). A request may close any passage by name, or
+open one whose default policy closes it (the Turkish Straits to warships, the Northwest
+Passage); a season is never overridden by a request: ice does not read treaties.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from typing import Any
+
+from relos.kit.errors import InvalidInput, ReferenceDataError
+
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Season:
+    """Half-open [start, end) window of MM-DD days, with per-year overrides."""
+
+    start: str
+    end: str
+    by_year: Mapping[int, tuple[str, str]] = field(default_factory=dict)
+
+    def window(self, year: int) -> tuple[date, date]:
+        start, end = self.by_year.get(year, (self.start, self.end))
+        return _day(year, start), _day(year, end)
+
+    def is_open(self, day: date) -> bool:
+        start, end = self.window(day.year)
+        return start <= day < end
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: str
+    name: str
+    bit: int
+    boxes: tuple[Box, ...]
+    open: bool = True
+    closed_to: frozenset[str] = frozenset()
+    season: Season | None = None
+    notice_days: int | None = None
+    coastal_state: str | None = None
+    source: str = ""
+
+    def closure(self, day: date, kind: str, opened: bool) -> str | None:
+        """Why the passage is shut on this day for this kind of platform, or None if open."""
+        if self.season is not None and not self.season.is_open(day):
+            start, end = self.season.window(day.year)
+            return f"{self.name} is outside its season [{start}, {end}) on {day}"
+        if opened:
+            return None
+        if not self.open:
+            return f"{self.name} is closed by default"
+        if kind in self.closed_to:
+            return f"{self.name} is closed to {kind}s by default ({self.source.split(';')[0]})"
+        return None
+
+
+@dataclass(frozen=True)
+class PassageRules:
+    passages: tuple[Passage, ...]
+
+    def find(self, name: str) -> Passage:
+        """A passage by id or name, case and punctuation insensitive ("Suez", "bab-el-mandeb")."""
+        key = _key(name)
+        for passage in self.passages:
+            if key in (_key(passage.id), _key(passage.name)):
+                return passage
+        known = ", ".join(p.name for p in self.passages)
+        raise InvalidInput(f"unknown passage {name!r}; known: {known}")
+
+    def closures(
+        self, day: date, kind: str, opened: Iterable[str] = (), closed: Iterable[str] = ()
+    ) -> dict[int, str]:
+        """Bit -> reason for every passage shut on a day for a platform kind."""
+        opened_ids = {self.find(n).id for n in opened}
+        closed_ids = {self.find(n).id for n in closed}
+        out: dict[int, str] = {}
+        for p in self.passages:
+            if p.id in closed_ids:
+                out[p.bit] = f"{p.name} is closed by the request"
+                continue
+            reason = p.closure(day, kind, p.id in opened_ids)
+            if reason is not None:
+                out[p.bit] = reason
+        return out
+
+    def names(self, mask: int) -> list[str]:
+        return [p.name for p in self.passages if mask & p.bit]
+
+    def by_bit(self, bit: int) -> Passage:
+        return next(p for p in self.passages if p.bit == bit)
+
+
+def mask_of(closures: Mapping[int, str]) -> int:
+    mask = 0
+    for bit in closures:
+        mask |= bit
+    return mask
+
+
+def load_passages(text: str | None = None) -> PassageRules:
+    """Parse passages.toml (the shipped file unless text is given)."""
+    if text is None:
+        text = resources.files("relos.data").joinpath("planning/passages.toml").read_text()
+    raw = tomllib.loads(text)["passages"]
+    return PassageRules(tuple(_passage(k, v, 1 << i) for i, (k, v) in enumerate(raw.items())))
+
+
+def _passage(key: str, raw: Mapping[str, Any], bit: int) -> Passage:
+    try:
+        boxes = tuple((float(b[0]), float(b[1]), float(b[2]), float(b[3])) for b in raw["boxes"])
+        season = None
+        if "season" in raw:
+            years = {int(y): (w[0], w[1]) for y, w in raw.get("seasons", {}).items()}
+            season = Season(raw["season"][0], raw["season"][1], years)
+            season.window(2000)  # fails now, not mid-plan, on a bad MM-DD
+        return Passage(
+            id=key,
+            name=str(raw["name"]),
+            bit=bit,
+            boxes=boxes,
+            open=bool(raw.get("open", True)),
+            closed_to=frozenset(raw.get("closed_to", [])),
+            season=season,
+            notice_days=raw.get("notice_days"),
+            coastal_state=raw.get("coastal_state"),
+            source=str(raw.get("source", "")),
+        )
+    except (KeyError, ValueError, IndexError, TypeError) as exc:
+        raise ReferenceDataError(f"passages.toml: passage {key!r}: {exc!r}") from exc
+
+
+def _day(year: int, mm_dd: str) -> date:
+    month, day = mm_dd.split("-")
+    return date(year, int(month), int(day))
+
+
+def _key(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())

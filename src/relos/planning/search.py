@@ -1,0 +1,297 @@
+"""Shortest sea paths on the contracted network: A* point to point, Dijkstra one to many.
+
+An endpoint joins the network at its nearest node by a straight approach leg. From there
+it reaches the core through its pruned tree or along its link; the search runs on core
+nodes only, and two endpoints on the same tree or link also get their direct path.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable
+from dataclasses import dataclass
+from math import cos, inf, radians
+
+from relos.planning.geo import haversine_nm, normalize_lon
+from relos.planning.landmarks import pick_active
+from relos.planning.network import SeaNetwork
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A point joined to the network: its nearest node and the approach leg to it."""
+
+    lon: float
+    lat: float
+    node: int
+    approach_nm: float
+
+
+@dataclass(frozen=True)
+class SeaPath:
+    distance_nm: float
+    nodes: tuple[int, ...]  # full nodes from the origin's node to the destination's
+    masks: tuple[int, ...]  # passage mask of each step between consecutive nodes
+
+
+def attach(net: SeaNetwork, lon: float, lat: float) -> Attachment:
+    """Join a point to its nearest network node (rings of 1° cells until one is found)."""
+    lon = normalize_lon(lon)
+    cx, cy = int(lon // 1), int(lat // 1)
+    best, best_nm = -1, inf
+    for ring in range(0, 60):
+        for x, y in _ring(cx, cy, ring):
+            for u in net.grid.get((x, y), ()):
+                nm = haversine_nm(lon, lat, net.lon[u], net.lat[u])
+                if nm < best_nm:
+                    best, best_nm = u, nm
+        # cells beyond this ring lie at least ring cells away, and a cell is 60 nm tall
+        # but only 60·cos(lat) nm wide: stop once none of them can hold a nearer node
+        if best >= 0 and best_nm <= ring * 60.0 * cos(radians(min(abs(lat) + ring, 89.0))):
+            break
+    return Attachment(lon, lat, best, best_nm)
+
+
+def anchors(net: SeaNetwork, node: int, closed: int) -> list[tuple[int, float]]:
+    """Core nodes a full node reaches without search, with the distance to each."""
+    if net.core_of[node] >= 0:
+        return [(net.core_of[node], 0.0)]
+    link = net.link_of[node]
+    if link >= 0:
+        if net.link_mask[link] & closed:
+            return []
+        ends = net.links[link]
+        pos = net.link_pos[node]
+        return [(net.core_of[ends[0]], pos), (net.core_of[ends[-1]], net.link_len[link] - pos)]
+    return [(net.tree_root[node], net.tree_depth[node])]
+
+
+def shortest_path(net: SeaNetwork, a: Attachment, b: Attachment, closed: int) -> SeaPath | None:
+    """Shortest open path between two attachments (approach legs included), or None."""
+    starts = {c: a.approach_nm + off for c, off in anchors(net, a.node, closed)}
+    ends = {c: b.approach_nm + off for c, off in anchors(net, b.node, closed)}
+    direct = _direct(net, a.node, b.node, closed)
+    best = a.approach_nm + b.approach_nm + direct if direct is not None else inf
+    best_meet = -1
+    prev: dict[int, tuple[int, int]] = {}
+    if starts and ends:
+        best, best_meet = _astar(net, starts, ends, closed, best, prev)
+    if best == inf:
+        return None
+    if best_meet < 0:
+        return _direct_path(net, a.node, b.node, best)
+    return _assemble(net, a.node, b.node, best_meet, prev, best)
+
+
+def _astar(
+    net: SeaNetwork,
+    starts: dict[int, float],
+    ends: dict[int, float],
+    closed: int,
+    best: float,
+    prev: dict[int, tuple[int, int]],
+) -> tuple[float, int]:
+    """A* over core nodes with ALT bounds; returns the best total and its meeting node."""
+    bound = _alt_bound(pick_active(net, closed, starts, ends), ends)
+    meet = -1
+    g: dict[int, float] = dict(starts)
+    heap = [(d + bound(c), d, c) for c, d in starts.items()]
+    heapq.heapify(heap)
+    while heap:
+        f, d, u = heapq.heappop(heap)
+        if f >= best:
+            break
+        if d > g[u]:
+            continue
+        if u in ends and d + ends[u] < best:
+            best, meet = d + ends[u], u
+        for v, nm, mask, link in net.core_adj[u]:
+            nd = d + nm
+            if mask & closed or nd >= g.get(v, inf):
+                continue
+            g[v] = nd
+            prev[v] = (u, link)
+            heapq.heappush(heap, (nd + bound(v), nd, v))
+    return best, meet
+
+
+def _alt_bound(active: list[list[float]], ends: dict[int, float]) -> Callable[[int], float]:
+    """max over four landmarks of |d(L, goal) - d(L, v)|, plus the goal's offset; unrolled
+    because this runs on every push and dominates the query time."""
+    t0, t1, t2, t3 = active
+    goals = [(t0[c], t1[c], t2[c], t3[c], off) for c, off in ends.items()]
+
+    def one(v: int, g: tuple[float, float, float, float, float]) -> float:
+        return g[4] + max(
+            abs(g[0] - t0[v]), abs(g[1] - t1[v]), abs(g[2] - t2[v]), abs(g[3] - t3[v])
+        )
+
+    if len(goals) == 1:
+        g0, g1, g2, g3, off = goals[0]
+        return lambda v: (
+            off + max(abs(g0 - t0[v]), abs(g1 - t1[v]), abs(g2 - t2[v]), abs(g3 - t3[v]))
+        )
+    return lambda v: min(one(v, g) for g in goals)
+
+
+def distances_from(
+    net: SeaNetwork, a: Attachment, targets: list[Attachment], closed: int
+) -> list[float]:
+    """Sea distance from one attachment to many (inf where no open path exists)."""
+    wanted: dict[int, float] = {}
+    target_anchors = [anchors(net, t.node, closed) for t in targets]
+    for group in target_anchors:
+        for c, _ in group:
+            wanted[c] = inf
+    dist = _dijkstra(net, dict(anchors_from(net, a, closed)), set(wanted), closed)
+    out = []
+    for t, group in zip(targets, target_anchors, strict=True):
+        via_core = min((dist.get(c, inf) + off for c, off in group), default=inf)
+        direct = _direct(net, a.node, t.node, closed)
+        if direct is not None:
+            via_core = min(via_core, a.approach_nm + direct)
+        out.append(via_core + t.approach_nm)
+    return out
+
+
+def anchors_from(net: SeaNetwork, a: Attachment, closed: int) -> list[tuple[int, float]]:
+    return [(c, a.approach_nm + off) for c, off in anchors(net, a.node, closed)]
+
+
+def _dijkstra(
+    net: SeaNetwork, starts: dict[int, float], wanted: set[int], closed: int
+) -> dict[int, float]:
+    """Settled distances, stopping once every wanted core node is settled."""
+    dist: dict[int, float] = dict(starts)
+    heap = [(d, c) for c, d in starts.items()]
+    heapq.heapify(heap)
+    left = len(wanted)
+    done: set[int] = set()
+    adj = net.core_adj
+    while heap and left:
+        d, u = heapq.heappop(heap)
+        if u in done:
+            continue
+        done.add(u)
+        if u in wanted:
+            left -= 1
+        for v, nm, mask, _ in adj[u]:
+            nd = d + nm
+            if nd < dist.get(v, inf) and not mask & closed:
+                dist[v] = nd
+                heapq.heappush(heap, (nd, v))
+    return {c: dist[c] for c in done}
+
+
+def _direct(net: SeaNetwork, u: int, v: int, closed: int) -> float | None:
+    """Distance without the core when both nodes sit on one link or one pruned tree."""
+    if u == v:
+        return 0.0
+    link = net.link_of[u]
+    if link >= 0 and link == net.link_of[v]:
+        if net.link_mask[link] & closed:
+            return None
+        return abs(net.link_pos[u] - net.link_pos[v])
+    if net.tree_parent[u] < 0 and net.tree_parent[v] < 0:
+        return None
+    up_u, up_v = _tree_line(net, u), _tree_line(net, v)
+    common = set(up_u).intersection(up_v)
+    if not common:
+        return None
+    meet = max(common, key=lambda n: up_u[n])  # the lowest common ancestor
+    return up_u[meet] + up_v[meet]
+
+
+def _tree_line(net: SeaNetwork, u: int) -> dict[int, float]:
+    """Each ancestor of u inside its tree (and the root), with the distance up to it."""
+    line = {u: 0.0}
+    depth = 0.0
+    while net.tree_parent[u] >= 0:
+        depth += net.tree_up[u]
+        u = net.tree_parent[u]
+        line[u] = depth
+    return line
+
+
+def _assemble(
+    net: SeaNetwork,
+    origin: int,
+    dest: int,
+    meet: int,
+    prev: dict[int, tuple[int, int]],
+    total: float,
+) -> SeaPath:
+    core_path: list[tuple[int, int]] = []  # (core node, link that led to it)
+    node = meet
+    while node in prev:  # prev is set only where a relaxation beat the start distance
+        before, link = prev[node]
+        core_path.append((node, link))
+        node = before
+    first_core = node
+    steps: list[int] = _to_core(net, origin, first_core)
+    masks: list[int] = [0] * (len(steps) - 1)
+    _mark_link_masks(net, origin, masks)
+    for core, link in reversed(core_path):
+        seq = _oriented(net.links[link], net.core_nodes[core])
+        steps.extend(seq[1:])
+        masks.extend([net.link_mask[link]] * (len(seq) - 1))
+    tail = list(reversed(_to_core(net, dest, meet)))
+    tail_masks = [0] * (len(tail) - 1)
+    _mark_link_masks(net, dest, tail_masks)
+    steps.extend(tail[1:])
+    masks.extend(tail_masks)
+    return SeaPath(total, tuple(steps), tuple(masks))
+
+
+def _mark_link_masks(net: SeaNetwork, node: int, masks: list[int]) -> None:
+    link = net.link_of[node]
+    if link >= 0:
+        masks[:] = [net.link_mask[link]] * len(masks)
+
+
+def _to_core(net: SeaNetwork, node: int, core: int) -> list[int]:
+    """Full nodes from a node to the given core anchor of it (tree or link part)."""
+    target = net.core_nodes[core]
+    link = net.link_of[node]
+    if link >= 0:
+        seq = net.links[link]
+        i = seq.index(node)
+        backward, forward = list(reversed(seq[: i + 1])), seq[i:]
+        if seq[0] == target and seq[-1] == target:  # a loop: the nearer way round
+            return backward if net.link_pos[node] * 2 <= net.link_len[link] else forward
+        return backward if seq[0] == target else forward
+    line = [node]
+    while net.tree_parent[line[-1]] >= 0:
+        line.append(net.tree_parent[line[-1]])
+    return line
+
+
+def _oriented(seq: list[int], end: int) -> list[int]:
+    return seq if seq[-1] == end else list(reversed(seq))
+
+
+def _direct_path(net: SeaNetwork, u: int, v: int, total: float) -> SeaPath:
+    link = net.link_of[u]
+    if link >= 0 and link == net.link_of[v]:
+        seq = net.links[link]
+        i, j = seq.index(u), seq.index(v)
+        nodes = seq[i : j + 1] if i <= j else list(reversed(seq[j : i + 1]))
+        return SeaPath(total, tuple(nodes), tuple([net.link_mask[link]] * (len(nodes) - 1)))
+    up_u, up_v = _tree_line(net, u), _tree_line(net, v)
+    meet = max(set(up_u).intersection(up_v), key=lambda n: up_u[n])
+    left = [n for n in up_u if up_u[n] <= up_u[meet]]
+    right = [n for n in up_v if up_v[n] < up_v[meet]]
+    nodes = left + list(reversed(right))
+    return SeaPath(total, tuple(nodes), tuple([0] * (len(nodes) - 1)))
+
+
+def _ring(cx: int, cy: int, r: int) -> list[tuple[int, int]]:
+    if r == 0:
+        return [(_wrap(cx), cy)]
+    cells = [(cx + dx, cy + dy) for dx in range(-r, r + 1) for dy in (-r, r)]
+    cells += [(cx + dx, cy + dy) for dx in (-r, r) for dy in range(-r + 1, r)]
+    return [(_wrap(x), y) for x, y in cells]
+
+
+def _wrap(x: int) -> int:
+    return ((x + 180) % 360) - 180

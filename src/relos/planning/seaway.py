@@ -1,0 +1,121 @@
+"""Sea routes between endpoints under passage rules and seasons, with the reason when blocked."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from itertools import pairwise
+
+from relos.planning.endpoints import Endpoint
+from relos.planning.errors import RouteBlocked
+from relos.planning.geo import haversine_nm, unwrap
+from relos.planning.network import SeaNetwork
+from relos.planning.passages import PassageRules, mask_of
+from relos.planning.search import Attachment, SeaPath, attach, shortest_path
+
+DEFAULT_SPEED_KN = 14.0  # only times the passages when a caller gives no speed
+
+
+@dataclass(frozen=True)
+class SeaRoute:
+    origin: Endpoint
+    destination: Endpoint
+    distance_nm: float
+    via: tuple[str, ...]  # passages in the order sailed
+    coordinates: tuple[tuple[float, float], ...]  # approach legs included, antimeridian unwrapped
+    approach_nm: tuple[float, float]
+    passages: int  # mask of the passages sailed
+
+
+@dataclass(frozen=True)
+class Conditions:
+    """What shuts passages for one voyage: when, for what kind, and the request's choices."""
+
+    depart: datetime
+    kind: str = "warship"
+    speed_kn: float = DEFAULT_SPEED_KN
+    opened: tuple[str, ...] = ()
+    closed: tuple[str, ...] = ()
+
+
+class Seaway:
+    """The sea network with its passage rules; routes are pure functions of the inputs."""
+
+    def __init__(self, net: SeaNetwork, rules: PassageRules) -> None:
+        self.net = net
+        self.rules = rules
+        self._attachments: dict[tuple[float, float], Attachment] = {}
+
+    def attach(self, point: Endpoint) -> Attachment:
+        key = (point.lon, point.lat)
+        if key not in self._attachments:
+            self._attachments[key] = attach(self.net, point.lon, point.lat)
+        return self._attachments[key]
+
+    def closed_mask(self, when: Conditions, at: datetime) -> int:
+        return mask_of(self._closures(when, at))
+
+    def route(self, a: Endpoint, b: Endpoint, when: Conditions) -> SeaRoute:
+        """Shortest open route; passages are timed at the speed given and shut if out of season."""
+        closures = self._closures(when, when.depart)
+        for _ in range(len(self.rules.passages) + 1):
+            path = shortest_path(self.net, self.attach(a), self.attach(b), mask_of(closures))
+            if path is None:
+                raise RouteBlocked(
+                    f"no open sea route from {a.id} to {b.id}", self._why(a, b, closures)
+                )
+            late = self._out_of_season(path, when)
+            if not late:
+                return self._route(a, b, path)
+            closures.update(late)
+        raise AssertionError("passage timing did not settle")  # pragma: no cover
+
+    def _closures(self, when: Conditions, at: datetime) -> dict[int, str]:
+        return self.rules.closures(at.date(), when.kind, when.opened, when.closed)
+
+    def _out_of_season(self, path: SeaPath, when: Conditions) -> dict[int, str]:
+        """Passages this path sails while they are shut (checked at entry and at exit)."""
+        late: dict[int, str] = {}
+        sailed = 0.0
+        for (u, v), mask in zip(_pairs(path.nodes), path.masks, strict=True):
+            step = _step_nm(self.net, u, v)
+            for t in (sailed, sailed + step):
+                at = when.depart + timedelta(hours=t / when.speed_kn)
+                shut = self._closures(when, at)
+                late.update({bit: why for bit, why in shut.items() if bit & mask})
+            sailed += step
+        return late
+
+    def _why(self, a: Endpoint, b: Endpoint, closures: dict[int, str]) -> list[str]:
+        """The closures that stand between a and b: those the all-open route would use."""
+        path = shortest_path(self.net, self.attach(a), self.attach(b), 0)
+        if path is None:  # pragma: no cover - the shipped network is connected
+            return ["the sea network does not connect these points"]
+        used = 0
+        for mask in path.masks:
+            used |= mask
+        reasons = [why for bit, why in closures.items() if bit & used]
+        return reasons or [why for why in closures.values()]
+
+    def _route(self, a: Endpoint, b: Endpoint, path: SeaPath) -> SeaRoute:
+        via: list[str] = []
+        used = 0
+        for mask in path.masks:
+            used |= mask
+            for name in self.rules.names(mask):
+                if name not in via:
+                    via.append(name)
+        points = [(a.lon, a.lat)]
+        points += [(self.net.lon[u], self.net.lat[u]) for u in path.nodes]
+        points.append((b.lon, b.lat))
+        ends = (self.attach(a).approach_nm, self.attach(b).approach_nm)
+        return SeaRoute(a, b, path.distance_nm, tuple(via), tuple(unwrap(points)), ends, used)
+
+
+def _pairs(nodes: Iterable[int]) -> list[tuple[int, int]]:
+    return list(pairwise(nodes))
+
+
+def _step_nm(net: SeaNetwork, u: int, v: int) -> float:
+    return haversine_nm(net.lon[u], net.lat[u], net.lon[v], net.lat[v])
