@@ -1,0 +1,1 @@
+"""Platforms: ship classes and aircraft types the mission planner moves."""
