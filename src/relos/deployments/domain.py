@@ -113,6 +113,7 @@ class AgreementView:
     notice_exempt_purposes: frozenset[str]
     in_force_from: datetime | None
     in_force_until: datetime | None
+    exceptions_by_consent: bool = True  # "unless otherwise agreed"
 
     def host_of(self, deploying_party: str) -> str | None:
         """The other party, or None when the deploying party is not a party."""

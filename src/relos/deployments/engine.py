@@ -102,4 +102,5 @@ def assess(
 ) -> Assessment:
     """validate then decide."""
     violations = validate(filing, agreement, facilities, existing)
-    return Assessment(tuple(violations), decide(violations, filing.request_exception))
+    may_ask = filing.request_exception and agreement.exceptions_by_consent
+    return Assessment(tuple(violations), decide(violations, may_ask))

@@ -1,0 +1,142 @@
+"""HTTP routes for deployments, headroom and utilisation (API.md "Deployments")."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Response
+from fastapi.responses import JSONResponse
+
+from relos.deployments import service
+from relos.deployments.schemas import (
+    AmendmentIn,
+    CompletionIn,
+    ConsentIn,
+    DeploymentOut,
+    FilingIn,
+    HeadroomOut,
+    UseStepOut,
+    ValidationOut,
+)
+from relos.kit.idempotency import run_once
+from relos.kit.timeutil import parse_instant
+from relos.kit.web import Caller, Db
+
+router = APIRouter(tags=["deployments"])
+Instant = Annotated[str, Query(description="RFC 3339 UTC", examples=["2026-07-01T00:00:00Z"])]
+
+
+@router.post("/deployments/validate", response_model=ValidationOut)
+def validate(body: FilingIn, db: Db, caller: Caller) -> dict[str, Any]:
+    """Judge a filing against every rule; nothing is stored."""
+    with db.transaction(write=False) as session:
+        return service.validate(session, caller, body)
+
+
+@router.post(
+    "/deployments",
+    response_model=DeploymentOut,
+    status_code=201,
+    responses={422: {"description": "Rule violations (problem+json with `violations`)"}},
+)
+def file(
+    body: FilingIn,
+    db: Db,
+    caller: Caller,
+    idempotency_key: Annotated[str | None, Header()] = None,
+) -> JSONResponse:
+    """File a deployment: cleared at once, pending the host's consent, or refused (422)."""
+    payload = body.model_dump(mode="json", by_alias=True)
+    with db.transaction() as session:
+
+        def create() -> tuple[int, dict[str, Any]]:
+            return 201, service.file(session, caller, body)
+
+        status, result = run_once(
+            session, caller, idempotency_key, "deployments.file", payload, create
+        )
+    return JSONResponse(
+        result, status_code=status, headers={"Location": f"deployments/{result['id']}"}
+    )
+
+
+@router.get("/deployments", response_model=list[DeploymentOut])
+def list_deployments(
+    db: Db,
+    caller: Caller,
+    agreement: str | None = None,
+    party: str | None = None,
+    status: str | None = None,
+    active_at: Annotated[str | None, Query(description="RFC 3339 UTC")] = None,
+) -> list[dict[str, Any]]:
+    at = parse_instant(active_at, "active_at") if active_at else None
+    with db.transaction(write=False) as session:
+        return service.list_deployments(session, caller, agreement, party, status, at)
+
+
+@router.get("/deployments/{deployment_id}", response_model=DeploymentOut)
+def get_deployment(
+    deployment_id: str, db: Db, caller: Caller, response: Response
+) -> dict[str, Any]:
+    """One deployment with its history; the ETag goes back in If-Match to amend it."""
+    with db.transaction(write=False) as session:
+        data, tag = service.get_deployment(session, caller, deployment_id)
+    response.headers["ETag"] = tag
+    return data
+
+
+@router.patch("/deployments/{deployment_id}", response_model=DeploymentOut)
+def amend(
+    deployment_id: str,
+    body: AmendmentIn,
+    db: Db,
+    caller: Caller,
+    response: Response,
+    if_match: Annotated[str | None, Header()] = None,
+) -> dict[str, Any]:
+    """Amend a cleared or pending deployment (If-Match required; stale → 412)."""
+    with db.transaction() as session:
+        data = service.amend(session, caller, deployment_id, body, if_match)
+    response.headers["ETag"] = service.etag_for(data)
+    return data
+
+
+@router.post("/deployments/{deployment_id}/consent", response_model=DeploymentOut)
+def consent(deployment_id: str, body: ConsentIn, db: Db, caller: Caller) -> dict[str, Any]:
+    """The host's liaison approves or declines a deployment waiting for consent."""
+    with db.transaction() as session:
+        return service.consent(
+            session, caller, deployment_id, body.decision == "approve", body.note
+        )
+
+
+@router.post("/deployments/{deployment_id}/complete", response_model=DeploymentOut)
+def complete(deployment_id: str, body: CompletionIn, db: Db, caller: Caller) -> dict[str, Any]:
+    with db.transaction() as session:
+        return service.complete(session, caller, deployment_id, body.actual_end)
+
+
+@router.post("/deployments/{deployment_id}/cancel", response_model=DeploymentOut)
+def cancel(deployment_id: str, db: Db, caller: Caller) -> dict[str, Any]:
+    with db.transaction() as session:
+        return service.cancel(session, caller, deployment_id)
+
+
+@router.get("/agreements/{agreement_id}/headroom", response_model=HeadroomOut)
+def headroom(
+    agreement_id: str, party: str, start: Instant, end: Instant, db: Db, caller: Caller
+) -> dict[str, Any]:
+    """Cap minus peak use over the window, per category, with the binding instant."""
+    window = parse_instant(start, "start"), parse_instant(end, "end")
+    with db.transaction(write=False) as session:
+        return service.headroom(session, caller, agreement_id, party, *window)
+
+
+@router.get("/agreements/{agreement_id}/utilisation", response_model=list[UseStepOut])
+def utilisation(
+    agreement_id: str, party: str, start: Instant, end: Instant, db: Db, caller: Caller
+) -> list[dict[str, Any]]:
+    """Use over the window as consecutive steps."""
+    window = parse_instant(start, "start"), parse_instant(end, "end")
+    with db.transaction(write=False) as session:
+        return service.utilisation(session, caller, agreement_id, party, *window)

@@ -1,0 +1,140 @@
+"""Queries on deployments. Only here does SQL meet the deployments feature.
+
+Finding the elements that overlap a window [ws, we) is an interval query; a plain index on
+start would scan every element that started before `we`, i.e. the whole history. Each
+element row therefore carries a span class c = ceil(log2(hours)), and an element of class
+c that overlaps the window must start in (ws - 2^c h, we). One index range scan per class
+on (key, span_class, start) finds them all: the cost is O(classes * log n + k) for k hits,
+independent of how much history lies outside the window.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, func, or_, select, union_all
+from sqlalchemy.orm import Session, selectinload
+
+from relos.deployments.domain import COUNTING_STATUSES, ElementKind, Occupancy
+from relos.deployments.models import DeploymentRow, ElementRow, HistoryRow
+from relos.deployments.timeline import Period
+
+MAX_SPAN_CLASS = 20  # 2^20 hours is 119 years; longer elements share the last class
+E = ElementRow
+D = DeploymentRow
+
+
+def span_class(start: datetime, end: datetime) -> int:
+    hours = (end - start).total_seconds() / 3600
+    return 0 if hours <= 1 else min(math.ceil(math.log2(hours)), MAX_SPAN_CLASS)
+
+
+_OCCUPANCY_COLUMNS = (
+    E.deployment_id,
+    E.position,
+    E.agreement_id,
+    E.deploying_party,
+    E.kind,
+    E.facility_id,
+    E.start,
+    E.counted_end,
+    E.unit_key,
+    E.personnel,
+)
+
+
+def _overlapping(key: Sequence[ColumnElement[bool]], window: Period) -> Select[Any]:
+    """Counting elements matching `key` whose counted period overlaps the window."""
+    parts = []
+    for cls in range(MAX_SPAN_CLASS + 1):
+        where = [*key, E.span_class == cls, E.start < window.end, E.counted_end > window.start]
+        if cls < MAX_SPAN_CLASS:
+            where.append(E.start > window.start - timedelta(hours=2**cls))
+        parts.append(select(*_OCCUPANCY_COLUMNS).where(*where))
+    return union_all(*parts)  # type: ignore[return-value]
+
+
+def _occupancy(row: Any) -> Occupancy:
+    unit = row.unit_key.split(":", 2)[2] if row.unit_key else None
+    return Occupancy(
+        deployment=row.deployment_id,
+        element=row.position,
+        agreement=row.agreement_id,
+        deploying_party=row.deploying_party,
+        kind=ElementKind(row.kind),
+        facility=row.facility_id,
+        period=Period(row.start, row.counted_end),
+        unit=unit,
+        personnel=row.personnel,
+    )
+
+
+def party_use(session: Session, agreement: str, party: str, window: Period) -> list[Occupancy]:
+    """What the deploying party holds under the agreement during the window."""
+    key = [E.agreement_id == agreement, E.deploying_party == party]
+    return [_occupancy(row) for row in session.execute(_overlapping(key, window))]
+
+
+def facility_use(session: Session, facility: str, window: Period) -> list[Occupancy]:
+    """What anyone holds at the facility during the window, under any agreement."""
+    key = [E.facility_id == facility]
+    return [_occupancy(row) for row in session.execute(_overlapping(key, window))]
+
+
+def unit_use(session: Session, unit_keys: Sequence[str], window: Period) -> list[Occupancy]:
+    """Bookings of these hulls and serials that overlap the window."""
+    if not unit_keys:
+        return []
+    query = select(*_OCCUPANCY_COLUMNS).where(
+        E.unit_key.in_(sorted(set(unit_keys))),
+        E.start < window.end,
+        E.counted_end > window.start,
+    )
+    return [_occupancy(row) for row in session.execute(query)]
+
+
+def get(session: Session, deployment_id: str, for_update: bool = False) -> DeploymentRow | None:
+    query = (
+        select(DeploymentRow)
+        .where(DeploymentRow.id == deployment_id)
+        .options(selectinload(DeploymentRow.elements))
+    )
+    if for_update:
+        query = query.with_for_update()
+    return session.scalars(query).first()
+
+
+def listing(
+    session: Session,
+    visible_party: str | None,
+    agreement: str | None = None,
+    party: str | None = None,
+    status: str | None = None,
+    active_at: datetime | None = None,
+    limit: int = 500,
+) -> list[DeploymentRow]:
+    """Deployments by filter; a party's users see only what their party deploys or hosts."""
+    query = select(D).options(selectinload(D.elements)).order_by(D.starts, D.id).limit(limit)
+    if visible_party:
+        query = query.where(or_(D.deploying_party == visible_party, D.host_party == visible_party))
+    if agreement:
+        query = query.where(D.agreement_id == agreement)
+    if party:
+        query = query.where(D.deploying_party == party)
+    if status:
+        query = query.where(D.status == status)
+    if active_at is not None:
+        counting = [s.value for s in COUNTING_STATUSES]
+        ends = func.coalesce(D.actual_end, D.ends)
+        query = query.where(D.starts <= active_at, ends > active_at, D.status.in_(counting))
+    return list(session.scalars(query))
+
+
+def history(session: Session, deployment_id: str) -> list[HistoryRow]:
+    query = (
+        select(HistoryRow).where(HistoryRow.deployment_id == deployment_id).order_by(HistoryRow.id)
+    )
+    return list(session.scalars(query))

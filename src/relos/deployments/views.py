@@ -1,0 +1,65 @@
+"""The agreement and facility views the engine needs, built from the other features' data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import cache
+
+from sqlalchemy.orm import Session
+
+from relos.agreements.service import AgreementInForce, agreement_in_force
+from relos.deployments.domain import AgreementView, FacilityView
+from relos.facilities.domain import Facility, load_facilities, shipped_facilities_dir
+
+
+def agreement_view(item: AgreementInForce) -> AgreementView:
+    """An agreement as the engine sees it; an agreement without access grants nothing."""
+    agreement, access = item.agreement, item.agreement.access
+    return AgreementView(
+        id=agreement.id,
+        parties=agreement.parties,
+        caps=dict(access.caps) if access else None,
+        crew_counts_as_personnel=access.crew_counts_as_personnel if access else False,
+        purposes=frozenset(access.purposes) if access else frozenset(),
+        facility_kinds=frozenset(access.facility_kinds) if access else frozenset(),
+        notice_days=dict(access.notice_days) if access else {},
+        notice_exempt_purposes=frozenset(access.notice_exempt_purposes) if access else frozenset(),
+        in_force_from=item.term.start,
+        in_force_until=item.term.end,
+        exceptions_by_consent=access.exceptions_by_consent if access else False,
+    )
+
+
+def load_agreement(session: Session, agreement_id: str) -> tuple[AgreementInForce, AgreementView]:
+    item = agreement_in_force(session, agreement_id)
+    return item, agreement_view(item)
+
+
+@cache
+def _facilities() -> dict[str, Facility]:
+    # The shipped reference files are the facilities' source of truth; parsed once.
+    return {facility.id: facility for facility in load_facilities(shipped_facilities_dir())}
+
+
+def facility_view(facility: Facility) -> FacilityView:
+    capacity = facility.capacity
+    return FacilityView(
+        id=facility.id,
+        country=facility.country,
+        kind=facility.kind,
+        max_draught_m=capacity.max_draught_m,
+        berths=capacity.berths,
+        aircraft_stands=capacity.aircraft_stands,
+        accommodation=capacity.accommodation,
+    )
+
+
+def facility_views(ids: Iterable[str]) -> list[FacilityView]:
+    """Views of the facilities that exist among `ids` (unknown ones are the engine's to name)."""
+    known = _facilities()
+    return [facility_view(known[i]) for i in sorted(set(ids)) if i in known]
+
+
+def facility_name(facility_id: str) -> str:
+    facility = _facilities().get(facility_id)
+    return facility.name if facility else facility_id
