@@ -20,6 +20,7 @@ from relos.facilities.geometry import centroid, polygon_rings
 from relos.facilities.vocabulary import (
     AGREEMENT_IDS,
     AREA_KINDS,
+    FACILITY_KINDS,
     FUEL_GRADES,
     ICAO,
     LOCAL_ID,
@@ -219,6 +220,7 @@ def _entry(path: Path, index: int, raw: dict[str, Any]) -> Facility:
 def _placed(raw: dict[str, Any]) -> dict[str, Any]:
     """Fill name, lon, lat and source from the package, or check explicit ones."""
     kind, code = raw.get("kind"), str(raw.get("id", ""))
+    _need(kind in FACILITY_KINDS, "kind", f"{kind!r} is not one of {', '.join(FACILITY_KINDS)}")
     if kind in AREA_KINDS:
         return _area(raw)
     if "lon" in raw or "lat" in raw:
@@ -229,15 +231,15 @@ def _placed(raw: dict[str, Any]) -> dict[str, Any]:
         if kind == "port":
             _need(LOCODE.match(code), "id", f"{code!r} is not a UN/LOCODE")
             place = gazetteer.port(code, raw.get("package_name"))
-        elif kind == "airfield":
+        else:
             _need(ICAO.match(code), "id", f"{code!r} is not an ICAO code")
             place = gazetteer.airfield(code)
-        else:
-            return raw  # the model reports the unknown kind
     except gazetteer.NotInGazetteer as exc:
         raise _EntryError("id", f"{exc}; give lon, lat and source with a CC-NAME id") from None
     homes = {raw.get("country"), raw.get("territory")}
-    _need(place.country in homes, "country", f"{place.source} lists {code} in {place.country}")
+    valid = all(is_country(str(home)) for home in homes if home is not None)
+    listed = f"{place.source} lists {code} in {place.country}"
+    _need(not valid or place.country in homes, "country", listed)
     return {
         **raw,
         "name": raw.get("name", place.name),
