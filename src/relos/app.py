@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI
 from relos import __version__
 from relos.kit.db import Database
 from relos.kit.problems import install as problems_install
+from relos.kit.security import install as security_install
 from relos.kit.settings import Settings
 from relos.registry import parts
 
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.db = database
     app.state.settings = settings
     problems_install(app)
+    security_install(app)
     app.include_router(_api_router())
     for _feature, module in parts("pages"):
         module.mount(app)

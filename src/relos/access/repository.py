@@ -20,5 +20,18 @@ def token_by_digest(session: Session, digest: str) -> TokenRow | None:
     return session.scalar(select(TokenRow).where(TokenRow.token_hash == digest))
 
 
-def list_users(session: Session) -> list[UserRow]:
-    return list(session.scalars(select(UserRow).order_by(UserRow.party, UserRow.name)))
+def token_by_id(session: Session, token_id: int) -> TokenRow | None:
+    return session.get(TokenRow, token_id)
+
+
+def tokens_of(session: Session, user_id: int) -> list[TokenRow]:
+    query = select(TokenRow).where(TokenRow.user_id == user_id).order_by(TokenRow.id)
+    return list(session.scalars(query))
+
+
+def list_users(session: Session, party: str | None = None) -> list[UserRow]:
+    """All users, or one party's (filtered in the query)."""
+    query = select(UserRow).order_by(UserRow.party, UserRow.name)
+    if party:
+        query = query.where(UserRow.party == party)
+    return list(session.scalars(query))

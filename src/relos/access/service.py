@@ -1,29 +1,51 @@
-"""Users, tokens and authentication."""
+"""Users, tokens, login and authentication.
+
+Secrets (passwords, tokens) never reach a log, an audit entry or an error message: only a
+token's public prefix and id are ever shown after it has been issued.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import cache
+from typing import Any
 
 from sqlalchemy.orm import Session
 
 from relos.access import repository
-from relos.access.domain import ROLES, Principal
+from relos.access.domain import ROLES, SYSTEM, Principal
 from relos.access.models import TokenRow, UserRow
 from relos.access.passwords import hash_password, verify_password
+from relos.access.policy import require_visible
+from relos.access.ratelimit import limiter_for
 from relos.access.tokens import new_token, token_digest
+from relos.audit.service import record
 from relos.kit.codes import is_country
-from relos.kit.errors import Conflict, InvalidInput, NotFound, Unauthenticated
-from relos.kit.timeutil import utcnow
+from relos.kit.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    TooManyRequests,
+    Unauthenticated,
+)
+from relos.kit.timeutil import format_instant, utcnow
+
+MAX_TOKEN_DAYS = 366
+SESSION_HOURS = 12
+
+
+@cache
+def _dummy_hash() -> str:
+    # Verified against when the user does not exist, so a wrong name costs as long as a wrong
+    # password and the response time does not tell which names exist.
+    return hash_password("relos-no-such-user")
 
 
 def principal_of(user: UserRow) -> Principal:
     return Principal(user.id, user.name, user.party, frozenset(user.roles))
 
 
-def add_user(
-    session: Session, name: str, party: str, roles: list[str], password: str | None = None
-) -> UserRow:
-    """Create a user of one party with one or more roles."""
+def _check_user(name: str, party: str, roles: list[str], password: str | None) -> None:
     if (
         not name
         or len(name) > 100
@@ -37,6 +59,18 @@ def add_user(
         raise InvalidInput(f"roles {unknown or roles}: choose from {', '.join(ROLES)}")
     if password is not None and len(password) < 8:
         raise InvalidInput("password: at least 8 characters")
+
+
+def add_user(
+    session: Session,
+    name: str,
+    party: str,
+    roles: list[str],
+    password: str | None = None,
+    actor: Principal = SYSTEM,
+) -> UserRow:
+    """Create a user of one party with one or more roles."""
+    _check_user(name, party, roles, password)
     if repository.user_by_name(session, name) is not None:
         raise Conflict(f"user {name!r} already exists")
     user = UserRow(
@@ -49,35 +83,121 @@ def add_user(
     )
     session.add(user)
     session.flush()
+    after = {"name": user.name, "party": user.party, "roles": user.roles}
+    record(session, actor, "user.add", "user", user.name, [party], after=after, detail=after)
     return user
 
 
-def create_token(session: Session, name: str, days: int = 30) -> str:
-    """Issue a bearer token for a user; the plain token is returned once and never stored."""
+def _user(session: Session, name: str) -> UserRow:
     user = repository.user_by_name(session, name)
     if user is None:
         raise NotFound(f"no user {name!r}")
+    return user
+
+
+def set_active(session: Session, name: str, active: bool, actor: Principal = SYSTEM) -> UserRow:
+    """Enable or disable a user; a disabled user's tokens stop working at once."""
+    user = _user(session, name)
+    user.active = active
+    session.flush()
+    action = "user.enable" if active else "user.disable"
+    record(session, actor, action, "user", name, [user.party], detail={"active": active})
+    return user
+
+
+def set_password(session: Session, name: str, password: str, actor: Principal = SYSTEM) -> None:
+    """Replace a user's password (at least 8 characters); only its Argon2 hash is kept."""
+    if len(password) < 8:
+        raise InvalidInput("password: at least 8 characters")
+    user = _user(session, name)
+    user.password_hash = hash_password(password)
+    session.flush()
+    record(session, actor, "user.password", "user", name, [user.party])
+
+
+def _issue(
+    session: Session, user: UserRow, lifetime: timedelta, kind: str, actor: Principal
+) -> str:
     token = new_token()
     now = utcnow()
-    session.add(
-        TokenRow(
-            user_id=user.id,
-            token_hash=token_digest(token),
-            prefix=token[:12],
-            created_at=now,
-            expires_at=now + timedelta(days=days),
-        )
+    row = TokenRow(
+        user_id=user.id,
+        token_hash=token_digest(token),
+        prefix=token[:12],
+        created_at=now,
+        expires_at=now + lifetime,
     )
+    session.add(row)
     session.flush()
+    detail = {"user": user.name, "kind": kind, "prefix": row.prefix}
+    detail["expires_at"] = format_instant(row.expires_at)
+    record(session, actor, "token.create", "token", str(row.id), [user.party], detail=detail)
     return token
 
 
-def revoke_token(session: Session, token: str) -> None:
+def create_token(session: Session, name: str, days: int = 30, actor: Principal = SYSTEM) -> str:
+    """Issue a bearer token for a user; the plain token is returned once and never stored."""
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InvalidInput(f"days: between 1 and {MAX_TOKEN_DAYS}")
+    return _issue(session, _user(session, name), timedelta(days=days), "api", actor)
+
+
+def start_session(session: Session, principal: Principal, hours: int = SESSION_HOURS) -> str:
+    """A short-lived token for a web session after `login` (the web UI keeps it in a cookie)."""
+    user = repository.user_by_id(session, principal.user_id)
+    if user is None or not user.active:
+        raise Unauthenticated("the user is not active")
+    return _issue(session, user, timedelta(hours=hours), "session", principal)
+
+
+def _revoke(session: Session, row: TokenRow, actor: Principal) -> None:
+    user = repository.user_by_id(session, row.user_id)
+    parties = [user.party] if user else []
+    require_visible(actor, parties, "such token")
+    if row.revoked_at is None:
+        row.revoked_at = utcnow()
+        session.flush()
+        detail = {"prefix": row.prefix}
+        record(session, actor, "token.revoke", "token", str(row.id), parties, detail=detail)
+
+
+def revoke_token(session: Session, token: str, actor: Principal = SYSTEM) -> None:
+    """Revoke a token given its value (also how a web session logs out)."""
     row = repository.token_by_digest(session, token_digest(token))
     if row is None:
         raise NotFound("no such token")
-    row.revoked_at = row.revoked_at or utcnow()
-    session.flush()
+    _revoke(session, row, actor)
+
+
+def revoke_token_id(session: Session, token_id: int, actor: Principal = SYSTEM) -> None:
+    """Revoke a token by the id `relos token list` shows (the value itself is never kept)."""
+    row = repository.token_by_id(session, token_id)
+    if row is None:
+        raise NotFound(f"no token {token_id}")
+    _revoke(session, row, actor)
+
+
+def list_tokens(session: Session, name: str) -> list[dict[str, Any]]:
+    """A user's tokens: id, public prefix, dates and state; never the value."""
+    user = _user(session, name)
+    now = utcnow()
+
+    def state(row: TokenRow) -> str:
+        if row.revoked_at is not None:
+            return "revoked"
+        return "expired" if row.expires_at <= now else "active"
+
+    return [
+        {
+            "id": row.id,
+            "prefix": row.prefix,
+            "created_at": format_instant(row.created_at),
+            "expires_at": format_instant(row.expires_at),
+            "revoked_at": format_instant(row.revoked_at) if row.revoked_at else None,
+            "state": state(row),
+        }
+        for row in repository.tokens_of(session, user.id)
+    ]
 
 
 def authenticate_token(session: Session, token: str) -> Principal:
@@ -93,13 +213,38 @@ def authenticate_token(session: Session, token: str) -> Principal:
 
 
 def authenticate_password(session: Session, name: str, password: str) -> Principal:
+    """The principal for a name and password, or Unauthenticated (same words either way)."""
     user = repository.user_by_name(session, name)
-    if user is None or not user.active or not user.password_hash:
-        raise Unauthenticated("wrong user name or password")
-    if not verify_password(user.password_hash, password):
+    stored = user.password_hash if user is not None and user.password_hash else _dummy_hash()
+    matches = verify_password(stored, password)
+    if user is None or not user.active or not user.password_hash or not matches:
         raise Unauthenticated("wrong user name or password")
     return principal_of(user)
 
 
-def list_users(session: Session) -> list[UserRow]:
-    return repository.list_users(session)
+def _database_key(session: Session) -> str:
+    return session.get_bind().engine.url.render_as_string(hide_password=True)
+
+
+def login(session: Session, name: str, password: str, client_key: str) -> Principal:
+    """Check a name and password for the web login, rate-limited per name and client.
+
+    `client_key` is the client's address (or another stable client identity). Raises
+    TooManyRequests (429) while the name, the client or the pair has too many recent
+    failures, and Unauthenticated (401) on a wrong name or password.
+    """
+    limiter = limiter_for(_database_key(session))
+    now = utcnow()
+    if limiter.blocked(name, client_key, now):
+        raise TooManyRequests("too many failed logins; wait 15 minutes and try again")
+    try:
+        principal = authenticate_password(session, name, password)
+    except Unauthenticated:
+        limiter.failed(name, client_key, now)
+        raise
+    limiter.succeeded(name, client_key)
+    return principal
+
+
+def list_users(session: Session, party: str | None = None) -> list[UserRow]:
+    return repository.list_users(session, party)

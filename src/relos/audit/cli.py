@@ -1,0 +1,70 @@
+"""`relos audit ...`: read and verify the audit trail."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from relos.audit import service, verify
+from relos.kit.clikit import acting_as, print_json, print_table, transaction
+from relos.kit.errors import InvalidInput
+from relos.kit.timeutil import parse_instant
+
+app = typer.Typer(name="audit", help="The hash-chained audit trail.", no_args_is_help=True)
+AsUser = Annotated[str | None, typer.Option("--as", help="Act as this user (default: operator).")]
+
+
+def _anchor(text: str | None) -> verify.Anchor | None:
+    if text is None:
+        return None
+    try:
+        return verify.Anchor.parse(text)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from exc
+
+
+@app.command("verify")
+def verify_command(
+    anchor: Annotated[
+        str | None,
+        typer.Option(help="ID:HASH printed by an earlier run; that entry must still be there."),
+    ] = None,
+    as_user: AsUser = None,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Check every link of the chain; exit 1 and name the first broken entry if any."""
+    expected = _anchor(anchor)
+    with transaction(write=False) as session:
+        verdict = verify.verify(session, acting_as(session, as_user), expected)
+    if json_out:
+        print_json(verify.describe(verdict))
+    elif verdict.broken is not None:
+        typer.echo(f"broken at entry {verdict.broken.entry_id}: {verdict.broken.reason}")
+        typer.echo(f"the {verdict.entries} entries before it are whole")
+    else:
+        head = f"{verdict.head.id}:{verdict.head.hash}" if verdict.head else "none (empty)"
+        typer.echo(f"audit chain whole: {verdict.entries} entries; head {head}")
+    if not verdict.whole:
+        raise typer.Exit(1)
+
+
+@app.command("list")
+def list_entries(
+    since: Annotated[str | None, typer.Option(help="RFC 3339 time.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many entries.")] = service.MAX_PAGE,
+    as_user: AsUser = None,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Entries, oldest first (a party's auditor sees their party's records only)."""
+    start = None if since is None else parse_instant(since, "since")
+    with transaction(write=False) as session:
+        items = service.list_entries(session, acting_as(session, as_user), start, limit=limit)
+    if json_out:
+        print_json(items)
+        return
+    rows = [
+        (e["id"], e["at"], e["actor"], e["action"], f"{e['record_type']} {e['record_id']}")
+        for e in items
+    ]
+    print_table("Audit trail", ["id", "at", "actor", "action", "record"], rows)

@@ -1,0 +1,132 @@
+"""Security headers on every response, and the auth contract written into the OpenAPI document.
+
+`install(app)` is called once by the composition root. The headers come from a pure ASGI
+middleware (not BaseHTTPMiddleware) so streaming responses and errors get them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+# No inline script anywhere: pages load their scripts from /static. Styles may be inline
+# (map libraries set element styles), which cannot run code.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+HEADERS: dict[str, str] = {
+    "content-security-policy": CONTENT_SECURITY_POLICY,
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "no-referrer",
+    "cross-origin-opener-policy": "same-origin",
+    "cross-origin-resource-policy": "same-origin",
+    "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
+}
+API_PREFIX = "/api/"
+
+
+class SecurityHeaders:
+    """Adds HEADERS to every HTTP response (keeping any a route set itself)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = str(scope.get("path", "")).startswith(API_PREFIX)
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                present = {name.lower() for name, _ in message.get("headers", [])}
+                extra = dict(HEADERS)
+                # API answers carry one party's records: no shared or browser caching.
+                if api:
+                    extra["cache-control"] = "no-store"
+                message["headers"] = list(message.get("headers", [])) + [
+                    (k.encode(), v.encode()) for k, v in extra.items() if k.encode() not in present
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "violations": {"type": "array", "items": {"type": "object"}},
+        "errors": {"type": "array", "items": {"type": "object"}},
+    },
+}
+ERRORS = {
+    "400": "Bad request",
+    "401": "Missing, invalid, expired or revoked bearer token",
+    "403": "The caller's roles may not take this action",
+    "404": "No such record, or one the caller's party may not see",
+    "409": "Conflict with the current state",
+    "412": "If-Match names an older version",
+    "422": "Invalid input, or the request breaks the agreement's rules",
+    "428": "If-Match required",
+    "429": "Too many requests",
+}
+OPEN_PATHS = frozenset({"/api/v1/health", "/api/v1/openapi.json"})
+
+
+def _problem_response(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
+
+
+def document_errors(spec: dict[str, Any]) -> dict[str, Any]:
+    """Every /api/v1 operation answers errors as problem+json (API.md "Errors", "Auth")."""
+    spec.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
+    for path, operations in spec.get("paths", {}).items():
+        for operation in operations.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            if path in OPEN_PATHS:
+                continue
+            for status, description in ERRORS.items():
+                operation["responses"][status] = _problem_response(description)
+    return spec
+
+
+def _openapi_with_errors(app: FastAPI, build: Callable[[], dict[str, Any]]) -> Callable[[], Any]:
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_errors(build())
+        return app.openapi_schema
+
+    return openapi
+
+
+def install(app: FastAPI) -> None:
+    """Add the headers middleware and document the error responses."""
+    app.add_middleware(SecurityHeaders)
+    app.openapi = _openapi_with_errors(app, app.openapi)  # type: ignore[method-assign]
