@@ -1,0 +1,145 @@
+/* relos map: an offline basemap (world-atlas TopoJSON), facilities, deployments with
+ * APP-6 symbols (milsymbol) and planned routes. Everything it loads comes from this
+ * server; data URLs arrive in data-* attributes, so no script is inline. */
+(function () {
+  "use strict";
+
+  var KIND_COLOUR = { port: "#0b5cad", airfield: "#7a3db8", training_range: "#b35c00", airspace: "#b35c00" };
+  // Letter SIDCs (MIL-STD-2525C / APP-6(B)): sea-surface combatant, fixed-wing military aircraft, infantry.
+  var SIDC = { warship: "S*SPC-----", aircraft: "S*APMF----", personnel: "S*GPUCI---" };
+
+  function status(root, text) {
+    var el = root.parentNode.querySelector("[data-map-status]");
+    if (el) { el.textContent = text; }
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) {
+        if (!r.ok) { throw new Error(url + ": " + r.status); }
+        return r.json();
+      });
+  }
+
+  function basemap(map, url) {
+    return getJSON(url).then(function (topology) {
+      var land = topojson.feature(topology, topology.objects.countries);
+      L.geoJSON(land, {
+        interactive: false,
+        style: { color: "#8a9aa9", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 }
+      }).addTo(map);
+    });
+  }
+
+  function symbol(kind, own, planned, label) {
+    var code = SIDC[kind] || SIDC.personnel;
+    code = code.replace("*", own ? "F" : "N");
+    if (planned) { code = code.substring(0, 3) + "A" + code.substring(4); }
+    var sym = new ms.Symbol(code, { size: 22, uniqueDesignation: label || "" });
+    var size = sym.getSize();
+    var anchor = sym.getAnchor();
+    return L.divIcon({
+      className: "sym-icon",
+      html: sym.asSVG(),
+      iconSize: [size.width, size.height],
+      iconAnchor: [anchor.x, anchor.y]
+    });
+  }
+
+  function facilitiesLayer(map, list) {
+    var byId = {};
+    var layer = L.layerGroup();
+    list.forEach(function (f) {
+      byId[f.id] = f;
+      var marker = L.circleMarker([f.lat, f.lon], {
+        radius: 5, weight: 1.5, color: "#fff", fillColor: KIND_COLOUR[f.kind] || "#555", fillOpacity: 0.95
+      });
+      marker.bindTooltip(f.name + " (" + f.id + ")");
+      marker.addTo(layer);
+    });
+    layer.addTo(map);
+    return byId;
+  }
+
+  function elementLabel(el) {
+    return el.name || el.call_sign || el.type || (el.count ? String(el.count) : "");
+  }
+
+  function deploymentsLayer(map, deployments, facilities, ownParty) {
+    var now = Date.now();
+    var shown = 0;
+    deployments.forEach(function (d) {
+      (d.elements || []).forEach(function (el) {
+        var f = facilities[el.facility];
+        var end = Date.parse(el.end);
+        if (!f || end <= now) { return; }
+        var planned = Date.parse(el.start) > now;
+        var own = d.deploying_party === ownParty;
+        var marker = L.marker([f.lat, f.lon], {
+          icon: symbol(el.kind, own, planned, elementLabel(el)),
+          keyboard: true,
+          title: (d.title || d.id) + " — " + elementLabel(el) + " @ " + f.name
+        });
+        marker.bindPopup('<a href="/deployments/' + encodeURIComponent(d.id) + '"></a>');
+        marker.on("popupopen", function (e) {
+          var a = e.popup.getElement().querySelector("a");
+          a.textContent = d.title || d.id;
+        });
+        marker.addTo(map);
+        shown += 1;
+      });
+    });
+    return shown;
+  }
+
+  function routeLayer(map, route) {
+    var bounds = [];
+    (route.lines || []).forEach(function (line) {
+      var latlngs = line.coordinates.map(function (c) { return [c[1], c[0]]; });
+      L.polyline(latlngs, {
+        color: line.baseline ? "#6b7785" : "#b42318",
+        weight: line.baseline ? 2 : 3.5,
+        dashArray: line.baseline ? "6 6" : null,
+        className: line.baseline ? "route-baseline" : "route-plan"
+      }).addTo(map);
+      bounds = bounds.concat(latlngs);
+    });
+    (route.stops || []).forEach(function (s) {
+      L.circleMarker([s.lat, s.lon], {
+        radius: 7, weight: 2, color: "#fff", fillColor: s.refuel ? "#b42318" : "#1f3a5f", fillOpacity: 1,
+        className: "route-stop"
+      }).bindTooltip(s.name, { permanent: !!s.refuel, direction: "top" }).addTo(map);
+      bounds.push([s.lat, s.lon]);
+    });
+    if (bounds.length > 1) { map.fitBounds(bounds, { padding: [24, 24] }); }
+  }
+
+  function init(root) {
+    var map = L.map(root, { worldCopyJump: true, minZoom: 1, maxZoom: 9, attributionControl: false })
+      .setView([45, 75], 2);
+    root.relosMap = map;
+    var ready = basemap(map, root.dataset.basemap);
+    if (root.dataset.route) {
+      ready = ready.then(function () { routeLayer(map, JSON.parse(root.dataset.route)); });
+    }
+    if (root.dataset.facilities) {
+      ready = ready.then(function () { return getJSON(root.dataset.facilities); })
+        .then(function (list) {
+          var byId = facilitiesLayer(map, list);
+          if (!root.dataset.deployments) { return 0; }
+          return getJSON(root.dataset.deployments).then(function (deps) {
+            return deploymentsLayer(map, deps, byId, root.dataset.ownParty);
+          });
+        });
+    }
+    ready.then(function () {
+      root.dataset.ready = "1";
+      status(root, "");
+    }).catch(function (err) {
+      root.dataset.ready = "error";
+      status(root, String(err.message || err));
+    });
+  }
+
+  document.querySelectorAll("[data-map]").forEach(init);
+}());

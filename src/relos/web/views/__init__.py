@@ -1,0 +1,1 @@
+"""One module of page routes per feature; each exposes an APIRouter named `router`."""
