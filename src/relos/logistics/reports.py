@@ -136,26 +136,44 @@ def _signed_for(party: str, posting: Posting) -> Money:
     return posting.amount if posting.creditor == party else -posting.amount
 
 
+def position_key(party: str, posting: Posting) -> tuple[str, str]:
+    """(counterparty, currency) of a posting as `party` sees it."""
+    other = posting.debtor if posting.creditor == party else posting.creditor
+    return other, posting.currency
+
+
+def statement_from(
+    party: str,
+    start: date,
+    end: date,
+    opening: dict[tuple[str, str], Money],
+    period: Iterable[Posting],
+) -> Statement:
+    """A statement from opening positions and the postings booked in [start, end)."""
+    running = dict(opening)
+    lines: list[StatementLine] = []
+    for posting in sorted(period, key=lambda p: (p.booked_on, p.ref)):
+        if party not in (posting.creditor, posting.debtor):
+            continue
+        key = position_key(party, posting)
+        running[key] = running.get(key, Money.zero(posting.currency)) + _signed_for(party, posting)
+        lines.append(_line(party, posting, key[0], running[key]))
+    return Statement(party, start, end, dict(opening), lines, running)
+
+
 def statement(postings: Iterable[Posting], party: str, start: date, end: date) -> Statement:
     """The party's statement: opening balances, lines in the period, closing balances."""
-    running: dict[tuple[str, str], Money] = {}
     opening: dict[tuple[str, str], Money] = {}
-    lines: list[StatementLine] = []
-    ordered = sorted(postings, key=lambda p: p.booked_on)
-    for posting in ordered:
+    period: list[Posting] = []
+    for posting in postings:
         if party not in (posting.creditor, posting.debtor) or posting.booked_on >= end:
             continue
-        other = posting.debtor if posting.creditor == party else posting.creditor
-        key = (other, posting.currency)
-        before = running.get(key, Money.zero(posting.currency))
-        running[key] = before + _signed_for(party, posting)
-        if posting.booked_on < start:
+        if posting.booked_on >= start:
+            period.append(posting)
             continue
-        opening.setdefault(key, before)
-        lines.append(_line(party, posting, other, running[key]))
-    for key, value in running.items():
-        opening.setdefault(key, value)
-    return Statement(party, start, end, opening, lines, dict(running))
+        key = position_key(party, posting)
+        opening[key] = opening.get(key, Money.zero(posting.currency)) + _signed_for(party, posting)
+    return statement_from(party, start, end, opening, period)
 
 
 def _line(party: str, posting: Posting, other: str, balance: Money) -> StatementLine:
@@ -174,21 +192,46 @@ def _line(party: str, posting: Posting, other: str, balance: Money) -> Statement
     )
 
 
-def balances_in(postings: Iterable[Posting], rates: RateTable, currency: str) -> list[Balance]:
-    """Balances in a reporting currency, each posting converted at the rate of its own date.
+@dataclass(frozen=True)
+class DayTotal:
+    """The net of one day's postings between two parties in one currency."""
 
-    Each converted posting is rounded once to the reporting currency's minor unit; the sum
-    is therefore what an accountant adding the converted lines would get, not today's
-    balance at today's rate.
+    agreement: str
+    creditor: str
+    debtor: str
+    day: date
+    amount: Money
+
+
+def day_totals(postings: Iterable[Posting]) -> list[DayTotal]:
+    sums: dict[tuple[str, str, str, date, str], Money] = {}
+    for p in postings:
+        key = (p.agreement, p.creditor, p.debtor, p.booked_on, p.currency)
+        sums[key] = sums.get(key, Money.zero(p.currency)) + p.amount
+    return [DayTotal(a, c, d, day, amount) for (a, c, d, day, _), amount in sums.items()]
+
+
+def convert_day_totals(
+    totals: Iterable[DayTotal], rates: RateTable, currency: str
+) -> list[Balance]:
+    """Balances in a reporting currency, each day's total converted at that day's rate.
+
+    Each day's net is rounded once to the reporting currency's minor unit, so the result is
+    what an accountant adding the converted days would get, not today's balance at
+    today's rate.
     """
     sums: dict[tuple[str, str, str], Money] = {}
-    for posting in postings:
-        rate = rates.rate(posting.currency, currency, posting.booked_on)
-        value = posting.amount.convert(rate, currency)
-        key = (posting.agreement, posting.creditor, posting.debtor)
-        sums[key] = sums.get(key, Money.zero(currency)) + value
+    for total in totals:
+        rate = rates.rate(total.amount.currency, currency, total.day)
+        key = (total.agreement, total.creditor, total.debtor)
+        sums[key] = sums.get(key, Money.zero(currency)) + total.amount.convert(rate, currency)
     return [
         Balance(agreement, creditor, debtor, amount)
         for (agreement, creditor, debtor), amount in sorted(sums.items())
         if not amount.is_zero()
     ]
+
+
+def balances_in(postings: Iterable[Posting], rates: RateTable, currency: str) -> list[Balance]:
+    """Balances of the postings in a reporting currency at the rate of each entry's date."""
+    return convert_day_totals(day_totals(postings), rates, currency)

@@ -1,0 +1,318 @@
+"""Ledger use cases: balances, entries, overdue, statements, exports, rates.
+
+Every read is scoped in the query to the caller's party (the operator sees everything).
+Balances come from the maintained `ledger_balances` table (one indexed read); overdue and
+statements add up postings in SQL and hand the sums to the pure reports.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from relos.access.domain import Principal
+from relos.access.policy import require
+from relos.audit.service import record
+from relos.kit.errors import Forbidden, InvalidInput
+from relos.kit.money import Money, check_currency
+from relos.kit.timeutil import utcnow
+from relos.logistics import repository
+from relos.logistics.ledger import Posting
+from relos.logistics.models import RateRow
+from relos.logistics.rates import Rate, RateTable, parse_rates
+from relos.logistics.reconcile import Export, export
+from relos.logistics.reports import (
+    DayTotal,
+    OrderPosition,
+    Statement,
+    convert_day_totals,
+    overdue_item,
+    statement_from,
+)
+
+
+def _scope(caller: Principal) -> str | None:
+    require(caller, "ledger.read")
+    return caller.party or None
+
+
+def balances(
+    session: Session, caller: Principal, agreement: str | None, reporting: str | None = None
+) -> list[dict[str, str]]:
+    """What each debtor owes each creditor, per currency or in one reporting currency."""
+    party = _scope(caller)
+    if reporting:
+        return _reporting_balances(session, agreement, party, check_currency(reporting.upper()))
+    return [
+        {
+            "agreement": row.agreement_id,
+            "creditor": row.creditor,
+            "debtor": row.debtor,
+            "currency": row.currency,
+            "amount": str(Money.from_minor(row.amount_minor, row.currency).amount),
+        }
+        for row in repository.balances(session, agreement, party)
+    ]
+
+
+def rate_table(session: Session) -> RateTable:
+    return RateTable(
+        Rate(r.base, r.quote, r.on, r.rate, r.source) for r in repository.rates(session)
+    )
+
+
+def _reporting_balances(
+    session: Session, agreement: str | None, party: str | None, currency: str
+) -> list[dict[str, str]]:
+    totals = [
+        DayTotal(a, c, d, day, Money.from_minor(int(amount), cur))
+        for a, c, d, cur, day, amount in repository.day_totals(session, agreement, party)
+    ]
+    return [
+        {
+            "agreement": b.agreement,
+            "creditor": b.creditor,
+            "debtor": b.debtor,
+            "currency": currency,
+            "amount": str(b.amount.amount),
+            "converted": "at the rate of each entry's date",
+        }
+        for b in convert_day_totals(totals, rate_table(session), currency)
+    ]
+
+
+def posting_out(posting: Posting) -> dict[str, Any]:
+    receivable, payable = posting.entries()
+    return {
+        "ref": posting.ref,
+        "kind": posting.kind.value,
+        "agreement": posting.agreement,
+        "order": posting.order,
+        "creditor": posting.creditor,
+        "debtor": posting.debtor,
+        "amount": str(posting.amount.amount),
+        "currency": posting.currency,
+        "booked_on": posting.booked_on.isoformat(),
+        "due_on": posting.due_on.isoformat() if posting.due_on else None,
+        "reverses": posting.reverses,
+        "method": posting.method,
+        "memo": posting.memo,
+        "entries": [
+            {
+                "account": leg.account.value,
+                "holder": leg.holder,
+                "counterparty": leg.counterparty,
+                "side": leg.side.value,
+                "amount": str(leg.amount.amount),
+            }
+            for leg in (receivable, payable)
+        ],
+    }
+
+
+def entries(
+    session: Session,
+    caller: Principal,
+    *,
+    agreement: str | None = None,
+    order: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    limit: int = 500,
+    offset: int = 0,
+) -> list[dict[str, Any]]:
+    """Postings with their two entries each, oldest first, a page at a time."""
+    party = _scope(caller)
+    found = repository.postings(
+        session,
+        party,
+        agreement=agreement,
+        order_id=order,
+        start=start,
+        end=end,
+        limit=min(max(limit, 1), 5000),
+        offset=max(offset, 0),
+    )
+    return [posting_out(p) for p in found]
+
+
+def overdue(session: Session, caller: Principal, as_of: date) -> list[dict[str, Any]]:
+    """Every order with an amount past its settlement deadline as of `as_of`, oldest first."""
+    party = _scope(caller)
+    grouped: dict[tuple[str, str], OrderPosition] = {}
+    for agreement, order, creditor, debtor, currency, due_on, amount in repository.dues(
+        session, party, as_of
+    ):
+        key = (order, currency)
+        position = grouped.setdefault(
+            key,
+            OrderPosition(agreement, order, creditor, debtor, currency, {}, Money.zero(currency)),
+        )
+        value = Money.from_minor(int(amount), currency)
+        if due_on is None:
+            grouped[key] = OrderPosition(
+                agreement, order, creditor, debtor, currency, position.charges_by_due, -value
+            )
+        else:
+            position.charges_by_due[due_on] = value
+    items = [overdue_item(p, as_of) for p in grouped.values()]
+    found = sorted((i for i in items if i is not None), key=lambda i: (i.due_on, i.order))
+    return [
+        {
+            "agreement": i.agreement,
+            "order": i.order,
+            "creditor": i.creditor,
+            "debtor": i.debtor,
+            "currency": i.amount.currency,
+            "amount": str(i.amount.amount),
+            "due_on": i.due_on.isoformat(),
+            "days_overdue": i.days_overdue,
+        }
+        for i in found
+    ]
+
+
+def statement(
+    session: Session, caller: Principal, party: str | None, start: date, end: date
+) -> Statement:
+    """Statement of account of one party for [start, end)."""
+    scope = _scope(caller)
+    party = party or scope
+    if not party:
+        raise InvalidInput("say whose statement (party=IN)")
+    if scope and party != scope:
+        raise Forbidden(f"{caller.name} may read only {scope}'s statement")
+    if end <= start:
+        raise InvalidInput("the statement period ends before it starts")
+    opening: dict[tuple[str, str], Money] = {}
+    for creditor, debtor, currency, amount in repository.opening(session, party, start):
+        signed = Money.from_minor(int(amount), currency)
+        other = debtor if creditor == party else creditor
+        key = (other, currency)
+        change = signed if creditor == party else -signed
+        opening[key] = opening.get(key, Money.zero(currency)) + change
+    period = repository.postings(session, party, start=start, end=end)
+    return statement_from(party, start, end, opening, period)
+
+
+def statement_out(result: Statement) -> dict[str, Any]:
+    def positions(values: dict[tuple[str, str], Money]) -> list[dict[str, str]]:
+        return [
+            {"counterparty": other, "currency": currency, "amount": str(amount.amount)}
+            for (other, currency), amount in sorted(values.items())
+        ]
+
+    return {
+        "party": result.party,
+        "start": result.start.isoformat(),
+        "end": result.end.isoformat(),
+        "sign": "positive: owed to the party; negative: owed by the party",
+        "opening": positions(result.opening),
+        "lines": [
+            {
+                "booked_on": line.booked_on.isoformat(),
+                "ref": line.ref,
+                "kind": line.kind.value,
+                "order": line.order,
+                "counterparty": line.counterparty,
+                "account": line.account.value,
+                "side": line.side.value,
+                "amount": str(line.amount.amount),
+                "currency": line.amount.currency,
+                "balance": str(line.balance.amount),
+            }
+            for line in result.lines
+        ],
+        "closing": positions(result.closing),
+    }
+
+
+STATEMENT_COLUMNS = (
+    "booked_on",
+    "ref",
+    "kind",
+    "order",
+    "counterparty",
+    "account",
+    "side",
+    "amount",
+    "currency",
+    "balance",
+)
+
+
+def statement_csv(result: Statement) -> str:
+    """The statement's lines as CSV, opening and closing positions as marked rows."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(STATEMENT_COLUMNS)
+    body = statement_out(result)
+    for position in body["opening"]:
+        writer.writerow(
+            [
+                body["start"],
+                "opening",
+                "",
+                "",
+                position["counterparty"],
+                "",
+                "",
+                "",
+                position["currency"],
+                position["amount"],
+            ]
+        )
+    for line in body["lines"]:
+        writer.writerow([line[c] for c in STATEMENT_COLUMNS])
+    for position in body["closing"]:
+        writer.writerow(
+            [
+                body["end"],
+                "closing",
+                "",
+                "",
+                position["counterparty"],
+                "",
+                "",
+                "",
+                position["currency"],
+                position["amount"],
+            ]
+        )
+    return out.getvalue()
+
+
+def export_for(session: Session, caller: Principal, party: str) -> Export:
+    """The party's ledger export for bilateral reconciliation."""
+    scope = _scope(caller)
+    if scope and party != scope:
+        raise Forbidden(f"{caller.name} may export only {scope}'s ledger")
+    return export(repository.postings(session, party), party, utcnow())
+
+
+def import_rates(session: Session, caller: Principal, text: str) -> dict[str, int]:
+    """Store exchange rates with their provenance; a rate already stored is replaced."""
+    require(caller, "rates.import")
+    parsed = parse_rates(text)
+    for rate in parsed:
+        session.merge(
+            RateRow(
+                base=rate.base, quote=rate.quote, on=rate.on, rate=rate.rate, source=rate.source
+            )
+        )
+    session.flush()
+    record(session, caller, "rates.import", "exchange_rates", str(len(parsed)), ())
+    return {"imported": len(parsed)}
+
+
+def trial_balance(session: Session, caller: Principal) -> dict[str, dict[str, str]]:
+    """Debits and credits per currency over the whole ledger (they are always equal)."""
+    require(caller, "ledger.read")
+    totals: dict[str, dict[str, str]] = {}
+    for currency, side, amount in repository.entry_totals(session):
+        totals.setdefault(currency, {})[side] = str(Money.from_minor(int(amount), currency).amount)
+    return totals

@@ -1,0 +1,273 @@
+"""Queries on price lists, support orders and the ledger; no rules live here."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Select, func, insert, or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from relos.kit.money import Money
+from relos.logistics.ledger import Posting, PostingKind
+from relos.logistics.models import (
+    BalanceRow,
+    DeliveryRow,
+    EntryRow,
+    OrderLineRow,
+    OrderRow,
+    PostingRow,
+    PriceRow,
+    RateRow,
+    SettlementRow,
+    SignatureRow,
+)
+
+
+def prices(session: Session, supplier: str | None = None) -> list[PriceRow]:
+    query = select(PriceRow).order_by(PriceRow.supplying_party, PriceRow.item, PriceRow.valid_from)
+    if supplier:
+        query = query.where(PriceRow.supplying_party == supplier)
+    return list(session.scalars(query))
+
+
+def order(session: Session, order_id: str) -> OrderRow | None:
+    return session.get(OrderRow, order_id)
+
+
+def order_lines(session: Session, order_id: str) -> list[OrderLineRow]:
+    query = select(OrderLineRow).where(OrderLineRow.order_id == order_id)
+    return list(session.scalars(query.order_by(OrderLineRow.line_no)))
+
+
+def signatures(session: Session, order_id: str) -> list[SignatureRow]:
+    query = select(SignatureRow).where(SignatureRow.order_id == order_id)
+    return list(session.scalars(query.order_by(SignatureRow.signed_at)))
+
+
+def deliveries(session: Session, order_id: str) -> list[DeliveryRow]:
+    query = select(DeliveryRow).where(DeliveryRow.order_id == order_id)
+    return list(session.scalars(query.order_by(DeliveryRow.delivered_at, DeliveryRow.id)))
+
+
+def settlements(session: Session, order_id: str) -> list[SettlementRow]:
+    query = select(SettlementRow).where(SettlementRow.order_id == order_id)
+    return list(session.scalars(query.order_by(SettlementRow.settled_at, SettlementRow.id)))
+
+
+def orders(
+    session: Session, party: str | None, agreement: str | None, status: str | None
+) -> list[OrderRow]:
+    """Orders, filtered in the query to those the party requests or supplies."""
+    query = select(OrderRow).order_by(OrderRow.created_at, OrderRow.id)
+    if party:
+        query = query.where(
+            or_(OrderRow.requesting_party == party, OrderRow.supplying_party == party)
+        )
+    if agreement:
+        query = query.where(OrderRow.agreement_id == agreement)
+    if status:
+        query = query.where(OrderRow.status == status)
+    return list(session.scalars(query))
+
+
+def posting_of(row: PostingRow) -> Posting:
+    return Posting(
+        row.ref,
+        PostingKind(row.kind),
+        row.agreement_id,
+        row.order_id,
+        row.creditor,
+        row.debtor,
+        Money.from_minor(row.amount_minor, row.currency),
+        row.booked_on,
+        row.due_on,
+        row.reverses,
+        row.method,
+        row.memo,
+    )
+
+
+def order_postings(session: Session, order_ids: Sequence[str]) -> list[Posting]:
+    query = select(PostingRow).where(PostingRow.order_id.in_(order_ids)).order_by(PostingRow.id)
+    return [posting_of(row) for row in session.scalars(query)]
+
+
+def posting_by_ref(session: Session, ref: str) -> PostingRow | None:
+    return session.scalar(select(PostingRow).where(PostingRow.ref == ref))
+
+
+def _posting_values(posting: Posting, recorded_at: datetime) -> dict[str, Any]:
+    return {
+        "ref": posting.ref,
+        "kind": posting.kind.value,
+        "agreement_id": posting.agreement,
+        "order_id": posting.order,
+        "creditor": posting.creditor,
+        "debtor": posting.debtor,
+        "currency": posting.currency,
+        "amount_minor": posting.amount.minor,
+        "booked_on": posting.booked_on,
+        "due_on": posting.due_on,
+        "reverses": posting.reverses,
+        "method": posting.method,
+        "memo": posting.memo,
+        "recorded_at": recorded_at,
+    }
+
+
+def insert_postings(session: Session, postings: Sequence[Posting], recorded_at: datetime) -> None:
+    """Write postings, their two entries each, and move the balances, in one go."""
+    if not postings:
+        return
+    values = [_posting_values(p, recorded_at) for p in postings]
+    returned = session.execute(
+        insert(PostingRow).returning(PostingRow.id, sort_by_parameter_order=True), values
+    )
+    ids = [row[0] for row in returned]
+    legs = [
+        {
+            "posting_id": posting_id,
+            "account": leg.account.value,
+            "holder": leg.holder,
+            "counterparty": leg.counterparty,
+            "side": leg.side.value,
+            "amount_minor": leg.amount.minor,
+            "currency": leg.amount.currency,
+        }
+        for posting_id, posting in zip(ids, postings, strict=True)
+        for leg in posting.entries()
+    ]
+    session.execute(insert(EntryRow), legs)
+    move_balances(session, postings)
+
+
+def move_balances(session: Session, postings: Sequence[Posting]) -> None:
+    """Add the postings to the maintained balances (an upsert per creditor/debtor/currency)."""
+    deltas: dict[tuple[str, str, str, str], int] = {}
+    for p in postings:
+        key = (p.agreement, p.creditor, p.debtor, p.currency)
+        deltas[key] = deltas.get(key, 0) + p.amount.minor
+    dialect = session.get_bind().dialect.name
+    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+    for (agreement, creditor, debtor, currency), delta in sorted(deltas.items()):
+        statement = upsert(BalanceRow).values(
+            agreement_id=agreement,
+            creditor=creditor,
+            debtor=debtor,
+            currency=currency,
+            amount_minor=delta,
+        )
+        statement = statement.on_conflict_do_update(
+            index_elements=["agreement_id", "creditor", "debtor", "currency"],
+            set_={"amount_minor": BalanceRow.amount_minor + statement.excluded.amount_minor},
+        )
+        session.execute(statement)
+
+
+def balances(session: Session, agreement: str | None, party: str | None) -> list[BalanceRow]:
+    query = select(BalanceRow).where(BalanceRow.amount_minor != 0)
+    if agreement:
+        query = query.where(BalanceRow.agreement_id == agreement)
+    if party:
+        query = query.where(or_(BalanceRow.creditor == party, BalanceRow.debtor == party))
+    order = (BalanceRow.agreement_id, BalanceRow.creditor, BalanceRow.debtor, BalanceRow.currency)
+    return list(session.scalars(query.order_by(*order)))
+
+
+AnySelect = TypeVar("AnySelect", bound="Select[*tuple[Any, ...]]")
+
+
+def _scoped(query: AnySelect, party: str | None) -> AnySelect:
+    if party:
+        query = query.where(or_(PostingRow.creditor == party, PostingRow.debtor == party))
+    return query
+
+
+def postings(
+    session: Session,
+    party: str | None,
+    *,
+    agreement: str | None = None,
+    order_id: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> list[Posting]:
+    """Postings in booking order, filtered in the query."""
+    query = _scoped(select(PostingRow), party)
+    if agreement:
+        query = query.where(PostingRow.agreement_id == agreement)
+    if order_id:
+        query = query.where(PostingRow.order_id == order_id)
+    if start:
+        query = query.where(PostingRow.booked_on >= start)
+    if end:
+        query = query.where(PostingRow.booked_on < end)
+    query = query.order_by(PostingRow.booked_on, PostingRow.id).offset(offset).limit(limit)
+    return [posting_of(row) for row in session.scalars(query)]
+
+
+def dues(session: Session, party: str | None, as_of: date) -> list[Any]:
+    """Sums per order, currency and due date (None: payments) of postings booked by `as_of`."""
+    query = select(
+        PostingRow.agreement_id,
+        PostingRow.order_id,
+        PostingRow.creditor,
+        PostingRow.debtor,
+        PostingRow.currency,
+        PostingRow.due_on,
+        func.sum(PostingRow.amount_minor),
+    ).where(PostingRow.booked_on <= as_of)
+    query = _scoped(query, party).group_by(
+        PostingRow.agreement_id,
+        PostingRow.order_id,
+        PostingRow.creditor,
+        PostingRow.debtor,
+        PostingRow.currency,
+        PostingRow.due_on,
+    )
+    return list(session.execute(query))
+
+
+def opening(session: Session, party: str, start: date) -> list[Any]:
+    """(creditor, debtor, currency, sum) of the party's postings booked before `start`."""
+    query = select(
+        PostingRow.creditor,
+        PostingRow.debtor,
+        PostingRow.currency,
+        func.sum(PostingRow.amount_minor),
+    ).where(PostingRow.booked_on < start)
+    query = _scoped(query, party).group_by(
+        PostingRow.creditor, PostingRow.debtor, PostingRow.currency
+    )
+    return list(session.execute(query))
+
+
+def day_totals(session: Session, agreement: str | None, party: str | None) -> list[Any]:
+    """Net amount per agreement, creditor, debtor, currency and booking day."""
+    columns = (
+        PostingRow.agreement_id,
+        PostingRow.creditor,
+        PostingRow.debtor,
+        PostingRow.currency,
+        PostingRow.booked_on,
+    )
+    query = _scoped(select(*columns, func.sum(PostingRow.amount_minor)), party)
+    if agreement:
+        query = query.where(PostingRow.agreement_id == agreement)
+    return list(session.execute(query.group_by(*columns)))
+
+
+def entry_totals(session: Session) -> list[Any]:
+    """(currency, side, sum) over every ledger entry: the trial balance."""
+    query = select(EntryRow.currency, EntryRow.side, func.sum(EntryRow.amount_minor))
+    return list(session.execute(query.group_by(EntryRow.currency, EntryRow.side)))
+
+
+def rates(session: Session) -> list[RateRow]:
+    return list(session.scalars(select(RateRow).order_by(RateRow.base, RateRow.quote, RateRow.on)))

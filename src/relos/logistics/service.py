@@ -1,0 +1,416 @@
+"""Logistics use cases: price lists, support orders, signatures and deliveries.
+
+One function per route and command; each takes the caller's session (the caller owns the
+transaction) and the principal acting. Writers on one order take its advisory lock first,
+so parallel deliveries or settlements of one order run one after the other and each sees
+what the previous one wrote (see relos.kit.db.advisory_lock).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from relos.access.domain import Principal
+from relos.access.policy import may_see, require
+from relos.agreements.service import agreement_in_force
+from relos.audit.service import record
+from relos.kit.db import advisory_lock
+from relos.kit.errors import Forbidden, InvalidInput, NotFound, RuleViolations, Violation
+from relos.kit.money import Money, extend
+from relos.kit.timeutil import format_instant, utcnow
+from relos.logistics import repository
+from relos.logistics.ledger import Journal, delivery_posting
+from relos.logistics.models import DeliveryRow, OrderLineRow, OrderRow, PriceRow, SignatureRow
+from relos.logistics.orders import (
+    LogisticsTerms,
+    OrderDraft,
+    OrderLine,
+    OrderStatus,
+    check_delivery,
+    sign,
+    status_after_delivery,
+    validate_order,
+)
+from relos.logistics.prices import PriceBook, PriceLine, parse_csv, parse_lines
+
+
+def price_line(row: PriceRow) -> PriceLine:
+    return PriceLine(
+        row.supplying_party,
+        row.facility,
+        row.item,
+        row.category,
+        row.unit,
+        row.unit_price,
+        row.currency,
+        row.valid_from,
+        row.valid_to,
+    )
+
+
+def price_book(session: Session, supplier: str | None = None) -> PriceBook:
+    return PriceBook(price_line(row) for row in repository.prices(session, supplier))
+
+
+def _store_prices(session: Session, caller: Principal, lines: list[PriceLine]) -> dict[str, int]:
+    stored = {price_line(row) for row in repository.prices(session)}
+    fresh = [line for line in lines if line not in stored]
+    now = utcnow()
+    for line in fresh:
+        if caller.party and line.supplying_party != caller.party and not caller.has_role("admin"):
+            raise Forbidden(f"{caller.name} may publish only {caller.party}'s prices")
+        session.add(
+            PriceRow(
+                **{k: v for k, v in vars(line).items()},
+                imported_at=now,
+                imported_by=caller.name,
+            )
+        )
+    session.flush()
+    if fresh:
+        parties = {line.supplying_party for line in fresh}
+        record(session, caller, "prices.import", "price_list", ",".join(sorted(parties)), parties)
+    return {"imported": len(fresh), "unchanged": len(lines) - len(fresh)}
+
+
+def import_prices(
+    session: Session, caller: Principal, rows: list[dict[str, Any]]
+) -> dict[str, int]:
+    """Validate and store price lines; identical lines already stored are left as they are."""
+    require(caller, "prices.import")
+    existing = [price_line(row) for row in repository.prices(session)]
+    return _store_prices(session, caller, parse_lines(rows, existing))
+
+
+def import_prices_csv(session: Session, caller: Principal, text: str) -> dict[str, int]:
+    require(caller, "prices.import")
+    existing = [price_line(row) for row in repository.prices(session)]
+    return _store_prices(session, caller, parse_csv(text, existing))
+
+
+def list_prices(session: Session, caller: Principal, supplier: str | None) -> list[dict[str, Any]]:
+    require(caller, "logistics.read")
+    return [{**price_line(r).to_dict(), "id": r.id} for r in repository.prices(session, supplier)]
+
+
+def terms_of(session: Session, agreement_id: str) -> LogisticsTerms | None:
+    """The agreement's logistics section as the order rules need it, or None if it has none."""
+    agreement = agreement_in_force(session, agreement_id).agreement
+    section = agreement.logistics
+    if section is None:
+        return None
+    return LogisticsTerms(
+        agreement.id,
+        agreement.parties,
+        frozenset(section.excluded_categories),
+        frozenset(section.categories),
+        frozenset(section.settlement_methods),
+        dict(section.settle_days),
+    )
+
+
+def _agreement_violations(session: Session, draft: OrderDraft) -> list[Violation]:
+    if not draft.agreement:
+        return []
+    try:
+        in_force = agreement_in_force(session, draft.agreement)
+    except NotFound:
+        return [Violation("agreement_unknown", f"no agreement {draft.agreement!r}")]
+    if in_force.agreement.logistics is None:
+        return [Violation("no_logistics", f"{draft.agreement} provides no logistics support")]
+    if not in_force.term.contains(utcnow()):
+        return [Violation("agreement_not_in_force", f"{draft.agreement} is not in force")]
+    return []
+
+
+def draft_of(body: dict[str, Any]) -> OrderDraft:
+    lines = [
+        OrderLine(
+            line.get("category"),
+            line.get("item"),
+            None if line.get("quantity") in (None, "") else Decimal(str(line["quantity"])),
+            line.get("unit"),
+        )
+        for line in body.get("lines") or []
+    ]
+    return OrderDraft(
+        body.get("agreement"),
+        body.get("requesting_party"),
+        body.get("supplying_party"),
+        body.get("facility"),
+        body.get("settlement"),
+        tuple(lines),
+        body.get("deployment"),
+    )
+
+
+def raise_order(session: Session, caller: Principal, body: dict[str, Any]) -> dict[str, Any]:
+    """Store a support order as `requested` when it breaks no rule; refuse it otherwise."""
+    require(caller, "orders.raise")
+    draft = draft_of(body)
+    if caller.party and draft.requesting_party not in (None, caller.party):
+        raise Forbidden(f"{caller.name} may raise orders only for {caller.party}")
+    problems = _agreement_violations(session, draft)
+    if problems:
+        raise RuleViolations("the support order breaks the agreement's rules", problems)
+    terms = terms_of(session, draft.agreement) if draft.agreement else None
+    validate_order(draft, terms, price_book(session).in_force, utcnow().date())
+    row = OrderRow(
+        id=str(uuid.uuid4()),
+        agreement_id=draft.agreement,
+        requesting_party=draft.requesting_party,
+        supplying_party=draft.supplying_party,
+        facility=draft.facility,
+        deployment_id=draft.deployment,
+        settlement=draft.settlement,
+        status=OrderStatus.REQUESTED.value,
+        counter_to=body.get("counter_to"),
+        created_at=utcnow(),
+        created_by=caller.name,
+    )
+    session.add(row)
+    session.flush()  # the lines refer to the order; no ORM relationship orders the inserts
+    for number, line in enumerate(draft.lines):
+        session.add(
+            OrderLineRow(
+                order_id=row.id,
+                line_no=number,
+                category=(line.category or "").lower(),
+                item=line.item,
+                quantity=line.quantity,
+                unit=line.unit,
+                delivered=Decimal(0),
+                returned=Decimal(0),
+            )
+        )
+    session.flush()
+    record(session, caller, "orders.raise", "support_order", row.id, _parties(row), after=body)
+    return describe(session, row)
+
+
+def _parties(row: OrderRow) -> tuple[str, str]:
+    return (row.requesting_party, row.supplying_party)
+
+
+def visible_order(session: Session, caller: Principal, order_id: str) -> OrderRow:
+    """The order, or NotFound when it does not exist or the caller's party is not in it."""
+    row = repository.order(session, order_id)
+    if row is None or not may_see(caller, _parties(row)):
+        raise NotFound(f"no support order {order_id!r}")
+    return row
+
+
+def list_orders(
+    session: Session, caller: Principal, agreement: str | None, status: str | None
+) -> list[dict[str, Any]]:
+    require(caller, "logistics.read")
+    rows = repository.orders(session, caller.party or None, agreement, status)
+    return [describe(session, row) for row in rows]
+
+
+def get_order(session: Session, caller: Principal, order_id: str) -> dict[str, Any]:
+    require(caller, "logistics.read")
+    return describe(session, visible_order(session, caller, order_id))
+
+
+def describe(session: Session, row: OrderRow) -> dict[str, Any]:
+    """The order as the API shows it: lines with progress, signatures, deliveries, amount owed."""
+    journal = Journal(repository.order_postings(session, [row.id]))
+    owed: dict[str, Money] = {}
+    for posting in journal:
+        owed[posting.currency] = journal.owed(row.id, posting.currency)
+    return {
+        "id": row.id,
+        "agreement": row.agreement_id,
+        "requesting_party": row.requesting_party,
+        "supplying_party": row.supplying_party,
+        "facility": row.facility,
+        "deployment": row.deployment_id,
+        "settlement": row.settlement,
+        "status": row.status,
+        "counter_to": row.counter_to,
+        "created_at": format_instant(row.created_at),
+        "created_by": row.created_by,
+        "lines": [_line_out(line) for line in repository.order_lines(session, row.id)],
+        "signatures": [
+            {"party": s.party, "signed_by": s.signed_by, "signed_at": format_instant(s.signed_at)}
+            for s in repository.signatures(session, row.id)
+        ],
+        "deliveries": [_delivery_out(d) for d in repository.deliveries(session, row.id)],
+        "owed": [{"currency": c, "amount": str(m.amount)} for c, m in sorted(owed.items())],
+    }
+
+
+def _line_out(line: OrderLineRow) -> dict[str, Any]:
+    return {
+        "line": line.line_no,
+        "category": line.category,
+        "item": line.item,
+        "quantity": str(line.quantity),
+        "unit": line.unit,
+        "delivered": str(line.delivered),
+        "returned": str(line.returned),
+    }
+
+
+def _delivery_out(row: DeliveryRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "delivered_at": format_instant(row.delivered_at),
+        "received_by": row.received_by,
+        "recorded_by": row.recorded_by,
+        "lines": row.lines,
+    }
+
+
+def lock_order(session: Session, order_id: str) -> None:
+    """Serialise every writer of one order (deliveries, settlements, signatures, reversals)."""
+    advisory_lock(session, "support-order", order_id)
+
+
+def sign_order(
+    session: Session, caller: Principal, order_id: str, party: str | None = None
+) -> dict[str, Any]:
+    """Record the signature of the caller's party; both sides' signatures make it `agreed`."""
+    require(caller, "orders.sign")
+    lock_order(session, order_id)
+    row = visible_order(session, caller, order_id)
+    signing = caller.party or party
+    if not signing:
+        raise InvalidInput("say which party signs (the operator signs for a named party)")
+    signed = frozenset(s.party for s in repository.signatures(session, order_id))
+    row.status = sign(OrderStatus(row.status), _parties(row), signed, signing).value
+    session.add(
+        SignatureRow(order_id=row.id, party=signing, signed_by=caller.name, signed_at=utcnow())
+    )
+    session.flush()
+    record(session, caller, "orders.sign", "support_order", row.id, _parties(row))
+    return describe(session, row)
+
+
+def _quantities(body_lines: list[dict[str, Any]]) -> dict[int, Decimal]:
+    quantities: dict[int, Decimal] = {}
+    for entry in body_lines:
+        try:
+            index, quantity = int(entry["line"]), Decimal(str(entry["quantity"]))
+        except (KeyError, ValueError, ArithmeticError):
+            raise InvalidInput(f"delivery line {entry!r}: needs line and quantity") from None
+        if not quantity.is_finite():
+            raise InvalidInput(f"delivery line {index}: quantity must be a number")
+        quantities[index] = quantities.get(index, Decimal(0)) + quantity
+    if not quantities:
+        raise InvalidInput("a delivery needs at least one line")
+    return quantities
+
+
+def record_delivery(
+    session: Session,
+    caller: Principal,
+    order_id: str,
+    body_lines: list[dict[str, Any]],
+    delivered_at: datetime,
+    received_by: str,
+) -> dict[str, Any]:
+    """Record a (partial) delivery and post it to the ledger at the price in force that day."""
+    require(caller, "orders.deliver")
+    if not received_by.strip():
+        raise RuleViolations(
+            "a delivery needs the receiver",
+            [
+                Violation(
+                    "missing_element", "received_by is required", extra={"field": "received_by"}
+                )
+            ],
+        )
+    quantities = _quantities(body_lines)
+    lock_order(session, order_id)
+    row = visible_order(session, caller, order_id)
+    lines = repository.order_lines(session, order_id)
+    problems = check_delivery(
+        OrderStatus(row.status),
+        [line.quantity for line in lines],
+        [line.delivered for line in lines],
+        quantities,
+    )
+    if problems:
+        raise RuleViolations("the delivery exceeds the order", problems)
+    delivery_id = str(uuid.uuid4())
+    lots, postings = _price_delivery(session, row, lines, quantities, delivered_at, delivery_id)
+    Journal(repository.order_postings(session, [row.id])).post_all(postings)
+    for index, quantity in quantities.items():
+        lines[index].delivered = lines[index].delivered + quantity
+    row.status = status_after_delivery(
+        [line.quantity for line in lines], [line.delivered for line in lines]
+    ).value
+    session.add(
+        DeliveryRow(
+            id=delivery_id,
+            order_id=row.id,
+            delivered_at=delivered_at,
+            received_by=received_by.strip(),
+            recorded_by=caller.name,
+            lines=lots,
+        )
+    )
+    repository.insert_postings(session, postings, utcnow())
+    session.flush()
+    record(session, caller, "orders.deliver", "support_order", row.id, _parties(row), after=lots)
+    return describe(session, row)
+
+
+def _price_delivery(
+    session: Session,
+    row: OrderRow,
+    lines: list[OrderLineRow],
+    quantities: dict[int, Decimal],
+    delivered_at: datetime,
+    delivery_id: str,
+) -> tuple[list[dict[str, Any]], list[Any]]:
+    """Price each delivered line at the supplier's price in force on the delivery date."""
+    book = price_book(session, row.supplying_party)
+    terms = terms_of(session, row.agreement_id)
+    days = terms.days_for(row.settlement) if terms else 0
+    on = delivered_at.date()
+    lots: list[dict[str, Any]] = []
+    postings = []
+    problems: list[Violation] = []
+    for index, quantity in sorted(quantities.items()):
+        line = lines[index]
+        price = book.in_force(row.supplying_party, line.item, row.facility, on)
+        if price is None or price.unit != line.unit:
+            message = f"line {index}: no price for {line.item} per {line.unit} on {on}"
+            problems.append(Violation("no_price", message, element=index))
+            continue
+        value = extend(price.unit_price, quantity, price.currency)
+        ref = f"{delivery_id}:{index}"
+        lots.append(
+            {
+                "line": index,
+                "quantity": str(quantity),
+                "unit_price": str(price.unit_price),
+                "currency": price.currency,
+                "amount": str(value.amount),
+                "posting": ref,
+            }
+        )
+        postings.append(
+            delivery_posting(
+                ref,
+                agreement=row.agreement_id,
+                order=row.id,
+                supplier=row.supplying_party,
+                requester=row.requesting_party,
+                value=value,
+                delivered_on=on,
+                days_to_settle=days,
+                memo=f"{quantity} {line.unit} {line.item}",
+            )
+        )
+    if problems:
+        raise RuleViolations("the delivery cannot be priced", problems)
+    return lots, postings

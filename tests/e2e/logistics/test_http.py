@@ -1,0 +1,268 @@
+"""The logistics and ledger API end to end, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.conftest import TokenFactory
+
+PROBLEM = "application/problem+json"
+PRICES = (
+    "supplying_party,facility,item,category,unit,unit_price,currency,valid_from,valid_to\n"
+    "RU,RUVVO,F-76,fuel,t,70000.00,RUB,2026-01-01,2031-12-31\n"
+    "RU,,ration-pack,provisions,pack,850.50,RUB,2026-01-01,\n"
+)
+Headers = dict[str, str]
+
+
+@pytest.fixture
+def people(auth: TokenFactory) -> dict[str, Headers]:
+    return {
+        "in-log": auth("in-log", "IN", ("logistics",)),
+        "ru-log": auth("ru-log", "RU", ("logistics",)),
+        "in-fin": auth("in-fin", "IN", ("finance",)),
+        "in-viewer": auth("in-viewer", "IN", ("viewer",)),
+        "us-log": auth("us-log", "US", ("logistics",)),
+    }
+
+
+def order_body(**changes: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "agreement": "in-ru-relos",
+        "requesting_party": "IN",
+        "supplying_party": "RU",
+        "facility": "RUVVO",
+        "settlement": "cash",
+        "lines": [{"category": "fuel", "item": "F-76", "quantity": "420", "unit": "t"}],
+    }
+    body.update(changes)
+    return body
+
+
+def agreed_order(client: TestClient, people: dict[str, Headers], **changes: Any) -> str:
+    csv_headers = {**people["ru-log"], "Content-Type": "text/csv"}
+    assert (
+        client.post("/api/v1/price-lists", content=PRICES, headers=csv_headers).status_code == 201
+    )
+    created = client.post(
+        "/api/v1/support-orders", json=order_body(**changes), headers=people["in-log"]
+    )
+    assert created.status_code == 201, created.text
+    order_id: str = created.json()["id"]
+    for who in ("ru-log", "in-log"):
+        signed = client.post(f"/api/v1/support-orders/{order_id}/sign", headers=people[who])
+        assert signed.status_code == 200, signed.text
+    return order_id
+
+
+def deliver(
+    client: TestClient, who: Headers, order_id: str, quantity: str, at: str = "2026-07-03T10:00:00Z"
+) -> Any:
+    body = {
+        "lines": [{"line": 0, "quantity": quantity}],
+        "delivered_at": at,
+        "received_by": "Lt Cdr R. Singh",
+    }
+    return client.post(f"/api/v1/support-orders/{order_id}/deliveries", json=body, headers=who)
+
+
+def test_price_list_errors_name_the_row(client: TestClient, people: dict[str, Headers]) -> None:
+    bad = PRICES + "RU,,F-44,fuel,t,-1,RUB,2026-01-01,\nRU,,F-34,fuel,t,1,XXY,2026-01-01,\n"
+    response = client.post(
+        "/api/v1/price-lists", content=bad, headers={**people["ru-log"], "Content-Type": "text/csv"}
+    )
+    assert response.status_code == 422 and response.headers["content-type"] == PROBLEM
+    messages = [v["message"] for v in response.json()["violations"]]
+    assert messages[0].startswith("row 3:") and messages[1].startswith("row 4:")
+    json_body = {
+        "lines": [
+            {
+                "supplying_party": "RU",
+                "item": "F-76",
+                "category": "fuel",
+                "unit": "t",
+                "unit_price": "70000.00",
+                "currency": "RUB",
+                "valid_from": "2026-01-01",
+            }
+        ]
+    }
+    assert client.post("/api/v1/price-lists", json=json_body, headers=people["ru-log"]).json() == {
+        "imported": 1,
+        "unchanged": 0,
+    }
+    again = client.post("/api/v1/price-lists", json=json_body, headers=people["ru-log"])
+    assert again.json() == {"imported": 0, "unchanged": 1}
+    foreign = client.post("/api/v1/price-lists", json=json_body, headers=people["in-log"])
+    assert foreign.status_code == 201  # unchanged lines are not a publication
+
+
+def test_order_rules_are_reported_as_violations(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    client.post(
+        "/api/v1/price-lists",
+        content=PRICES,
+        headers={**people["ru-log"], "Content-Type": "text/csv"},
+    )
+    ammunition = order_body(
+        lines=[{"category": "ammunition", "item": "30mm", "quantity": "1000", "unit": "round"}]
+    )
+    cases = {
+        "category_excluded": ammunition,
+        "missing_element": order_body(facility=None),
+        "no_price": order_body(
+            lines=[{"category": "fuel", "item": "F-44", "quantity": "1", "unit": "t"}]
+        ),
+    }
+    for code, body in cases.items():
+        response = client.post("/api/v1/support-orders", json=body, headers=people["in-log"])
+        assert response.status_code == 422, response.text
+        assert [v["code"] for v in response.json()["violations"]] == [code]
+    viewer = client.post("/api/v1/support-orders", json=order_body(), headers=people["in-viewer"])
+    assert viewer.status_code == 403
+
+
+def test_signing_delivering_and_settling_an_order(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    client.post(
+        "/api/v1/price-lists",
+        content=PRICES,
+        headers={**people["ru-log"], "Content-Type": "text/csv"},
+    )
+    order_id = client.post(
+        "/api/v1/support-orders", json=order_body(), headers=people["in-log"]
+    ).json()["id"]
+    assert deliver(client, people["ru-log"], order_id, "10").status_code == 409
+    assert (
+        client.post(
+            f"/api/v1/support-orders/{order_id}/sign", headers=people["in-viewer"]
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(f"/api/v1/support-orders/{order_id}/sign", headers=people["us-log"]).status_code
+        == 404
+    )
+    half = client.post(f"/api/v1/support-orders/{order_id}/sign", headers=people["ru-log"]).json()
+    assert half["status"] == "requested"
+    assert (
+        client.post(f"/api/v1/support-orders/{order_id}/sign", headers=people["ru-log"]).status_code
+        == 409
+    )
+    agreed = client.post(f"/api/v1/support-orders/{order_id}/sign", headers=people["in-log"]).json()
+    assert agreed["status"] == "agreed" and {s["party"] for s in agreed["signatures"]} == {
+        "IN",
+        "RU",
+    }
+
+    first = deliver(client, people["ru-log"], order_id, "200")
+    assert first.status_code == 201 and first.json()["status"] == "partially_delivered"
+    assert first.json()["owed"] == [{"currency": "RUB", "amount": "14000000.00"}]
+    over = deliver(client, people["ru-log"], order_id, "220.5")
+    assert over.status_code == 422 and over.json()["violations"][0]["code"] == "over_delivery"
+    assert deliver(client, people["ru-log"], order_id, "220").json()["status"] == "delivered"
+
+    finance = people["in-fin"]
+    balances = client.get("/api/v1/ledger/balances?agreement=in-ru-relos", headers=finance).json()
+    assert balances == [
+        {
+            "agreement": "in-ru-relos",
+            "creditor": "RU",
+            "debtor": "IN",
+            "currency": "RUB",
+            "amount": "29400000.00",
+        }
+    ]
+    pay = {
+        "order": order_id,
+        "method": "cash",
+        "amount": "29400000.01",
+        "currency": "RUB",
+        "settled_at": "2026-08-01T00:00:00Z",
+        "reference": "SWIFT 1",
+    }
+    over_paid = client.post("/api/v1/settlements", json=pay, headers=finance)
+    assert (
+        over_paid.status_code == 422
+        and over_paid.json()["violations"][0]["code"] == "over_settlement"
+    )
+    pay["amount"] = "29400000.00"
+    settled = client.post(
+        "/api/v1/settlements", json=pay, headers={**finance, "Idempotency-Key": "k1"}
+    )
+    assert settled.status_code == 201 and settled.json()["order_status"] == "settled"
+    retry = client.post(
+        "/api/v1/settlements", json=pay, headers={**finance, "Idempotency-Key": "k1"}
+    )
+    assert retry.json()["id"] == settled.json()["id"]
+    assert client.get("/api/v1/ledger/balances", headers=finance).json() == []
+    entries = client.get(f"/api/v1/ledger/entries?order={order_id}", headers=finance).json()
+    assert [e["kind"] for e in entries] == ["delivery", "delivery", "settlement"]
+    totals = client.get("/api/v1/ledger/trial-balance", headers=finance).json()
+    assert totals["RUB"]["debit"] == totals["RUB"]["credit"]
+    assert (
+        client.get(f"/api/v1/support-orders/{order_id}", headers=people["us-log"]).status_code
+        == 404
+    )
+
+
+def test_overdue_statement_and_reversal(client: TestClient, people: dict[str, Headers]) -> None:
+    order_id = agreed_order(client, people)
+    delivered = deliver(client, people["ru-log"], order_id, "100", at="2026-02-01T08:00:00Z").json()
+    finance = people["in-fin"]
+    [late] = client.get("/api/v1/ledger/overdue?as_of=2026-06-01", headers=finance).json()
+    assert (late["amount"], late["due_on"], late["days_overdue"]) == (
+        "7000000.00",
+        "2026-05-02",
+        30,
+    )
+    assert client.get("/api/v1/ledger/overdue?as_of=2026-05-02", headers=finance).json() == []
+    statement = client.get(
+        "/api/v1/ledger/statement?start=2026-01-01&end=2027-01-01", headers=finance
+    ).json()
+    assert statement["party"] == "IN" and statement["closing"][0]["amount"] == "-7000000.00"
+    as_csv = client.get(
+        "/api/v1/ledger/statement?start=2026-01-01&end=2027-01-01&format=csv", headers=finance
+    )
+    assert as_csv.headers["content-type"].startswith("text/csv")
+    assert as_csv.text.splitlines()[1].startswith("2026-02-01,")
+    foreign = client.get(
+        "/api/v1/ledger/statement?party=RU&start=2026-01-01&end=2027-01-01", headers=finance
+    )
+    assert foreign.status_code == 403
+    ref = delivered["deliveries"][0]["lines"][0]["posting"]
+    reversed_ = client.post(
+        "/api/v1/ledger/reversals", json={"ref": ref, "reason": "wrong grade"}, headers=finance
+    )
+    assert reversed_.status_code == 201, reversed_.text
+    assert reversed_.json()["status"] == "agreed" and reversed_.json()["owed"] == [
+        {"currency": "RUB", "amount": "0.00"}
+    ]
+    twice = client.post(
+        "/api/v1/ledger/reversals", json={"ref": ref, "reason": "again"}, headers=finance
+    )
+    assert twice.status_code == 409
+    assert client.get("/api/v1/ledger/overdue", headers=finance).json() == []
+    # As of June the delivery was overdue; the reversal booked later does not rewrite that.
+    assert len(client.get("/api/v1/ledger/overdue?as_of=2026-06-01", headers=finance).json()) == 1
+
+
+def test_reporting_currency_uses_imported_rates(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    order_id = agreed_order(client, people)
+    deliver(client, people["ru-log"], order_id, "100", at="2026-07-03T00:00:00Z")
+    finance = people["in-fin"]
+    missing = client.get("/api/v1/ledger/balances?currency=INR", headers=finance)
+    assert missing.status_code == 422 and "RUB/INR" in missing.json()["detail"]
+    rates = "base,quote,on,rate,source\nRUB,INR,2026-07-01,1.05,illustrative\n"
+    imported = client.post(
+        "/api/v1/rates", content=rates, headers={**finance, "Content-Type": "text/csv"}
+    )
+    assert imported.status_code == 201
+    [balance] = client.get("/api/v1/ledger/balances?currency=INR", headers=finance).json()
+    assert (balance["currency"], balance["amount"]) == ("INR", "7350000.00")
