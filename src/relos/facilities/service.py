@@ -1,0 +1,101 @@
+"""Facility use cases: one function per route and command, plus the refresh `db upgrade` runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from relos.access.domain import Principal
+from relos.access.policy import require
+from relos.facilities import repository
+from relos.facilities.domain import Facility, load_facilities, shipped_facilities_dir
+from relos.facilities.geojson import facilities_geojson, facility_feature
+from relos.facilities.models import FacilityRow
+from relos.facilities.vocabulary import FACILITY_KINDS
+from relos.kit.codes import is_country
+from relos.kit.errors import InvalidInput, NotFound
+from relos.kit.timeutil import utcnow
+
+
+def refresh_reference(session: Session) -> int:
+    """Upsert every shipped facility and drop withdrawn ones; returns rows changed. Idempotent."""
+    facilities = load_facilities(shipped_facilities_dir())
+    rows = repository.all_by_id(session)
+    now, changed = utcnow(), 0
+    for facility in facilities:
+        definition = facility.model_dump(mode="json")
+        row = rows.get(facility.id)
+        if row is not None and row.definition == definition:
+            continue
+        if row is None:
+            row = FacilityRow(id=facility.id)
+            session.add(row)
+        row.name, row.kind, row.country = facility.name, facility.kind, facility.country
+        row.lon, row.lat = facility.lon, facility.lat
+        row.definition, row.loaded_at = definition, now
+        changed += 1
+    changed += repository.delete_except(session, {f.id for f in facilities})
+    session.flush()
+    return changed
+
+
+def facility_of(row: FacilityRow) -> Facility:
+    return Facility.model_validate(row.definition)
+
+
+def all_facilities(session: Session) -> list[Facility]:
+    """For other features (deployments, planner): every facility, no caller check."""
+    return [facility_of(row) for row in repository.list_filtered(session)]
+
+
+def check_filters(country: str | None, kind: str | None) -> tuple[str | None, str | None]:
+    """Normalise list filters; a filter that can never match is a caller's mistake (422)."""
+    if country is not None:
+        country = country.strip().upper()
+        if not is_country(country):
+            raise InvalidInput(f"country: {country!r} is not an ISO 3166-1 alpha-2 code")
+    if kind is not None and kind not in FACILITY_KINDS:
+        raise InvalidInput(f"kind: {kind!r} is not one of {', '.join(FACILITY_KINDS)}")
+    return country or None, kind or None
+
+
+def _selected(session: Session, country: str | None, kind: str | None) -> list[Facility]:
+    country, kind = check_filters(country, kind)
+    return [facility_of(row) for row in repository.list_filtered(session, country, kind)]
+
+
+def list_facilities(
+    session: Session, caller: Principal, country: str | None = None, kind: str | None = None
+) -> list[dict[str, Any]]:
+    require(caller, "reference.read")
+    return [describe(f) for f in _selected(session, country, kind)]
+
+
+def feature_collection(
+    session: Session, caller: Principal, country: str | None = None, kind: str | None = None
+) -> dict[str, Any]:
+    require(caller, "reference.read")
+    return facilities_geojson(_selected(session, country, kind))
+
+
+def get_facility(session: Session, caller: Principal, facility_id: str) -> dict[str, Any]:
+    require(caller, "reference.read")
+    return describe(_one(session, facility_id))
+
+
+def get_feature(session: Session, caller: Principal, facility_id: str) -> dict[str, Any]:
+    require(caller, "reference.read")
+    return facility_feature(_one(session, facility_id))
+
+
+def _one(session: Session, facility_id: str) -> Facility:
+    row = repository.get(session, facility_id)
+    if row is None:
+        raise NotFound(f"no facility {facility_id!r}")
+    return facility_of(row)
+
+
+def describe(facility: Facility) -> dict[str, Any]:
+    """The public shape of a facility (API.md "Reference data")."""
+    return facility.model_dump(mode="json")

@@ -1,0 +1,35 @@
+"""Queries on platforms."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from relos.platforms.models import PlatformRow
+
+
+def get(session: Session, platform_id: str) -> PlatformRow | None:
+    return session.get(PlatformRow, platform_id)
+
+
+def list_filtered(
+    session: Session, party: str | None = None, kind: str | None = None
+) -> list[PlatformRow]:
+    query = select(PlatformRow).order_by(PlatformRow.party, PlatformRow.kind, PlatformRow.id)
+    if party:
+        query = query.where(PlatformRow.party == party)
+    if kind:
+        query = query.where(PlatformRow.kind == kind)
+    return list(session.scalars(query))
+
+
+def all_by_id(session: Session) -> dict[str, PlatformRow]:
+    return {row.id: row for row in session.scalars(select(PlatformRow))}
+
+
+def delete_except(session: Session, keep: set[str]) -> int:
+    """Remove rows whose platform is no longer shipped; returns how many went."""
+    stale = [row_id for row_id in session.scalars(select(PlatformRow.id)) if row_id not in keep]
+    if stale:
+        session.execute(delete(PlatformRow).where(PlatformRow.id.in_(stale)))
+    return len(stale)
