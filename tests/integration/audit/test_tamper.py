@@ -1,0 +1,174 @@
+"""The trail is append-only in the database, and `relos audit verify` catches what is not."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from relos.access.domain import SYSTEM
+from relos.audit.digest import chain_hash
+from relos.audit.models import AuditRow
+from relos.audit.service import entry_body, record
+from relos.audit.verify import Anchor, verify
+from relos.kit.db import Database
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def fill(db: Database, n: int = 6) -> None:
+    with db.transaction() as session:
+        for i in range(n):
+            record(session, SYSTEM, "test.touch", "thing", str(i), ["IN", "RU"], after={"i": i})
+
+
+def run_verify(db: Database, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "RELOS_DATABASE_URL": db.url, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.run(
+        [sys.executable, "-m", "relos", "audit", "verify", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def drop_triggers(db: Database) -> None:
+    with db.engine.begin() as conn:
+        if db.sqlite:
+            conn.exec_driver_sql("DROP TRIGGER audit_log_no_update")
+            conn.exec_driver_sql("DROP TRIGGER audit_log_no_delete")
+        else:
+            conn.exec_driver_sql("DROP TRIGGER audit_log_append_only ON audit_log")
+
+
+def tamper(db: Database, sql: str, **params: object) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(text(sql), params)
+
+
+def first_break(db: Database, anchor: Anchor | None = None) -> int | None:
+    with db.transaction(write=False) as session:
+        broken = verify(session, SYSTEM, anchor).broken
+    return None if broken is None else broken.entry_id
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "UPDATE audit_log SET actor = 'nobody' WHERE id = 2",
+        "DELETE FROM audit_log WHERE id = 2",
+        "DELETE FROM audit_log",
+    ],
+)
+def test_the_database_refuses_to_rewrite_the_trail(database: Database, sql: str) -> None:
+    fill(database)
+    with pytest.raises(DBAPIError, match="append-only"):
+        tamper(database, sql)
+    assert first_break(database) is None
+
+
+def test_the_database_refuses_truncate_on_postgres(postgres_database: Database) -> None:
+    fill(postgres_database)
+    with pytest.raises(DBAPIError, match="append-only"):
+        tamper(postgres_database, "TRUNCATE audit_log")
+
+
+def test_whole_chain_exits_0_and_prints_its_head(database: Database) -> None:
+    fill(database)
+    result = run_verify(database)
+    assert result.returncode == 0, result.stderr
+    assert "audit chain whole: 6 entries; head 6:" in result.stdout
+
+
+def test_a_changed_row_is_caught_by_the_command(database: Database) -> None:
+    fill(database)
+    drop_triggers(database)
+    tamper(database, "UPDATE audit_log SET record_id = 'forged' WHERE id = 3")
+    result = run_verify(database)
+    assert result.returncode == 1
+    assert result.stdout.startswith("broken at entry 3: its content does not match its hash")
+
+
+def test_a_deleted_row_is_caught(database: Database) -> None:
+    fill(database)
+    drop_triggers(database)
+    tamper(database, "DELETE FROM audit_log WHERE id = 4")
+    assert first_break(database) == 5
+    result = run_verify(database, "--json")
+    assert result.returncode == 1 and '"id": 5' in result.stdout
+
+
+def test_deleted_newest_rows_are_caught_against_an_anchor(database: Database) -> None:
+    fill(database)
+    with database.transaction(write=False) as session:
+        head = verify(session, SYSTEM).head
+    assert head is not None
+    drop_triggers(database)
+    tamper(database, "DELETE FROM audit_log WHERE id >= 5")
+    assert first_break(database) is None, "without an anchor a truncated chain looks whole"
+    result = run_verify(database, "--anchor", f"{head.id}:{head.hash}")
+    assert result.returncode == 1 and "broken at entry 6" in result.stdout
+
+
+def _insert(db: Database, row: AuditRow) -> None:
+    with db.transaction() as session:
+        session.add(row)
+
+
+def _forged(entry_id: int, prev_hash: str) -> AuditRow:
+    from datetime import UTC, datetime
+
+    return AuditRow(
+        id=entry_id,
+        at=datetime(2026, 7, 1, tzinfo=UTC),
+        actor="intruder",
+        party="RU",
+        action="deployment.consent",
+        record_type="deployment",
+        record_id="9",
+        parties="IN,RU",
+        before_digest=None,
+        after_digest=None,
+        detail={},
+        prev_hash=prev_hash,
+        hash="f" * 64,
+    )
+
+
+def test_an_inserted_row_is_caught(database: Database) -> None:
+    fill(database)
+    drop_triggers(database)
+    with database.transaction(write=False) as session:
+        last = session.get(AuditRow, 6)
+        assert last is not None
+        last_hash = last.hash
+    _insert(database, _forged(7, last_hash))
+    assert first_break(database) == 7
+
+
+def test_a_row_slipped_in_between_is_caught_even_with_a_valid_hash(database: Database) -> None:
+    fill(database)
+    drop_triggers(database)
+    # Make room by moving entries 4.. up one, then insert a well-hashed entry 4 in the gap.
+    with database.transaction() as session:
+        prev = session.get(AuditRow, 3)
+        assert prev is not None
+        prev_hash = prev.hash
+    for entry_id in range(6, 3, -1):
+        tamper(
+            database,
+            "UPDATE audit_log SET id = :new WHERE id = :old",
+            new=entry_id + 1,
+            old=entry_id,
+        )
+    row = _forged(4, prev_hash)
+    row.hash = chain_hash(prev_hash, entry_body(row))
+    _insert(database, row)
+    assert first_break(database) == 5
