@@ -93,7 +93,7 @@ def _lock(session: Session, filing: Filing, extra: list[Element] | None = None) 
 
 
 def _judge(session: Session, filing: Filing, agreement: AgreementView) -> Assessment:
-    facilities = facility_views(e.facility for e in filing.elements)
+    facilities = facility_views(session, (e.facility for e in filing.elements))
     return assess(filing, agreement, facilities, _competition(session, filing))
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
-
 from sqlalchemy.orm import Session
 
 from relos.agreements.service import AgreementInForce, agreement_in_force
 from relos.deployments.domain import AgreementView, FacilityView
-from relos.facilities.domain import Facility, load_facilities, shipped_facilities_dir
+from relos.facilities import repository as facilities_repository
+from relos.facilities.domain import Facility
+from relos.facilities.service import facility_of
 
 
 def agreement_view(item: AgreementInForce) -> AgreementView:
@@ -35,12 +35,6 @@ def load_agreement(session: Session, agreement_id: str) -> tuple[AgreementInForc
     return item, agreement_view(item)
 
 
-@cache
-def _facilities() -> dict[str, Facility]:
-    # The shipped reference files are the facilities' source of truth; parsed once.
-    return {facility.id: facility for facility in load_facilities(shipped_facilities_dir())}
-
-
 def facility_view(facility: Facility) -> FacilityView:
     capacity = facility.capacity
     return FacilityView(
@@ -54,12 +48,7 @@ def facility_view(facility: Facility) -> FacilityView:
     )
 
 
-def facility_views(ids: Iterable[str]) -> list[FacilityView]:
+def facility_views(session: Session, ids: Iterable[str]) -> list[FacilityView]:
     """Views of the facilities that exist among `ids` (unknown ones are the engine's to name)."""
-    known = _facilities()
-    return [facility_view(known[i]) for i in sorted(set(ids)) if i in known]
-
-
-def facility_name(facility_id: str) -> str:
-    facility = _facilities().get(facility_id)
-    return facility.name if facility else facility_id
+    rows = (facilities_repository.get(session, i) for i in sorted(set(ids)))
+    return [facility_view(facility_of(row)) for row in rows if row is not None]

@@ -1,0 +1,31 @@
+"""One racing filer: its own process, its own engine, one warship for the last slot."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from relos.deployments import service
+from relos.deployments.schemas import FilingIn
+from relos.kit.db import Database
+from relos.kit.errors import RuleViolations
+from tests.integration.deployments.deployment_bodies import IN_PLANNER, filing, warship
+
+
+def race(url: str, hull: str, ready: Any, start: Any, results: Any) -> None:
+    """Warm up, wait for the starting gun, file, and report the outcome (never raise)."""
+    db = Database(url)
+    body = FilingIn.model_validate(filing(warship(hull)))
+    try:
+        with db.transaction(write=False) as session:
+            service.list_deployments(session, IN_PLANNER)  # connect and load everything first
+        ready.put(hull)
+        start.wait(120)
+        with db.transaction() as session:
+            created = service.file(session, IN_PLANNER, body)
+        results.put((hull, created["status"], []))
+    except RuleViolations as exc:
+        results.put((hull, "refused", sorted({v.code for v in exc.violations})))
+    except Exception as exc:  # noqa: BLE001 - the test must see anything unexpected
+        results.put((hull, "error", [repr(exc)]))
+    finally:
+        db.dispose()
