@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+
 from sqlalchemy.orm import Session
 
 from relos.agreements.service import AgreementInForce, agreement_in_force

@@ -5,12 +5,12 @@ from __future__ import annotations
 import multiprocessing
 
 import pytest
+from tests.integration.deployments.deployment_bodies import IN_PLANNER, filing, warship
+from tests.integration.deployments.race_worker import race
 
 from relos.deployments import service
 from relos.deployments.schemas import FilingIn
 from relos.kit.db import Database
-from tests.integration.deployments.deployment_bodies import IN_PLANNER, filing, warship
-from tests.integration.deployments.race_worker import race
 
 RACERS = 10
 
