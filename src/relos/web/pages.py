@@ -15,10 +15,10 @@ from relos.kit.errors import RelosError
 from relos.web import security
 from relos.web.render import render
 from relos.web.session import secret_key
-from relos.web.views import agreements, home, login
+from relos.web.views import agreements, deployments, home, login
 
 STATIC = Path(__file__).resolve().parent / "static"
-ROUTERS = (login.router, home.router, agreements.router)
+ROUTERS = (login.router, home.router, agreements.router, deployments.router)
 
 
 def _wants_html(request: Request) -> bool:

@@ -24,6 +24,11 @@ LABELS: dict[str, str] = {
     "aircraft": N_("Aircraft"),
     "personnel": N_("Personnel"),
     "warship": N_("Warship"),
+    # facility capacities
+    "berths": N_("berths"),
+    "stands": N_("aircraft stands"),
+    "accommodation": N_("accommodation"),
+    "max_draught": N_("max draught"),
     # facility kinds
     "port": N_("Port"),
     "airfield": N_("Airfield"),

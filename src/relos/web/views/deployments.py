@@ -1,0 +1,208 @@
+"""Deployments: the list, the host's consent queue, one deployment, and the filing form."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from relos.access.domain import Principal
+from relos.access.policy import allowed
+from relos.agreements import service as agreements
+from relos.deployments import service
+from relos.deployments.schemas import FilingIn
+from relos.kit.db import Database
+from relos.kit.errors import Forbidden, RuleViolations
+from relos.kit.timeutil import parse_instant, utcnow
+from relos.web import filing
+from relos.web.i18n import Formatter, locale_of, translations
+from relos.web.render import render
+from relos.web.security import PageUser, check_csrf
+
+router = APIRouter()
+STATUSES = ("cleared", "pending_host_consent", "declined", "completed", "cancelled")
+
+
+def _db(request: Request) -> Database:
+    db: Database = request.app.state.db
+    return db
+
+
+def consent_queue(items: list[dict[str, Any]], user: Principal) -> list[dict[str, Any]]:
+    """Exceptions waiting for this user's party, as host, to consent."""
+    if not allowed(user, "deployments.consent"):
+        return []
+    return [
+        d for d in items if d["status"] == "pending_host_consent" and d["host_party"] == user.party
+    ]
+
+
+@router.get("/deployments")
+def list_page(request: Request, user: PageUser, status: str = "", agreement: str = "") -> Response:
+    with _db(request).transaction(write=False) as session:
+        everything = service.list_deployments(session, user)
+        shown = service.list_deployments(
+            session, user, agreement=agreement or None, status=status or None
+        )
+    context = {
+        "deployments": shown,
+        "queue": consent_queue(everything, user),
+        "statuses": STATUSES,
+        "status": status,
+        "may_file": allowed(user, "deployments.file"),
+    }
+    return render(request, "deployments/list.html", context)
+
+
+def _filing_agreements(request: Request, user: Principal) -> list[dict[str, Any]]:
+    with _db(request).transaction(write=False) as session:
+        return [a for a in agreements.list_agreements(session, user) if a["caps"]]
+
+
+def _form_page(
+    request: Request,
+    user: Principal,
+    form: dict[str, Any],
+    problems: list[filing.Problem],
+    status: int = 200,
+) -> Response:
+    choices = _filing_agreements(request, user)
+    context = {
+        "agreements": choices,
+        "purposes": list(dict.fromkeys(p for a in choices for p in a["purposes"])),
+        "form": form,
+        "indexes": filing.element_indexes(form) or [0],
+        "problems": {p.key: p.text for p in problems},
+        "general": [p.text for p in problems if p.element is None and p.field == "form"],
+    }
+    return render(request, "deployments/new.html", context, status)
+
+
+@router.get("/deployments/new")
+def new_page(request: Request, user: PageUser) -> Response:
+    if not allowed(user, "deployments.file"):
+        raise Forbidden(f"{user.name} may not file deployments")
+    return _form_page(request, user, {"e0.kind": "warship", "agreement": "in-ru-relos"}, [])
+
+
+def _judge(
+    request: Request, user: Principal, form: dict[str, Any], store: bool
+) -> tuple[dict[str, Any] | None, list[filing.Problem]]:
+    """Validate (or file) the form through the deployments service."""
+    body = filing.filing_body(form, user.party)
+    locale = locale_of(request)
+    gettext = translations(locale).gettext
+    parsed, problems = filing.parse(body, gettext)
+    if parsed is None:
+        return None, problems
+    try:
+        with _db(request).transaction(write=store) as session:
+            result = _file_or_check(session, user, parsed, store)
+    except RuleViolations as exc:
+        violations = [v.to_dict() for v in exc.violations]
+        return None, filing.violation_problems(violations, body, Formatter(locale), gettext)
+    if not store and not result["ok"]:
+        return result, filing.violation_problems(
+            result["violations"], body, Formatter(locale), gettext
+        )
+    return result, []
+
+
+def _file_or_check(session: Any, user: Principal, parsed: FilingIn, store: bool) -> dict[str, Any]:
+    if store:
+        return service.file(session, user, parsed)
+    return service.validate(session, user, parsed)
+
+
+@router.post("/deployments/new")
+async def file_deployment(request: Request, user: PageUser) -> Response:
+    form = dict(await request.form())
+    check_csrf(request, str(form.get("csrf", "")))
+    result, problems = await _run(request, user, form, store=True)
+    if result is None:
+        return _form_page(request, user, form, problems, status=422)
+    return RedirectResponse(f"/deployments/{result['id']}?filed=1", status_code=303)
+
+
+@router.post("/deployments/check")
+async def check_deployment(request: Request, user: PageUser) -> Response:
+    """The live check behind the filing form: same service, nothing stored."""
+    form = dict(await request.form())
+    check_csrf(request, request.headers.get("x-csrf-token", ""))
+    result, problems = await _run(request, user, form, store=False)
+    status = result.get("status") if result else None
+    return JSONResponse(
+        {
+            "ok": not problems,
+            "status": status,
+            "problems": [{"key": p.key, "text": p.text} for p in problems],
+        }
+    )
+
+
+async def _run(
+    request: Request, user: Principal, form: dict[str, Any], store: bool
+) -> tuple[dict[str, Any] | None, list[filing.Problem]]:
+    return await run_in_threadpool(_judge, request, user, form, store)
+
+
+@router.get("/deployments/{deployment_id}")
+def detail_page(request: Request, user: PageUser, deployment_id: str) -> Response:
+    with _db(request).transaction(write=False) as session:
+        deployment, _etag = service.get_deployment(session, user, deployment_id)
+    pending = deployment["status"] == "pending_host_consent"
+    own = user.party in ("", deployment["deploying_party"])
+    live = deployment["status"] in ("cleared", "pending_host_consent")
+    context = {
+        "d": deployment,
+        "may_consent": pending
+        and allowed(user, "deployments.consent")
+        and user.party == deployment["host_party"],
+        "may_cancel": live and own and allowed(user, "deployments.cancel"),
+        "may_complete": deployment["status"] == "cleared"
+        and own
+        and allowed(user, "deployments.complete"),
+        "now": utcnow(),
+    }
+    return render(request, "deployments/detail.html", context)
+
+
+@router.post("/deployments/{deployment_id}/consent")
+def consent(
+    request: Request,
+    user: PageUser,
+    deployment_id: str,
+    decision: Annotated[str, Form(pattern="^(approve|decline)$")],
+    csrf: Annotated[str, Form()] = "",
+    note: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    check_csrf(request, csrf)
+    with _db(request).transaction() as session:
+        service.consent(session, user, deployment_id, decision == "approve", note or None)
+    return RedirectResponse(f"/deployments/{deployment_id}", status_code=303)
+
+
+@router.post("/deployments/{deployment_id}/cancel")
+def cancel(
+    request: Request, user: PageUser, deployment_id: str, csrf: Annotated[str, Form()] = ""
+) -> Response:
+    check_csrf(request, csrf)
+    with _db(request).transaction() as session:
+        service.cancel(session, user, deployment_id)
+    return RedirectResponse(f"/deployments/{deployment_id}", status_code=303)
+
+
+@router.post("/deployments/{deployment_id}/complete")
+def complete(
+    request: Request,
+    user: PageUser,
+    deployment_id: str,
+    actual_end: Annotated[str, Form(min_length=10, max_length=30)],
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(request, csrf)
+    with _db(request).transaction() as session:
+        service.complete(session, user, deployment_id, parse_instant(filing.day(actual_end)))
+    return RedirectResponse(f"/deployments/{deployment_id}", status_code=303)
