@@ -1,0 +1,263 @@
+"""Route plans and reach under an agreement set, each with its baseline without the partners.
+
+The planner holds the sea rows of every port facility, so a warm planner answers from
+memory. It decides which sites are stops (access.py), prices them (prices.py), runs the
+refuel search (refuel.py) and turns the voyage into legs, stops, notices and totals.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
+from math import inf
+
+from relos.planning.access import Access, Pact, Site, access, may_refuel
+from relos.planning.craft import Craft
+from relos.planning.endpoints import Endpoint
+from relos.planning.errors import RouteBlocked
+from relos.planning.geo import haversine_nm
+from relos.planning.legs import AirLegs, SeaLegs, SeaRows
+from relos.planning.prices import PriceBook
+from relos.planning.refuel import DESTINATION, Problem, Stop, Voyage, plan
+from relos.planning.seaway import Conditions, Seaway
+from relos.planning.settings import PlannerSettings
+from relos.planning.voyage import Notice, RoutePlan, describe, difference, infeasible
+
+
+@dataclass(frozen=True)
+class Mission:
+    """One planning question: who goes where, when, under which agreements."""
+
+    craft: Craft
+    origin: Endpoint
+    destination: Endpoint | None  # None for reach
+    depart: datetime
+    pacts: tuple[Pact, ...]
+    objective: str = "distance"
+    reserve: float = 0.15
+    opened: tuple[str, ...] = ()
+    closed: tuple[str, ...] = ()
+    allow_clearance: bool = False
+
+    @property
+    def conditions(self) -> Conditions:
+        return Conditions(
+            self.depart, self.craft.kind, self.craft.speed_kn, self.opened, self.closed
+        )
+
+
+class Planner:
+    def __init__(
+        self, seaway: Seaway, sites: list[Site], prices: PriceBook, settings: PlannerSettings
+    ) -> None:
+        self.seaway = seaway
+        self.sites = {s.id: s for s in sites}
+        self.prices = prices
+        self.settings = settings
+        self.ports = [s for s in sites if s.kind == "port"]
+        self.airfields = [s for s in sites if s.kind == "airfield"]
+        self.rows = SeaRows(seaway, [s.endpoint for s in self.ports])
+        self._sorted: dict[tuple[str, float, float], list[tuple[float, int]]] = {}
+
+    def site_kind(self, craft: Craft) -> str:
+        return "airfield" if craft.kind == "aircraft" else "port"
+
+    def compare(self, mission: Mission) -> tuple[RoutePlan, RoutePlan, dict[str, object]]:
+        """The plan, the baseline without the partner agreements, and what differs."""
+        mine = self.route(mission)
+        baseline = self.route(replace(mission, pacts=()))
+        return mine, baseline, difference(mine, baseline)
+
+    def route(self, mission: Mission) -> RoutePlan:
+        """The best plan under the mission's agreements."""
+        nodes, stops, legs = self.problem_parts(mission)
+        problem = self.problem(mission, stops, legs, nodes)
+        voyage = plan(problem, mission.objective)
+        if voyage is None:
+            return infeasible(mission, self._why(mission, legs, problem), problem)
+        return describe(mission, voyage, problem, self._notices(mission, voyage, stops, legs))
+
+    # -- building the problem -------------------------------------------------------------
+
+    def problem_parts(
+        self, mission: Mission
+    ) -> tuple[list[Endpoint], list[Stop], SeaLegs | AirLegs]:
+        assert mission.destination is not None
+        ends = [mission.origin, mission.destination]
+        candidates = [
+            s
+            for s in self._candidates(mission)
+            if s.id not in (mission.origin.id, mission.destination.id)
+        ]
+        stops = [
+            self._stop(mission, mission.origin, "origin"),
+            self._stop(mission, mission.destination, "destination"),
+        ]
+        stops += [self._stop(mission, s.endpoint, "stop") for s in candidates]
+        nodes = ends + [s.endpoint for s in candidates]
+        return nodes, stops, self.legs_for(mission, nodes)
+
+    def legs_for(self, mission: Mission, nodes: list[Endpoint]) -> SeaLegs | AirLegs:
+        if mission.craft.kind == "aircraft":
+            return AirLegs(nodes)
+        return SeaLegs(self.rows, nodes, mission.conditions)
+
+    def _candidates(self, mission: Mission) -> list[Site]:
+        kind = self.site_kind(mission.craft)
+        pool = self.airfields if kind == "airfield" else self.ports
+        out = []
+        for site in pool:
+            if not set(site.fuel_grades) & set(mission.craft.grades):
+                continue
+            if may_refuel(self.access(mission, site)):
+                out.append(site)
+        return out
+
+    def access(self, mission: Mission, site: Site) -> Access:
+        return access(
+            site,
+            mission.craft.party,
+            mission.craft.kind,
+            mission.pacts,
+            self.settings.diplomatic_clearance_days,
+            mission.allow_clearance,
+        )
+
+    def _stop(self, mission: Mission, point: Endpoint, role: str) -> Stop:
+        site = self.sites.get(point.id) if point.source == "facility" else None
+        grade = mission.craft.grades[0]
+        if site is None:
+            price = self.prices.price(point.id, grade, "own")
+            label = "own" if role == "origin" else "none"
+            days = 0 if role == "origin" else self.settings.diplomatic_clearance_days
+            why = None if role == "origin" else "diplomatic clearance (not a known facility)"
+            access_label = label if role != "destination" else "destination"
+            return Stop(
+                point.id,
+                point.name,
+                point.lon,
+                point.lat,
+                price.per_t,
+                price.source,
+                access_label,
+                days,
+                why,
+            )
+        rights = self.access(mission, site)
+        grade = next((g for g in mission.craft.grades if g in site.fuel_grades), grade)
+        price = self.prices.price(site.id, grade, rights.label)
+        return Stop(
+            site.id,
+            site.name,
+            site.lon,
+            site.lat,
+            price.per_t,
+            price.source,
+            rights.label,
+            0 if role == "origin" else rights.notice_days,
+            None if role == "origin" else rights.reason,
+            site.seasons,
+        )
+
+    def problem(
+        self, mission: Mission, stops: list[Stop], legs: SeaLegs | AirLegs, nodes: list[Endpoint]
+    ) -> Problem:
+        return Problem(
+            craft=mission.craft,
+            stops=stops,
+            leg_nm=legs.nm,
+            depart=mission.depart,
+            reserve=mission.reserve,
+            stop_hours=self.settings.stop_hours(mission.craft.kind),
+            neighbours=self._neighbours(mission, legs, nodes),
+        )
+
+    def _neighbours(
+        self, mission: Mission, legs: SeaLegs | AirLegs, nodes: list[Endpoint]
+    ) -> Callable[[int], list[int]]:
+        """Nodes within range at best (nothing closed), from sorted cached rows."""
+        reach = mission.craft.range_nm(mission.reserve)
+        slot_of = {_key(n): i for i, n in enumerate(nodes)}
+        universe = [_key(p) for p in self._universe(mission.craft)]
+        node_of = {ui: slot_of[k] for ui, k in enumerate(universe) if k in slot_of}
+        placed = set(universe)
+        loose = [i for i, n in enumerate(nodes) if i and _key(n) not in placed]
+        memo: dict[int, list[int]] = {}
+
+        def neighbours(u: int) -> list[int]:
+            if u not in memo:
+                ranked = self._ranked(mission.craft, nodes[u])
+                near = ranked[: bisect_right(ranked, (reach, inf))]
+                found = [node_of[ui] for _, ui in near if ui in node_of]
+                found += [j for j in loose if legs.best_case(u, j) <= reach]
+                memo[u] = [j for j in found if j not in (u, 0)]
+            return memo[u]
+
+        return neighbours
+
+    def _universe(self, craft: Craft) -> list[Endpoint]:
+        if craft.kind == "aircraft":
+            return [s.endpoint for s in self.airfields]
+        return self.rows.universe
+
+    def _ranked(self, craft: Craft, point: Endpoint) -> list[tuple[float, int]]:
+        """Universe slots by best-case distance from the point, nearest first."""
+        key = (craft.kind, point.lon, point.lat)
+        if key not in self._sorted:
+            if craft.kind == "aircraft":
+                row = [_gc(point, p) for p in self._universe(craft)]
+            else:
+                row = self.rows.row(point, 0)
+            self._sorted[key] = sorted((d, i) for i, d in enumerate(row))
+        return self._sorted[key]
+
+    # -- explaining -----------------------------------------------------------------------
+
+    def _why(self, mission: Mission, legs: SeaLegs | AirLegs, problem: Problem) -> str:
+        reach = mission.craft.range_nm(mission.reserve)
+        no_sea_path = legs.nm(0, DESTINATION, mission.depart) == inf
+        if no_sea_path and mission.craft.kind != "aircraft":
+            assert mission.destination is not None
+            try:
+                self.seaway.route(mission.origin, mission.destination, mission.conditions)
+            except RouteBlocked as blocked:
+                return "no open sea route: " + "; ".join(blocked.reasons)
+        return (
+            f"no chain of refuel stops open to {mission.craft.party} keeps every leg within "
+            f"{reach:,.0f} nm (range at {mission.craft.speed_kn:g} kn less "
+            f"{mission.reserve:.0%} reserve)"
+        )
+
+    def _notices(
+        self, mission: Mission, voyage: Voyage, stops: list[Stop], legs: SeaLegs | AirLegs
+    ) -> list[Notice]:
+        notices = []
+        for leg in voyage.legs:
+            stop = stops[leg.end]
+            if stop.notice_days:
+                why = stop.notice_reason or ""
+                notices.append(Notice(stop.id, stop.notice_days, why, leg.arrive))
+        for passage in self.seaway.rules.passages:
+            if not passage.notice_days or mission.craft.kind != "warship":
+                continue
+            if passage.coastal_state == mission.craft.party:
+                continue
+            sailing = (x for x in voyage.legs if legs.uses(x.start, x.end, x.depart, passage.bit))
+            entry = next(sailing, None)
+            if entry is not None:
+                why = f"{passage.name}: foreign warship notice to {passage.coastal_state}"
+                notices.append(Notice(passage.id, passage.notice_days, why, entry.depart))
+        return notices
+
+
+def _key(point: Endpoint) -> tuple[float, float]:
+    return (point.lon, point.lat)
+
+
+def _gc(a: Endpoint, b: Endpoint) -> float:
+    return haversine_nm(a.lon, a.lat, b.lon, b.lat)
+
+
+__all__ = ["DESTINATION", "Mission", "Planner"]
