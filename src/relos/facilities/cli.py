@@ -68,7 +68,7 @@ def _capacity(capacity: dict[str, Any]) -> str:
 
 def _agreements(item: dict[str, Any]) -> str:
     if item["third_country"]:
-        return f"third country: clearance {item['clearance_lead_days']} days"
+        return f"third country: {item['clearance_lead_days']} d clearance"
     return " ".join(item["designated_by"]) or "-"
 
 
