@@ -89,6 +89,11 @@ class Formatter:
             return ""
         return format_datetime(value, "d MMM y, HH:mm 'UTC'", tzinfo=UTC, locale=self.locale)
 
+    def month(self, value: date) -> str:
+        """A month tick: "Mar", with the year on January ("Jan 2027")."""
+        pattern = "LLL y" if value.month == 1 else "LLL"
+        return format_date(value, pattern, locale=self.locale)
+
     def number(self, value: int | float | Decimal | str | None) -> str:
         return "" if value is None else format_decimal(Decimal(str(value)), locale=self.locale)
 

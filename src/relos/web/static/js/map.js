@@ -69,6 +69,7 @@
     var now = Date.now();
     var shown = 0;
     deployments.forEach(function (d) {
+      if (d.status !== "cleared" && d.status !== "pending_host_consent") { return; }
       (d.elements || []).forEach(function (el) {
         var f = facilities[el.facility];
         var end = Date.parse(el.end);
