@@ -28,6 +28,7 @@ from relos.logistics.ledger import (
     reversal_posting,
     settlement_posting,
 )
+from relos.logistics.ledger_service import rate_table
 from relos.logistics.models import OrderLineRow, OrderRow, SettlementRow
 from relos.logistics.orders import Lot, OrderStatus, value_in_kind
 from relos.logistics.service import describe, lock_order, terms_of, visible_order
@@ -97,6 +98,15 @@ def _check_counter(row: OrderRow, counter: OrderRow) -> None:
         raise Conflict("the counter-order must run the other way under the same agreement")
 
 
+def _counter_value(session: Session, counter: OrderRow, amount: Money, at: datetime) -> Money:
+    """The same value in the counter-order's currency, at the rate of the settlement date."""
+    owed_in = {p.currency for p in repository.order_postings(session, [counter.id])}
+    if not owed_in or amount.currency in owed_in:
+        return amount
+    currency = sorted(owed_in)[0]
+    return amount.convert(rate_table(session).rate(amount.currency, currency, at.date()), currency)
+
+
 def record_settlement(session: Session, caller: Principal, body: dict[str, Any]) -> dict[str, Any]:
     """Settle (part of) what is owed on an order; over-settlement is refused."""
     require(caller, "settlements.record")
@@ -134,8 +144,11 @@ def record_settlement(session: Session, caller: Principal, body: dict[str, Any])
             raise InvalidInput("an equal-value exchange names its counter_order")
         counter = visible_order(session, caller, str(counter_id))
         _check_counter(row, counter)
+        counter_amount = _counter_value(session, counter, amount, settled_at)
         postings.append(
-            _settlement_posting(counter, f"{settlement_id}:counter", amount, settled_at, method)
+            _settlement_posting(
+                counter, f"{settlement_id}:counter", counter_amount, settled_at, method
+            )
         )
         orders.append(counter.id)
     Journal(repository.order_postings(session, orders)).post_all(postings)
