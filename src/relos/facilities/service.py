@@ -14,12 +14,15 @@ from relos.facilities.geojson import facilities_geojson, facility_feature
 from relos.facilities.models import FacilityRow
 from relos.facilities.vocabulary import FACILITY_KINDS
 from relos.kit.codes import is_country
+from relos.kit.db import advisory_lock
 from relos.kit.errors import InvalidInput, NotFound
 from relos.kit.timeutil import utcnow
 
 
 def refresh_reference(session: Session) -> int:
     """Upsert every shipped facility and drop withdrawn ones; returns rows changed. Idempotent."""
+    # Two `db upgrade`s at once must not both insert the same rows.
+    advisory_lock(session, "reference", "facilities")
     facilities = load_facilities(shipped_facilities_dir())
     rows = repository.all_by_id(session)
     now, changed = utcnow(), 0

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 from relos.access.domain import Principal
 from relos.access.policy import require
 from relos.kit.codes import is_country
+from relos.kit.db import advisory_lock
 from relos.kit.errors import InvalidInput, NotFound
 from relos.kit.timeutil import utcnow
 from relos.platforms import repository
@@ -20,6 +21,8 @@ PLATFORM_KINDS = ("warship", "aircraft")
 
 def refresh_reference(session: Session) -> int:
     """Upsert every shipped platform and drop withdrawn ones; returns rows changed. Idempotent."""
+    # Two `db upgrade`s at once must not both insert the same rows.
+    advisory_lock(session, "reference", "platforms")
     platforms = load_platforms(shipped_platforms_path())
     rows = repository.all_by_id(session)
     now, changed = utcnow(), 0
