@@ -10,6 +10,7 @@ import sys
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from relos import __version__
 from relos.kit.errors import RelosError
@@ -102,4 +103,9 @@ def main() -> None:
         app()
     except RelosError as exc:
         print(f"relos: error: {exc.detail}", file=sys.stderr)
+        sys.exit(1)
+    except (OperationalError, ProgrammingError) as exc:
+        # Usually a database that was never migrated, or one that cannot be reached.
+        reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
+        print(f"relos: error: database: {reason} (run `relos db upgrade`?)", file=sys.stderr)
         sys.exit(1)

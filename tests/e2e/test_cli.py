@@ -92,3 +92,11 @@ def test_bad_input_is_one_line_and_non_zero(
 
 def test_bad_usage_exits_2(env: dict[str, str]) -> None:
     assert relos(env, "agreements", "list", "--bogus").returncode == 2
+
+
+def test_a_database_never_upgraded_gives_one_line(tmp_path: Path) -> None:
+    environment = {**os.environ, "RELOS_DATA_DIR": str(tmp_path)}
+    environment.pop("RELOS_DATABASE_URL", None)
+    result = relos(environment, "agreements", "list")
+    assert result.returncode == 1
+    assert "relos db upgrade" in result.stderr and "Traceback" not in result.stderr
