@@ -48,6 +48,8 @@ class PriceRow(Base):
     currency: Mapped[str] = mapped_column(String(3))
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # Provenance: a published list, or "illustrative" where no public source gives prices.
+    source: Mapped[str] = mapped_column(String(400))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
     imported_by: Mapped[str] = mapped_column(String(100))
 

@@ -30,6 +30,7 @@ PRICE_COLUMNS = (
     "currency",
     "valid_from",
     "valid_to",
+    "source",
 )
 REQUIRED = ("supplying_party", "item", "category", "unit", "unit_price", "currency", "valid_from")
 # Unit prices may be finer than the minor unit (a litre at 0.857 USD); this bounds typos.
@@ -47,6 +48,7 @@ class PriceLine:
     currency: str
     valid_from: date
     valid_to: date | None
+    source: str = ""
 
     @property
     def key(self) -> tuple[str, str, str | None]:
@@ -71,6 +73,7 @@ class PriceLine:
             "currency": self.currency,
             "valid_from": self.valid_from.isoformat(),
             "valid_to": self.valid_to.isoformat() if self.valid_to else None,
+            "source": self.source,
         }
 
 
@@ -143,6 +146,7 @@ def parse_row(row: Mapping[str, object], number: int) -> tuple[PriceLine | None,
         currency,
         valid_from,
         valid_to,
+        checked.row.get("source", "")[:400],
     )
     return line, []
 

@@ -29,6 +29,7 @@ class PriceLineIn(_In):
     currency: str
     valid_from: str
     valid_to: str | None = None
+    source: str = ""
 
 
 class PriceListIn(_In):
@@ -51,6 +52,7 @@ class PriceOut(BaseModel):
     currency: str
     valid_from: str
     valid_to: str | None
+    source: str
 
 
 class OrderLineIn(_In):

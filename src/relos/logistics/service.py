@@ -19,6 +19,8 @@ from relos.access.domain import Principal
 from relos.access.policy import may_see, require
 from relos.agreements.service import agreement_in_force
 from relos.audit.service import record
+from relos.deployments import repository as deployments
+from relos.facilities import repository as facilities
 from relos.kit.db import advisory_lock
 from relos.kit.errors import Forbidden, InvalidInput, NotFound, RuleViolations, Violation
 from relos.kit.money import Money, extend
@@ -50,6 +52,7 @@ def price_line(row: PriceRow) -> PriceLine:
         row.currency,
         row.valid_from,
         row.valid_to,
+        row.source,
     )
 
 
@@ -125,6 +128,34 @@ def _agreement_violations(session: Session, draft: OrderDraft) -> list[Violation
         return [Violation("no_logistics", f"{draft.agreement} provides no logistics support")]
     if not in_force.term.contains(utcnow()):
         return [Violation("agreement_not_in_force", f"{draft.agreement} is not in force")]
+    return _facility_violations(session, draft) + _deployment_violations(session, draft)
+
+
+def _facility_violations(session: Session, draft: OrderDraft) -> list[Violation]:
+    """Support is given at a known facility on the supplying party's territory."""
+    if not draft.facility:
+        return []
+    facility = facilities.get(session, draft.facility)
+    if facility is None:
+        return [Violation("facility_unknown", f"no facility {draft.facility!r}")]
+    if draft.supplying_party and facility.country != draft.supplying_party:
+        message = f"{draft.facility} is in {facility.country}, not {draft.supplying_party}"
+        return [Violation("facility_not_in_supplier_territory", message)]
+    return []
+
+
+def _deployment_violations(session: Session, draft: OrderDraft) -> list[Violation]:
+    """An order tied to a deployment supports that deployment, on its host's territory."""
+    if not draft.deployment:
+        return []
+    deployment = deployments.get(session, draft.deployment)
+    if deployment is None:
+        return [Violation("deployment_unknown", f"no deployment {draft.deployment!r}")]
+    expected = (draft.agreement, draft.requesting_party, draft.supplying_party)
+    actual = (deployment.agreement_id, deployment.deploying_party, deployment.host_party)
+    if actual != expected:
+        message = f"deployment {draft.deployment} is {actual[1]} at {actual[2]} under {actual[0]}"
+        return [Violation("deployment_mismatch", message)]
     return []
 
 

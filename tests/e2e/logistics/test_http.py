@@ -113,6 +113,9 @@ def test_order_rules_are_reported_as_violations(
     cases = {
         "category_excluded": ammunition,
         "missing_element": order_body(facility=None),
+        "facility_unknown": order_body(facility="XXNOP"),
+        "facility_not_in_supplier_territory": order_body(facility="INBOM"),
+        "deployment_unknown": order_body(deployment="no-such-deployment"),
         "no_price": order_body(
             lines=[{"category": "fuel", "item": "F-44", "quantity": "1", "unit": "t"}]
         ),

@@ -121,6 +121,7 @@ def upgrade() -> None:
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("valid_from", sa.Date(), nullable=False),
         sa.Column("valid_to", sa.Date(), nullable=True),
+        sa.Column("source", sa.String(length=400), nullable=False),
         sa.Column("imported_at", relos.kit.types.UTCDateTime(timezone=True), nullable=False),
         sa.Column("imported_by", sa.String(length=100), nullable=False),
         sa.PrimaryKeyConstraint("id"),

@@ -1,0 +1,152 @@
+"""Demo logistics: illustrative price lists of both RELOS parties, rates, and a season of orders.
+
+No public source gives RELOS prices, so every price and rate here is marked illustrative.
+The orders tell the story an auditor wants to see: fuel delivered and paid on time,
+provisions delivered and left unpaid past the deadline (one overdue item), maintenance
+partly settled, and Russian fuel taken at Mumbai paid back partly in kind. Dates are set
+relative to the day the demo is loaded so that "overdue" stays true whenever it is loaded.
+Orders are tied to the demo deployments of the same parties when those exist.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from relos.access.domain import Principal
+from relos.deployments.models import DeploymentRow
+from relos.kit.timeutil import utcnow
+from relos.logistics import ledger_service, service, settlements
+from relos.logistics.models import OrderRow
+
+DEMO = Principal(user_id=0, name="demo", party="", roles=frozenset({"admin"}))
+NOTE = "illustrative: no public source gives RELOS prices"
+PRICES = "\n".join(
+    [
+        "supplying_party,facility,item,category,unit,unit_price,currency,valid_from,valid_to,source",
+        f"RU,RUVVO,F-76,fuel,t,68500.00,RUB,2025-01-01,,{NOTE}",
+        f"RU,,F-76,fuel,t,70000.00,RUB,2025-01-01,,{NOTE}",
+        f"RU,,F-44,fuel,t,82000.00,RUB,2025-01-01,,{NOTE}",
+        f"RU,,ration-pack,provisions,pack,850.50,RUB,2025-01-01,,{NOTE}",
+        f"RU,,fresh-water,water,t,95.00,RUB,2025-01-01,,{NOTE}",
+        f"RU,,hull-maintenance,maintenance,h,6400.00,RUB,2025-01-01,,{NOTE}",
+        f"IN,INBOM,F-76,fuel,t,82000.00,INR,2025-01-01,,{NOTE}",
+        f"IN,,F-76,fuel,t,84000.00,INR,2025-01-01,,{NOTE}",
+        f"IN,,F-44,fuel,t,98000.00,INR,2025-01-01,,{NOTE}",
+        f"IN,,ration-pack,provisions,pack,780.00,INR,2025-01-01,,{NOTE}",
+        f"IN,,hull-maintenance,maintenance,h,5200.00,INR,2025-01-01,,{NOTE}",
+    ]
+)
+RATES = "\n".join(
+    [
+        "base,quote,on,rate,source",
+        "RUB,INR,2025-01-01,0.98,illustrative",
+        "RUB,INR,2026-01-01,1.02,illustrative",
+        "USD,INR,2025-01-01,85.50,illustrative",
+        "USD,RUB,2025-01-01,98.00,illustrative",
+    ]
+)
+
+
+def _deployment(session: Session, deploying: str, host: str) -> str | None:
+    """A demo deployment of `deploying` hosted by `host` under RELOS, if one was loaded."""
+    query = select(DeploymentRow.id).where(
+        DeploymentRow.agreement_id == "in-ru-relos",
+        DeploymentRow.deploying_party == deploying,
+        DeploymentRow.host_party == host,
+        DeploymentRow.status.in_(("cleared", "completed")),
+    )
+    return session.scalar(query.order_by(DeploymentRow.starts).limit(1))
+
+
+def _order(
+    session: Session,
+    requesting: str,
+    supplying: str,
+    facility: str,
+    settlement: str,
+    lines: list[tuple[str, str, str, str]],
+) -> str:
+    body: dict[str, Any] = {
+        "agreement": "in-ru-relos",
+        "requesting_party": requesting,
+        "supplying_party": supplying,
+        "facility": facility,
+        "settlement": settlement,
+        "deployment": _deployment(session, requesting, supplying),
+        "lines": [
+            dict(zip(("category", "item", "quantity", "unit"), line, strict=True)) for line in lines
+        ],
+    }
+    order_id: str = service.raise_order(session, DEMO, body)["id"]
+    service.sign_order(session, DEMO, order_id, requesting)
+    service.sign_order(session, DEMO, order_id, supplying)
+    return order_id
+
+
+def _deliver(session: Session, order_id: str, at: datetime, *quantities: tuple[int, str]) -> None:
+    lines = [{"line": line, "quantity": quantity} for line, quantity in quantities]
+    service.record_delivery(session, DEMO, order_id, lines, at, "duty officer (demo)")
+
+
+def _settle(session: Session, order_id: str, at: datetime, **body: Any) -> None:
+    settlements.record_settlement(
+        session, DEMO, {"order": order_id, "settled_at": at, "reference": "demo", **body}
+    )
+
+
+def load(session: Session) -> int:
+    """Load the demo set once; a second call finds the demo orders and adds nothing."""
+    if session.scalar(select(OrderRow.id).where(OrderRow.created_by == DEMO.name).limit(1)):
+        return 0
+    service.import_prices_csv(session, DEMO, PRICES)
+    ledger_service.import_rates(session, DEMO, RATES)
+    day = utcnow().replace(hour=9, minute=0, second=0, microsecond=0, tzinfo=UTC)
+
+    fuel = _order(session, "IN", "RU", "RUVVO", "cash", [("fuel", "F-76", "420", "t")])
+    _deliver(session, fuel, day - timedelta(days=120), (0, "200"))
+    _deliver(session, fuel, day - timedelta(days=113), (0, "220"))
+    _settle(
+        session, fuel, day - timedelta(days=40), method="cash", amount="28770000.00", currency="RUB"
+    )
+
+    provisions = _order(
+        session,
+        "IN",
+        "RU",
+        "RUVVO",
+        "cash",
+        [
+            ("provisions", "ration-pack", "3000", "pack"),
+            ("water", "fresh-water", "600", "t"),
+        ],
+    )
+    _deliver(session, provisions, day - timedelta(days=118), (0, "3000"), (1, "600"))  # overdue
+
+    upkeep = _order(
+        session, "IN", "RU", "RUMMK", "cash", [("maintenance", "hull-maintenance", "120", "h")]
+    )
+    _deliver(session, upkeep, day - timedelta(days=30), (0, "120"))
+    _settle(
+        session, upkeep, day - timedelta(days=5), method="cash", amount="300000.00", currency="RUB"
+    )
+
+    mumbai = _order(
+        session, "RU", "IN", "INBOM", "replacement_in_kind", [("fuel", "F-76", "300", "t")]
+    )
+    _deliver(session, mumbai, day - timedelta(days=60), (0, "300"))
+    _settle(
+        session,
+        mumbai,
+        day - timedelta(days=20),
+        method="replacement_in_kind",
+        lines=[{"line": 0, "quantity": "120"}],
+    )
+
+    _order(
+        session, "IN", "RU", "UHWW", "cash", [("fuel", "F-44", "80", "t")]
+    )  # agreed, not yet delivered
+    return 5

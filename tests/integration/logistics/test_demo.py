@@ -1,0 +1,33 @@
+"""The demo set loads once, tells its story (one overdue order) and keeps the ledger sound."""
+
+from __future__ import annotations
+
+from relos.access.domain import SYSTEM
+from relos.kit.db import Database
+from relos.kit.timeutil import utcnow
+from relos.logistics import demo, ledger_service, service
+
+
+def test_demo_loads_idempotently_with_one_overdue_order(database: Database) -> None:
+    with database.transaction() as session:
+        assert demo.load(session) == 5
+    with database.transaction() as session:
+        assert demo.load(session) == 0
+    with database.transaction(write=False) as session:
+        orders = service.list_orders(session, SYSTEM, "in-ru-relos", None)
+        overdue = ledger_service.overdue(session, SYSTEM, utcnow().date())
+        balances = ledger_service.balances(session, SYSTEM, "in-ru-relos")
+        trial = ledger_service.trial_balance(session, SYSTEM)
+        prices = service.list_prices(session, SYSTEM, None)
+    assert sorted(o["status"] for o in orders) == [
+        "agreed",
+        "delivered",
+        "delivered",
+        "delivered",
+        "settled",
+    ]
+    [late] = overdue
+    assert (late["creditor"], late["debtor"], late["amount"]) == ("RU", "IN", "2608500.00")
+    assert {(b["creditor"], b["currency"]) for b in balances} == {("RU", "RUB"), ("IN", "INR")}
+    assert all(sides["debit"] == sides["credit"] for sides in trial.values())
+    assert all(p["source"].startswith("illustrative") for p in prices)
