@@ -9,7 +9,6 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Party = Annotated[str, Field(pattern=r"^[A-Z]{2}$", examples=["IN"])]
 FacilityId = Annotated[str, Field(min_length=3, max_length=40, examples=["RUVVO"])]
-Dimension = Annotated[float, Field(gt=0, le=10_000)]
 
 
 class _In(BaseModel):
@@ -30,9 +29,9 @@ class WarshipIn(_Placed):
     hull: str = Field(min_length=1, max_length=20, examples=["F44"])
     ship_class: str = Field(alias="class", min_length=1, max_length=60, examples=["talwar"])
     crew: int = Field(ge=0, le=10_000)
-    displacement_t: Dimension
-    length_m: Dimension
-    beam_m: Dimension
+    displacement_t: Annotated[float, Field(gt=0, le=200_000)]
+    length_m: Annotated[float, Field(gt=0, le=500)]
+    beam_m: Annotated[float, Field(gt=0, le=100)]
     draught_m: Annotated[float, Field(gt=0, le=40)]
 
 

@@ -243,7 +243,7 @@ def file(session: Session, caller: Principal, body: FilingIn) -> dict[str, Any]:
     assert host is not None  # a filing by a non-party never passes the engine
     first, last = _span(filing.elements)
     row = DeploymentRow(
-        id=f"dep_{uuid.uuid4().hex[:16]}",
+        id=f"dep_{uuid.uuid4().hex[:12]}",
         agreement_id=body.agreement,
         deploying_party=body.deploying_party,
         host_party=host,
