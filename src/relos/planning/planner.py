@@ -40,6 +40,7 @@ class Mission:
     opened: tuple[str, ...] = ()
     closed: tuple[str, ...] = ()
     allow_clearance: bool = False
+    prices: PriceBook | None = None  # the planner's defaults unless the caller adds lists
 
     @property
     def conditions(self) -> Conditions:
@@ -129,7 +130,7 @@ class Planner:
         site = self.sites.get(point.id) if point.source == "facility" else None
         grade = mission.craft.grades[0]
         if site is None:
-            price = self.prices.price(point.id, grade, "own")
+            price = (mission.prices or self.prices).price(point.id, grade, "own")
             label = "own" if role == "origin" else "none"
             days = 0 if role == "origin" else self.settings.diplomatic_clearance_days
             why = None if role == "origin" else "diplomatic clearance (not a known facility)"
@@ -147,7 +148,7 @@ class Planner:
             )
         rights = self.access(mission, site)
         grade = next((g for g in mission.craft.grades if g in site.fuel_grades), grade)
-        price = self.prices.price(site.id, grade, rights.label)
+        price = (mission.prices or self.prices).price(site.id, grade, rights.label)
         return Stop(
             site.id,
             site.name,

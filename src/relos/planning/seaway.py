@@ -62,9 +62,9 @@ class Seaway:
         for _ in range(len(self.rules.passages) + 1):
             path = shortest_path(self.net, self.attach(a), self.attach(b), mask_of(closures))
             if path is None:
-                raise RouteBlocked(
-                    f"no open sea route from {a.id} to {b.id}", self._why(a, b, closures)
-                )
+                reasons = self._why(a, b, closures)
+                detail = f"no open sea route from {a.id} to {b.id}: " + "; ".join(reasons)
+                raise RouteBlocked(detail, reasons)
             late = self._out_of_season(path, when)
             if not late:
                 return self._route(a, b, path)

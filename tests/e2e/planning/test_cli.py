@@ -1,0 +1,67 @@
+"""`relos plan ...` as a user runs it: a real process on a fresh SQLite file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def relos(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "relos", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    environment = {**os.environ, "RELOS_DATA_DIR": str(tmp_path_factory.mktemp("cli"))}
+    environment.pop("RELOS_DATABASE_URL", None)
+    result = relos(environment, "db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    return environment
+
+
+def test_plan_distance_table_and_json(env: dict[str, str]) -> None:
+    table = relos(env, "plan", "distance", "RUMMK", "JPYOK", "--depart", "2026-08-01T00:00:00Z")
+    assert table.returncode == 0, table.stderr
+    assert "Northern Sea Route" in table.stdout
+    result = relos(env, "plan", "distance", "RUMMK", "JPYOK", "--depart", "2026-01-15", "--json")
+    body = json.loads(result.stdout)
+    assert "Suez" in body["via"] and 12_000 < body["distance_nm"] < 13_500
+
+
+def test_a_blocked_distance_exits_1_with_the_reason(env: dict[str, str]) -> None:
+    result = relos(env, "plan", "distance", "INBOM", "RUNVS")
+    assert result.returncode == 1
+    assert "Turkish Straits" in result.stderr
+
+
+def test_plan_route_and_reach(env: dict[str, str]) -> None:
+    args = ("talwar", "INBOM", "RUMMK", "--depart", "2026-07-15T00:00:00Z", "-a", "in-ru-relos")
+    table = relos(env, "plan", "route", *args)
+    assert table.returncode == 0, table.stderr
+    assert "Baseline (without the agreements): not feasible" in table.stdout
+    plan = json.loads(relos(env, "plan", "route", *args, "--json").stdout)
+    assert plan["feasible"] and not plan["baseline"]["feasible"]
+    reach = relos(
+        env,
+        "plan",
+        "reach",
+        "talwar",
+        "INBOM",
+        "--depart",
+        "2026-07-15",
+        "-a",
+        "in-ru-relos",
+        "--json",
+    )
+    assert "RUMMK" in json.loads(reach.stdout)["gained"]
