@@ -16,6 +16,7 @@ from enum import StrEnum
 from relos.kit.errors import Conflict, RuleViolations, Violation
 from relos.kit.money import Money, extend
 from relos.logistics.prices import PriceLine
+from relos.logistics.refusal import refusal
 
 
 class OrderStatus(StrEnum):
@@ -176,7 +177,7 @@ def validate_order(
     if not problems:
         problems = price_violations(draft, prices, on)
     if problems:
-        raise RuleViolations("the support order breaks the agreement's rules", problems)
+        raise refusal("the support order breaks the agreement's rules", problems)
 
 
 def sign(

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from relos.kit.errors import InvalidInput, RuleViolations, Violation
+from relos.kit.errors import InvalidInput, Violation
 from relos.kit.money import is_currency, minor_units, to_decimal
+from relos.logistics.refusal import refusal
 
 PRICE_COLUMNS = (
     "supplying_party",
@@ -188,11 +189,11 @@ def parse_lines(
         lines.append(line)
         problems.extend(row_problems)
     if problems:
-        raise RuleViolations(f"{len(problems)} problem(s) in the price list", problems)
+        raise refusal(f"{len(problems)} problem(s) in the price list", problems)
     good = [line for line in lines if line is not None]
     problems = overlap_violations(good, existing)
     if problems:
-        raise RuleViolations(f"{len(problems)} problem(s) in the price list", problems)
+        raise refusal(f"{len(problems)} problem(s) in the price list", problems)
     return good
 
 

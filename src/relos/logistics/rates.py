@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from relos.kit.errors import InvalidInput, RuleViolations, Violation
+from relos.kit.errors import InvalidInput, Violation
 from relos.kit.money import is_currency, to_decimal
+from relos.logistics.refusal import refusal
 
 RATE_COLUMNS = ("base", "quote", "on", "rate", "source")
 
@@ -104,5 +105,5 @@ def parse_rates(text: str) -> list[Rate]:
         if rate is not None:
             rates.append(rate)
     if problems:
-        raise RuleViolations(f"{len(problems)} problem(s) in the rate file", problems)
+        raise refusal(f"{len(problems)} problem(s) in the rate file", problems)
     return rates

@@ -39,6 +39,7 @@ from relos.logistics.orders import (
     validate_order,
 )
 from relos.logistics.prices import PriceBook, PriceLine, parse_csv, parse_lines
+from relos.logistics.refusal import refusal
 
 
 def price_line(row: PriceRow) -> PriceLine:
@@ -188,7 +189,7 @@ def raise_order(session: Session, caller: Principal, body: dict[str, Any]) -> di
         raise Forbidden(f"{caller.name} may raise orders only for {caller.party}")
     problems = _agreement_violations(session, draft)
     if problems:
-        raise RuleViolations("the support order breaks the agreement's rules", problems)
+        raise refusal("the support order breaks the agreement's rules", problems)
     terms = terms_of(session, draft.agreement) if draft.agreement else None
     validate_order(draft, terms, price_book(session).in_force, utcnow().date())
     row = OrderRow(
@@ -369,7 +370,7 @@ def record_delivery(
         quantities,
     )
     if problems:
-        raise RuleViolations("the delivery exceeds the order", problems)
+        raise refusal("the delivery exceeds the order", problems)
     delivery_id = str(uuid.uuid4())
     lots, postings = _price_delivery(session, row, lines, quantities, delivered_at, delivery_id)
     Journal(repository.order_postings(session, [row.id])).post_all(postings)
@@ -443,5 +444,5 @@ def _price_delivery(
             )
         )
     if problems:
-        raise RuleViolations("the delivery cannot be priced", problems)
+        raise refusal("the delivery cannot be priced", problems)
     return lots, postings
