@@ -15,10 +15,17 @@ from relos.kit.errors import RelosError
 from relos.web import security
 from relos.web.render import render
 from relos.web.session import secret_key
-from relos.web.views import agreements, deployments, home, login
+from relos.web.views import agreements, audit, deployments, home, login, logistics
 
 STATIC = Path(__file__).resolve().parent / "static"
-ROUTERS = (login.router, home.router, agreements.router, deployments.router)
+ROUTERS = (
+    login.router,
+    home.router,
+    agreements.router,
+    deployments.router,
+    logistics.router,
+    audit.router,
+)
 
 
 def _wants_html(request: Request) -> bool:

@@ -42,12 +42,19 @@ def _load_user(db: Database, user_id: int) -> Principal | None:
 
 
 def same_origin(request: Request) -> bool:
-    """No sign of a cross-site request: Origin (when sent) is ours, and Fetch Metadata agrees."""
-    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+    """No sign of a cross-site request: Fetch Metadata and Origin (when sent) agree it is ours.
+
+    Under `Referrer-Policy: no-referrer` browsers send `Origin: null` on form posts; then the
+    Sec-Fetch-Site header, which they always send, has to vouch for the request.
+    """
+    fetch_site = request.headers.get("sec-fetch-site")
+    if fetch_site is not None and fetch_site not in ("same-origin", "none"):
         return False
     origin = request.headers.get("origin")
     if origin is None:
         return True
+    if origin == "null":
+        return fetch_site is not None
     host = request.headers.get("host", "")
     return origin in (f"http://{host}", f"https://{host}")
 

@@ -13,6 +13,7 @@ from relos.access.policy import allowed
 from relos.agreements import service as agreements
 from relos.deployments import service
 from relos.deployments.schemas import FilingIn
+from relos.facilities import service as facilities
 from relos.kit.db import Database
 from relos.kit.errors import Forbidden, RuleViolations
 from relos.kit.timeutil import parse_instant, utcnow
@@ -61,6 +62,15 @@ def _filing_agreements(request: Request, user: Principal) -> list[dict[str, Any]
         return [a for a in agreements.list_agreements(session, user) if a["caps"]]
 
 
+def _host_facilities(
+    request: Request, user: Principal, choices: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """Facilities on the territory of the user's partners: where an element may go."""
+    hosts = sorted({p for a in choices for p in a["parties"] if p != user.party})
+    with _db(request).transaction(write=False) as session:
+        return [f for host in hosts for f in facilities.list_facilities(session, user, host)]
+
+
 def _form_page(
     request: Request,
     user: Principal,
@@ -71,6 +81,7 @@ def _form_page(
     choices = _filing_agreements(request, user)
     context = {
         "agreements": choices,
+        "facilities": _host_facilities(request, user, choices),
         "purposes": list(dict.fromkeys(p for a in choices for p in a["purposes"])),
         "form": form,
         "indexes": filing.element_indexes(form) or [0],

@@ -1,0 +1,78 @@
+"""A staff officer's session, end to end in a real browser."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import Session
+
+pytestmark = pytest.mark.browser
+
+
+def _gauge(web: Session, party: str, category: str) -> int:
+    gauge = web.page.locator(f'[data-testid="gauges-{party}"] [data-category="{category}"]')
+    return int(gauge.get_attribute("data-used") or "-1")
+
+
+def test_login_shows_map_and_gauges(web: Session) -> None:
+    web.go("/")
+    expect(web.page).to_have_url(re.compile("/login"))
+    web.login("in-planner")
+    expect(web.page.get_by_test_id("who")).to_contain_text("in-planner")
+    map_root = web.page.locator("#map")
+    expect(map_root).to_have_attribute("data-ready", "1", timeout=15000)
+    expect(web.page.locator("#map path.leaflet-interactive").first).to_be_attached()
+    expect(web.page.locator("#map .leaflet-overlay-pane path")).not_to_have_count(0)
+    for party in ("IN", "RU"):
+        gauges = web.page.get_by_test_id(f"gauges-{party}")
+        expect(gauges.locator(".gauge")).to_have_count(3)
+    expect(web.page.get_by_test_id("timeline-IN").locator("line.t-cap")).to_have_count(3)
+    web.shoot("dashboard")
+    assert web.watch.clean(), web.watch
+
+
+def test_filing_refused_inline_then_cleared_and_gauge_moves(web: Session) -> None:
+    web.login("in-planner")
+    before = _gauge(web, "IN", "personnel")
+    today = datetime.now(UTC).date()
+    web.go("/deployments/new")
+    page = web.page
+    page.get_by_label("Purpose").select_option("humanitarian_assistance")
+    page.get_by_label("Title").fill("Cyclone relief detachment")
+    page.get_by_label("Commander's name").fill("A. Kumar")
+    page.get_by_label("Kind").select_option("personnel")
+    page.get_by_label("Facility (UN/LOCODE or ICAO)").fill("RUVVO")
+    page.get_by_label("From (UTC)").fill(today.isoformat())
+    page.get_by_label("Until (UTC), not included").fill((today + timedelta(days=10)).isoformat())
+    count = page.get_by_label("Number of personnel")
+    count.fill("5000")
+    error = page.locator('[data-error-for="e0.count"]')
+    expect(error).to_contain_text("cap would be exceeded", timeout=10000)
+    expect(count).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("check-status")).to_contain_text("Breaks the agreement")
+    web.shoot("filing-refused")
+    count.fill("300")
+    expect(error).to_be_empty(timeout=10000)
+    expect(page.get_by_test_id("check-status")).to_contain_text("cleared at once")
+    page.get_by_role("button", name="File", exact=True).click()
+    expect(page.get_by_test_id("filed")).to_contain_text("cleared")
+    web.shoot("deployment-cleared")
+    web.go("/")
+    assert _gauge(web, "IN", "personnel") == before + 300
+    assert web.watch.clean(), web.watch
+
+
+def test_switch_to_russian(web: Session) -> None:
+    web.login("ru-host-liaison")
+    web.page.get_by_role("link", name="RU", exact=True).click()
+    expect(web.page.locator("html")).to_have_attribute("lang", "ru")
+    expect(web.page.get_by_role("navigation")).to_contain_text("Развёртывания")
+    web.go("/agreements/in-ru-relos")
+    expect(web.page.get_by_test_id("until")).to_contain_text("2031")
+    expect(web.page.get_by_test_id("until")).to_contain_text("янв")
+    web.shoot("agreement-ru")
+    assert web.watch.clean(), web.watch
