@@ -7,7 +7,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
-from relos.access.policy import require
+from relos.access.policy import require, scope
+from relos.agreements.repository import list_for_party
 from relos.facilities import repository
 from relos.facilities.domain import Facility, load_facilities, shipped_facilities_dir
 from relos.facilities.geojson import facilities_geojson, facility_feature
@@ -63,33 +64,51 @@ def check_filters(country: str | None, kind: str | None) -> tuple[str | None, st
     return country or None, kind or None
 
 
-def _selected(session: Session, country: str | None, kind: str | None) -> list[Facility]:
+def _visible_agreements(session: Session, caller: Principal) -> set[str]:
+    return {row.id for row in list_for_party(session, scope(caller))}
+
+
+def _as_seen_by(facility: Facility, visible: set[str]) -> Facility:
+    """Designations name only agreements the caller's party is a party to."""
+    kept = tuple(a for a in facility.designated_by if a in visible)
+    if kept == facility.designated_by:
+        return facility
+    return facility.model_copy(update={"designated_by": kept})
+
+
+def _selected(
+    session: Session, caller: Principal, country: str | None, kind: str | None
+) -> list[Facility]:
     country, kind = check_filters(country, kind)
-    return [facility_of(row) for row in repository.list_filtered(session, country, kind)]
+    rows = repository.list_filtered(session, country, kind)
+    visible = _visible_agreements(session, caller)
+    return [_as_seen_by(facility_of(row), visible) for row in rows]
 
 
 def list_facilities(
     session: Session, caller: Principal, country: str | None = None, kind: str | None = None
 ) -> list[dict[str, Any]]:
     require(caller, "reference.read")
-    return [describe(f) for f in _selected(session, country, kind)]
+    return [describe(f) for f in _selected(session, caller, country, kind)]
 
 
 def feature_collection(
     session: Session, caller: Principal, country: str | None = None, kind: str | None = None
 ) -> dict[str, Any]:
     require(caller, "reference.read")
-    return facilities_geojson(_selected(session, country, kind))
+    return facilities_geojson(_selected(session, caller, country, kind))
 
 
 def get_facility(session: Session, caller: Principal, facility_id: str) -> dict[str, Any]:
     require(caller, "reference.read")
-    return describe(_one(session, facility_id))
+    return describe(_as_seen_by(_one(session, facility_id), _visible_agreements(session, caller)))
 
 
 def get_feature(session: Session, caller: Principal, facility_id: str) -> dict[str, Any]:
     require(caller, "reference.read")
-    return facility_feature(_one(session, facility_id))
+    return facility_feature(
+        _as_seen_by(_one(session, facility_id), _visible_agreements(session, caller))
+    )
 
 
 def _one(session: Session, facility_id: str) -> Facility:

@@ -66,7 +66,9 @@ def _store_prices(session: Session, caller: Principal, lines: list[PriceLine]) -
     fresh = [line for line in lines if line not in stored]
     now = utcnow()
     for line in fresh:
-        if caller.party and line.supplying_party != caller.party and not caller.has_role("admin"):
+        # Even an admin publishes only their own party's prices (they price the partner's
+        # debts); only the operator at the console (no party) loads any party's list.
+        if caller.party and line.supplying_party != caller.party:
             raise Forbidden(f"{caller.name} may publish only {caller.party}'s prices")
         session.add(
             PriceRow(
