@@ -76,3 +76,21 @@ def test_switch_to_russian(web: Session) -> None:
     expect(web.page.get_by_test_id("until")).to_contain_text("янв")
     web.shoot("agreement-ru")
     assert web.watch.clean(), web.watch
+
+
+def test_plan_a_route_and_see_it_drawn(web: Session) -> None:
+    web.login("in-planner")
+    web.go("/planner")
+    page = web.page
+    page.get_by_label("Platform").select_option("talwar")
+    page.get_by_label("From", exact=True).fill("INBOM")
+    page.get_by_label("To", exact=True).fill("RUVVO")
+    page.get_by_label("RELOS (IN–RU)").check()
+    page.get_by_role("button", name="Plan", exact=True).click()
+    expect(page.get_by_test_id("plan-with")).to_contain_text("nm")
+    expect(page.get_by_test_id("legs").locator("tbody tr")).not_to_have_count(0)
+    expect(page.locator("#map")).to_have_attribute("data-ready", "1", timeout=15000)
+    expect(page.locator("#map path.route-plan").first).to_be_visible()
+    expect(page.locator("#map path.route-stop").first).to_be_attached()
+    web.shoot("planner")
+    assert web.watch.clean(), web.watch

@@ -82,7 +82,7 @@ class Formatter:
     locale: str
 
     def day(self, value: date | datetime | None) -> str:
-        return "" if value is None else format_date(value, "medium", locale=self.locale)
+        return "" if value is None else format_date(value, "d MMM y", locale=self.locale)
 
     def instant(self, value: datetime | None) -> str:
         if value is None:

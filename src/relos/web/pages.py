@@ -15,7 +15,7 @@ from relos.kit.errors import RelosError
 from relos.web import security
 from relos.web.render import render
 from relos.web.session import secret_key
-from relos.web.views import agreements, audit, deployments, home, login, logistics
+from relos.web.views import agreements, audit, deployments, home, login, logistics, planner
 
 STATIC = Path(__file__).resolve().parent / "static"
 ROUTERS = (
@@ -24,6 +24,7 @@ ROUTERS = (
     agreements.router,
     deployments.router,
     logistics.router,
+    planner.router,
     audit.router,
 )
 

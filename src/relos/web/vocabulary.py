@@ -64,10 +64,19 @@ LABELS: dict[str, str] = {
     "finance": N_("Finance officer"),
     "auditor": N_("Auditor"),
     "admin": N_("Administrator"),
+    # planner comparison
+    "diff_feasible": N_("Feasible with the agreements"),
+    "diff_baseline_feasible": N_("Feasible without them"),
+    "diff_enabled_by_agreements": N_("Possible only with the agreements"),
+    "diff_distance_nm": N_("Change in distance (nm)"),
+    "diff_days": N_("Change in days"),
+    "diff_fuel_t": N_("Change in fuel (t)"),
+    "diff_stops": N_("Change in stops"),
     # planner objectives
     "distance": N_("Shortest distance"),
     "time": N_("Fastest"),
     "cost": N_("Cheapest"),
+    "diff_cost": N_("Change in fuel cost"),
     "stops": N_("Fewest stops"),
 }
 

@@ -31,18 +31,19 @@
     });
   }
 
-  function symbol(kind, own, planned, label) {
+  function symbol(kind, own, planned, slot) {
     var code = SIDC[kind] || SIDC.personnel;
     code = code.replace("*", own ? "F" : "N");
     if (planned) { code = code.substring(0, 3) + "A" + code.substring(4); }
-    var sym = new ms.Symbol(code, { size: 22, uniqueDesignation: label || "" });
+    var sym = new ms.Symbol(code, { size: 20 });
     var size = sym.getSize();
     var anchor = sym.getAnchor();
     return L.divIcon({
       className: "sym-icon",
       html: sym.asSVG(),
       iconSize: [size.width, size.height],
-      iconAnchor: [anchor.x, anchor.y]
+      // Several elements at one facility sit side by side instead of on top of each other.
+      iconAnchor: [anchor.x - slot * (size.width + 2), anchor.y + size.height / 2 + 4]
     });
   }
 
@@ -68,6 +69,7 @@
   function deploymentsLayer(map, deployments, facilities, ownParty) {
     var now = Date.now();
     var shown = 0;
+    var slots = {};
     deployments.forEach(function (d) {
       if (d.status !== "cleared" && d.status !== "pending_host_consent") { return; }
       (d.elements || []).forEach(function (el) {
@@ -76,8 +78,10 @@
         if (!f || end <= now) { return; }
         var planned = Date.parse(el.start) > now;
         var own = d.deploying_party === ownParty;
+        var slot = slots[f.id] || 0;
+        slots[f.id] = slot + 1;
         var marker = L.marker([f.lat, f.lon], {
-          icon: symbol(el.kind, own, planned, elementLabel(el)),
+          icon: symbol(el.kind, own, planned, slot),
           keyboard: true,
           title: (d.title || d.id) + " — " + elementLabel(el) + " @ " + f.name
         });

@@ -1,0 +1,125 @@
+"""The mission planner: a route with its refuel stops on the map, with and without the pact."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from pydantic import ValidationError
+
+from relos.access.domain import Principal
+from relos.access.policy import require
+from relos.agreements import service as agreements
+from relos.facilities import service as facilities
+from relos.kit.db import Database
+from relos.kit.errors import InvalidInput, RelosError
+from relos.kit.timeutil import utcnow
+from relos.planning import service
+from relos.planning.schemas import RouteIn
+from relos.platforms import service as platforms
+from relos.web.render import render
+from relos.web.security import PageUser
+
+router = APIRouter()
+OBJECTIVES = ("distance", "time", "cost", "stops")
+
+
+def route_layer(plan: dict[str, Any]) -> dict[str, Any]:
+    """What the map draws: the plan's legs, the baseline's legs (dashed) and the stops."""
+    lines = [
+        {"coordinates": leg["geometry"]["coordinates"], "baseline": baseline}
+        for baseline, legs in ((True, plan["baseline"].get("legs", [])), (False, plan["legs"]))
+        for leg in legs
+    ]
+    ends = {leg["to"]: leg["geometry"]["coordinates"][-1] for leg in plan["legs"]}
+    starts = {leg["from"]: leg["geometry"]["coordinates"][0] for leg in plan["legs"]}
+    stops = [
+        {
+            "name": stop["name"],
+            "lon": ends[stop["facility"]][0],
+            "lat": ends[stop["facility"]][1],
+            "refuel": True,
+        }
+        for stop in plan["stops"]
+        if stop["facility"] in ends
+    ]
+    for end_id, table in ((plan["origin"], starts), (plan["destination"], ends)):
+        if end_id in table:
+            stops.append(
+                {"name": end_id, "lon": table[end_id][0], "lat": table[end_id][1], "refuel": False}
+            )
+    return {"lines": lines, "stops": stops}
+
+
+def _choices(request: Request, user: Principal) -> dict[str, Any]:
+    db: Database = request.app.state.db
+    with db.transaction(write=False) as session:
+        return {
+            "platforms": platforms.list_platforms(session, user),
+            "agreements": agreements.list_agreements(session, user),
+            "facilities": facilities.list_facilities(session, user),
+        }
+
+
+def _defaults(user: Principal) -> dict[str, Any]:
+    depart = (utcnow() + timedelta(days=30)).date().isoformat()
+    own = user.party or "IN"
+    return {
+        "platform": "talwar" if own == "IN" else "",
+        "origin": "INBOM" if own == "IN" else "",
+        "destination": "",
+        "depart": depart,
+        "objective": "distance",
+        "reserve": "0.15",
+        "agreements": [],
+    }
+
+
+def _plan(request: Request, user: Principal, query: dict[str, Any]) -> dict[str, Any]:
+    try:
+        body = RouteIn.model_validate(
+            {
+                "platform": query["platform"],
+                "origin": query["origin"],
+                "destination": query["destination"],
+                "depart": f"{query['depart']}T00:00:00Z",
+                "agreements": query["agreements"],
+                "objective": query["objective"],
+                "reserve": query["reserve"] or "0.15",
+            }
+        )
+    except ValidationError as exc:
+        fields = ", ".join(str(e["loc"][0]) for e in exc.errors())
+        raise InvalidInput(f"check these fields: {fields}") from None
+    data = body.model_dump()
+    data["reserve"] = float(body.reserve)
+    db: Database = request.app.state.db
+    with db.transaction(write=False) as session:
+        return service.plan_route(session, user, data)
+
+
+@router.get("/planner")
+def planner_page(request: Request, user: PageUser) -> Response:
+    require(user, "plans.compute")
+    params = request.query_params
+    query = _defaults(user)
+    if "destination" in params:
+        query.update({k: params.get(k, "") for k in query if k != "agreements"})
+        query["agreements"] = params.getlist("agreements")
+    plan, error = None, None
+    if params.get("destination"):
+        try:
+            plan = _plan(request, user, query)
+        except RelosError as exc:
+            error = exc.detail
+    context = {
+        "error": error,
+        **_choices(request, user),
+        "q": query,
+        "plan": plan,
+        "route": route_layer(plan) if plan and plan.get("feasible") else None,
+        "objectives": OBJECTIVES,
+    }
+    return render(request, "planner/plan.html", context)
