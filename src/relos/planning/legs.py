@@ -13,6 +13,7 @@ from math import inf
 
 from relos.planning.endpoints import Endpoint
 from relos.planning.geo import haversine_nm
+from relos.planning.search import distances_from
 from relos.planning.seaway import Conditions, Seaway
 
 
@@ -29,15 +30,25 @@ class SeaRows:
     def row(self, point: Endpoint, mask: int) -> list[float]:
         key = (point.lon, point.lat, mask)
         if key not in self._rows:
-            from relos.planning.search import distances_from
-
             here = self.seaway.attach(point)
             self._rows[key] = distances_from(self.seaway.net, here, self._targets, mask)
         return self._rows[key]
 
     def matrix(self, mask: int) -> list[list[float]]:
-        """Every universe point to every other (the facility distance matrix)."""
-        return [self.row(p, mask) for p in self.universe]
+        """Every universe point to every other (the facility distance matrix).
+
+        Sea distance is symmetric, so each search only needs the points after its own in a
+        west-to-east order, and stops as soon as those are settled."""
+        n = len(self.universe)
+        order = sorted(range(n), key=lambda i: self.universe[i].lon)
+        out = [[0.0] * n for _ in range(n)]
+        for k, i in enumerate(order[:-1]):
+            rest = order[k + 1 :]
+            here = self.seaway.attach(self.universe[i])
+            row = distances_from(self.seaway.net, here, [self._targets[j] for j in rest], mask)
+            for j, nm in zip(rest, row, strict=True):
+                out[i][j] = out[j][i] = nm
+        return out
 
 
 class SeaLegs:

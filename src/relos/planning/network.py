@@ -19,7 +19,7 @@ import hashlib
 import json
 import os
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from itertools import pairwise
 from pathlib import Path
@@ -27,7 +27,7 @@ from pathlib import Path
 from relos.planning.geo import haversine_nm, in_box, normalize_lon
 from relos.planning.passages import PassageRules
 
-FORMAT = 5  # bump when the pickled layout changes
+FORMAT = 6  # bump when the pickled layout changes
 
 Edge = tuple[int, float, int, int]  # (to core node, nm, passage mask, link id)
 
@@ -54,6 +54,19 @@ class SeaNetwork:
     xyz: list[tuple[float, float, float]]  # unit vectors of core nodes, for the A* bound
     # ALT tables (landmark -> distance to each core node), each valid when its mask is shut
     landmark_sets: list[tuple[int, list[list[float]]]]
+    # adjacency with a closure mask applied, (to, nm) only: built per mask on first use
+    open_adj: dict[int, list[list[tuple[int, float]]]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+
+    def adjacency(self, closed: int) -> list[list[tuple[int, float]]]:
+        """Core adjacency without the edges of closed passages (memoised per mask)."""
+        if closed not in self.open_adj:
+            self.open_adj[closed] = [
+                [(v, nm) for v, nm, mask, _ in edges if not mask & closed]
+                for edges in self.core_adj
+            ]
+        return self.open_adj[closed]
 
     @property
     def node_count(self) -> int:
@@ -89,6 +102,7 @@ def load_network(rules: PassageRules, cache: Path | None = None) -> SeaNetwork:
 
     seasonal = mask_of_seasonal(rules)
     network = contract(*read_graph(source, rules), seasonal)
+    network.open_adj.clear()
     _write_atomically(path, pickle.dumps(network, protocol=pickle.HIGHEST_PROTOCOL))
     return network
 

@@ -94,24 +94,27 @@ def _astar(
     """A* over core nodes with ALT bounds; returns the best total and its meeting node."""
     bound = _alt_bound(pick_active(net, closed, starts, ends), ends)
     meet = -1
-    g: dict[int, float] = dict(starts)
+    g = [inf] * len(net.core_nodes)
+    for c, d in starts.items():
+        g[c] = d
     heap = [(d + bound(c), d, c) for c, d in starts.items()]
     heapq.heapify(heap)
+    adj = net.core_adj
+    pop, push = heapq.heappop, heapq.heappush
     while heap:
-        f, d, u = heapq.heappop(heap)
+        f, d, u = pop(heap)
         if f >= best:
             break
         if d > g[u]:
             continue
         if u in ends and d + ends[u] < best:
             best, meet = d + ends[u], u
-        for v, nm, mask, link in net.core_adj[u]:
+        for v, nm, mask, link in adj[u]:
             nd = d + nm
-            if mask & closed or nd >= g.get(v, inf):
-                continue
-            g[v] = nd
-            prev[v] = (u, link)
-            heapq.heappush(heap, (nd + bound(v), nd, v))
+            if nd < g[v] and not mask & closed:
+                g[v] = nd
+                prev[v] = (u, link)
+                push(heap, (nd + bound(v), nd, v))
     return best, meet
 
 
@@ -131,6 +134,9 @@ def _alt_bound(active: list[list[float]], ends: dict[int, float]) -> Callable[[i
         return lambda v: (
             off + max(abs(g0 - t0[v]), abs(g1 - t1[v]), abs(g2 - t2[v]), abs(g3 - t3[v]))
         )
+    if len(goals) == 2:
+        a, b = goals
+        return lambda v: min(one(v, a), one(v, b))
     return lambda v: min(one(v, g) for g in goals)
 
 
@@ -138,15 +144,12 @@ def distances_from(
     net: SeaNetwork, a: Attachment, targets: list[Attachment], closed: int
 ) -> list[float]:
     """Sea distance from one attachment to many (inf where no open path exists)."""
-    wanted: dict[int, float] = {}
     target_anchors = [anchors(net, t.node, closed) for t in targets]
-    for group in target_anchors:
-        for c, _ in group:
-            wanted[c] = inf
-    dist = _dijkstra(net, dict(anchors_from(net, a, closed)), set(wanted), closed)
+    wanted = {c for group in target_anchors for c, _ in group}
+    dist = _dijkstra(net, dict(anchors_from(net, a, closed)), wanted, closed)
     out = []
     for t, group in zip(targets, target_anchors, strict=True):
-        via_core = min((dist.get(c, inf) + off for c, off in group), default=inf)
+        via_core = min((dist[c] + off for c, off in group), default=inf)
         direct = _direct(net, a.node, t.node, closed)
         if direct is not None:
             via_core = min(via_core, a.approach_nm + direct)
@@ -160,27 +163,30 @@ def anchors_from(net: SeaNetwork, a: Attachment, closed: int) -> list[tuple[int,
 
 def _dijkstra(
     net: SeaNetwork, starts: dict[int, float], wanted: set[int], closed: int
-) -> dict[int, float]:
-    """Settled distances, stopping once every wanted core node is settled."""
-    dist: dict[int, float] = dict(starts)
+) -> list[float]:
+    """Distances to core nodes, exact for every wanted node (the search stops once all are
+    settled; nodes it did not settle may hold an upper bound or inf)."""
+    dist = [inf] * len(net.core_nodes)
+    for c, d in starts.items():
+        dist[c] = d
     heap = [(d, c) for c, d in starts.items()]
     heapq.heapify(heap)
-    left = len(wanted)
-    done: set[int] = set()
-    adj = net.core_adj
+    left = set(wanted)
+    adj = net.adjacency(closed)
+    pop, push = heapq.heappop, heapq.heappush
     while heap and left:
-        d, u = heapq.heappop(heap)
-        if u in done:
+        d, u = pop(heap)
+        if d > dist[u]:
             continue
-        done.add(u)
-        if u in wanted:
-            left -= 1
-        for v, nm, mask, _ in adj[u]:
+        left.discard(u)
+        for v, nm in adj[u]:
             nd = d + nm
-            if nd < dist.get(v, inf) and not mask & closed:
+            if nd < dist[v]:
                 dist[v] = nd
-                heapq.heappush(heap, (nd, v))
-    return {c: dist[c] for c in done}
+                push(heap, (nd, v))
+    for c in left:
+        dist[c] = inf  # never settled: unreachable under these closures
+    return dist
 
 
 def _direct(net: SeaNetwork, u: int, v: int, closed: int) -> float | None:

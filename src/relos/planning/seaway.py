@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
 from relos.planning.endpoints import Endpoint
@@ -14,7 +14,8 @@ from relos.planning.network import SeaNetwork
 from relos.planning.passages import PassageRules, mask_of
 from relos.planning.search import Attachment, SeaPath, attach, shortest_path
 
-DEFAULT_SPEED_KN = 14.0  # only times the passages when a caller gives no speed
+DEFAULT_SPEED_KN = 14.0
+_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # only times the passages when a caller gives no speed
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,8 @@ class Seaway:
         self.net = net
         self.rules = rules
         self._attachments: dict[tuple[float, float], Attachment] = {}
+        self._seasonal = sum(p.bit for p in rules.passages if p.season is not None)
+        self._shut: dict[tuple[date, Conditions], dict[int, str]] = {}
 
     def attach(self, point: Endpoint) -> Attachment:
         key = (point.lon, point.lat)
@@ -72,18 +75,32 @@ class Seaway:
         raise AssertionError("passage timing did not settle")  # pragma: no cover
 
     def _closures(self, when: Conditions, at: datetime) -> dict[int, str]:
-        return self.rules.closures(at.date(), when.kind, when.opened, when.closed)
+        """Closures on a day (memoised: the answer depends on the day, not the hour)."""
+        key = (at.date(), replace(when, depart=_EPOCH, speed_kn=0.0))
+        if key not in self._shut:
+            if len(self._shut) > 4096:
+                self._shut.clear()
+            self._shut[key] = self.rules.closures(at.date(), when.kind, when.opened, when.closed)
+        return dict(self._shut[key])
 
     def _out_of_season(self, path: SeaPath, when: Conditions) -> dict[int, str]:
-        """Passages this path sails while they are shut (checked at entry and at exit)."""
+        """Seasonal passages this path sails while they are shut (checked at entry and exit)."""
+        seasonal = self._seasonal
+        used = 0
+        for mask in path.masks:
+            used |= mask
+        if not used & seasonal:
+            return {}  # only seasons change along a voyage; the rest was settled at departure
         late: dict[int, str] = {}
         sailed = 0.0
+        net = self.net
         for (u, v), mask in zip(_pairs(path.nodes), path.masks, strict=True):
-            step = _step_nm(self.net, u, v)
-            for t in (sailed, sailed + step):
-                at = when.depart + timedelta(hours=t / when.speed_kn)
-                shut = self._closures(when, at)
-                late.update({bit: why for bit, why in shut.items() if bit & mask})
+            step = haversine_nm(net.lon[u], net.lat[u], net.lon[v], net.lat[v])
+            if mask & seasonal:
+                for t in (sailed, sailed + step):
+                    at = when.depart + timedelta(hours=t / when.speed_kn)
+                    shut = self._closures(when, at)
+                    late.update({bit: why for bit, why in shut.items() if bit & mask})
             sailed += step
         return late
 
@@ -102,10 +119,9 @@ class Seaway:
         via: list[str] = []
         used = 0
         for mask in path.masks:
+            if mask and mask & ~used:  # a passage not yet named, in the order sailed
+                via += [n for n in self.rules.names(mask & ~used) if n not in via]
             used |= mask
-            for name in self.rules.names(mask):
-                if name not in via:
-                    via.append(name)
         points = [(a.lon, a.lat)]
         points += [(self.net.lon[u], self.net.lat[u]) for u in path.nodes]
         points.append((b.lon, b.lat))
@@ -115,7 +131,3 @@ class Seaway:
 
 def _pairs(nodes: Iterable[int]) -> list[tuple[int, int]]:
     return list(pairwise(nodes))
-
-
-def _step_nm(net: SeaNetwork, u: int, v: int) -> float:
-    return haversine_nm(net.lon[u], net.lat[u], net.lon[v], net.lat[v])

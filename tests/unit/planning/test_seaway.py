@@ -146,3 +146,20 @@ def test_the_geometry_crosses_the_antimeridian_without_a_jump(seaway: Seaway) ->
     found = seaway.route(resolve("JPYOK"), resolve("USLAX"), Conditions(JANUARY))
     steps = zip(found.coordinates, found.coordinates[1:], strict=False)
     assert all(abs(a[0] - b[0]) < 180 for a, b in steps)
+
+
+def test_the_facility_matrix_agrees_with_single_rows(seaway: Seaway) -> None:
+    from relos.planning.legs import SeaRows
+
+    ports = [resolve(c) for c in ("RUMMK", "INBOM", "JPYOK", "SGSIN", "USLAX", "NLRTM")]
+    mask = seaway.closed_mask(Conditions(JANUARY), JANUARY)
+    matrix = SeaRows(seaway, ports).matrix(mask)
+    rows = SeaRows(seaway, ports)
+    for i, port in enumerate(ports):
+        row = rows.row(port, mask)
+        for j in range(len(ports)):
+            expected = 0.0 if i == j else row[j]
+            assert matrix[i][j] == pytest.approx(expected, rel=1e-9)
+            assert matrix[i][j] == pytest.approx(matrix[j][i], rel=1e-9)
+    one = seaway.route(ports[0], ports[2], Conditions(JANUARY)).distance_nm
+    assert matrix[0][2] == pytest.approx(one, rel=1e-9)
