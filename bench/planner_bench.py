@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -120,6 +121,12 @@ def _scgraph() -> Callable[[Endpoint, Endpoint], tuple[float, float | None]] | N
         return None
     data = json.loads(searoute_marnet_path().read_text())
     data["features"] = [f for f in data["features"] if f["properties"].get("passage") != "northwest"]
+    for feature in data["features"]:  # join the antimeridian copies, as relos does
+        geometry = feature["geometry"]
+        lines = [geometry["coordinates"]] if geometry["type"] == "LineString" else geometry["coordinates"]
+        for line in lines:
+            for point in line:
+                point[0] = ((point[0] + 180) % 360) - 180
     path = Path(tempfile.mkdtemp()) / "marnet-no-northwest.geojson"
     path.write_text(json.dumps(data))
     with contextlib.redirect_stdout(io.StringIO()):
@@ -171,6 +178,8 @@ def _print_targets(planner: object, rows: list[tuple]) -> None:  # type: ignore[
     theirs = [r[7] for r in rows]
     sc = [r[9] for r in rows if r[8]]
     print()
+    load = os.getloadavg()[0]
+    print(f"load average {load:.1f} on {os.cpu_count()} CPUs (other work on the box slows every column)")
     print(f"{'measure':<52}{'value':>14}{'target':>12}")
     print("-" * 78)
     print(f"{'pairs on the same passages':<52}{len(same):>14}{'':>12}")

@@ -59,7 +59,9 @@ def listed_prices(
                     rate = table.rate(line.currency, currency, day)
                 except MissingRate:
                     break
-                source = f"price list {supplier} from {line.valid_from} ({line.currency})"
+                source = (
+                    f"price list {supplier} from {line.valid_from} ({line.currency}; {line.source})"
+                )
                 out[(site.id, grade)] = Price(float(line.unit_price * rate), currency, source)
                 break
     return out
