@@ -20,8 +20,15 @@ from urllib.parse import urlparse
 
 import pytest
 import uvicorn
-from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Request, Route
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import (
+    Browser,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Request,
+    Route,
+    sync_playwright,
+)
 
 from relos.access.demo import DEMO_PASSWORD
 from relos.app import create_app

@@ -7,7 +7,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
-
 from tests.browser.conftest import Session
 
 pytestmark = pytest.mark.browser
