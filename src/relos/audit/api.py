@@ -21,7 +21,7 @@ def list_entries(
     since: Annotated[
         str | None, Query(description="RFC 3339 time; entries at or after it.")
     ] = None,
-    after_id: Annotated[int, Query(ge=0, description="Entries after this id (paging).")] = 0,
+    after_id: Annotated[int, Query(ge=0, le=2**31 - 1, description="Entries after this id.")] = 0,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = service.MAX_PAGE,
 ) -> list[dict[str, Any]]:
     """Entries about the caller's party's records, oldest first."""

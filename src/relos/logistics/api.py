@@ -169,7 +169,7 @@ def entries(
     start: date | None = None,
     end: date | None = None,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> list[dict[str, Any]]:
     with db.transaction(write=False) as session:
         return ledger_service.entries(

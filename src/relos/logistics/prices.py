@@ -199,11 +199,15 @@ def parse_lines(
 
 def parse_csv(text: str, existing: Iterable[PriceLine] = ()) -> list[PriceLine]:
     """Price lines from CSV text with a header row (see PRICE_COLUMNS)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+        rows = list(reader)
+    except csv.Error as error:  # e.g. an oversized field: the caller's file, never a 500
+        raise InvalidInput(f"price list: not readable as CSV ({error})") from None
     if missing:
         raise InvalidInput(f"price list header lacks column(s): {', '.join(missing)}")
-    return parse_lines(list(reader), existing)
+    return parse_lines(rows, existing)
 
 
 class PriceBook:

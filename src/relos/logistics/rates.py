@@ -99,7 +99,11 @@ def parse_rates(text: str) -> list[Rate]:
     """Rates from CSV text with columns base,quote,on,rate,source; all bad rows reported."""
     rates: list[Rate] = []
     problems: list[Violation] = []
-    for number, row in enumerate(csv.DictReader(io.StringIO(text)), start=1):
+    try:
+        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    except csv.Error as error:  # e.g. an oversized field: the caller's file, never a 500
+        raise InvalidInput(f"rate file: not readable as CSV ({error})") from None
+    for number, row in enumerate(rows, start=1):
         rate, row_problems = parse_rate(row, number)
         problems.extend(row_problems)
         if rate is not None:
