@@ -79,11 +79,13 @@ def check_currency(code: str) -> str:
     return code
 
 
+@cache
 def minor_units(currency: str) -> int:
     """Number of decimal places of the currency's minor unit (JPY 0, RUB 2, KWD 3)."""
     return _MINOR_UNITS.get(check_currency(currency), 2)
 
 
+@cache
 def _quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_units(currency))
 

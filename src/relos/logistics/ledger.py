@@ -198,6 +198,7 @@ class Journal:
         self._by_ref: dict[str, Posting] = {}
         self._reversed: set[str] = set()
         self._owed: dict[tuple[str, str], Money] = {}
+        self._first: dict[str, Posting] = {}
         for posting in postings:
             self._apply(posting)
 
@@ -206,6 +207,16 @@ class Journal:
 
     def __len__(self) -> int:
         return len(self._postings)
+
+    def copy(self) -> Journal:
+        """An independent journal with the same postings (to try a batch on)."""
+        twin = Journal()
+        twin._postings = list(self._postings)
+        twin._by_ref = dict(self._by_ref)
+        twin._reversed = set(self._reversed)
+        twin._owed = dict(self._owed)
+        twin._first = dict(self._first)
+        return twin
 
     def get(self, ref: str) -> Posting:
         try:
@@ -227,7 +238,7 @@ class Journal:
 
     def post_all(self, postings: Iterable[Posting]) -> None:
         """Append several postings only if all of them pass, in order (all or nothing)."""
-        trial = Journal(self._postings)
+        trial = self.copy()
         batch = list(postings)
         for posting in batch:
             trial.post(posting)
@@ -250,7 +261,7 @@ class Journal:
             raise over_settlement(posting.order, owed, posting.amount)
 
     def _check_parties(self, posting: Posting) -> None:
-        first = next((p for p in self._postings if p.order == posting.order), None)
+        first = self._first.get(posting.order)
         if first is None:
             return
         if (first.agreement, first.creditor, first.debtor) != (
@@ -274,6 +285,7 @@ class Journal:
     def _apply(self, posting: Posting) -> None:
         self._postings.append(posting)
         self._by_ref[posting.ref] = posting
+        self._first.setdefault(posting.order, posting)
         if posting.reverses is not None:
             self._reversed.add(posting.reverses)
         key = (posting.order, posting.currency)

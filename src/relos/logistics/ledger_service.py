@@ -21,7 +21,7 @@ from relos.kit.errors import Forbidden, InvalidInput
 from relos.kit.money import Money, check_currency
 from relos.kit.timeutil import utcnow
 from relos.logistics import repository
-from relos.logistics.ledger import Posting
+from relos.logistics.ledger import Journal, Posting
 from relos.logistics.models import RateRow
 from relos.logistics.rates import Rate, RateTable, parse_rates
 from relos.logistics.reconcile import Export, export
@@ -144,9 +144,10 @@ def overdue(session: Session, caller: Principal, as_of: date) -> list[dict[str, 
     """Every order with an amount past its settlement deadline as of `as_of`, oldest first."""
     party = _scope(caller)
     grouped: dict[tuple[str, str], OrderPosition] = {}
-    for agreement, order, creditor, debtor, currency, due_on, amount in repository.dues(
-        session, party, as_of
-    ):
+    last = repository.last_booked(session)
+    open_only = last is None or as_of >= last  # nothing booked later: only open orders matter
+    rows = repository.dues(session, party, as_of, open_only)
+    for agreement, order, creditor, debtor, currency, due_on, amount in rows:
         key = (order, currency)
         position = grouped.setdefault(
             key,
@@ -316,3 +317,18 @@ def trial_balance(session: Session, caller: Principal) -> dict[str, dict[str, st
     for currency, side, amount in repository.entry_totals(session):
         totals.setdefault(currency, {})[side] = str(Money.from_minor(int(amount), currency).amount)
     return totals
+
+
+def post_batch(session: Session, caller: Principal, postings: list[Posting]) -> int:
+    """Book many postings at once (an import from a legacy or partner system).
+
+    The batch passes through the same Journal rules as single postings, checked against
+    what the orders already hold; it is booked whole or not at all.
+    """
+    require(caller, "ledger.reverse")
+    orders = sorted({p.order for p in postings})
+    journal = Journal(repository.order_postings(session, orders)) if orders else Journal()
+    journal.post_all(postings)
+    repository.insert_postings(session, postings, utcnow())
+    record(session, caller, "ledger.import", "ledger_batch", str(len(postings)), ())
+    return len(postings)

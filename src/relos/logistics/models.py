@@ -158,7 +158,7 @@ class EntryRow(Base):
     __tablename__ = "ledger_entries"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    posting_id: Mapped[int] = mapped_column(ForeignKey("ledger_postings.id"), index=True)
+    posting_ref: Mapped[str] = mapped_column(ForeignKey("ledger_postings.ref"), index=True)
     account: Mapped[str] = mapped_column(String(20))
     holder: Mapped[str] = mapped_column(String(2))
     counterparty: Mapped[str] = mapped_column(String(2))
@@ -177,6 +177,23 @@ class BalanceRow(Base):
     debtor: Mapped[str] = mapped_column(String(2), primary_key=True)
     currency: Mapped[str] = mapped_column(String(3), primary_key=True)
     amount_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class PositionRow(Base):
+    """What is still owed on one order in one currency, kept in step with the postings.
+
+    The overdue list as of today reads only the orders with something owed, instead of
+    adding up every posting ever booked.
+    """
+
+    __tablename__ = "ledger_positions"
+
+    order_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    agreement_id: Mapped[str] = mapped_column(String(64))
+    creditor: Mapped[str] = mapped_column(String(2))
+    debtor: Mapped[str] = mapped_column(String(2))
+    owed_minor: Mapped[int] = mapped_column(BigInteger, index=True)
 
 
 class RateRow(Base):

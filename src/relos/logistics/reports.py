@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from relos.kit.money import Money
 from relos.logistics.ledger import Account, Balance, Posting, PostingKind, Side
@@ -74,24 +75,22 @@ def positions(postings: Iterable[Posting], as_of: date) -> list[OrderPosition]:
 
 def overdue_item(position: OrderPosition, as_of: date) -> OverdueItem | None:
     """The overdue part of one order position, or None when nothing past due is unpaid."""
-    remaining_paid = position.paid
-    for due_on in sorted(position.charges_by_due):
+    charges = {due: money.amount for due, money in position.charges_by_due.items()}
+    paid = position.paid.amount
+    remaining = paid
+    for due_on in sorted(charges):
         if due_on >= as_of:
             return None
-        charge = position.charges_by_due[due_on]
-        if charge <= remaining_paid:
-            remaining_paid = remaining_paid - charge
+        if charges[due_on] <= remaining:
+            remaining -= charges[due_on]
             continue
-        past_due = sum(
-            (c for d, c in position.charges_by_due.items() if d < as_of),
-            Money.zero(position.currency),
-        )
+        past_due = sum((c for d, c in charges.items() if d < as_of), Decimal(0))
         return OverdueItem(
             position.agreement,
             position.order,
             position.creditor,
             position.debtor,
-            past_due - position.paid,
+            Money(past_due - paid, position.currency),
             due_on,
             (as_of - due_on).days,
         )

@@ -19,6 +19,7 @@ from relos.logistics.models import (
     EntryRow,
     OrderLineRow,
     OrderRow,
+    PositionRow,
     PostingRow,
     PriceRow,
     RateRow,
@@ -100,16 +101,16 @@ def posting_by_ref(session: Session, ref: str) -> PostingRow | None:
     return session.scalar(select(PostingRow).where(PostingRow.ref == ref))
 
 
-def _posting_values(posting: Posting, recorded_at: datetime) -> dict[str, Any]:
+def _posting_values(posting: Posting, minor: int, recorded_at: datetime) -> dict[str, Any]:
     return {
         "ref": posting.ref,
-        "kind": posting.kind.value,
+        "kind": _TEXT[posting.kind],
         "agreement_id": posting.agreement,
         "order_id": posting.order,
         "creditor": posting.creditor,
         "debtor": posting.debtor,
         "currency": posting.currency,
-        "amount_minor": posting.amount.minor,
+        "amount_minor": minor,
         "booked_on": posting.booked_on,
         "due_on": posting.due_on,
         "reverses": posting.reverses,
@@ -119,40 +120,89 @@ def _posting_values(posting: Posting, recorded_at: datetime) -> dict[str, Any]:
     }
 
 
+# Plain strings for the enum members: Enum.value is slow in bulk and drivers want str.
+_TEXT = {member: str(member.value) for member in PostingKind}
+
+
+def _legs(posting: Posting, minor: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The posting's two entries as rows (the same legs Posting.entries() describes)."""
+    raises = minor >= 0
+    size = abs(minor)
+    receivable = {
+        "posting_ref": posting.ref,
+        "account": "receivable",
+        "holder": posting.creditor,
+        "counterparty": posting.debtor,
+        "side": "debit" if raises else "credit",
+        "amount_minor": size,
+        "currency": posting.currency,
+    }
+    payable = {
+        "posting_ref": posting.ref,
+        "account": "payable",
+        "holder": posting.debtor,
+        "counterparty": posting.creditor,
+        "side": "credit" if raises else "debit",
+        "amount_minor": size,
+        "currency": posting.currency,
+    }
+    return receivable, payable
+
+
 def insert_postings(session: Session, postings: Sequence[Posting], recorded_at: datetime) -> None:
-    """Write postings, their two entries each, and move the balances, in one go."""
+    """Write postings, their two entries each, and move the balances, in one go.
+
+    Plain executemany on the tables (no ORM unit of work): the ledger is append-only, so
+    nothing needs tracking, and a batch of 10,000 postings stays well under a second.
+    """
     if not postings:
         return
-    values = [_posting_values(p, recorded_at) for p in postings]
-    returned = session.execute(
-        insert(PostingRow).returning(PostingRow.id, sort_by_parameter_order=True), values
-    )
-    ids = [row[0] for row in returned]
-    legs = [
+    minors = [p.amount.minor for p in postings]
+    connection = session.connection()
+    rows = [_posting_values(p, m, recorded_at) for p, m in zip(postings, minors, strict=True)]
+    connection.execute(insert(PostingRow), rows)
+    legs = [leg for p, m in zip(postings, minors, strict=True) for leg in _legs(p, m)]
+    connection.execute(insert(EntryRow), legs)
+    move_balances(session, postings, minors)
+    move_positions(session, postings, minors)
+
+
+def _upsert(session: Session) -> Any:
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def move_positions(session: Session, postings: Sequence[Posting], minors: Sequence[int]) -> None:
+    """Add the postings to what is owed per order and currency."""
+    deltas: dict[tuple[str, str], tuple[Posting, int]] = {}
+    for p, minor in zip(postings, minors, strict=True):
+        head, total = deltas.get((p.order, p.currency), (p, 0))
+        deltas[(p.order, p.currency)] = (head, total + minor)
+    rows = [
         {
-            "posting_id": posting_id,
-            "account": leg.account.value,
-            "holder": leg.holder,
-            "counterparty": leg.counterparty,
-            "side": leg.side.value,
-            "amount_minor": leg.amount.minor,
-            "currency": leg.amount.currency,
+            "order_id": order,
+            "currency": currency,
+            "agreement_id": head.agreement,
+            "creditor": head.creditor,
+            "debtor": head.debtor,
+            "owed_minor": delta,
         }
-        for posting_id, posting in zip(ids, postings, strict=True)
-        for leg in posting.entries()
+        for (order, currency), (head, delta) in sorted(deltas.items())
     ]
-    session.execute(insert(EntryRow), legs)
-    move_balances(session, postings)
+    statement = _upsert(session)(PositionRow)
+    statement = statement.on_conflict_do_update(
+        index_elements=["order_id", "currency"],
+        set_={"owed_minor": PositionRow.owed_minor + statement.excluded.owed_minor},
+    )
+    session.connection().execute(statement, rows)
 
 
-def move_balances(session: Session, postings: Sequence[Posting]) -> None:
+def move_balances(session: Session, postings: Sequence[Posting], minors: Sequence[int]) -> None:
     """Add the postings to the maintained balances (an upsert per creditor/debtor/currency)."""
     deltas: dict[tuple[str, str, str, str], int] = {}
-    for p in postings:
+    for p, minor in zip(postings, minors, strict=True):
         key = (p.agreement, p.creditor, p.debtor, p.currency)
-        deltas[key] = deltas.get(key, 0) + p.amount.minor
-    dialect = session.get_bind().dialect.name
-    upsert = pg_insert if dialect == "postgresql" else sqlite_insert
+        deltas[key] = deltas.get(key, 0) + minor
+    upsert = _upsert(session)
     for (agreement, creditor, debtor, currency), delta in sorted(deltas.items()):
         statement = upsert(BalanceRow).values(
             agreement_id=agreement,
@@ -212,8 +262,16 @@ def postings(
     return [posting_of(row) for row in session.scalars(query)]
 
 
-def dues(session: Session, party: str | None, as_of: date) -> list[Any]:
-    """Sums per order, currency and due date (None: payments) of postings booked by `as_of`."""
+def last_booked(session: Session) -> date | None:
+    return session.scalar(select(func.max(PostingRow.booked_on)))
+
+
+def dues(session: Session, party: str | None, as_of: date, open_only: bool = False) -> list[Any]:
+    """Sums per order, currency and due date (None: payments) of postings booked by `as_of`.
+
+    `open_only` reads just the orders that still owe something now (ledger_positions);
+    callers use it when nothing is booked after `as_of`, where it gives the same answer.
+    """
     query = select(
         PostingRow.agreement_id,
         PostingRow.order_id,
@@ -223,6 +281,12 @@ def dues(session: Session, party: str | None, as_of: date) -> list[Any]:
         PostingRow.due_on,
         func.sum(PostingRow.amount_minor),
     ).where(PostingRow.booked_on <= as_of)
+    if open_only:
+        query = query.join(
+            PositionRow,
+            (PositionRow.order_id == PostingRow.order_id)
+            & (PositionRow.currency == PostingRow.currency),
+        ).where(PositionRow.owed_minor > 0)
     query = _scoped(query, party).group_by(
         PostingRow.agreement_id,
         PostingRow.order_id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import delete, func, select, text, update
@@ -15,6 +15,7 @@ from relos.kit.errors import RuleViolations
 from relos.logistics import ledger_service, repository, settlements
 from relos.logistics.models import BalanceRow, EntryRow, PostingRow
 from relos.logistics.rates import MissingRate
+from relos.logistics.reports import overdue
 
 
 @pytest.mark.parametrize("table", [PostingRow, EntryRow])
@@ -51,7 +52,7 @@ def _replayed(database: Database) -> dict[tuple[str, str, str, str], int]:
                 EntryRow.side,
                 EntryRow.amount_minor,
             )
-            .join(PostingRow, PostingRow.id == EntryRow.posting_id)
+            .join(PostingRow, PostingRow.ref == EntryRow.posting_ref)
             .where(EntryRow.account == "receivable")
         )
         for agreement, holder, other, currency, side, amount in rows:
@@ -140,3 +141,34 @@ def test_replacement_in_kind_is_valued_at_the_original_price(database: Database)
     body["lines"] = [{"line": 0, "quantity": "6.5"}]
     with pytest.raises(RuleViolations), database.transaction() as session:
         settlements.record_settlement(session, SYSTEM, body)
+
+
+def test_overdue_from_the_store_equals_the_pure_replay_on_any_day(database: Database) -> None:
+    load_prices(database)
+    orders = [agreed_order(database) for _ in range(3)]
+    deliver(database, orders[0], "10", at=datetime(2026, 2, 1, tzinfo=UTC))
+    deliver(database, orders[0], "10", at=datetime(2026, 3, 1, tzinfo=UTC))
+    deliver(database, orders[1], "20", at=datetime(2026, 2, 15, tzinfo=UTC))
+    deliver(database, orders[2], "5", at=datetime(2026, 4, 1, tzinfo=UTC))
+    settle(database, orders[0], "1000000.00")  # booked 2026-08-01
+    settle(database, orders[1], "1400000.00")  # settles orders[1] in full
+    with database.transaction(write=False) as session:
+        postings = repository.postings(session, None)
+        days = [
+            date(2026, 5, 1),
+            date(2026, 7, 1),
+            date(2026, 8, 1),
+            date(2026, 8, 2),
+            date(2027, 1, 1),
+        ]
+        for day in days:
+            stored = ledger_service.overdue(session, SYSTEM, day)
+            pure = [
+                (i.order, str(i.amount.amount), i.due_on.isoformat())
+                for i in overdue(postings, day)
+            ]
+            assert [(i["order"], i["amount"], i["due_on"]) for i in stored] == pure, day
+        assert [i["order"] for i in ledger_service.overdue(session, SYSTEM, date(2027, 1, 1))] == [
+            orders[0],
+            orders[2],
+        ]

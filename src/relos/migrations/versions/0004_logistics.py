@@ -110,6 +110,21 @@ def upgrade() -> None:
         batch_op.create_index("ix_ledger_postings_order", ["order_id", "currency"], unique=False)
 
     op.create_table(
+        "ledger_positions",
+        sa.Column("order_id", sa.String(length=36), nullable=False),
+        sa.Column("currency", sa.String(length=3), nullable=False),
+        sa.Column("agreement_id", sa.String(length=64), nullable=False),
+        sa.Column("creditor", sa.String(length=2), nullable=False),
+        sa.Column("debtor", sa.String(length=2), nullable=False),
+        sa.Column("owed_minor", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("order_id", "currency"),
+    )
+    with op.batch_alter_table("ledger_positions", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_ledger_positions_owed_minor"), ["owed_minor"], unique=False
+        )
+
+    op.create_table(
         "price_lines",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
         sa.Column("supplying_party", sa.String(length=2), nullable=False),
@@ -134,7 +149,7 @@ def upgrade() -> None:
     op.create_table(
         "ledger_entries",
         sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
-        sa.Column("posting_id", sa.Integer(), nullable=False),
+        sa.Column("posting_ref", sa.String(length=80), nullable=False),
         sa.Column("account", sa.String(length=20), nullable=False),
         sa.Column("holder", sa.String(length=2), nullable=False),
         sa.Column("counterparty", sa.String(length=2), nullable=False),
@@ -142,14 +157,14 @@ def upgrade() -> None:
         sa.Column("amount_minor", sa.BigInteger(), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.ForeignKeyConstraint(
-            ["posting_id"],
-            ["ledger_postings.id"],
+            ["posting_ref"],
+            ["ledger_postings.ref"],
         ),
         sa.PrimaryKeyConstraint("id"),
     )
     with op.batch_alter_table("ledger_entries", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_ledger_entries_posting_id"), ["posting_id"], unique=False
+            batch_op.f("ix_ledger_entries_posting_ref"), ["posting_ref"], unique=False
         )
 
     op.create_table(
@@ -280,7 +295,7 @@ def downgrade() -> None:
 
     op.drop_table("support_orders")
     with op.batch_alter_table("ledger_entries", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_ledger_entries_posting_id"))
+        batch_op.drop_index(batch_op.f("ix_ledger_entries_posting_ref"))
 
     op.drop_table("ledger_entries")
     with op.batch_alter_table("price_lines", schema=None) as batch_op:
@@ -294,6 +309,10 @@ def downgrade() -> None:
         batch_op.drop_index("ix_ledger_postings_booked")
 
     op.drop_table("ledger_postings")
+    with op.batch_alter_table("ledger_positions", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_ledger_positions_owed_minor"))
+
+    op.drop_table("ledger_positions")
     op.drop_table("ledger_balances")
     op.drop_table("exchange_rates")
     # ### end Alembic commands ###

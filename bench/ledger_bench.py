@@ -1,0 +1,283 @@
+"""Reimbursement ledger: postings per second and query latency at 1M entries.
+
+    python bench/ledger_bench.py [--entries 1000000] [--api 500] [--samples 50] [--no-postgres]
+
+"batch" books postings through `ledger_service.post_batch` (Journal rules, postings, two
+entries each and the maintained balances, one transaction per 10,000 postings); each
+batch covers its own 20 orders, as an import from a legacy system would. "API" records
+deliveries one by one through the HTTP API in process (auth, validation, pricing, the
+order's lock, the ledger, the audit trail), each delivery one posting. Balances read the
+maintained `ledger_balances` table; overdue adds up every posting booked by the day in
+SQL and applies the pure first-in-first-out rule per order. 1M entries = 500k postings
+(70% deliveries, 30% settlements, never over-settled), over 2026, RUB and INR, on the
+India-Russia agreement in both directions. Needs PostgreSQL at RELOS_TEST_POSTGRES unless
+--no-postgres.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from fastapi.testclient import TestClient
+
+from relos.access import service as access
+from relos.access.domain import SYSTEM, Principal
+from relos.app import create_app
+from relos.kit.db import Database
+from relos.kit.money import Money
+from relos.kit.settings import Settings
+from relos.lifecycle import upgrade_database
+from relos.logistics import ledger_service, service
+from relos.logistics.ledger import Posting, delivery_posting, settlement_posting
+
+PG_ADMIN = os.environ.get(
+    "RELOS_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+BATCH = 10_000
+IN_FINANCE = Principal(0, "bench-in-finance", "IN", frozenset({"finance"}))
+START = date(2026, 1, 1)
+PAIRS = (("RU", "IN", "RUB"), ("IN", "RU", "INR"))
+
+
+def order_postings(order: str, rng: random.Random) -> list[Posting]:
+    """One order's life: one to six deliveries, then usually settled in full, one time in
+    seven left partly or wholly unpaid (those feed the overdue list)."""
+    creditor, debtor, currency = PAIRS[rng.randrange(2)]
+    first = START + timedelta(days=rng.randrange(300))
+    postings: list[Posting] = []
+    owed = 0
+    for n in range(rng.randint(1, 6)):
+        value = rng.randint(10_000, 50_000_000)
+        owed += value
+        postings.append(
+            delivery_posting(
+                f"{order}-d{n}",
+                agreement="in-ru-relos",
+                order=order,
+                supplier=creditor,
+                requester=debtor,
+                value=Money.from_minor(value, currency),
+                delivered_on=first + timedelta(days=n),
+                days_to_settle=90,
+            )
+        )
+    paid_on = first + timedelta(days=rng.randint(10, 120))
+    share = 1.0 if rng.random() < 6 / 7 else rng.random() * 0.8
+    for n, part in enumerate((owed * share // 2, owed * share - owed * share // 2)):
+        if int(part) > 0:
+            postings.append(
+                settlement_posting(
+                    f"{order}-s{n}",
+                    agreement="in-ru-relos",
+                    order=order,
+                    creditor=creditor,
+                    debtor=debtor,
+                    amount=Money.from_minor(int(part), currency),
+                    settled_on=paid_on + timedelta(days=n),
+                    method="cash",
+                )
+            )
+    return postings
+
+
+def batch_postings(number: int, rng: random.Random) -> list[Posting]:
+    """About BATCH postings on fresh orders, as an import from a legacy system would bring."""
+    postings: list[Posting] = []
+    while len(postings) < BATCH:
+        postings.extend(order_postings(f"bench-{number:04d}-{len(postings):05d}", rng))
+    return postings
+
+
+def fill(db: Database, entries: int, rng: random.Random) -> float:
+    """Book `entries` ledger entries in batches; returns postings per second."""
+    batches = max(1, entries // 2 // BATCH)
+    elapsed = 0.0
+    booked = 0
+    for number in range(batches):
+        postings = batch_postings(number, rng)
+        booked += len(postings)
+        began = time.perf_counter()
+        with db.transaction() as session:
+            ledger_service.post_batch(session, SYSTEM, postings)
+        elapsed += time.perf_counter() - began
+        print(f"  batch {number + 1}/{batches}", end="\r", file=sys.stderr)
+    return booked / elapsed
+
+
+PRICES = (
+    "supplying_party,facility,item,category,unit,unit_price,currency,valid_from,valid_to,source\n"
+    "RU,,F-76,fuel,t,70000.00,RUB,2025-01-01,,bench\n"
+)
+
+
+def through_api(db: Database, count: int, folder: Path) -> float:
+    """Deliveries per second through the HTTP API, one posting each, ten per order."""
+    orders = []
+    with db.transaction() as session:
+        service.import_prices_csv(session, SYSTEM, PRICES)
+        access.add_user(session, "bench-ru", "RU", ["logistics"])
+        token = access.create_token(session, "bench-ru")
+        body = {
+            "agreement": "in-ru-relos",
+            "requesting_party": "IN",
+            "supplying_party": "RU",
+            "facility": "RUVVO",
+            "settlement": "cash",
+            "lines": [{"category": "fuel", "item": "F-76", "quantity": "1000", "unit": "t"}],
+        }
+        for _ in range(max(1, count // 10)):
+            order_id = service.raise_order(session, SYSTEM, body)["id"]
+            service.sign_order(session, SYSTEM, order_id, "IN")
+            service.sign_order(session, SYSTEM, order_id, "RU")
+            orders.append(order_id)
+    headers = {"Authorization": f"Bearer {token}"}
+    app = create_app(Settings(database_url=db.url, data_dir=folder), db)
+    delivery = {
+        "lines": [{"line": 0, "quantity": "12.5"}],
+        "delivered_at": "2026-07-01T00:00:00Z",
+        "received_by": "bench",
+    }
+    with TestClient(app) as client:
+        began = time.perf_counter()
+        for n in range(count):
+            url = f"/api/v1/support-orders/{orders[n % len(orders)]}/deliveries"
+            response = client.post(url, json=delivery, headers=headers)
+            assert response.status_code == 201, response.text
+        return count / (time.perf_counter() - began)
+
+
+def latency(samples: int, action: Callable[[], Any]) -> tuple[float, float]:
+    """Median and 95th percentile in milliseconds."""
+    times = []
+    for _ in range(samples):
+        began = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - began) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.95))]
+
+
+@contextmanager
+def databases(use_postgres: bool) -> Iterator[list[tuple[str, Database]]]:
+    folder = Path(tempfile.mkdtemp(prefix="relos-ledger-bench-"))
+    made: list[tuple[str, Database]] = [("SQLite", Database(f"sqlite:///{folder / 'bench.db'}"))]
+    name = f"relos_ledger_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    if use_postgres:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False)
+        made.append(("PostgreSQL", Database(url)))
+    try:
+        yield made
+    finally:
+        for _, db in made:
+            db.dispose()
+        if use_postgres:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def run(label: str, db: Database, args: argparse.Namespace, rows: list[list[str]]) -> None:
+    rng = random.Random(7)
+    upgrade_database(db)
+    print(f"{label}: booking {args.entries:,} entries", file=sys.stderr)
+    batch_rate = fill(db, args.entries, rng)
+    api_rate = through_api(db, args.api, Path(tempfile.mkdtemp()))
+    as_of = date(2027, 6, 1)  # after every booking: the list as of today
+
+    def balances() -> Any:
+        with db.transaction(write=False) as session:
+            return ledger_service.balances(session, SYSTEM, "in-ru-relos")
+
+    def balances_of_party() -> Any:
+        with db.transaction(write=False) as session:
+            return ledger_service.balances(session, IN_FINANCE, None)
+
+    def overdue() -> Any:
+        with db.transaction(write=False) as session:
+            return ledger_service.overdue(session, SYSTEM, as_of)
+
+    def overdue_past() -> Any:
+        with db.transaction(write=False) as session:
+            return ledger_service.overdue(session, SYSTEM, date(2026, 6, 1))
+
+    with db.transaction(write=False) as session:
+        entries = sum(
+            int(n) for n in session.execute(text("SELECT count(*) FROM ledger_entries")).scalars()
+        )
+    b_med, b_p95 = latency(args.samples, balances)
+    p_med, p_p95 = latency(args.samples, balances_of_party)
+    o_med, o_p95 = latency(max(3, args.samples // 5), overdue)
+    h_med, h_p95 = latency(3, overdue_past)
+    rows.append(
+        [
+            label,
+            f"{entries:,}",
+            f"{batch_rate:,.0f}",
+            f"{api_rate:,.0f}",
+            f"{b_med:.2f} / {b_p95:.2f}",
+            f"{p_med:.2f} / {p_p95:.2f}",
+            f"{o_med:.0f} / {o_p95:.0f}",
+            str(len(overdue())),
+            f"{h_med:.0f}",
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--api", type=int, default=500, help="deliveries through the API")
+    parser.add_argument("--samples", type=int, default=50)
+    parser.add_argument("--no-postgres", action="store_true")
+    args = parser.parse_args()
+    rows: list[list[str]] = []
+    started = datetime.now(UTC)
+    with databases(not args.no_postgres) as made:
+        for label, db in made:
+            run(label, db, args, rows)
+    table = Table(
+        title=f"Ledger benchmark ({started:%Y-%m-%d %H:%M} UTC; targets on SQLite: "
+        ">= 5,000 postings/s batch, balances < 10 ms at 1M entries)"
+    )
+    columns = [
+        "database",
+        "entries",
+        "batch postings/s",
+        "API postings/s",
+        "balances ms (median / p95)",
+        "party balances ms",
+        "overdue today ms",
+        "overdue orders",
+        "overdue 2026-06-01 ms",
+    ]
+    for column in columns:
+        table.add_column(column, justify="right")
+    for row in rows:
+        table.add_row(*row)
+    Console(width=160).print(table)
+
+
+if __name__ == "__main__":
+    main()
