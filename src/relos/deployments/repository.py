@@ -15,12 +15,13 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from relos.deployments.domain import COUNTING_STATUSES, ElementKind, Occupancy
 from relos.deployments.models import DeploymentRow, ElementRow, HistoryRow
 from relos.deployments.timeline import Period
+from relos.kit.types import UTCDateTime
 
 MAX_SPAN_CLASS = 20  # 2^20 hours is 119 years; longer elements share the last class
 E = ElementRow
@@ -46,15 +47,28 @@ _OCCUPANCY_COLUMNS = (
 )
 
 
-def _overlapping(key: Sequence[ColumnElement[bool]], window: Period) -> Select[Any]:
-    """Counting elements matching `key` whose counted period overlaps the window."""
+def _overlap_query(key: Sequence[ColumnElement[bool]]) -> Select[Any]:
+    """Counting elements matching `key` whose counted period overlaps [:ws, :we)."""
+    ws, we = bindparam("ws", type_=UTCDateTime()), bindparam("we", type_=UTCDateTime())
     parts = []
     for cls in range(MAX_SPAN_CLASS + 1):
-        where = [*key, E.span_class == cls, E.start < window.end, E.counted_end > window.start]
+        where = [*key, E.span_class == cls, E.start < we, E.counted_end > ws]
         if cls < MAX_SPAN_CLASS:
-            where.append(E.start > window.start - timedelta(hours=2**cls))
+            where.append(E.start > bindparam(f"lb{cls}", type_=UTCDateTime()))
         parts.append(select(*_OCCUPANCY_COLUMNS).where(*where))
     return union_all(*parts)  # type: ignore[return-value]
+
+
+# Built once: SQLAlchemy then reuses the compiled SQL, and only the parameters change.
+_PARTY_USE = _overlap_query(
+    [E.agreement_id == bindparam("agreement"), E.deploying_party == bindparam("party")]
+)
+_FACILITY_USE = _overlap_query([E.facility_id.in_(bindparam("facilities", expanding=True))])
+
+
+def _window(window: Period) -> dict[str, Any]:
+    bounds = {f"lb{c}": window.start - timedelta(hours=2**c) for c in range(MAX_SPAN_CLASS)}
+    return {"ws": window.start, "we": window.end, **bounds}
 
 
 def _occupancy(row: Any) -> Occupancy:
@@ -74,14 +88,16 @@ def _occupancy(row: Any) -> Occupancy:
 
 def party_use(session: Session, agreement: str, party: str, window: Period) -> list[Occupancy]:
     """What the deploying party holds under the agreement during the window."""
-    key = [E.agreement_id == agreement, E.deploying_party == party]
-    return [_occupancy(row) for row in session.execute(_overlapping(key, window))]
+    params = {"agreement": agreement, "party": party, **_window(window)}
+    return [_occupancy(row) for row in session.execute(_PARTY_USE, params)]
 
 
-def facility_use(session: Session, facility: str, window: Period) -> list[Occupancy]:
-    """What anyone holds at the facility during the window, under any agreement."""
-    key = [E.facility_id == facility]
-    return [_occupancy(row) for row in session.execute(_overlapping(key, window))]
+def facility_use(session: Session, facilities: Sequence[str], window: Period) -> list[Occupancy]:
+    """What anyone holds at these facilities during the window, under any agreement."""
+    if not facilities:
+        return []
+    params = {"facilities": sorted(set(facilities)), **_window(window)}
+    return [_occupancy(row) for row in session.execute(_FACILITY_USE, params)]
 
 
 def unit_use(session: Session, unit_keys: Sequence[str], window: Period) -> list[Occupancy]:

@@ -75,7 +75,7 @@ def _competition(session: Session, filing: Filing) -> list[Occupancy]:
         batches = [
             repository.party_use(session, filing.agreement, filing.deploying_party, window),
             repository.unit_use(session, _unit_keys(filing), window),
-            *(repository.facility_use(session, f, window) for f in facilities),
+            repository.facility_use(session, facilities, window),
         ]
         for batch in batches:
             found.update(((o.deployment, o.element), o) for o in batch)

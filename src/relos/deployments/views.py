@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from relos.agreements.service import AgreementInForce, agreement_in_force
 from relos.deployments.domain import AgreementView, FacilityView
 from relos.facilities import repository as facilities_repository
 from relos.facilities.domain import Facility
+from relos.facilities.models import FacilityRow
 from relos.facilities.service import facility_of
 
 
@@ -49,7 +52,20 @@ def facility_view(facility: Facility) -> FacilityView:
     )
 
 
+# Parsed views by (id, loaded_at): a refreshed facility gets a new loaded_at and a new view.
+_VIEWS: dict[tuple[str, datetime], FacilityView] = {}
+
+
 def facility_views(session: Session, ids: Iterable[str]) -> list[FacilityView]:
     """Views of the facilities that exist among `ids` (unknown ones are the engine's to name)."""
-    rows = (facilities_repository.get(session, i) for i in sorted(set(ids)))
-    return [facility_view(facility_of(row)) for row in rows if row is not None]
+    wanted = sorted(set(ids))
+    query = select(FacilityRow.id, FacilityRow.loaded_at).where(FacilityRow.id.in_(wanted))
+    views = []
+    for facility_id, loaded_at in session.execute(query):
+        key = (facility_id, loaded_at)
+        if key not in _VIEWS:
+            row = facilities_repository.get(session, facility_id)
+            assert row is not None
+            _VIEWS[key] = facility_view(facility_of(row))
+        views.append(_VIEWS[key])
+    return views
