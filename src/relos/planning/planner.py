@@ -87,6 +87,9 @@ class Planner:
     ) -> tuple[list[Endpoint], list[Stop], SeaLegs | AirLegs]:
         assert mission.destination is not None
         ends = [mission.origin, mission.destination]
+        if mission.craft.kind != "aircraft":
+            for point in ends:
+                self.seaway.check_at_sea(point)
         candidates = [
             s
             for s in self._candidates(mission)

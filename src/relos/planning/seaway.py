@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
 
+from relos.kit.errors import InvalidInput
 from relos.planning.endpoints import Endpoint
 from relos.planning.errors import RouteBlocked
 from relos.planning.geo import haversine_nm, unwrap
@@ -15,6 +16,10 @@ from relos.planning.passages import PassageRules, mask_of
 from relos.planning.search import Attachment, SeaPath, attach, shortest_path
 
 DEFAULT_SPEED_KN = 14.0
+# An approach leg is a straight line to the nearest network node. Real ports on the shipped
+# network lie within about 330 nm (Khatanga, up its gulf); searoute also lists inland "ports"
+# (Denver) hundreds of miles from the sea, whose straight approach would cross land.
+MAX_APPROACH_NM = 350.0
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # only times the passages when a caller gives no speed
 
 
@@ -56,11 +61,24 @@ class Seaway:
             self._attachments[key] = attach(self.net, point.lon, point.lat)
         return self._attachments[key]
 
+    def check_at_sea(self, point: Endpoint) -> None:
+        """Refuse an endpoint so far from the sea lanes that its approach would cross land."""
+        nm = self.attach(point).approach_nm
+        if nm > MAX_APPROACH_NM:
+            raise InvalidInput(
+                f"{point.id} is {nm:,.0f} nm from the nearest sea lane "
+                f"(limit {MAX_APPROACH_NM:,.0f} nm): not a sea endpoint"
+            )
+
     def closed_mask(self, when: Conditions, at: datetime) -> int:
         return mask_of(self._closures(when, at))
 
     def route(self, a: Endpoint, b: Endpoint, when: Conditions) -> SeaRoute:
         """Shortest open route; passages are timed at the speed given and shut if out of season."""
+        self.check_at_sea(a)
+        self.check_at_sea(b)
+        if (a.lon, a.lat) == (b.lon, b.lat):
+            return SeaRoute(a, b, 0.0, (), ((a.lon, a.lat), (b.lon, b.lat)), (0.0, 0.0), 0)
         closures = self._closures(when, when.depart)
         for _ in range(len(self.rules.passages) + 1):
             path = shortest_path(self.net, self.attach(a), self.attach(b), mask_of(closures))

@@ -163,3 +163,14 @@ def test_the_facility_matrix_agrees_with_single_rows(seaway: Seaway) -> None:
             assert matrix[i][j] == pytest.approx(matrix[j][i], rel=1e-9)
     one = seaway.route(ports[0], ports[2], Conditions(JANUARY)).distance_nm
     assert matrix[0][2] == pytest.approx(one, rel=1e-9)
+
+
+def test_an_inland_point_is_not_a_sea_endpoint(seaway: Seaway) -> None:
+    from relos.kit.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="nearest sea lane"):
+        seaway.route(resolve("USDEN"), resolve("USLAX"), Conditions(JANUARY))
+
+
+def test_a_port_to_itself_is_zero_miles(seaway: Seaway) -> None:
+    assert route(seaway, "RUMMK", "RUMMK", Conditions(JANUARY)) == (0.0, ())
