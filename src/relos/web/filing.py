@@ -98,6 +98,8 @@ def filing_body(form: Mapping[str, Any], deploying_party: str) -> dict[str, Any]
         "request_exception": form.get("request_exception") in ("on", "true", "1"),
         "justification": justification or None,
         "elements": [_element(form, i) for i in element_indexes(form)],
+        # Where each element came from: the API counts by position, the form by name.
+        "_form_indexes": element_indexes(form),
     }
 
 
@@ -105,10 +107,12 @@ def parse(
     body: dict[str, Any], gettext: Callable[[str], str]
 ) -> tuple[FilingIn | None, list[Problem]]:
     """The validated filing, or the input problems pydantic found, one per field."""
+    indexes = body.get("_form_indexes", [])
+    api_body = {k: v for k, v in body.items() if k != "_form_indexes"}
     try:
-        return FilingIn.model_validate(body), []
+        return FilingIn.model_validate(api_body), []
     except ValidationError as exc:
-        return None, [_input_problem(error, gettext) for error in exc.errors()]
+        return None, [_input_problem(error, gettext, indexes) for error in exc.errors()]
 
 
 def _input_message(kind: str, gettext: Callable[[str], str]) -> str:
@@ -121,13 +125,17 @@ def _input_message(kind: str, gettext: Callable[[str], str]) -> str:
     return gettext("Enter a valid value.")
 
 
-def _input_problem(error: Any, gettext: Callable[[str], str]) -> Problem:
+def _form_index(position: int, indexes: list[int]) -> int:
+    return indexes[position] if position < len(indexes) else position
+
+
+def _input_problem(error: Any, gettext: Callable[[str], str], indexes: list[int]) -> Problem:
     loc = [str(part) for part in error.get("loc", ())]
     message = _input_message(str(error.get("type", "")), gettext)
     if len(loc) >= 2 and loc[0] == "elements" and loc[1].isdigit():
         # ('elements', 0, 'warship', 'crew'): the union's tag sits between index and field
         field = loc[3] if len(loc) > 3 else (loc[2] if len(loc) > 2 else "kind")
-        return Problem(field, message, int(loc[1]))
+        return Problem(field, message, _form_index(int(loc[1]), indexes))
     if loc and loc[0] == "commander":
         return Problem("commander_" + (loc[1] if len(loc) > 1 else "name"), message)
     return Problem(loc[0] if loc else "form", message)
@@ -142,6 +150,7 @@ def violation_problems(
     """Each rule the service found, translated and placed beside the field that breaks it."""
     problems = []
     elements = body.get("elements", [])
+    indexes = body.get("_form_indexes", [])
     for violation in violations:
         index = violation.get("element")
         code = str(violation.get("code", ""))
@@ -151,7 +160,7 @@ def violation_problems(
             continue
         kind = elements[index]["kind"] if index < len(elements) else ""
         field = FIELD_OF_CODE.get(code) or UNIT_FIELD.get(kind, "facility")
-        problems.append(Problem(field, text, index))
+        problems.append(Problem(field, text, _form_index(index, indexes)))
     return problems
 
 

@@ -20,6 +20,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal, format_percent
 from babel.support import NullTranslations, Translations
+from babel.units import format_unit
 from fastapi import Request
 
 LOCALES = ("en", "ru")
@@ -99,6 +100,11 @@ class Formatter:
 
     def money(self, amount: Decimal | str, currency: str) -> str:
         return format_currency(Decimal(str(amount)), currency, locale=self.locale)
+
+    def years(self, count: int) -> str:
+        """ "5 years" / "5 лет", with the plural the language needs."""
+        text: str = format_unit(count, "duration-year", length="long", locale=self.locale)
+        return text
 
     def percent(self, value: float) -> str:
         return format_percent(value, locale=self.locale)
