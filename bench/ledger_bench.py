@@ -229,7 +229,7 @@ def run(label: str, db: Database, args: argparse.Namespace, rows: list[list[str]
     b_med, b_p95 = latency(args.samples, balances)
     p_med, p_p95 = latency(args.samples, balances_of_party)
     o_med, o_p95 = latency(max(3, args.samples // 5), overdue)
-    h_med, h_p95 = latency(3, overdue_past)
+    h_med, _ = latency(3, overdue_past)
     rows.append(
         [
             label,
