@@ -14,7 +14,7 @@ from math import inf
 from relos.planning.endpoints import Endpoint
 from relos.planning.geo import haversine_nm
 from relos.planning.search import distances_from
-from relos.planning.seaway import Conditions, Seaway
+from relos.planning.seaway import Conditions, Seaway, bounded
 
 
 class SeaRows:
@@ -29,10 +29,12 @@ class SeaRows:
 
     def row(self, point: Endpoint, mask: int) -> list[float]:
         key = (point.lon, point.lat, mask)
-        if key not in self._rows:
+        found = self._rows.get(key)
+        if found is None:
             here = self.seaway.attach(point)
-            self._rows[key] = distances_from(self.seaway.net, here, self._targets, mask)
-        return self._rows[key]
+            found = distances_from(self.seaway.net, here, self._targets, mask)
+            bounded(self._rows)[key] = found
+        return found
 
     def matrix(self, mask: int) -> list[list[float]]:
         """Every universe point to every other (the facility distance matrix).

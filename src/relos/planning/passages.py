@@ -48,6 +48,7 @@ class Passage:
     notice_days: int | None = None
     coastal_state: str | None = None
     source: str = ""
+    aliases: tuple[str, ...] = ()
 
     def closure(self, day: date, kind: str, opened: bool) -> str | None:
         """Why the passage is shut on this day for this kind of platform, or None if open."""
@@ -71,7 +72,8 @@ class PassageRules:
         """A passage by id or name, case and punctuation insensitive ("Suez", "bab-el-mandeb")."""
         key = _key(name)
         for passage in self.passages:
-            if key in (_key(passage.id), _key(passage.name)):
+            names = (passage.id, passage.name, *passage.aliases)
+            if key in {_key(n) for n in names}:
                 return passage
         known = ", ".join(p.name for p in self.passages)
         raise InvalidInput(f"unknown passage {name!r}; known: {known}")
@@ -133,6 +135,7 @@ def _passage(key: str, raw: Mapping[str, Any], bit: int) -> Passage:
             notice_days=raw.get("notice_days"),
             coastal_state=raw.get("coastal_state"),
             source=str(raw.get("source", "")),
+            aliases=tuple(str(a) for a in raw.get("aliases", [])),
         )
     except (KeyError, ValueError, IndexError, TypeError) as exc:
         raise ReferenceDataError(f"passages.toml: passage {key!r}: {exc!r}") from exc

@@ -21,7 +21,7 @@ from relos.planning.geo import haversine_nm
 from relos.planning.legs import AirLegs, SeaLegs, SeaRows
 from relos.planning.prices import PriceBook
 from relos.planning.refuel import DESTINATION, Problem, Stop, Voyage, plan
-from relos.planning.seaway import Conditions, Seaway
+from relos.planning.seaway import Conditions, Seaway, bounded
 from relos.planning.settings import PlannerSettings
 from relos.planning.voyage import Notice, RoutePlan, describe, difference, infeasible
 
@@ -209,13 +209,15 @@ class Planner:
     def _ranked(self, craft: Craft, point: Endpoint) -> list[tuple[float, int]]:
         """Universe slots by best-case distance from the point, nearest first."""
         key = (craft.kind, point.lon, point.lat)
-        if key not in self._sorted:
+        found = self._sorted.get(key)
+        if found is None:
             if craft.kind == "aircraft":
                 row = [_gc(point, p) for p in self._universe(craft)]
             else:
                 row = self.rows.row(point, 0)
-            self._sorted[key] = sorted((d, i) for i, d in enumerate(row))
-        return self._sorted[key]
+            found = sorted((d, i) for i, d in enumerate(row))
+            bounded(self._sorted)[key] = found
+        return found
 
     # -- explaining -----------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from itertools import pairwise
+from typing import TypeVar
 
 from relos.kit.errors import InvalidInput
 from relos.planning.endpoints import Endpoint
@@ -14,6 +15,9 @@ from relos.planning.geo import haversine_nm, unwrap
 from relos.planning.network import SeaNetwork
 from relos.planning.passages import PassageRules, mask_of
 from relos.planning.search import Attachment, SeaPath, attach, shortest_path
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 DEFAULT_SPEED_KN = 14.0
 # An approach leg is a straight line to the nearest network node. Real ports on the shipped
@@ -57,9 +61,11 @@ class Seaway:
 
     def attach(self, point: Endpoint) -> Attachment:
         key = (point.lon, point.lat)
-        if key not in self._attachments:
-            self._attachments[key] = attach(self.net, point.lon, point.lat)
-        return self._attachments[key]
+        found = self._attachments.get(key)
+        if found is None:
+            found = attach(self.net, point.lon, point.lat)
+            bounded(self._attachments)[key] = found
+        return found
 
     def check_at_sea(self, point: Endpoint) -> None:
         """Refuse an endpoint so far from the sea lanes that its approach would cross land."""
@@ -95,11 +101,11 @@ class Seaway:
     def _closures(self, when: Conditions, at: datetime) -> dict[int, str]:
         """Closures on a day (memoised: the answer depends on the day, not the hour)."""
         key = (at.date(), replace(when, depart=_EPOCH, speed_kn=0.0))
-        if key not in self._shut:
-            if len(self._shut) > 4096:
-                self._shut.clear()
-            self._shut[key] = self.rules.closures(at.date(), when.kind, when.opened, when.closed)
-        return dict(self._shut[key])
+        found = self._shut.get(key)
+        if found is None:
+            found = self.rules.closures(at.date(), when.kind, when.opened, when.closed)
+            bounded(self._shut)[key] = found
+        return dict(found)
 
     def _out_of_season(self, path: SeaPath, when: Conditions) -> dict[int, str]:
         """Seasonal passages this path sails while they are shut (checked at entry and exit)."""
@@ -145,6 +151,13 @@ class Seaway:
         points.append((b.lon, b.lat))
         ends = (self.attach(a).approach_nm, self.attach(b).approach_nm)
         return SeaRoute(a, b, path.distance_nm, tuple(via), tuple(unwrap(points)), ends, used)
+
+
+def bounded(memo: dict[K, V], limit: int = 20_000) -> dict[K, V]:
+    """A memo that ad-hoc coordinates cannot grow without end (cleared when full)."""
+    if len(memo) >= limit:
+        memo.clear()
+    return memo
 
 
 def _pairs(nodes: Iterable[int]) -> list[tuple[int, int]]:

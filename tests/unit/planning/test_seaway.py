@@ -174,3 +174,13 @@ def test_an_inland_point_is_not_a_sea_endpoint(seaway: Seaway) -> None:
 
 def test_a_port_to_itself_is_zero_miles(seaway: Seaway) -> None:
     assert route(seaway, "RUMMK", "RUMMK", Conditions(JANUARY)) == (0.0, ())
+
+
+def test_passages_are_found_by_name_id_or_alias(seaway: Seaway) -> None:
+    from relos.kit.errors import InvalidInput
+
+    rules = seaway.rules
+    assert rules.find("NSR").id == rules.find("Northern Sea Route").id == "northern_sea_route"
+    assert rules.find("bosphorus").name == "Turkish Straits"
+    with pytest.raises(InvalidInput, match="known"):
+        rules.find("Atlantis")
