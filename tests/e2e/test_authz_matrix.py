@@ -62,6 +62,7 @@ class Route:
     call: Callable[[World], Call]
     party: str = "IN"  # whose users take the action (e.g. the host consents)
     success: int | None = 200  # None: the rules may still refuse (4xx other than 401/403/404)
+    hidden: tuple[str, ...] = ()  # more text an outsider must not see here (e.g. a currency)
 
 
 class World:
@@ -315,10 +316,17 @@ ROUTES: dict[str, Route] = {
         lambda w: Call("/ledger/reversals", {"ref": w.posting(), "reason": "matrix"}),
         success=201,
     ),
-    "GET /ledger/balances": Route("ledger.read", "list", lambda w: Call("/ledger/balances")),
-    "GET /ledger/entries": Route("ledger.read", "list", lambda w: Call("/ledger/entries")),
+    "GET /ledger/balances": Route(
+        "ledger.read", "list", lambda w: Call("/ledger/balances"), hidden=("RUB",)
+    ),
+    "GET /ledger/entries": Route(
+        "ledger.read", "list", lambda w: Call("/ledger/entries"), hidden=("RUB",)
+    ),
     "GET /ledger/overdue": Route(
-        "ledger.read", "list", lambda w: Call("/ledger/overdue", params={"as_of": "2030-01-01"})
+        "ledger.read",
+        "list",
+        lambda w: Call("/ledger/overdue", params={"as_of": "2030-01-01"}),
+        hidden=("RUB",),
     ),
     "GET /ledger/statement": Route(
         "ledger.read",
@@ -329,7 +337,7 @@ ROUTES: dict[str, Route] = {
         "ledger.read", "act", lambda w: Call("/ledger/export", params={"party": "IN"})
     ),
     "GET /ledger/trial-balance": Route(
-        "ledger.read", "list", lambda w: Call("/ledger/trial-balance")
+        "ledger.read", "list", lambda w: Call("/ledger/trial-balance"), hidden=("RUB",)
     ),
     "POST /rates": Route(
         "rates.import",
@@ -393,8 +401,8 @@ def succeeded(route: Route, status: int) -> bool:
     return status < 500 and status not in (401, 403, 404)
 
 
-def _mentions_secret(w: World, response: httpx.Response) -> set[str]:
-    return {s for s in w.secrets if re.search(re.escape(s), response.text)}
+def _mentions_secret(w: World, response: httpx.Response, route: Route) -> set[str]:
+    return {s for s in (*w.secrets, *route.hidden) if re.search(re.escape(s), response.text)}
 
 
 def check(w: World, key: str) -> list[str]:
@@ -420,11 +428,13 @@ def check(w: World, key: str) -> list[str]:
         failures.append(f"outsider: {status}, expected 404")
     if route.kind == "act" and status not in (403, 404, 422):
         failures.append(f"outsider: {status}, expected a refusal: {outsider.text[:300]}")
-    if route.kind == "list" and (status != 200 or _mentions_secret(w, outsider)):
-        failures.append(f"outsider: {status}, sees {_mentions_secret(w, outsider)}")
-    if route.kind == "open" and (not succeeded(route, status) or _mentions_secret(w, outsider)):
+    if route.kind == "list" and (status != 200 or _mentions_secret(w, outsider, route)):
+        failures.append(f"outsider: {status}, sees {_mentions_secret(w, outsider, route)}")
+    if route.kind == "open" and (
+        not succeeded(route, status) or _mentions_secret(w, outsider, route)
+    ):
         failures.append(
-            f"outsider: {status} (expected {route.success}), sees {_mentions_secret(w, outsider)}"
+            f"outsider: {status} (expected {route.success}), sees {_mentions_secret(w, outsider, route)}"
         )
     if route.kind == "record" and method == "GET":
         partner = "RU" if route.party == "IN" else "IN"

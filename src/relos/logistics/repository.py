@@ -327,9 +327,10 @@ def day_totals(session: Session, agreement: str | None, party: str | None) -> li
     return list(session.execute(query.group_by(*columns)))
 
 
-def entry_totals(session: Session) -> list[Any]:
-    """(currency, side, sum) over every ledger entry: the trial balance."""
+def entry_totals(session: Session, party: str | None = None) -> list[Any]:
+    """(currency, side, sum) over the entries of postings the party is in (None: all)."""
     query = select(EntryRow.currency, EntryRow.side, func.sum(EntryRow.amount_minor))
+    query = _scoped(query.join(PostingRow, PostingRow.ref == EntryRow.posting_ref), party)
     return list(session.execute(query.group_by(EntryRow.currency, EntryRow.side)))
 
 
