@@ -10,12 +10,12 @@ from fastapi import APIRouter, Query
 from relos.kit.timeutil import parse_instant, utcnow
 from relos.kit.web import Caller, Db
 from relos.planning import service
-from relos.planning.schemas import ReachIn, RouteIn
+from relos.planning.schemas import ReachIn, ReachOut, RouteIn, RoutePlanOut, SeaDistanceOut
 
 router = APIRouter(tags=["planner"])
 
 
-@router.get("/sea-distance")
+@router.get("/sea-distance", response_model=SeaDistanceOut)
 def sea_distance(
     caller: Caller,
     origin: Annotated[str, Query(alias="from", description="Facility id, UN/LOCODE or lon,lat")],
@@ -33,14 +33,14 @@ def sea_distance(
     )
 
 
-@router.post("/plans/route")
+@router.post("/plans/route", response_model=RoutePlanOut)
 def plan_route(body: RouteIn, db: Db, caller: Caller) -> dict[str, Any]:
     """Route plan with refuel stops, notices, and the baseline without the agreements."""
     with db.transaction(write=False) as session:
         return service.plan_route(session, caller, _body(body))
 
 
-@router.post("/plans/reach")
+@router.post("/plans/reach", response_model=ReachOut)
 def plan_reach(body: ReachIn, db: Db, caller: Caller) -> dict[str, Any]:
     """Facilities reachable from an origin, with and without the agreements."""
     with db.transaction(write=False) as session:

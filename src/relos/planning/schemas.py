@@ -29,3 +29,112 @@ class ReachIn(_In):
 class RouteIn(ReachIn):
     destination: str = Field(description="Facility id, UN/LOCODE or lon,lat")
     objective: Literal["distance", "time", "cost", "stops"] = "distance"
+
+
+class LineString(BaseModel):
+    type: Literal["LineString"]
+    coordinates: list[list[float]]
+
+
+class SeaDistanceOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str
+    depart: str
+    distance_nm: float
+    via: list[str] = Field(description="Passages sailed, in order")
+    approach_nm: list[float] = Field(description="Approach legs at each end, included")
+    geometry: LineString
+    source: str
+
+
+class LegOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str
+    distance_nm: float
+    hours: float
+    depart: str
+    arrive: str
+    refuel: bool = Field(description="The leg ends at a refuel stop")
+    fuel_t: float
+    geometry: LineString
+
+
+class StopOut(BaseModel):
+    facility: str
+    name: str
+    access: str
+    arrive: str
+    depart: str
+    fuel_t: float
+    price_per_t: str
+    price_source: str
+    cost: str
+
+
+class NoticeOut(BaseModel):
+    facility: str = Field(description="Facility id, or passage id for a passage notice")
+    days: int
+    reason: str
+    visit: str
+    file_by: str
+
+
+class PlanCore(BaseModel):
+    feasible: bool
+    reason: str | None = None
+    range_nm: float
+    legs: list[LegOut]
+    stops: list[StopOut]
+    notices: list[NoticeOut]
+    distance_nm: float | None = None
+    days: float | None = None
+    fuel_t: float | None = None
+    cost: str | None = None
+    currency: str | None = None
+    cost_source: str | None = None
+
+
+class RoutePlanOut(PlanCore):
+    platform: str
+    origin: str
+    destination: str | None
+    depart: str
+    agreements: list[str]
+    objective: str
+    reserve: str
+    speed_kn: float
+    baseline: PlanCore
+    difference: dict[str, bool | float | int | str | None]
+    warnings: list[str]
+
+
+class ReachedOut(BaseModel):
+    facility: str
+    name: str
+    country: str
+    access: str
+    distance_nm: float
+    days: float
+    stops: int
+    via: list[str]
+
+
+class ReachBaseline(BaseModel):
+    reachable: list[ReachedOut]
+
+
+class ReachOut(BaseModel):
+    platform: str
+    origin: str
+    depart: str
+    agreements: list[str]
+    reserve: str
+    range_nm: float
+    reachable: list[ReachedOut]
+    baseline: ReachBaseline
+    gained: list[str]
+    warnings: list[str]

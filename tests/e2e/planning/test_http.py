@@ -139,3 +139,13 @@ def test_an_aircraft_plan_flies_great_circle_legs(client: TestClient, auth: Toke
     assert plan["feasible"] is True
     assert all(len(leg["geometry"]["coordinates"]) == 2 for leg in plan["legs"])
     assert plan["days"] < 2
+
+
+def test_the_openapi_document_describes_the_planner(client: TestClient, auth: TokenFactory) -> None:
+    spec = client.get("/api/v1/openapi.json").json()
+    for path in ("/api/v1/sea-distance", "/api/v1/plans/route", "/api/v1/plans/reach"):
+        assert path in spec["paths"]
+    headers = auth("v", "IN", ("viewer",))
+    body = get_distance(client, headers, **{"from": "INBOM", "to": "INMAA"}).json()
+    assert body["from"] == "INBOM" and body["to"] == "INMAA"
+    assert "Sea" not in body["via"]
