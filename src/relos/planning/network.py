@@ -27,7 +27,7 @@ from pathlib import Path
 from relos.planning.geo import haversine_nm, in_box, normalize_lon
 from relos.planning.passages import PassageRules
 
-FORMAT = 6  # bump when the pickled layout changes
+FORMAT = 7  # bump when the pickled layout changes
 
 Edge = tuple[int, float, int, int]  # (to core node, nm, passage mask, link id)
 
@@ -58,6 +58,27 @@ class SeaNetwork:
     open_adj: dict[int, list[list[tuple[int, float]]]] = field(
         default_factory=dict, repr=False, compare=False
     )
+
+    components: dict[int, list[int]] = field(default_factory=dict, repr=False, compare=False)
+
+    def component(self, closed: int) -> list[int]:
+        """Connected-component label of each core node with these passages shut (memoised):
+        a search need not wait for targets in another component."""
+        if closed not in self.components:
+            adj = self.adjacency(closed)
+            label = [-1] * len(adj)
+            for root in range(len(adj)):
+                if label[root] >= 0:
+                    continue
+                label[root] = root
+                stack = [root]
+                while stack:
+                    for v, _ in adj[stack.pop()]:
+                        if label[v] < 0:
+                            label[v] = root
+                            stack.append(v)
+            self.components[closed] = label
+        return self.components[closed]
 
     def adjacency(self, closed: int) -> list[list[tuple[int, float]]]:
         """Core adjacency without the edges of closed passages (memoised per mask)."""
@@ -103,6 +124,7 @@ def load_network(rules: PassageRules, cache: Path | None = None) -> SeaNetwork:
     seasonal = mask_of_seasonal(rules)
     network = contract(*read_graph(source, rules), seasonal)
     network.open_adj.clear()
+    network.components.clear()
     _write_atomically(path, pickle.dumps(network, protocol=pickle.HIGHEST_PROTOCOL))
     return network
 

@@ -145,8 +145,11 @@ def distances_from(
 ) -> list[float]:
     """Sea distance from one attachment to many (inf where no open path exists)."""
     target_anchors = [anchors(net, t.node, closed) for t in targets]
-    wanted = {c for group in target_anchors for c, _ in group}
-    dist = _dijkstra(net, dict(anchors_from(net, a, closed)), wanted, closed)
+    starts = dict(anchors_from(net, a, closed))
+    label = net.component(closed)
+    mine = {label[c] for c in starts}
+    wanted = {c for group in target_anchors for c, _ in group if label[c] in mine}
+    dist = _dijkstra(net, starts, wanted, closed)
     out = []
     for t, group in zip(targets, target_anchors, strict=True):
         via_core = min((dist[c] + off for c, off in group), default=inf)
@@ -186,7 +189,7 @@ def _dijkstra(
                 push(heap, (nd, v))
     for c in left:
         dist[c] = inf  # never settled: unreachable under these closures
-    return dist
+    return dist  # targets in other components keep inf: never reached
 
 
 def _direct(net: SeaNetwork, u: int, v: int, closed: int) -> float | None:
