@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from relos.access.domain import SYSTEM
 from relos.agreements import repository
 from relos.agreements.loader import load_agreement_files, shipped_agreements_dir
 from relos.agreements.models import AgreementRow
+from relos.audit.service import record
 from relos.kit.timeutil import utcnow
 
 
@@ -18,6 +20,7 @@ def refresh(session: Session) -> int:
         row = repository.get(session, data.id)
         if row is not None and row.definition == definition:
             continue
+        before = row.definition if row is not None else None
         if row is None:
             row = AgreementRow(id=data.id)
             session.add(row)
@@ -27,6 +30,17 @@ def refresh(session: Session) -> int:
         row.entry_into_force = data.entry_into_force
         row.definition = definition
         row.loaded_at = utcnow()
+        # Caps and terms decide what is cleared: a changed file is a change of the record.
+        record(
+            session,
+            SYSTEM,
+            "agreement.load",
+            "agreement",
+            data.id,
+            data.parties,
+            before=before,
+            after=definition,
+        )
         changed += 1
     session.flush()
     return changed

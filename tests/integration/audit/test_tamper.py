@@ -53,6 +53,13 @@ def tamper(db: Database, sql: str, **params: object) -> None:
         conn.execute(text(sql), params)
 
 
+def last_id(db: Database) -> int:
+    with db.transaction(write=False) as session:
+        head = verify(session, SYSTEM).head
+    assert head is not None
+    return head.id
+
+
 def first_break(db: Database, anchor: Anchor | None = None) -> int | None:
     with db.transaction(write=False) as session:
         broken = verify(session, SYSTEM, anchor).broken
@@ -84,25 +91,36 @@ def test_whole_chain_exits_0_and_prints_its_head(database: Database) -> None:
     fill(database)
     result = run_verify(database)
     assert result.returncode == 0, result.stderr
-    assert "audit chain whole: 6 entries; head 6:" in result.stdout
+    with database.transaction(write=False) as session:
+        head = verify(session, SYSTEM).head
+    assert head is not None and head.id >= 6
+    expected = f"audit chain whole: {head.id} entries; head {head.id}:{head.hash}"
+    assert expected in result.stdout
 
 
 def test_a_changed_row_is_caught_by_the_command(database: Database) -> None:
     fill(database)
+    target = last_id(database) - 3
     drop_triggers(database)
-    tamper(database, "UPDATE audit_log SET record_id = 'forged' WHERE id = 3")
+    tamper(
+        database,
+        "UPDATE audit_log SET record_id = 'forged' WHERE id = :id",
+        id=target,
+    )
     result = run_verify(database)
     assert result.returncode == 1
-    assert result.stdout.startswith("broken at entry 3: its content does not match its hash")
+    expected = f"broken at entry {target}: its content does not match its hash"
+    assert result.stdout.startswith(expected)
 
 
 def test_a_deleted_row_is_caught(database: Database) -> None:
     fill(database)
     drop_triggers(database)
-    tamper(database, "DELETE FROM audit_log WHERE id = 4")
-    assert first_break(database) == 5
+    last = last_id(database)
+    tamper(database, "DELETE FROM audit_log WHERE id = :id", id=last - 2)
+    assert first_break(database) == last - 1
     result = run_verify(database, "--json")
-    assert result.returncode == 1 and '"id": 5' in result.stdout
+    assert result.returncode == 1 and f'"id": {last - 1}' in result.stdout
 
 
 def test_deleted_newest_rows_are_caught_against_an_anchor(database: Database) -> None:
@@ -111,10 +129,10 @@ def test_deleted_newest_rows_are_caught_against_an_anchor(database: Database) ->
         head = verify(session, SYSTEM).head
     assert head is not None
     drop_triggers(database)
-    tamper(database, "DELETE FROM audit_log WHERE id >= 5")
+    tamper(database, "DELETE FROM audit_log WHERE id >= :id", id=head.id - 1)
     assert first_break(database) is None, "without an anchor a truncated chain looks whole"
     result = run_verify(database, "--anchor", f"{head.id}:{head.hash}")
-    assert result.returncode == 1 and "broken at entry 6" in result.stdout
+    assert result.returncode == 1 and f"broken at entry {head.id}" in result.stdout
 
 
 def _insert(db: Database, row: AuditRow) -> None:
@@ -146,29 +164,32 @@ def test_an_inserted_row_is_caught(database: Database) -> None:
     fill(database)
     drop_triggers(database)
     with database.transaction(write=False) as session:
-        last = session.get(AuditRow, 6)
+        last = session.get(AuditRow, last_id(database))
         assert last is not None
-        last_hash = last.hash
-    _insert(database, _forged(7, last_hash))
-    assert first_break(database) == 7
+        last_hash, new_id = last.hash, last.id + 1
+    _insert(database, _forged(new_id, last_hash))
+    assert first_break(database) == new_id
 
 
 def test_a_row_slipped_in_between_is_caught_even_with_a_valid_hash(database: Database) -> None:
     fill(database)
     drop_triggers(database)
-    # Make room by moving entries 4.. up one, then insert a well-hashed entry 4 in the gap.
+    # Make room by moving the last three entries up one, then insert a well-hashed entry in
+    # the gap, linked to the entry before it.
+    last = last_id(database)
+    gap = last - 2
     with database.transaction() as session:
-        prev = session.get(AuditRow, 3)
+        prev = session.get(AuditRow, gap - 1)
         assert prev is not None
         prev_hash = prev.hash
-    for entry_id in range(6, 3, -1):
+    for entry_id in range(last, gap - 1, -1):
         tamper(
             database,
             "UPDATE audit_log SET id = :new WHERE id = :old",
             new=entry_id + 1,
             old=entry_id,
         )
-    row = _forged(4, prev_hash)
+    row = _forged(gap, prev_hash)
     row.hash = chain_hash(prev_hash, entry_body(row))
     _insert(database, row)
-    assert first_break(database) == 5
+    assert first_break(database) == gap + 1
