@@ -35,7 +35,7 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 from relos.access.domain import Principal
-from relos.deployments import service
+from relos.deployments import screening, service
 from relos.deployments.domain import AgreementView
 from relos.deployments.models import DeploymentRow, ElementRow
 from relos.deployments.repository import span_class
@@ -253,14 +253,14 @@ def _validate(db: Database, body: FilingIn) -> None:
 def _judge(db: Database, body: FilingIn) -> None:
     """The cap check alone: fetch what competes (indexed) and run the pure engine."""
     with db.transaction(write=False) as session:
-        service._judge(session, service._filing(body, utcnow()), RELOS_VIEW[0])
+        screening.judge(session, screening.filing_of(body, utcnow()), RELOS_VIEW[0])
 
 
 def _fetched(db: Database, body: FilingIn) -> int:
     with db.transaction(write=False) as session:
         if not RELOS_VIEW:
             RELOS_VIEW.append(load_agreement(session, "in-ru-relos")[1])
-        return len(service._competition(session, service._filing(body, utcnow())))
+        return len(screening.competition(session, screening.filing_of(body, utcnow())))
 
 
 def _file(db: Database, body: FilingIn, outcomes: dict[str, int]) -> None:

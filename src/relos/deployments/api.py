@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Query, Response
 from fastapi.responses import JSONResponse
 
-from relos.deployments import service
+from relos.deployments import records, service
 from relos.deployments.schemas import (
     AmendmentIn,
     CompletionIn,
@@ -97,7 +97,7 @@ def amend(
     """Amend a cleared or pending deployment (If-Match required; stale → 412)."""
     with db.transaction() as session:
         data = service.amend(session, caller, deployment_id, body, if_match)
-    response.headers["ETag"] = service.etag_for(data)
+    response.headers["ETag"] = records.etag_for(data)
     return data
 
 

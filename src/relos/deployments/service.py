@@ -16,142 +16,18 @@ from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
 from relos.access.policy import may_see, require
-from relos.audit.service import record
-from relos.deployments import lifecycle, repository, usage
-from relos.deployments.domain import (
-    AgreementView,
-    Element,
-    Filing,
-    Occupancy,
-    Status,
-    counted_period,
-    personnel_of,
-)
-from relos.deployments.engine import Assessment, assess
-from relos.deployments.mapping import (
-    details_of,
-    element_from_input,
-    element_from_row,
-    element_out,
-    violation_out,
-)
-from relos.deployments.models import DeploymentRow, ElementRow, HistoryRow
-from relos.deployments.rules import unit_key
+from relos.deployments import lifecycle, records, repository, screening, usage
+from relos.deployments.domain import AgreementView, Filing, Occupancy, Status
+from relos.deployments.mapping import element_from_input, violation_out
+from relos.deployments.models import DeploymentRow
 from relos.deployments.schemas import AmendmentIn, ElementIn, FilingIn
 from relos.deployments.timeline import Period
-from relos.deployments.views import facility_views, load_agreement
-from relos.kit.db import advisory_lock
-from relos.kit.errors import Forbidden, InvalidInput, NotFound, RuleViolations
-from relos.kit.errors import Violation as ProblemViolation
-from relos.kit.etags import check_if_match, etag_of
+from relos.deployments.views import load_agreement
+from relos.kit.errors import Forbidden, InvalidInput, NotFound
+from relos.kit.etags import check_if_match
 from relos.kit.timeutil import format_instant, utcnow
 
-# --- judging -------------------------------------------------------------------------------
-
-
-def _windows(elements: tuple[Element, ...]) -> list[Period]:
-    """The well-formed element periods merged into disjoint windows."""
-    periods = sorted(e.period for e in elements if e.period.is_well_formed())
-    merged: list[Period] = []
-    for period in periods:
-        if merged and period.start <= merged[-1].end:
-            merged[-1] = Period(merged[-1].start, max(merged[-1].end, period.end))
-        else:
-            merged.append(period)
-    return merged
-
-
-def _unit_keys(filing: Filing) -> list[str]:
-    return sorted(
-        {unit_key(filing.deploying_party, e.kind, e.unit) for e in filing.elements if e.unit}
-    )
-
-
-def _competition(session: Session, filing: Filing) -> list[Occupancy]:
-    """Stored counting elements the filing could meet: same caps, facilities or units."""
-    found: dict[tuple[str, int], Occupancy] = {}
-    facilities = sorted({e.facility for e in filing.elements})
-    for window in _windows(filing.elements):
-        batches = [
-            repository.party_use(session, filing.agreement, filing.deploying_party, window),
-            repository.unit_use(session, _unit_keys(filing), window),
-            repository.facility_use(session, facilities, window),
-        ]
-        for batch in batches:
-            found.update(((o.deployment, o.element), o) for o in batch)
-    return list(found.values())
-
-
-def _lock(session: Session, filing: Filing, extra: list[Element] | None = None) -> None:
-    """Serialise every writer that competes for the same caps, facilities or units."""
-    facilities = {e.facility for e in [*filing.elements, *(extra or [])]}
-    keys: list[tuple[str, ...]] = [("deployments-caps", filing.agreement, filing.deploying_party)]
-    keys += [("deployments-facility", f) for f in facilities]
-    keys += [("deployments-unit", key) for key in _unit_keys(filing)]
-    for key in sorted(set(keys)):
-        advisory_lock(session, *key)
-
-
-def _judge(session: Session, filing: Filing, agreement: AgreementView) -> Assessment:
-    facilities = facility_views(session, (e.facility for e in filing.elements))
-    return assess(filing, agreement, facilities, _competition(session, filing))
-
-
-def _problem(assessment: Assessment) -> RuleViolations:
-    violations = [ProblemViolation(**violation_out(v)) for v in assessment.violations]
-    codes = ", ".join(sorted({v.code for v in violations}))
-    return RuleViolations(f"the deployment breaks the agreement: {codes}", violations)
-
-
 # --- reading -------------------------------------------------------------------------------
-
-
-def describe(row: DeploymentRow, history: list[HistoryRow] | None = None) -> dict[str, Any]:
-    """The public shape of a deployment (API.md "Deployments")."""
-    data: dict[str, Any] = {
-        "id": row.id,
-        "agreement": row.agreement_id,
-        "deploying_party": row.deploying_party,
-        "host_party": row.host_party,
-        "purpose": row.purpose,
-        "title": row.title,
-        "commander": row.commander,
-        "request_exception": row.request_exception,
-        "justification": row.justification,
-        "status": row.status,
-        "by_exception": row.by_exception,
-        "start": format_instant(row.starts),
-        "end": format_instant(row.ends),
-        "actual_end": format_instant(row.actual_end) if row.actual_end else None,
-        "filed_at": format_instant(row.filed_at),
-        "filed_by": row.filed_by,
-        "updated_at": format_instant(row.updated_at),
-        "version": row.version,
-        "elements": [element_out(e) for e in row.elements],
-    }
-    if history is not None:
-        data["history"] = [
-            {
-                "at": format_instant(h.at),
-                "actor": h.actor,
-                "actor_party": h.actor_party,
-                "action": h.action,
-                "status_before": h.status_before,
-                "status_after": h.status_after,
-                "detail": h.detail,
-            }
-            for h in history
-        ]
-    return data
-
-
-def etag(row: DeploymentRow) -> str:
-    return etag_of({"id": row.id, "version": row.version})
-
-
-def etag_for(data: dict[str, Any]) -> str:
-    """The ETag of a deployment from its public shape."""
-    return etag_of({"id": data["id"], "version": data["version"]})
 
 
 def _visible(
@@ -169,7 +45,7 @@ def get_deployment(
     """The deployment with its history, and its ETag."""
     require(caller, "deployments.read")
     row = _visible(session, caller, deployment_id)
-    return describe(row, repository.history(session, row.id)), etag(row)
+    return records.describe(row, repository.history(session, row.id)), records.etag(row)
 
 
 def list_deployments(
@@ -184,21 +60,10 @@ def list_deployments(
     if status is not None and status not in {s.value for s in Status}:
         raise InvalidInput(f"status: one of {', '.join(s.value for s in Status)}")
     rows = repository.listing(session, caller.party or None, agreement, party, status, active_at)
-    return [describe(row) for row in rows]
+    return [records.describe(row) for row in rows]
 
 
 # --- filing --------------------------------------------------------------------------------
-
-
-def _filing(body: FilingIn, now: datetime) -> Filing:
-    return Filing(
-        agreement=body.agreement,
-        deploying_party=body.deploying_party,
-        purpose=body.purpose,
-        elements=tuple(element_from_input(e) for e in body.elements),
-        filed_at=now,
-        request_exception=body.request_exception,
-    )
 
 
 def _agreement_for(session: Session, caller: Principal, agreement_id: str) -> AgreementView:
@@ -220,7 +85,7 @@ def validate(session: Session, caller: Principal, body: FilingIn) -> dict[str, A
     """Judge a filing without storing anything."""
     require(caller, "deployments.read")
     agreement = _agreement_for(session, caller, body.agreement)
-    assessment = _judge(session, _filing(body, utcnow()), agreement)
+    assessment = screening.judge(session, screening.filing_of(body, utcnow()), agreement)
     return {
         "ok": assessment.ok,
         "status": assessment.status.value if assessment.status else None,
@@ -234,14 +99,14 @@ def file(session: Session, caller: Principal, body: FilingIn) -> dict[str, Any]:
     _may_act_for(caller, body.deploying_party)
     agreement = _agreement_for(session, caller, body.agreement)
     now = utcnow()
-    filing = _filing(body, now)
-    _lock(session, filing)
-    assessment = _judge(session, filing, agreement)
+    filing = screening.filing_of(body, now)
+    screening.lock(session, filing)
+    assessment = screening.judge(session, filing, agreement)
     if assessment.status is None:
-        raise _problem(assessment)
+        raise screening.problem(assessment)
     host = agreement.host_of(body.deploying_party)
     assert host is not None  # a filing by a non-party never passes the engine
-    first, last = _span(filing.elements)
+    first, last = records.span(filing.elements)
     row = DeploymentRow(
         id=f"dep_{uuid.uuid4().hex[:12]}",
         agreement_id=body.agreement,
@@ -262,107 +127,15 @@ def file(session: Session, caller: Principal, body: FilingIn) -> dict[str, Any]:
         updated_at=now,
         version=1,
     )
-    row.elements = _element_rows(body.elements, filing, assessment.status)
+    row.elements = records.element_rows(body.elements, filing, assessment.status)
     session.add(row)
     session.flush()
     excused = [violation_out(v) for v in assessment.violations]
-    _history(session, caller, row, "filed", None, {"violations_excepted": excused})
-    return {**describe(row), "violations": excused}
-
-
-def _span(elements: tuple[Element, ...]) -> tuple[datetime, datetime]:
-    return min(e.period.start for e in elements), max(e.period.end for e in elements)
-
-
-def _element_rows(
-    items: list[ElementIn], filing: Filing, status: Status, actual_end: datetime | None = None
-) -> list[ElementRow]:
-    rows = []
-    for index, (item, element) in enumerate(zip(items, filing.elements, strict=True)):
-        counted = counted_period(status, element.period, actual_end)
-        unit = element.unit
-        rows.append(
-            ElementRow(
-                position=index,
-                agreement_id=filing.agreement,
-                deploying_party=filing.deploying_party,
-                kind=element.kind.value,
-                facility_id=element.facility,
-                start=element.period.start,
-                end=element.period.end,
-                counted_end=counted.end if counted else None,
-                span_class=repository.span_class(element.period.start, element.period.end),
-                unit_key=unit_key(filing.deploying_party, element.kind, unit) if unit else None,
-                personnel=personnel_of(element),
-                notice_given_at=filing.notice_of(index),
-                details=details_of(item),
-            )
-        )
-    return rows
-
-
-def _history(
-    session: Session,
-    caller: Principal,
-    row: DeploymentRow,
-    action: str,
-    before: str | None,
-    detail: dict[str, Any],
-) -> None:
-    """Keep the state change in the deployment's history and in the audit trail."""
-    session.add(
-        HistoryRow(
-            deployment_id=row.id,
-            at=row.updated_at,
-            actor=caller.name,
-            actor_party=caller.party or None,
-            action=action,
-            status_before=before,
-            status_after=row.status,
-            detail=detail,
-        )
-    )
-    record(
-        session,
-        caller,
-        f"deployment.{action}",
-        "deployment",
-        row.id,
-        (row.deploying_party, row.host_party),
-        after=describe(row),
-        detail={"status_before": before, "status_after": row.status, **detail},
-    )
-    session.flush()
+    records.keep_history(session, caller, row, "filed", None, {"violations_excepted": excused})
+    return {**records.describe(row), "violations": excused}
 
 
 # --- changing ------------------------------------------------------------------------------
-
-
-def _domain(row: DeploymentRow) -> lifecycle.Deployment:
-    return lifecycle.Deployment(
-        id=row.id,
-        agreement=row.agreement_id,
-        deploying_party=row.deploying_party,
-        host_party=row.host_party,
-        purpose=row.purpose,
-        elements=tuple(element_from_row(e) for e in row.elements),
-        status=Status(row.status),
-        by_exception=row.by_exception,
-        actual_end=row.actual_end,
-    )
-
-
-def _changed(session: Session, row: DeploymentRow, state: lifecycle.Deployment) -> None:
-    """Write a new state and what it leaves counting against caps."""
-    row.status = state.status.value
-    row.actual_end = state.actual_end
-    row.by_exception = state.by_exception
-    row.updated_at = utcnow()
-    row.version += 1
-    for element in row.elements:
-        counted = counted_period(state.status, Period(element.start, element.end), state.actual_end)
-        element.counted_end = counted.end if counted else None
-    session.flush()
 
 
 def amend(
@@ -373,7 +146,7 @@ def amend(
     row = _visible(session, caller, deployment_id, lock=True)
     _may_act_for(caller, row.deploying_party)
     check_if_match(if_match, {"id": row.id, "version": row.version})
-    current = _domain(row)
+    current = records.domain_of(row)
     lifecycle.amend(current, current.elements, current.status)  # refuses a closed deployment
     agreement = _agreement_for(session, caller, row.agreement_id)
     now = utcnow()
@@ -397,15 +170,15 @@ def amend(
         deployment=row.id,
         notice_given=notice,
     )
-    _lock(session, filing, list(current.elements))
-    assessment = _judge(session, filing, agreement)
+    screening.lock(session, filing, list(current.elements))
+    assessment = screening.judge(session, filing, agreement)
     if assessment.status is None:
-        raise _problem(assessment)
+        raise screening.problem(assessment)
     before = row.status
     _apply_amendment(session, row, body, filing, assessment.status, items)
     excused = [violation_out(v) for v in assessment.violations]
     changed = sorted(body.model_dump(exclude_unset=True))
-    _history(
+    records.keep_history(
         session,
         caller,
         row,
@@ -413,7 +186,7 @@ def amend(
         before,
         {"changed": changed, "violations_excepted": excused},
     )
-    return {**describe(row), "violations": excused}
+    return {**records.describe(row), "violations": excused}
 
 
 def _apply_amendment(
@@ -435,11 +208,11 @@ def _apply_amendment(
     if items is not None:
         row.elements.clear()
         session.flush()
-        row.elements.extend(_element_rows(items, filing, status))
+        row.elements.extend(records.element_rows(items, filing, status))
     else:
         for element in row.elements:
             element.counted_end = element.end
-    row.starts, row.ends = _span(filing.elements)
+    row.starts, row.ends = records.span(filing.elements)
     row.updated_at = filing.filed_at
     row.version += 1
     session.flush()
@@ -452,11 +225,11 @@ def consent(
     require(caller, "deployments.consent")
     row = _visible(session, caller, deployment_id, lock=True)
     before = row.status
-    state = lifecycle.consent(_domain(row), approve, caller.party)
-    _changed(session, row, state)
+    state = lifecycle.consent(records.domain_of(row), approve, caller.party)
+    records.write_state(session, row, state)
     action = "approved" if approve else "declined"
-    _history(session, caller, row, action, before, {"note": note} if note else {})
-    return describe(row)
+    records.keep_history(session, caller, row, action, before, {"note": note} if note else {})
+    return records.describe(row)
 
 
 def complete(
@@ -467,10 +240,12 @@ def complete(
     row = _visible(session, caller, deployment_id, lock=True)
     _may_act_for(caller, row.deploying_party)
     before = row.status
-    state = lifecycle.complete(_domain(row), actual_end)
-    _changed(session, row, state)
-    _history(session, caller, row, "completed", before, {"actual_end": format_instant(actual_end)})
-    return describe(row)
+    state = lifecycle.complete(records.domain_of(row), actual_end)
+    records.write_state(session, row, state)
+    records.keep_history(
+        session, caller, row, "completed", before, {"actual_end": format_instant(actual_end)}
+    )
+    return records.describe(row)
 
 
 def cancel(session: Session, caller: Principal, deployment_id: str) -> dict[str, Any]:
@@ -479,9 +254,9 @@ def cancel(session: Session, caller: Principal, deployment_id: str) -> dict[str,
     row = _visible(session, caller, deployment_id, lock=True)
     _may_act_for(caller, row.deploying_party)
     before = row.status
-    _changed(session, row, lifecycle.cancel(_domain(row)))
-    _history(session, caller, row, "cancelled", before, {})
-    return describe(row)
+    records.write_state(session, row, lifecycle.cancel(records.domain_of(row)))
+    records.keep_history(session, caller, row, "cancelled", before, {})
+    return records.describe(row)
 
 
 # --- use of the caps -----------------------------------------------------------------------

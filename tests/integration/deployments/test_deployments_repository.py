@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert
 
@@ -15,8 +16,12 @@ from relos.kit.db import Database
 T0 = datetime(2028, 1, 1, tzinfo=UTC)
 
 
-def _rows(rng: random.Random, n: int) -> tuple[list[dict], list[dict]]:  # type: ignore[type-arg]
-    deployments, elements = [], []
+Row = dict[str, Any]
+
+
+def _rows(rng: random.Random, n: int) -> tuple[list[Row], list[Row]]:
+    deployments: list[Row] = []
+    elements: list[Row] = []
     for i in range(n):
         start = T0 + timedelta(minutes=rng.randint(-200_000, 200_000))
         # Lengths from minutes to decades cover every span class, the last one included.
@@ -91,7 +96,7 @@ def test_interval_queries_match_brute_force(database: Database) -> None:
         assert units == _expected(elements, window, "unit_key", {"IN:aircraft:S3"})
 
 
-def _expected(elements: list[dict], window: Period, field: str, values: set[str]) -> set[str]:  # type: ignore[type-arg]
+def _expected(elements: list[Row], window: Period, field: str, values: set[str]) -> set[str]:
     """Brute force: every counting element with a matching field that overlaps the window."""
     return {
         e["deployment_id"]

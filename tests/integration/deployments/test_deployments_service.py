@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from tests.integration.deployments.deployment_bodies import (
@@ -17,19 +18,20 @@ from tests.integration.deployments.deployment_bodies import (
     warship,
 )
 
+from relos.access.domain import Principal
 from relos.deployments import service
 from relos.deployments.schemas import AmendmentIn, FilingIn
 from relos.kit.db import Database
 from relos.kit.errors import Conflict, Forbidden, PreconditionFailed, RuleViolations
 
 
-def file(db: Database, body: dict, caller=IN_PLANNER) -> dict:  # type: ignore[no-untyped-def, type-arg]
+def file(db: Database, body: dict[str, Any], caller: Principal = IN_PLANNER) -> dict[str, Any]:
     with db.transaction() as session:
         return service.file(session, caller, FilingIn.model_validate(body))
 
 
-def ships(prefix: str, n: int, **kw: float) -> list[dict]:  # type: ignore[type-arg]
-    return [warship(f"{prefix}{i}", **kw) for i in range(n)]
+def ships(prefix: str, n: int, start: float = 0, end: float = 14) -> list[dict[str, Any]]:
+    return [warship(f"{prefix}{i}", start, end) for i in range(n)]
 
 
 def test_file_clear_list_get_with_history(database: Database) -> None:
