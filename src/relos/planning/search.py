@@ -207,7 +207,7 @@ def _direct(net: SeaNetwork, u: int, v: int, closed: int) -> float | None:
     common = set(up_u).intersection(up_v)
     if not common:
         return None
-    meet = max(common, key=lambda n: up_u[n])  # the lowest common ancestor
+    meet = min(common, key=lambda n: up_u[n])  # the lowest common ancestor: nearest to u
     return up_u[meet] + up_v[meet]
 
 
@@ -287,7 +287,7 @@ def _direct_path(net: SeaNetwork, u: int, v: int, total: float) -> SeaPath:
         nodes = seq[i : j + 1] if i <= j else list(reversed(seq[j : i + 1]))
         return SeaPath(total, tuple(nodes), tuple([net.link_mask[link]] * (len(nodes) - 1)))
     up_u, up_v = _tree_line(net, u), _tree_line(net, v)
-    meet = max(set(up_u).intersection(up_v), key=lambda n: up_u[n])
+    meet = min(set(up_u).intersection(up_v), key=lambda n: up_u[n])
     left = [n for n in up_u if up_u[n] <= up_u[meet]]
     right = [n for n in up_v if up_v[n] < up_v[meet]]
     nodes = left + list(reversed(right))
