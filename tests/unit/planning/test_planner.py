@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from relos.planning.access import Pact
 from relos.planning.craft import Craft, aircraft
 from relos.planning.endpoints import resolve
@@ -108,3 +111,40 @@ def test_reach_grows_with_the_agreement(
     assert reached["RUMMK"].stops >= 2
     for found in reached.values():
         assert found.days > 0 and found.distance_nm > 0
+
+
+PORT_IDS = ["INBOM", "INIXZ", "INVTZ", "RUVVO", "RUMMK", "RUPKC", "RU-BALTIYSK", "AUSYD", "JPYOS"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.sampled_from(PORT_IDS),
+    st.sampled_from(PORT_IDS),
+    st.integers(1, 12),
+    st.sampled_from(["distance", "time", "cost", "stops"]),
+    st.sampled_from([0.0, 0.15, 0.3]),
+)
+def test_every_plan_keeps_its_legs_in_range_and_its_stops_open(
+    planner: Planner,
+    talwar: Craft,
+    relos: tuple[Pact, ...],
+    origin: str,
+    destination: str,
+    month: int,
+    objective: str,
+    reserve: float,
+) -> None:
+    when = datetime(2026, month, 10, tzinfo=UTC)
+    base = mission(planner, talwar, origin, destination, when, relos)
+    plan = planner.route(replace(base, objective=objective, reserve=reserve))
+    if not plan.feasible:
+        assert plan.reason
+        return
+    assert plan.legs[0].start.id == origin and plan.legs[-1].end.id == destination
+    for before, after in zip(plan.legs, plan.legs[1:], strict=False):
+        assert before.end.id == after.start.id and before.arrive <= after.depart
+    for leg in plan.legs:
+        assert leg.distance_nm <= talwar.range_nm(reserve) + 1e-6
+    for call in plan.stops:
+        assert call.stop.access in ("own", "agreement in-ru-relos")
+        assert call.stop.open_on(call.arrive.date())
