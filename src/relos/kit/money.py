@@ -24,6 +24,9 @@ from babel.numbers import list_currencies
 from relos.kit.errors import InvalidInput
 
 ROUNDING = ROUND_HALF_EVEN
+# No amount, price, rate or quantity relos handles comes near this; a bound keeps a typo or
+# a hostile "1E+999999" from overflowing Decimal arithmetic or the 64-bit minor-unit column.
+LARGEST = Decimal(10) ** 15
 
 # ISO 4217 minor units that are not 2 (List One, current edition). Everything else has 2.
 _MINOR_UNITS: dict[str, int] = {
@@ -98,6 +101,8 @@ def to_decimal(value: str | int | Decimal, what: str = "amount") -> Decimal:
         raise InvalidInput(f"{what} {value!r} is not a decimal number") from None
     if not result.is_finite():
         raise InvalidInput(f"{what} {value!r} is not a finite number")
+    if abs(result) >= LARGEST:
+        raise InvalidInput(f"{what} {value!r} is implausibly large")
     return result
 
 

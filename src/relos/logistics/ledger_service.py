@@ -27,10 +27,9 @@ from relos.logistics.rates import Rate, RateTable, parse_rates
 from relos.logistics.reconcile import Export, export
 from relos.logistics.reports import (
     DayTotal,
-    OrderPosition,
     Statement,
     convert_day_totals,
-    overdue_item,
+    past_due,
     statement_from,
 )
 
@@ -143,37 +142,37 @@ def entries(
 def overdue(session: Session, caller: Principal, as_of: date) -> list[dict[str, Any]]:
     """Every order with an amount past its settlement deadline as of `as_of`, oldest first."""
     party = _scope(caller)
-    grouped: dict[tuple[str, str], OrderPosition] = {}
     last = repository.last_booked(session)
     open_only = last is None or as_of >= last  # nothing booked later: only open orders matter
-    rows = repository.dues(session, party, as_of, open_only)
-    for agreement, order, creditor, debtor, currency, due_on, amount in rows:
+    heads: dict[tuple[str, str], tuple[str, str, str]] = {}
+    charges: dict[tuple[str, str], dict[date, int]] = {}
+    paid: dict[tuple[str, str], int] = {}
+    for agreement, order, creditor, debtor, currency, due_on, amount in repository.dues(
+        session, party, as_of, open_only
+    ):
         key = (order, currency)
-        position = grouped.setdefault(
-            key,
-            OrderPosition(agreement, order, creditor, debtor, currency, {}, Money.zero(currency)),
-        )
-        value = Money.from_minor(int(amount), currency)
+        heads[key] = (agreement, creditor, debtor)
         if due_on is None:
-            grouped[key] = OrderPosition(
-                agreement, order, creditor, debtor, currency, position.charges_by_due, -value
-            )
+            paid[key] = -int(amount)
         else:
-            position.charges_by_due[due_on] = value
-    items = [overdue_item(p, as_of) for p in grouped.values()]
-    found = sorted((i for i in items if i is not None), key=lambda i: (i.due_on, i.order))
+            charges.setdefault(key, {})[due_on] = int(amount)
+    items = []
+    for key, (agreement, creditor, debtor) in heads.items():
+        found = past_due(charges.get(key, {}), paid.get(key, 0), as_of)
+        if found is not None:
+            items.append((found[1], key[0], agreement, creditor, debtor, key[1], found[0]))
     return [
         {
-            "agreement": i.agreement,
-            "order": i.order,
-            "creditor": i.creditor,
-            "debtor": i.debtor,
-            "currency": i.amount.currency,
-            "amount": str(i.amount.amount),
-            "due_on": i.due_on.isoformat(),
-            "days_overdue": i.days_overdue,
+            "agreement": agreement,
+            "order": order,
+            "creditor": creditor,
+            "debtor": debtor,
+            "currency": currency,
+            "amount": str(Money.from_minor(minor, currency).amount),
+            "due_on": due_on.isoformat(),
+            "days_overdue": (as_of - due_on).days,
         }
-        for i in found
+        for due_on, order, agreement, creditor, debtor, currency, minor in sorted(items)
     ]
 
 

@@ -8,10 +8,11 @@ that was paid by that day, and never below zero.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TypeVar
 
 from relos.kit.money import Money
 from relos.logistics.ledger import Account, Balance, Posting, PostingKind, Side
@@ -73,10 +74,17 @@ def positions(postings: Iterable[Posting], as_of: date) -> list[OrderPosition]:
     ]
 
 
-def overdue_item(position: OrderPosition, as_of: date) -> OverdueItem | None:
-    """The overdue part of one order position, or None when nothing past due is unpaid."""
-    charges = {due: money.amount for due, money in position.charges_by_due.items()}
-    paid = position.paid.amount
+Number = TypeVar("Number", int, Decimal)
+
+
+def past_due(
+    charges: Mapping[date, Number], paid: Number, as_of: date
+) -> tuple[Number, date] | None:
+    """(Amount overdue, oldest unpaid due date) under first-in-first-out, or None.
+
+    Works on exact Decimals or on integer minor units alike, so the database path can
+    stay in integers for thousands of orders.
+    """
     remaining = paid
     for due_on in sorted(charges):
         if due_on >= as_of:
@@ -84,17 +92,27 @@ def overdue_item(position: OrderPosition, as_of: date) -> OverdueItem | None:
         if charges[due_on] <= remaining:
             remaining -= charges[due_on]
             continue
-        past_due = sum((c for d, c in charges.items() if d < as_of), Decimal(0))
-        return OverdueItem(
-            position.agreement,
-            position.order,
-            position.creditor,
-            position.debtor,
-            Money(past_due - paid, position.currency),
-            due_on,
-            (as_of - due_on).days,
-        )
+        total = sum((c for d, c in charges.items() if d < as_of), paid - paid)
+        return total - paid, due_on
     return None
+
+
+def overdue_item(position: OrderPosition, as_of: date) -> OverdueItem | None:
+    """The overdue part of one order position, or None when nothing past due is unpaid."""
+    charges = {due: money.amount for due, money in position.charges_by_due.items()}
+    found = past_due(charges, position.paid.amount, as_of)
+    if found is None:
+        return None
+    amount, due_on = found
+    return OverdueItem(
+        position.agreement,
+        position.order,
+        position.creditor,
+        position.debtor,
+        Money(amount, position.currency),
+        due_on,
+        (as_of - due_on).days,
+    )
 
 
 def overdue(postings: Iterable[Posting], as_of: date) -> list[OverdueItem]:

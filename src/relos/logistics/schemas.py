@@ -58,7 +58,7 @@ class PriceOut(BaseModel):
 class OrderLineIn(_In):
     category: str | None = None
     item: str | None = None
-    quantity: Decimal | None = None
+    quantity: Decimal | None = Field(None, max_digits=18, decimal_places=6)
     unit: str | None = None
 
 
@@ -136,8 +136,8 @@ class SignIn(_In):
 
 
 class DeliveryLineIn(_In):
-    line: int
-    quantity: Decimal
+    line: int = Field(ge=0, le=10_000)
+    quantity: Decimal = Field(max_digits=18, decimal_places=6)
 
 
 class DeliveryIn(_In):
@@ -147,8 +147,8 @@ class DeliveryIn(_In):
 
 
 class ReturnedLineIn(_In):
-    line: int
-    quantity: Decimal
+    line: int = Field(ge=0, le=10_000)
+    quantity: Decimal = Field(max_digits=18, decimal_places=6)
 
 
 class SettlementIn(_In):

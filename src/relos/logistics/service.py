@@ -23,7 +23,7 @@ from relos.deployments import repository as deployments
 from relos.facilities import repository as facilities
 from relos.kit.db import advisory_lock
 from relos.kit.errors import Forbidden, InvalidInput, NotFound, RuleViolations, Violation
-from relos.kit.money import Money, extend
+from relos.kit.money import Money, extend, to_decimal
 from relos.kit.timeutil import format_instant, utcnow
 from relos.logistics import repository
 from relos.logistics.ledger import Journal, delivery_posting
@@ -134,6 +134,22 @@ def _agreement_violations(session: Session, draft: OrderDraft) -> list[Violation
     return _facility_violations(session, draft) + _deployment_violations(session, draft)
 
 
+def _counter_violations(
+    session: Session, draft: OrderDraft, counter_to: str | None
+) -> list[Violation]:
+    """A counter-order pays back an order that runs the other way under the same agreement."""
+    if not counter_to:
+        return []
+    other = repository.order(session, counter_to)
+    if other is None:
+        return [Violation("counter_order_unknown", f"no support order {counter_to!r}")]
+    expected = (draft.agreement, draft.supplying_party, draft.requesting_party)
+    if (other.agreement_id, other.requesting_party, other.supplying_party) != expected:
+        message = f"order {counter_to} does not run the other way under {draft.agreement}"
+        return [Violation("counter_order_mismatch", message)]
+    return []
+
+
 def _facility_violations(session: Session, draft: OrderDraft) -> list[Violation]:
     """Support is given at a known facility on the supplying party's territory."""
     if not draft.facility:
@@ -167,7 +183,9 @@ def draft_of(body: dict[str, Any]) -> OrderDraft:
         OrderLine(
             line.get("category"),
             line.get("item"),
-            None if line.get("quantity") in (None, "") else Decimal(str(line["quantity"])),
+            None
+            if line.get("quantity") in (None, "")
+            else to_decimal(str(line["quantity"]), "quantity"),
             line.get("unit"),
         )
         for line in body.get("lines") or []
@@ -190,6 +208,7 @@ def raise_order(session: Session, caller: Principal, body: dict[str, Any]) -> di
     if caller.party and draft.requesting_party not in (None, caller.party):
         raise Forbidden(f"{caller.name} may raise orders only for {caller.party}")
     problems = _agreement_violations(session, draft)
+    problems += _counter_violations(session, draft, body.get("counter_to"))
     if problems:
         raise refusal("the support order breaks the agreement's rules", problems)
     terms = terms_of(session, draft.agreement) if draft.agreement else None
@@ -331,11 +350,10 @@ def _quantities(body_lines: list[dict[str, Any]]) -> dict[int, Decimal]:
     quantities: dict[int, Decimal] = {}
     for entry in body_lines:
         try:
-            index, quantity = int(entry["line"]), Decimal(str(entry["quantity"]))
-        except (KeyError, ValueError, ArithmeticError):
+            index = int(entry["line"])
+            quantity = to_decimal(str(entry["quantity"]), f"delivery line {index} quantity")
+        except (KeyError, ValueError):
             raise InvalidInput(f"delivery line {entry!r}: needs line and quantity") from None
-        if not quantity.is_finite():
-            raise InvalidInput(f"delivery line {index}: quantity must be a number")
         quantities[index] = quantities.get(index, Decimal(0)) + quantity
     if not quantities:
         raise InvalidInput("a delivery needs at least one line")

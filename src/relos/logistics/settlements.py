@@ -18,7 +18,7 @@ from relos.access.domain import Principal
 from relos.access.policy import require
 from relos.audit.service import record
 from relos.kit.errors import Conflict, InvalidInput, NotFound, RuleViolations, Violation
-from relos.kit.money import Money
+from relos.kit.money import Money, to_decimal
 from relos.kit.timeutil import format_instant, utcnow
 from relos.logistics import repository
 from relos.logistics.ledger import (
@@ -67,7 +67,8 @@ def _in_kind(session: Session, row: OrderRow, returned: list[dict[str, Any]]) ->
     lines = repository.order_lines(session, row.id)
     total: Money | None = None
     for entry in returned:
-        index, quantity = int(entry["line"]), Decimal(str(entry["quantity"]))
+        index = int(entry["line"])
+        quantity = to_decimal(str(entry["quantity"]), f"returned line {index} quantity")
         if not 0 <= index < len(lines):
             raise InvalidInput(f"the order has no line {index}")
         lots = _lots(session, row.id, index)

@@ -269,3 +269,43 @@ def test_reporting_currency_uses_imported_rates(
     assert imported.status_code == 201
     [balance] = client.get("/api/v1/ledger/balances?currency=INR", headers=finance).json()
     assert (balance["currency"], balance["amount"]) == ("INR", "7350000.00")
+
+
+def test_hostile_numbers_are_422_not_500(client: TestClient, people: dict[str, Headers]) -> None:
+    order_id = agreed_order(client, people)
+    huge = order_body(
+        lines=[{"category": "fuel", "item": "F-76", "quantity": "1E+999999", "unit": "t"}]
+    )
+    assert (
+        client.post("/api/v1/support-orders", json=huge, headers=people["in-log"]).status_code
+        == 422
+    )
+    assert deliver(client, people["ru-log"], order_id, "1E+999999").status_code == 422
+    deliver(client, people["ru-log"], order_id, "1")
+    pay = {
+        "order": order_id,
+        "method": "cash",
+        "amount": "1E+999999",
+        "currency": "RUB",
+        "settled_at": "2026-08-01T00:00:00Z",
+    }
+    assert client.post("/api/v1/settlements", json=pay, headers=people["in-fin"]).status_code == 422
+    price = PRICES.replace("850.50", "1E+20")
+    imported = client.post(
+        "/api/v1/price-lists",
+        content=price,
+        headers={**people["ru-log"], "Content-Type": "text/csv"},
+    )
+    assert imported.status_code == 422 and "large" in imported.json()["detail"]
+
+
+def test_a_counter_order_must_run_the_other_way(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    order_id = agreed_order(client, people)
+    same_way = order_body(settlement="equal_value_exchange", counter_to=order_id)
+    response = client.post("/api/v1/support-orders", json=same_way, headers=people["in-log"])
+    assert [v["code"] for v in response.json()["violations"]] == ["counter_order_mismatch"]
+    unknown = order_body(counter_to="nope")
+    response = client.post("/api/v1/support-orders", json=unknown, headers=people["in-log"])
+    assert [v["code"] for v in response.json()["violations"]] == ["counter_order_unknown"]
