@@ -433,9 +433,8 @@ def check(w: World, key: str) -> list[str]:
     if route.kind == "open" and (
         not succeeded(route, status) or _mentions_secret(w, outsider, route)
     ):
-        failures.append(
-            f"outsider: {status} (expected {route.success}), sees {_mentions_secret(w, outsider, route)}"
-        )
+        seen = _mentions_secret(w, outsider, route)
+        failures.append(f"outsider: {status} (expected {route.success}), sees {seen}")
     if route.kind == "record" and method == "GET":
         partner = "RU" if route.party == "IN" else "IN"
         seen = send(w, method, route, w.tokens[partner, "viewer"]).status_code

@@ -119,7 +119,6 @@ def test_user_and_token_changes_are_audited(database: Database) -> None:
         token = service.create_token(session, "ru-finance")
         service.revoke_token(session, token)
         service.set_password(session, "ru-finance", "another-passphrase")
-        actions = [r.action for r in session.scalars(select(AuditRow).order_by(AuditRow.id))]
-        parties = {r.parties for r in session.scalars(select(AuditRow))}
-    assert actions[-4:] == ["user.add", "token.create", "token.revoke", "user.password"]
-    assert parties == {"RU"}
+        rows = list(session.scalars(select(AuditRow).order_by(AuditRow.id)))[-4:]
+    assert [r.action for r in rows] == ["user.add", "token.create", "token.revoke", "user.password"]
+    assert {r.parties for r in rows} == {"RU"}
