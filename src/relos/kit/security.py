@@ -44,8 +44,11 @@ API_PREFIX = "/api/"
 class SecurityHeaders:
     """Adds HEADERS to every HTTP response (keeping any a route set itself)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, https: bool = False) -> None:
         self.app = app
+        self.headers = dict(HEADERS)
+        if https:  # served behind TLS (RELOS_SECURE_COOKIES=1): browsers must stay on HTTPS
+            self.headers["strict-transport-security"] = "max-age=31536000"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -56,7 +59,7 @@ class SecurityHeaders:
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = dict(HEADERS)
+                extra = dict(self.headers)
                 # API answers carry one party's records: no shared or browser caching.
                 if api:
                     extra["cache-control"] = "no-store"
@@ -126,7 +129,19 @@ def _openapi_with_errors(app: FastAPI, build: Callable[[], dict[str, Any]]) -> C
     return openapi
 
 
+def _outermost(app: FastAPI, https: bool) -> Callable[[], ASGIApp]:
+    build = app.build_middleware_stack
+
+    def build_with_headers() -> ASGIApp:
+        # Outside Starlette's ServerErrorMiddleware, so that even a 500 carries the headers.
+        return SecurityHeaders(build(), https=https)
+
+    return build_with_headers
+
+
 def install(app: FastAPI) -> None:
-    """Add the headers middleware and document the error responses."""
-    app.add_middleware(SecurityHeaders)
+    """Wrap the whole app in the headers middleware and document the error responses."""
+    settings = getattr(app.state, "settings", None)
+    https = bool(getattr(settings, "secure_cookies", False))
+    app.build_middleware_stack = _outermost(app, https)  # type: ignore[method-assign]
     app.openapi = _openapi_with_errors(app, app.openapi)  # type: ignore[method-assign]

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi.testclient import TestClient
 from tests.conftest import TokenFactory
 
@@ -129,3 +131,28 @@ def test_revoked_token_and_disabled_user_get_401(
         service.set_active(session, "ru-planner", False)
     response = sqlite_client.get("/api/v1/agreements", headers=other)
     assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
+
+
+def test_even_an_internal_error_carries_the_headers(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    from relos.app import create_app
+    from relos.kit.settings import Settings
+
+    settings = Settings(database_url=sqlite_database.url, data_dir=tmp_path, secure_cookies=True)
+    app = create_app(settings, sqlite_database)
+
+    @app.get("/api/v1/boom")
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    with TestClient(app, raise_server_exceptions=False) as client:
+        answer = client.get("/api/v1/boom")
+    assert answer.status_code == 500
+    assert_hardened(answer)
+    assert answer.headers["strict-transport-security"] == "max-age=31536000"
+    assert "a bug" not in answer.text
+
+
+def test_no_hsts_over_plain_http(sqlite_client: TestClient) -> None:
+    assert "strict-transport-security" not in sqlite_client.get("/api/v1/health").headers
