@@ -11,9 +11,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from math import inf
 
+from relos.planning import hierarchy
 from relos.planning.endpoints import Endpoint
 from relos.planning.geo import haversine_nm
-from relos.planning.search import distances_from
+from relos.planning.search import anchors, anchors_from, direct, distances_from
 from relos.planning.seaway import Conditions, Seaway, bounded
 
 
@@ -37,19 +38,24 @@ class SeaRows:
         return found
 
     def matrix(self, mask: int) -> list[list[float]]:
-        """Every universe point to every other (the facility distance matrix).
-
-        Sea distance is symmetric, so each search only needs the points after its own in a
-        west-to-east order, and stops as soon as those are settled."""
-        n = len(self.universe)
-        order = sorted(range(n), key=lambda i: self.universe[i].lon)
-        out = [[0.0] * n for _ in range(n)]
-        for k, i in enumerate(order[:-1]):
-            rest = order[k + 1 :]
-            here = self.seaway.attach(self.universe[i])
-            row = distances_from(self.seaway.net, here, [self._targets[j] for j in rest], mask)
-            for j, nm in zip(rest, row, strict=True):
-                out[i][j] = out[j][i] = nm
+        """Every universe point to every other (the facility distance matrix), on the
+        contraction hierarchy of this mask (built once per mask and cached on disk)."""
+        net = self.seaway.net
+        hier = hierarchy.for_mask(net, mask)
+        here = [self.seaway.attach(p) for p in self.universe]
+        sources = [dict(anchors_from(net, a, mask)) for a in here]
+        targets = [dict(anchors(net, a.node, mask)) for a in here]
+        out = hierarchy.table(hier, sources, targets)
+        for i, a in enumerate(here):
+            for j, b in enumerate(here):
+                if i == j:
+                    out[i][j] = 0.0
+                    continue
+                nm = out[i][j] + b.approach_nm
+                own_way = direct(net, a.node, b.node, mask)
+                if own_way is not None:
+                    nm = min(nm, a.approach_nm + own_way + b.approach_nm)
+                out[i][j] = nm
         return out
 
 

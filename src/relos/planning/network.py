@@ -27,7 +27,7 @@ from pathlib import Path
 from relos.planning.geo import haversine_nm, in_box, normalize_lon
 from relos.planning.passages import PassageRules
 
-FORMAT = 7  # bump when the pickled layout changes
+FORMAT = 8  # bump when the pickled layout changes
 
 Edge = tuple[int, float, int, int]  # (to core node, nm, passage mask, link id)
 
@@ -60,6 +60,8 @@ class SeaNetwork:
     )
 
     components: dict[int, list[int]] = field(default_factory=dict, repr=False, compare=False)
+    # where the network was cached and under which digest: hierarchies are cached beside it
+    cache_path: Path | None = field(default=None, repr=False, compare=False)
 
     def component(self, closed: int) -> list[int]:
         """Connected-component label of each core node with these passages shut (memoised):
@@ -118,6 +120,7 @@ def load_network(rules: PassageRules, cache: Path | None = None) -> SeaNetwork:
             # The file is our own derived cache, named by the hash of its inputs.
             loaded = pickle.load(fh)  # noqa: S301
         if isinstance(loaded, SeaNetwork):
+            loaded.cache_path = path
             return loaded
     from relos.planning.contract import contract  # only needed on a cold cache
 
@@ -126,6 +129,7 @@ def load_network(rules: PassageRules, cache: Path | None = None) -> SeaNetwork:
     network.open_adj.clear()
     network.components.clear()
     _write_atomically(path, pickle.dumps(network, protocol=pickle.HIGHEST_PROTOCOL))
+    network.cache_path = path
     return network
 
 
@@ -177,6 +181,21 @@ def _mask(rules: PassageRules, lon: float, lat: float) -> int:
         if any(in_box(lon, lat, box) for box in passage.boxes):
             mask |= passage.bit
     return mask
+
+
+def write_cache(path: Path, value: object) -> None:
+    """Pickle a derived structure into the cache (best effort)."""
+    _write_atomically(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def read_cache(path: Path) -> object | None:
+    """A derived structure from the cache, or None."""
+    if not path.exists():
+        return None
+    with path.open("rb") as fh:
+        # Our own derived cache, named by the hash of its inputs (see load_network).
+        loaded: object = pickle.load(fh)  # noqa: S301
+    return loaded
 
 
 def _write_atomically(path: Path, data: bytes) -> None:

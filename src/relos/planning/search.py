@@ -70,8 +70,8 @@ def shortest_path(net: SeaNetwork, a: Attachment, b: Attachment, closed: int) ->
     """Shortest open path between two attachments (approach legs included), or None."""
     starts = {c: a.approach_nm + off for c, off in anchors(net, a.node, closed)}
     ends = {c: b.approach_nm + off for c, off in anchors(net, b.node, closed)}
-    direct = _direct(net, a.node, b.node, closed)
-    best = a.approach_nm + b.approach_nm + direct if direct is not None else inf
+    own_way = direct(net, a.node, b.node, closed)
+    best = a.approach_nm + b.approach_nm + own_way if own_way is not None else inf
     best_meet = -1
     prev: dict[int, tuple[int, int]] = {}
     if starts and ends:
@@ -153,9 +153,9 @@ def distances_from(
     out = []
     for t, group in zip(targets, target_anchors, strict=True):
         via_core = min((dist[c] + off for c, off in group), default=inf)
-        direct = _direct(net, a.node, t.node, closed)
-        if direct is not None:
-            via_core = min(via_core, a.approach_nm + direct)
+        own_way = direct(net, a.node, t.node, closed)
+        if own_way is not None:
+            via_core = min(via_core, a.approach_nm + own_way)
         out.append(via_core + t.approach_nm)
     return out
 
@@ -192,7 +192,7 @@ def _dijkstra(
     return dist  # targets in other components keep inf: never reached
 
 
-def _direct(net: SeaNetwork, u: int, v: int, closed: int) -> float | None:
+def direct(net: SeaNetwork, u: int, v: int, closed: int) -> float | None:
     """Distance without the core when both nodes sit on one link or one pruned tree."""
     if u == v:
         return 0.0

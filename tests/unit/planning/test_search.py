@@ -82,3 +82,23 @@ def test_a_star_on_the_core_equals_dijkstra_on_the_full_graph(
         for u, v in zip(found.nodes, found.nodes[1:], strict=False)
     )
     assert length == pytest.approx(expected, rel=1e-9, abs=1e-6)
+
+
+@pytest.mark.slow  # builds a contraction hierarchy per mask (seconds of CPU each)
+def test_the_hierarchy_table_equals_dijkstra_rows(seaway: Seaway) -> None:
+    from datetime import UTC, datetime
+
+    from relos.planning.legs import SeaRows
+    from relos.planning.seaway import Conditions
+
+    ports = PORTS[:: len(PORTS) // 25][:25]
+    january = datetime(2026, 1, 15, tzinfo=UTC)
+    for kind in ("warship", "merchant"):
+        mask = seaway.closed_mask(Conditions(january, kind), january)
+        table = SeaRows(seaway, ports).matrix(mask)
+        rows = SeaRows(seaway, ports)
+        for i, port in enumerate(ports):
+            row = rows.row(port, mask)
+            for j in range(len(ports)):
+                if i != j:
+                    assert table[i][j] == pytest.approx(row[j], rel=1e-9, abs=1e-6)
