@@ -29,25 +29,22 @@ class Hierarchy:
     up: list[list[tuple[int, float]]]  # edges to neighbours of higher rank
 
 
-_built: dict[tuple[int, int], Hierarchy] = {}
-
-
 def for_mask(net: SeaNetwork, closed: int) -> Hierarchy:
     """The hierarchy for this closure mask: from memory, the disk cache, or built now."""
-    key = (id(net), closed)
-    if key in _built:
-        return _built[key]
+    known = net.hierarchies.get(closed)
+    if isinstance(known, Hierarchy):
+        return known
     path = None
     if net.cache_path is not None:
         path = net.cache_path.with_name(f"{net.cache_path.stem}-ch-{closed}.pickle")
         loaded = read_cache(path)
         if isinstance(loaded, Hierarchy) and loaded.closed == closed:
-            _built[key] = loaded
+            net.hierarchies[closed] = loaded
             return loaded
     made = build(net, closed)
     if path is not None:
         write_cache(path, made)
-    _built[key] = made
+    net.hierarchies[closed] = made
     return made
 
 

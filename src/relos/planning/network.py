@@ -27,7 +27,7 @@ from pathlib import Path
 from relos.planning.geo import haversine_nm, in_box, normalize_lon
 from relos.planning.passages import PassageRules
 
-FORMAT = 8  # bump when the pickled layout changes
+FORMAT = 9  # bump when the pickled layout changes
 
 Edge = tuple[int, float, int, int]  # (to core node, nm, passage mask, link id)
 
@@ -60,6 +60,7 @@ class SeaNetwork:
     )
 
     components: dict[int, list[int]] = field(default_factory=dict, repr=False, compare=False)
+    hierarchies: dict[int, object] = field(default_factory=dict, repr=False, compare=False)
     # where the network was cached and under which digest: hierarchies are cached beside it
     cache_path: Path | None = field(default=None, repr=False, compare=False)
 
@@ -128,6 +129,7 @@ def load_network(rules: PassageRules, cache: Path | None = None) -> SeaNetwork:
     network = contract(*read_graph(source, rules), seasonal)
     network.open_adj.clear()
     network.components.clear()
+    network.hierarchies.clear()
     _write_atomically(path, pickle.dumps(network, protocol=pickle.HIGHEST_PROTOCOL))
     network.cache_path = path
     return network
