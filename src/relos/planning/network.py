@@ -15,6 +15,7 @@ rebuilt whenever the source data or the passage boxes change.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -27,7 +28,7 @@ from pathlib import Path
 from relos.planning.geo import haversine_nm, in_box, normalize_lon
 from relos.planning.passages import PassageRules
 
-FORMAT = 9  # bump when the pickled layout changes
+FORMAT = 10  # bump when the pickled layout changes
 
 Edge = tuple[int, float, int, int]  # (to core node, nm, passage mask, link id)
 
@@ -131,6 +132,7 @@ def load_network(rules: PassageRules, cache: Path | None = None) -> SeaNetwork:
     network.components.clear()
     network.hierarchies.clear()
     _write_atomically(path, pickle.dumps(network, protocol=pickle.HIGHEST_PROTOCOL))
+    _forget_stale(path)
     network.cache_path = path
     return network
 
@@ -183,6 +185,14 @@ def _mask(rules: PassageRules, lon: float, lat: float) -> int:
         if any(in_box(lon, lat, box) for box in passage.boxes):
             mask |= passage.bit
     return mask
+
+
+def _forget_stale(current: Path) -> None:
+    """Remove networks (and their hierarchies) built from other inputs or formats."""
+    for old in current.parent.glob("sea-network-*.pickle"):
+        if not old.name.startswith(current.stem):
+            with contextlib.suppress(OSError):
+                old.unlink()
 
 
 def write_cache(path: Path, value: object) -> None:
