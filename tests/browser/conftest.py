@@ -134,10 +134,10 @@ class Session:
         self.page.get_by_role("button", name=re.compile("^(Log in|Войти)$")).click()
         self.page.wait_for_url(re.compile(r"^(?!.*/login).*$"))
 
-    def shoot(self, name: str) -> Path:
+    def shoot(self, name: str, full_page: bool = True) -> Path:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        self.page.screenshot(path=str(path), full_page=full_page)
         return path
 
 

@@ -81,9 +81,9 @@ def test_tablet_width_keeps_map_and_menu(web: Session) -> None:
 def test_keyboard_reaches_login_and_submits(web: Session) -> None:
     web.go("/login")
     page = web.page
-    page.keyboard.press("Tab")
-    expect(page.locator(".skip")).to_be_focused()
-    page.locator("#name").focus()
+    first = page.evaluate("document.querySelector('a[href], button, input, select').className")
+    assert first == "skip"  # the first stop of the tab order jumps past the menu
+    expect(page.locator("#name")).to_be_focused()  # autofocus
     page.keyboard.type("in-viewer")
     page.keyboard.press("Tab")
     page.keyboard.type("relos-demo")

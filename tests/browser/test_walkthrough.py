@@ -62,6 +62,8 @@ def test_filing_refused_inline_then_cleared_and_gauge_moves(web: Session) -> Non
     web.shoot("deployment-cleared")
     web.go("/")
     assert _gauge(web, "IN", "personnel") == before + 300
+    expect(web.page.locator("#map")).to_have_attribute("data-ready", "1", timeout=15000)
+    web.shoot("dashboard-after-filing", full_page=False)
     assert web.watch.clean(), web.watch
 
 

@@ -31,11 +31,11 @@
     });
   }
 
-  function symbol(kind, own, planned, slot) {
+  function symbol(kind, own, planned, slot, count) {
     var code = SIDC[kind] || SIDC.personnel;
     code = code.replace("*", own ? "F" : "N");
     if (planned) { code = code.substring(0, 3) + "A" + code.substring(4); }
-    var sym = new ms.Symbol(code, { size: 20 });
+    var sym = new ms.Symbol(code, { size: 20, quantity: count > 1 ? String(count) : "" });
     var size = sym.getSize();
     var anchor = sym.getAnchor();
     return L.divIcon({
@@ -55,7 +55,7 @@
       var marker = L.circleMarker([f.lat, f.lon], {
         radius: 5, weight: 1.5, color: "#fff", fillColor: KIND_COLOUR[f.kind] || "#555", fillOpacity: 0.95
       });
-      marker.bindTooltip(f.name + " (" + f.id + ")");
+      marker.bindTooltip(escapeHtml(f.name + " (" + f.id + ")"));
       marker.addTo(layer);
     });
     layer.addTo(map);
@@ -66,35 +66,53 @@
     return el.name || el.call_sign || el.type || (el.count ? String(el.count) : "");
   }
 
+  function unitCount(el) {
+    return el.kind === "personnel" ? (el.count || 0) : 1;
+  }
+
+  // One symbol per facility, kind, side and tense, labelled with how many it stands for;
+  // its tooltip lists the deployments behind it.
   function deploymentsLayer(map, deployments, facilities, ownParty) {
     var now = Date.now();
-    var shown = 0;
-    var slots = {};
+    var groups = {};
+    var order = [];
     deployments.forEach(function (d) {
       if (d.status !== "cleared" && d.status !== "pending_host_consent") { return; }
       (d.elements || []).forEach(function (el) {
         var f = facilities[el.facility];
-        var end = Date.parse(el.end);
-        if (!f || end <= now) { return; }
+        if (!f || Date.parse(el.end) <= now) { return; }
         var planned = Date.parse(el.start) > now;
         var own = d.deploying_party === ownParty;
-        var slot = slots[f.id] || 0;
-        slots[f.id] = slot + 1;
-        var marker = L.marker([f.lat, f.lon], {
-          icon: symbol(el.kind, own, planned, slot),
-          keyboard: true,
-          title: (d.title || d.id) + " — " + elementLabel(el) + " @ " + f.name
-        });
-        marker.bindPopup('<a href="/deployments/' + encodeURIComponent(d.id) + '"></a>');
-        marker.on("popupopen", function (e) {
-          var a = e.popup.getElement().querySelector("a");
-          a.textContent = d.title || d.id;
-        });
-        marker.addTo(map);
-        shown += 1;
+        var key = [f.id, el.kind, own, planned].join("|");
+        if (!groups[key]) {
+          groups[key] = { facility: f, kind: el.kind, own: own, planned: planned, count: 0, titles: [] };
+          order.push(key);
+        }
+        groups[key].count += unitCount(el);
+        var title = (d.title || d.id) + ": " + elementLabel(el);
+        if (groups[key].titles.indexOf(title) < 0) { groups[key].titles.push(title); }
       });
     });
-    return shown;
+    var slots = {};
+    order.forEach(function (key) {
+      var g = groups[key];
+      var slot = slots[g.facility.id] || 0;
+      slots[g.facility.id] = slot + 1;
+      var marker = L.marker([g.facility.lat, g.facility.lon], {
+        icon: symbol(g.kind, g.own, g.planned, slot, g.count),
+        keyboard: true,
+        title: g.facility.name + " — " + g.titles.join("; ")
+      });
+      marker.bindTooltip(escapeHtml(g.facility.name) + "<br>" + g.titles.map(escapeHtml).join("<br>"));
+      marker.addTo(map);
+    });
+    return order.length;
+  }
+
+  function escapeHtml(text) {
+    var div = document.createElement("div");
+    div.textContent = text;
+    return div.innerHTML;
   }
 
   function routeLayer(map, route) {
@@ -113,7 +131,7 @@
       L.circleMarker([s.lat, s.lon], {
         radius: 7, weight: 2, color: "#fff", fillColor: s.refuel ? "#b42318" : "#1f3a5f", fillOpacity: 1,
         className: "route-stop"
-      }).bindTooltip(s.name, { permanent: !!s.refuel, direction: "top" }).addTo(map);
+      }).bindTooltip(escapeHtml(s.name), { permanent: !!s.refuel, direction: "top" }).addTo(map);
       bounds.push([s.lat, s.lon]);
     });
     if (bounds.length > 1) { map.fitBounds(bounds, { padding: [24, 24] }); }
