@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -192,6 +193,7 @@ def databases(use_postgres: bool) -> Iterator[list[tuple[str, Database]]]:
     finally:
         for _, db in made:
             db.dispose()
+        shutil.rmtree(folder, ignore_errors=True)
         if use_postgres:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -203,7 +205,8 @@ def run(label: str, db: Database, args: argparse.Namespace, rows: list[list[str]
     upgrade_database(db)
     print(f"{label}: booking {args.entries:,} entries", file=sys.stderr)
     batch_rate = fill(db, args.entries, rng)
-    api_rate = through_api(db, args.api, Path(tempfile.mkdtemp()))
+    with tempfile.TemporaryDirectory() as data_dir:
+        api_rate = through_api(db, args.api, Path(data_dir))
     as_of = date(2027, 6, 1)  # after every booking: the list as of today
 
     def balances() -> Any:

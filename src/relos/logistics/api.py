@@ -34,13 +34,40 @@ from relos.logistics.schemas import (
 
 router = APIRouter(tags=["logistics"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
+
+
+def _inline(schema: dict[str, Any]) -> dict[str, Any]:
+    """The model's JSON schema with its $defs inlined (an inline request body cannot use them)."""
+    defs = schema.pop("$defs", {})
+    text = json.dumps(schema)
+    for name, definition in defs.items():
+        text = text.replace(json.dumps({"$ref": f"#/$defs/{name}"}), json.dumps(definition))
+    inlined: dict[str, Any] = json.loads(text)
+    return inlined
+
+
 CSV_OR_JSON = {
     "requestBody": {
         "content": {
             "text/csv": {"schema": {"type": "string"}},
-            "application/json": {"schema": PriceListIn.model_json_schema()},
+            "application/json": {"schema": _inline(PriceListIn.model_json_schema())},
         },
         "required": True,
+    }
+}
+STATEMENT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "The statement: JSON, or CSV with format=csv or Accept: text/csv",
+        "content": {
+            "application/json": {"schema": {"type": "object"}},
+            "text/csv": {"schema": {"type": "string"}},
+        },
+    }
+}
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "relos-ledger-export/1 document",
+        "content": {"application/json": {"schema": {"type": "object"}}},
     }
 }
 
@@ -190,7 +217,7 @@ def overdue(db: Db, caller: Caller, as_of: date | None = None) -> list[dict[str,
         return ledger_service.overdue(session, caller, as_of or utcnow().date())
 
 
-@router.get("/ledger/statement")
+@router.get("/ledger/statement", responses=STATEMENT_RESPONSES)
 def statement(
     request: Request,
     db: Db,
@@ -214,7 +241,7 @@ def statement(
     return Response(body, media_type="application/json")
 
 
-@router.get("/ledger/export")
+@router.get("/ledger/export", responses=EXPORT_RESPONSES)
 def export(db: Db, caller: Caller, party: str) -> Response:
     """The party's ledger export, for `relos ledger reconcile` on either side."""
     with db.transaction(write=False) as session:
