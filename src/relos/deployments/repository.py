@@ -66,6 +66,13 @@ _PARTY_USE = _overlap_query(
 _FACILITY_USE = _overlap_query([E.facility_id.in_(bindparam("facilities", expanding=True))])
 
 
+_UNIT_USE = select(*_OCCUPANCY_COLUMNS).where(
+    E.unit_key.in_(bindparam("units", expanding=True)),
+    E.start < bindparam("we", type_=UTCDateTime()),
+    E.counted_end > bindparam("ws", type_=UTCDateTime()),
+)
+
+
 def _window(window: Period) -> dict[str, Any]:
     bounds = {f"lb{c}": window.start - timedelta(hours=2**c) for c in range(MAX_SPAN_CLASS)}
     return {"ws": window.start, "we": window.end, **bounds}
@@ -104,12 +111,8 @@ def unit_use(session: Session, unit_keys: Sequence[str], window: Period) -> list
     """Bookings of these hulls and serials that overlap the window."""
     if not unit_keys:
         return []
-    query = select(*_OCCUPANCY_COLUMNS).where(
-        E.unit_key.in_(sorted(set(unit_keys))),
-        E.start < window.end,
-        E.counted_end > window.start,
-    )
-    return [_occupancy(row) for row in session.execute(query)]
+    params = {"units": sorted(set(unit_keys)), "ws": window.start, "we": window.end}
+    return [_occupancy(row) for row in session.execute(_UNIT_USE, params)]
 
 
 def get(session: Session, deployment_id: str, for_update: bool = False) -> DeploymentRow | None:
