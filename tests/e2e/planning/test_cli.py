@@ -23,7 +23,11 @@ def relos(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    environment = {**os.environ, "RELOS_DATA_DIR": str(tmp_path_factory.mktemp("cli"))}
+    environment = {
+        **os.environ,
+        "RELOS_DATA_DIR": str(tmp_path_factory.mktemp("cli")),
+        "RELOS_CACHE_DIR": str(tmp_path_factory.mktemp("cache")),  # the network pickle
+    }
     environment.pop("RELOS_DATABASE_URL", None)
     result = relos(environment, "db", "upgrade")
     assert result.returncode == 0, result.stderr
