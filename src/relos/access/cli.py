@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from relos.access import repository, service
 from relos.access.domain import Principal
-from relos.access.policy import require, require_visible, scope
+from relos.access.policy import permission_table, require, require_visible, scope
 from relos.kit.clikit import acting_as, print_json, print_table, transaction
 
 users = typer.Typer(name="users", help="Users of both parties.", no_args_is_help=True)
@@ -71,6 +71,12 @@ def list_users(
         print_json([dict(zip(("name", "party", "roles", "active"), r, strict=True)) for r in rows])
         return
     print_table("Users", ["name", "party", "roles", "active"], rows)
+
+
+@users.command("permissions")
+def permissions() -> None:
+    """Print the permission table (Markdown; docs/security.md embeds it)."""
+    typer.echo(permission_table())
 
 
 @users.command("disable")

@@ -78,3 +78,8 @@ def test_audit_verify_and_list(env: dict[str, str]) -> None:
     assert entries and all("RU" in e["parties"] for e in entries)
     bad = relos(env, "audit", "verify", "--anchor", "nonsense")
     assert bad.returncode == 1 and "anchor" in bad.stderr
+
+
+def test_permission_table_is_printed(env: dict[str, str]) -> None:
+    result = relos(env, "users", "permissions")
+    assert result.returncode == 0 and "| `audit.read` |" in result.stdout

@@ -69,5 +69,5 @@ def test_the_documented_table_is_the_policy() -> None:
     for action in PERMISSIONS:
         assert f"| `{action}` |" in table
     assert table in DOC.read_text(), (
-        "docs/security.md: paste relos.access.policy.permission_table()"
+        "docs/security.md: paste the output of `relos users permissions`"
     )
