@@ -9,7 +9,9 @@ relos.access.policy.PERMISSIONS and how party scoping applies to it. For each ro
 - a user of a party outside the India–Russia agreement holding *every* role (so only party
   scoping can stop them) → 404 for the agreement's records, refused for acting on them, and
   lists that never mention them;
-- for records, a viewer of the partner party sees them too.
+- for records, a viewer of the partner party sees them too;
+- for actions only one side may take (filing for India, the host's consent, publishing
+  Russia's prices), the partner party's user holding every role → 403.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class Route:
     party: str = "IN"  # whose users take the action (e.g. the host consents)
     success: int | None = 200  # None: the rules may still refuse (4xx other than 401/403/404)
     hidden: tuple[str, ...] = ()  # more text an outsider must not see here (e.g. a currency)
+    sided: bool = False  # only `party` may act: the partner, even holding every role, gets 403
 
 
 class World:
@@ -233,6 +236,7 @@ ROUTES: dict[str, Route] = {
         "record",
         lambda w: Call(f"/agreements/{AGREEMENT}/consents", {"party": "IN", "extend_years": 5}),
         success=201,
+        sided=True,
     ),
     "GET /agreements/{agreement_id}/headroom": Route(
         "deployments.read",
@@ -258,13 +262,13 @@ ROUTES: dict[str, Route] = {
         "deployments.read", "act", lambda w: Call("/deployments/validate", filing())
     ),
     "POST /deployments": Route(
-        "deployments.file", "act", lambda w: Call("/deployments", filing()), success=201
+        "deployments.file", "act", lambda w: Call("/deployments", filing()), success=201, sided=True
     ),
     "GET /deployments": Route("deployments.read", "list", lambda w: Call("/deployments")),
     "GET /deployments/{deployment_id}": Route(
         "deployments.read", "record", lambda w: Call(f"/deployments/{w.deployment}")
     ),
-    "PATCH /deployments/{deployment_id}": Route("deployments.amend", "record", _amend),
+    "PATCH /deployments/{deployment_id}": Route("deployments.amend", "record", _amend, sided=True),
     "POST /deployments/{deployment_id}/consent": Route(
         "deployments.consent",
         "record",
@@ -272,6 +276,7 @@ ROUTES: dict[str, Route] = {
             f"/deployments/{w.file_deployment(pending=True)}/consent", {"decision": "approve"}
         ),
         party="RU",
+        sided=True,
     ),
     "POST /deployments/{deployment_id}/complete": Route(
         "deployments.complete",
@@ -280,9 +285,13 @@ ROUTES: dict[str, Route] = {
             f"/deployments/{w.file_deployment()}/complete", {"actual_end": format_instant(utcnow())}
         ),
         success=None,
+        sided=True,
     ),
     "POST /deployments/{deployment_id}/cancel": Route(
-        "deployments.cancel", "record", lambda w: Call(f"/deployments/{w.file_deployment()}/cancel")
+        "deployments.cancel",
+        "record",
+        lambda w: Call(f"/deployments/{w.file_deployment()}/cancel"),
+        sided=True,
     ),
     "POST /price-lists": Route(
         "prices.import",
@@ -290,10 +299,11 @@ ROUTES: dict[str, Route] = {
         lambda w: Call("/price-lists", price_list(fresh=True)),
         party="RU",
         success=201,
+        sided=True,
     ),
     "GET /price-lists": Route("logistics.read", "list", lambda w: Call("/price-lists")),
     "POST /support-orders": Route(
-        "orders.raise", "act", lambda w: Call("/support-orders", order()), success=201
+        "orders.raise", "act", lambda w: Call("/support-orders", order()), success=201, sided=True
     ),
     "GET /support-orders": Route("logistics.read", "list", lambda w: Call("/support-orders")),
     "GET /support-orders/{order_id}": Route(
@@ -435,6 +445,11 @@ def check(w: World, key: str) -> list[str]:
     ):
         seen = _mentions_secret(w, outsider, route)
         failures.append(f"outsider: {status} (expected {route.success}), sees {seen}")
+    if route.sided:
+        partner = "RU" if route.party == "IN" else "IN"
+        acted = send(w, method, route, w.admin[partner]).status_code
+        if acted != 403:
+            failures.append(f"{partner} user with every role: {acted}, expected 403")
     if route.kind == "record" and method == "GET":
         partner = "RU" if route.party == "IN" else "IN"
         seen = send(w, method, route, w.tokens[partner, "viewer"]).status_code
