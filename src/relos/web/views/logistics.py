@@ -9,16 +9,18 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
 from relos.access.domain import Principal
-from relos.access.policy import allowed
+from relos.access.policy import allowed, require
+from relos.agreements import service as agreements
+from relos.facilities import service as facilities
 from relos.kit.db import Database
-from relos.kit.errors import InvalidInput
+from relos.kit.errors import InvalidInput, RuleViolations
 from relos.kit.timeutil import parse_instant, utcnow
 from relos.logistics import ledger_service, service
 from relos.web.render import render
 from relos.web.security import PageUser, check_csrf
 
 router = APIRouter()
-ORDER_STATUSES = ("requested", "signed", "agreed", "partially_delivered", "delivered", "settled")
+ORDER_STATUSES = ("requested", "agreed", "partially_delivered", "delivered", "settled")
 
 
 def _db(request: Request) -> Database:
@@ -39,6 +41,7 @@ def overview(request: Request, user: PageUser, status: str = "") -> Response:
         "balances": balances,
         "overdue": overdue,
         "ledger": ledger,
+        "may_raise": allowed(user, "orders.raise") and bool(user.party),
         "status": status,
         "statuses": ORDER_STATUSES,
         "today": today,
@@ -50,6 +53,70 @@ def _signable(order: dict[str, Any], user: Principal) -> bool:
     signed = {s["party"] for s in order["signatures"]}
     parties = {order["requesting_party"], order["supplying_party"]}
     return allowed(user, "orders.sign") and user.party in parties - signed
+
+
+ORDER_LINES = 3
+
+
+def _order_choices(request: Request, user: Principal) -> dict[str, Any]:
+    with _db(request).transaction(write=False) as session:
+        pacts = [a for a in agreements.list_agreements(session, user) if a["logistics"]]
+        suppliers = sorted({p for a in pacts for p in a["parties"] if p != user.party})
+        sites = [f for p in suppliers for f in facilities.list_facilities(session, user, p)]
+    categories = sorted({c for a in pacts for c in a["logistics"]["categories"]})
+    return {"pacts": pacts, "sites": sites, "categories": categories, "rows": range(ORDER_LINES)}
+
+
+def order_body(
+    form: dict[str, Any], user: Principal, pacts: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """The API's order body from the form: the supplier is the agreement's other party."""
+    agreement = next((a for a in pacts if a["id"] == form.get("agreement")), None)
+    supplier = None
+    if agreement is not None:
+        supplier = next((p for p in agreement["parties"] if p != user.party), None)
+    lines = [
+        {
+            "category": form.get(f"l{i}.category") or None,
+            "item": str(form.get(f"l{i}.item", "")).strip() or None,
+            "quantity": str(form.get(f"l{i}.quantity", "")).strip() or None,
+            "unit": str(form.get(f"l{i}.unit", "")).strip() or None,
+        }
+        for i in range(ORDER_LINES)
+        if str(form.get(f"l{i}.item", "")).strip() or str(form.get(f"l{i}.quantity", "")).strip()
+    ]
+    return {
+        "agreement": form.get("agreement") or None,
+        "requesting_party": user.party or None,
+        "supplying_party": supplier,
+        "facility": str(form.get("facility", "")).strip().upper() or None,
+        "deployment": str(form.get("deployment", "")).strip() or None,
+        "settlement": form.get("settlement") or None,
+        "lines": lines,
+    }
+
+
+@router.get("/logistics/orders/new")
+def new_order_page(request: Request, user: PageUser) -> Response:
+    require(user, "orders.raise")
+    context = {**_order_choices(request, user), "form": {}, "violations": []}
+    return render(request, "logistics/new_order.html", context)
+
+
+@router.post("/logistics/orders/new")
+async def raise_order(request: Request, user: PageUser) -> Response:
+    form = dict(await request.form())
+    check_csrf(request, str(form.get("csrf", "")))
+    choices = _order_choices(request, user)
+    body = order_body(form, user, choices["pacts"])
+    try:
+        with _db(request).transaction() as session:
+            order = service.raise_order(session, user, body)
+    except RuleViolations as exc:
+        violations = [v.to_dict() for v in exc.violations]
+        context = {**choices, "form": form, "violations": violations}
+        return render(request, "logistics/new_order.html", context, status=422)
+    return RedirectResponse(f"/logistics/orders/{order['id']}", status_code=303)
 
 
 @router.get("/logistics/orders/{order_id}")

@@ -1,0 +1,56 @@
+"""Support orders through the pages: raise, refuse, sign on both sides, deliver."""
+
+from __future__ import annotations
+
+from tests.e2e.web.conftest import Login, csrf_of
+
+ORDER = {
+    "agreement": "in-ru-relos",
+    "facility": "RUVVO",
+    "settlement": "cash",
+    "l0.category": "fuel",
+    "l0.item": "F-76",
+    "l0.quantity": "100",
+    "l0.unit": "t",
+}
+
+
+def test_an_order_from_request_to_delivery(login: Login) -> None:
+    india = login("in-logistics")
+    token = csrf_of(india.get("/logistics/orders/new").text)
+    raised = india.post("/logistics/orders/new", data={**ORDER, "csrf": token})
+    assert raised.status_code == 200 and "status-requested" in raised.text
+    order = raised.url.path
+    signed = india.post(f"{order}/sign", data={"csrf": csrf_of(raised.text)})
+    # one signature does not bind it yet
+    assert "status-requested" in signed.text and "in-logistics" in signed.text
+    russia = login("ru-logistics")
+    page = russia.get(order).text
+    agreed = russia.post(f"{order}/sign", data={"csrf": csrf_of(page)})
+    assert "status-agreed" in agreed.text
+    delivered = russia.post(
+        f"{order}/deliveries",
+        data={
+            "csrf": csrf_of(agreed.text),
+            "qty-0": "40",
+            "delivered_at": "2026-06-01",
+            "received_by": "Lt. Rao",
+        },
+    )
+    assert delivered.status_code == 200 and "status-partially_delivered" in delivered.text
+    assert "Lt. Rao" in delivered.text
+
+
+def test_excluded_support_is_refused_with_the_rule(login: Login) -> None:
+    india = login("in-logistics")
+    token = csrf_of(india.get("/logistics/orders/new").text)
+    refused = india.post(
+        "/logistics/orders/new", data={**ORDER, "l0.category": "ammunition", "csrf": token}
+    )
+    assert refused.status_code == 422 and "category_excluded" in refused.text
+
+
+def test_a_viewer_may_not_raise_orders(login: Login) -> None:
+    viewer = login("in-viewer")
+    assert viewer.get("/logistics/orders/new").status_code == 403
+    assert "/logistics/orders/new" not in viewer.get("/logistics").text
