@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from relos.planning.endpoints import Endpoint
 
@@ -26,7 +27,7 @@ class Site:
     clearance_lead_days: int | None = None
     seasons: tuple[tuple[str, str], ...] = ()
 
-    @property
+    @cached_property
     def endpoint(self) -> Endpoint:
         return Endpoint(self.id, self.name, self.lon, self.lat, "facility")
 

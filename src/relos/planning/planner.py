@@ -61,6 +61,7 @@ class Planner:
         self.airfields = [s for s in sites if s.kind == "airfield"]
         self.rows = SeaRows(seaway, [s.endpoint for s in self.ports])
         self._sorted: dict[tuple[str, float, float], list[tuple[float, int]]] = {}
+        self._stops_for: dict[tuple[object, ...], list[Site]] = {}
 
     def site_kind(self, craft: Craft) -> str:
         return "airfield" if craft.kind == "aircraft" else "port"
@@ -109,6 +110,17 @@ class Planner:
         return SeaLegs(self.rows, nodes, mission.conditions)
 
     def _candidates(self, mission: Mission) -> list[Site]:
+        """Sites where this party's craft may refuel under the mission's agreements."""
+        craft = mission.craft
+        pacts = tuple((p.id, p.parties) for p in mission.pacts)
+        key = (craft.kind, craft.grades, craft.party, pacts, mission.allow_clearance)
+        found = self._stops_for.get(key)
+        if found is None:
+            found = self._open_sites(mission)
+            bounded(self._stops_for)[key] = found
+        return found
+
+    def _open_sites(self, mission: Mission) -> list[Site]:
         kind = self.site_kind(mission.craft)
         pool = self.airfields if kind == "airfield" else self.ports
         out = []

@@ -97,41 +97,45 @@ def plan(problem: Problem, objective: str) -> Voyage | None:
     return _shortest(problem, objective)
 
 
+# (key, node, hours, distance, arrival, legs so far)
+_Entry = tuple[tuple[float, float], int, float, float, datetime, tuple[Leg, ...]]
+
+
 def _shortest(p: Problem, objective: str) -> Voyage | None:
     reach = p.craft.range_nm(p.reserve)
     best: dict[int, tuple[float, float]] = {}
-    heap: list[tuple[tuple[float, float], int, float, datetime, tuple[Leg, ...]]] = []
-    heapq.heappush(heap, ((0.0, 0.0), ORIGIN, 0.0, p.depart, ()))
+    heap: list[_Entry] = [((0.0, 0.0), ORIGIN, 0.0, 0.0, p.depart, ())]
     while heap:
-        key, u, hours, at, legs = heapq.heappop(heap)
+        key, u, hours, sailed, at, legs = heapq.heappop(heap)
         if u == DESTINATION:
             return _filled(p, legs)
         if key > best.get(u, (inf, inf)):
             continue
         leave = at + timedelta(hours=p.stop_hours) if u != ORIGIN else at
+        waited = p.stop_hours if u != ORIGIN else 0.0
         for v in p.neighbours(u):
             nm = p.leg_nm(u, v, leave)
             if nm > reach:
                 continue
-            arrive = leave + timedelta(hours=p.craft.hours_for(nm))
+            underway = p.craft.hours_for(nm)
+            arrive = leave + timedelta(hours=underway)
             if v != DESTINATION and not p.stops[v].open_on(arrive.date()):
                 continue
-            leg = Leg(u, v, nm, leave, arrive, p.craft.fuel_for(nm))
-            total = hours + (leave - at).total_seconds() / 3600 + p.craft.hours_for(nm)
-            new = _key(objective, legs, leg, total)
+            total, distance = hours + waited + underway, sailed + nm
+            new = _key(objective, len(legs), distance, total)
             if new < best.get(v, (inf, inf)):
                 best[v] = new
-                heapq.heappush(heap, (new, v, total, arrive, (*legs, leg)))
+                leg = Leg(u, v, nm, leave, arrive, p.craft.fuel_for(nm))
+                heapq.heappush(heap, (new, v, total, distance, arrive, (*legs, leg)))
     return None
 
 
-def _key(objective: str, legs: tuple[Leg, ...], leg: Leg, hours: float) -> tuple[float, float]:
-    distance = sum(x.distance_nm for x in legs) + leg.distance_nm
+def _key(objective: str, stops: int, distance: float, hours: float) -> tuple[float, float]:
     if objective == "time":
         return (hours, distance)
     if objective == "stops":
-        return (float(len(legs)), distance)
-    return (distance, float(len(legs)))
+        return (float(stops), distance)
+    return (distance, float(stops))
 
 
 def _filled(p: Problem, legs: tuple[Leg, ...]) -> Voyage:
