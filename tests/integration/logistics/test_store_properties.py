@@ -1,0 +1,134 @@
+"""Property, through the services and a real SQLite database: whatever sequence of
+deliveries, settlements and reversals users send, the stored ledger stays sound.
+
+Debits equal credits, the maintained balances and open positions equal a replay of the
+entries, and no order is ever over-settled or over-delivered; refused requests change
+nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
+from tests.integration.logistics.helpers import PRICES
+
+from relos.access.domain import SYSTEM
+from relos.kit.db import Database
+from relos.kit.errors import Conflict, RuleViolations
+from relos.logistics import ledger_service, repository, service, settlements
+from relos.logistics.models import BalanceRow, EntryRow, PositionRow, PostingRow
+
+Op = tuple[str, int, int]
+operations = st.lists(
+    st.tuples(
+        st.sampled_from(["deliver", "settle", "reverse"]), st.integers(0, 2), st.integers(1, 60)
+    ),
+    min_size=1,
+    max_size=25,
+)
+
+
+def _orders(db: Database) -> list[str]:
+    with db.transaction() as session:
+        service.import_prices_csv(session, SYSTEM, PRICES)
+        made = []
+        for requesting, supplying, facility in (
+            ("IN", "RU", "RUVVO"),
+            ("IN", "RU", "RUVVO"),
+            ("RU", "IN", "INBOM"),
+        ):
+            body = {
+                "agreement": "in-ru-relos",
+                "requesting_party": requesting,
+                "supplying_party": supplying,
+                "facility": facility,
+                "settlement": "cash",
+                "lines": [{"category": "fuel", "item": "F-76", "quantity": "100", "unit": "t"}],
+            }
+            order_id = service.raise_order(session, SYSTEM, body)["id"]
+            service.sign_order(session, SYSTEM, order_id, requesting)
+            service.sign_order(session, SYSTEM, order_id, supplying)
+            made.append(order_id)
+    return made
+
+
+def _apply(db: Database, op: Op, order_id: str, step: int) -> None:
+    kind, _, size = op
+    at = datetime(2026, 2, 1, tzinfo=UTC) + timedelta(days=step)
+    with db.transaction() as session:
+        if kind == "deliver":
+            lines = [{"line": 0, "quantity": str(size)}]
+            service.record_delivery(session, SYSTEM, order_id, lines, at, "officer")
+        elif kind == "settle":
+            currency = (
+                "INR" if repository.order(session, order_id).supplying_party == "IN" else "RUB"
+            )  # type: ignore[union-attr]
+            body = {
+                "order": order_id,
+                "method": "cash",
+                "amount": f"{size * 100000}.00",
+                "currency": currency,
+                "settled_at": at,
+                "reference": "p",
+            }
+            settlements.record_settlement(session, SYSTEM, body)
+        else:
+            postings = repository.postings(session, None, order_id=order_id)
+            if postings:
+                settlements.reverse(session, SYSTEM, postings[size % len(postings)].ref, "fix", at)
+
+
+def _check(db: Database) -> None:
+    with db.transaction(write=False) as session:
+        trial = ledger_service.trial_balance(session, SYSTEM)
+        assert all(sides.get("debit") == sides.get("credit") for sides in trial.values())
+        replay: dict[tuple[str, str, str, str], int] = {}
+        owed: dict[tuple[str, str], int] = {}
+        for p in session.scalars(select(PostingRow)):
+            key = (p.agreement_id, p.creditor, p.debtor, p.currency)
+            replay[key] = replay.get(key, 0) + p.amount_minor
+            owed[(p.order_id, p.currency)] = owed.get((p.order_id, p.currency), 0) + p.amount_minor
+        balances = {
+            (b.agreement_id, b.creditor, b.debtor, b.currency): b.amount_minor
+            for b in session.scalars(select(BalanceRow))
+        }
+        positions = {
+            (p.order_id, p.currency): p.owed_minor for p in session.scalars(select(PositionRow))
+        }
+        assert {k: v for k, v in balances.items() if v} == {k: v for k, v in replay.items() if v}
+        assert {k: v for k, v in positions.items() if v} == {k: v for k, v in owed.items() if v}
+        assert all(v >= 0 for v in owed.values()), owed
+        postings = session.scalar(select(func.count()).select_from(PostingRow)) or 0
+        assert session.scalar(select(func.count()).select_from(EntryRow)) == 2 * postings
+        for order_id in {o for o, _ in owed}:
+            for line in repository.order_lines(session, order_id):
+                assert 0 <= line.delivered <= line.quantity
+
+
+@pytest.mark.slow
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@given(ops=operations)
+def test_any_sequence_of_requests_leaves_a_sound_stored_ledger(
+    ops: list[Op], sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    path = tmp_path_factory.getbasetemp() / f"prop-{uuid.uuid4().hex[:8]}.db"
+    shutil.copyfile(sqlite_template, path)
+    db = Database(f"sqlite:///{path}")
+    try:
+        orders = _orders(db)
+        for step, op in enumerate(ops):
+            # A refused request must leave everything as it was, which _check sees.
+            with contextlib.suppress(RuleViolations, Conflict):
+                _apply(db, op, orders[op[1]], step)
+            _check(db)
+    finally:
+        db.dispose()
+        path.unlink(missing_ok=True)
