@@ -106,6 +106,18 @@ def carried_notice(
     new: tuple[Element, ...],
     now: datetime,
 ) -> tuple[datetime, ...]:
-    """Notice per amended element: an unchanged element keeps the notice given for it."""
-    earlier = {element: given for element, given in zip(previous, notice_given, strict=True)}
-    return tuple(earlier.get(element, now) for element in new)
+    """Notice per amended element.
+
+    Notice announces an arrival: the same unit (or personnel) at the same facility from the
+    same instant. An element whose arrival is unchanged keeps the notice given for it, even
+    if its end, crew or count changed; any other element gives notice now.
+    """
+    earlier: dict[tuple[str, str, datetime, str | None], datetime] = {}
+    for element, given in zip(previous, notice_given, strict=True):
+        earlier.setdefault(_arrival(element), given)
+    return tuple(earlier.get(_arrival(element), now) for element in new)
+
+
+def _arrival(element: Element) -> tuple[str, str, datetime, str | None]:
+    unit = element.unit.strip().upper() if element.unit else None
+    return element.kind.value, element.facility, element.period.start, unit

@@ -98,5 +98,7 @@ def test_amendment_replaces_elements_and_marks_exceptions() -> None:
 def test_unchanged_elements_keep_their_notice() -> None:
     original_notice = (T0 - timedelta(days=30),) * 5
     now = T0 - timedelta(days=2)
-    new = (*FIVE[:4], ship("E9", days(0, 10)))
+    new = (*FIVE[:3], ship("E3", days(0, 12), crew=200), ship("E9", days(0, 10)))
     assert carried_notice(FIVE, original_notice, new, now) == (*original_notice[:4], now)
+    moved = (ship("E0", days(1, 10)), ship("E1", days(0, 10), facility="RUSMALL"))
+    assert carried_notice(FIVE, original_notice, moved, now) == (now, now)
