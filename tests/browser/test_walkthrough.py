@@ -76,6 +76,12 @@ def test_switch_to_russian(web: Session) -> None:
     expect(web.page.get_by_test_id("until")).to_contain_text("2031")
     expect(web.page.get_by_test_id("until")).to_contain_text("янв")
     web.shoot("agreement-ru")
+    web.go("/")
+    expect(web.page.get_by_test_id("gauges-IN")).to_contain_text("Личный состав")
+    expect(web.page.locator("#map")).to_have_attribute("data-ready", "1", timeout=15000)
+    web.shoot("dashboard-ru")
+    web.go("/deployments")
+    web.shoot("deployments-ru")
     assert web.watch.clean(), web.watch
 
 

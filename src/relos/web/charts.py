@@ -14,8 +14,8 @@ from relos.kit.timeutil import parse_instant
 CATEGORIES = ("warships", "aircraft", "personnel")
 TIMELINE_WIDTH = 640
 LANE_HEIGHT = 56  # the template draws the base line at top + 56
-LANE_GAP = 26
-AXIS_HEIGHT = 36
+LANE_GAP = 32
+AXIS_HEIGHT = 44
 
 
 @dataclass(frozen=True)

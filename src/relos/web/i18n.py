@@ -91,8 +91,8 @@ class Formatter:
         return format_datetime(value, "d MMM y, HH:mm 'UTC'", tzinfo=UTC, locale=self.locale)
 
     def month(self, value: date) -> str:
-        """A month tick: "Mar", with the year on January ("Jan 2027")."""
-        pattern = "LLL y" if value.month == 1 else "LLL"
+        """A month tick: "Mar"; January shows the year instead ("2027"), where it turns."""
+        pattern = "y" if value.month == 1 else "LLL"
         return format_date(value, pattern, locale=self.locale)
 
     def number(self, value: int | float | Decimal | str | None) -> str:

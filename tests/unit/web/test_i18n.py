@@ -41,4 +41,4 @@ def test_english_formats() -> None:
     en = Formatter("en")
     assert en.number(3000) == "3,000"
     assert en.money("1234.5", "RUB") == "RUB1,234.50"
-    assert en.month(date(2027, 1, 1)) == "Jan 2027" and en.month(date(2027, 3, 1)) == "Mar"
+    assert en.month(date(2027, 1, 1)) == "2027" and en.month(date(2027, 3, 1)) == "Mar"
