@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -14,6 +14,7 @@ from tests.integration.deployments.deployment_bodies import (
     START,
     aircraft,
     filing,
+    iso,
     personnel,
     warship,
 )
@@ -180,3 +181,35 @@ def test_parties_see_only_their_own(database: Database) -> None:
         assert len(service.list_deployments(session, RU_LIAISON)) == 1
         with pytest.raises(Exception, match="no deployment"):
             service.get_deployment(session, US_PLANNER, created["id"])
+
+
+def test_amendment_keeps_notice_while_the_arrival_is_unchanged(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    now = datetime.now(UTC).replace(microsecond=0)
+    arrival = now + timedelta(days=20)
+
+    def ship(start: datetime, end: datetime) -> dict[str, Any]:
+        return {**warship("F44"), "start": iso(start), "end": iso(end)}
+
+    created = file(database, filing(ship(arrival, arrival + timedelta(days=5))))
+    later = now + timedelta(days=10)  # only 10 days before the arrival
+    monkeypatch.setattr("relos.deployments.service.utcnow", lambda: later)
+    with database.transaction(write=False) as session:
+        _, tag = service.get_deployment(session, IN_PLANNER, created["id"])
+    longer = AmendmentIn.model_validate({"elements": [ship(arrival, arrival + timedelta(days=9))]})
+    with database.transaction() as session:
+        amended = service.amend(session, IN_PLANNER, created["id"], longer, tag)
+    assert amended["status"] == "cleared"
+    moved = AmendmentIn.model_validate(
+        {"elements": [ship(arrival + timedelta(days=1), arrival + timedelta(days=9))]}
+    )
+    with database.transaction() as session, pytest.raises(RuleViolations) as caught:
+        service.amend(session, IN_PLANNER, created["id"], moved, records_etag(amended))
+    assert [v.code for v in caught.value.violations] == ["notice_too_short"]
+
+
+def records_etag(data: dict[str, Any]) -> str:
+    from relos.deployments.records import etag_for
+
+    return etag_for(data)
