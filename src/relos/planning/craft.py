@@ -63,6 +63,7 @@ class Craft:
     burn_t_per_h: float
     grades: tuple[str, ...]
     source: str = ""
+    fit: str = ""  # how the burn rate was obtained
 
     def range_nm(self, reserve: float) -> float:
         """Distance on a full tank keeping `reserve` (a fraction) in hand at arrival."""
@@ -84,9 +85,9 @@ def ship(
     source: str = "",
 ) -> Craft:
     curve = fit_burn(points, fuel_t)
-    return Craft(
-        id, "warship", party, speed_kn, fuel_t, curve.per_hour(speed_kn), SHIP_GRADES, source
-    )
+    burn = curve.per_hour(speed_kn)
+    fit = f"a + bV^3 through {curve.fit}"
+    return Craft(id, "warship", party, speed_kn, fuel_t, burn, SHIP_GRADES, source, fit)
 
 
 def aircraft(
@@ -94,4 +95,5 @@ def aircraft(
 ) -> Craft:
     """Ferry range empties the tank at cruise: burn = fuel / (range / speed)."""
     burn = fuel_t * cruise_kn / ferry_range_nm
-    return Craft(id, "aircraft", party, cruise_kn, fuel_t, burn, AIRCRAFT_GRADES, source)
+    fit = "constant burn: a full tank over the ferry range at cruise speed"
+    return Craft(id, "aircraft", party, cruise_kn, fuel_t, burn, AIRCRAFT_GRADES, source, fit)

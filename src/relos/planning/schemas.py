@@ -110,6 +110,7 @@ class RoutePlanOut(PlanCore):
     baseline: PlanCore
     difference: dict[str, bool | float | int | str | None]
     warnings: list[str]
+    sources: dict[str, str | list[str]]
 
 
 class ReachedOut(BaseModel):
@@ -138,3 +139,4 @@ class ReachOut(BaseModel):
     baseline: ReachBaseline
     gained: list[str]
     warnings: list[str]
+    sources: dict[str, str | list[str]]

@@ -79,7 +79,8 @@ def plan_route(session: Session, caller: Principal, body: dict[str, Any]) -> dic
     require(caller, "plans.compute")
     mission, warnings = _mission(session, caller, body, with_destination=True)
     mine, baseline, difference = planner().compare(mission)
-    return present.comparison(mission, mine, baseline, difference, warnings, planner())
+    out = present.comparison(mission, mine, baseline, difference, warnings, planner())
+    return out | {"sources": _sources(body["platform"], mission)}
 
 
 def plan_reach(session: Session, caller: Principal, body: dict[str, Any]) -> dict[str, Any]:
@@ -88,7 +89,21 @@ def plan_reach(session: Session, caller: Principal, body: dict[str, Any]) -> dic
     mission, warnings = _mission(session, caller, body, with_destination=False)
     with_pacts = reach(planner(), mission)
     alone = reach(planner(), _without_pacts(mission))
-    return present.reach(mission, with_pacts, alone, warnings)
+    out = present.reach(mission, with_pacts, alone, warnings)
+    return out | {"sources": _sources(body["platform"], mission)}
+
+
+def _sources(platform_id: str, mission: Mission) -> dict[str, str | list[str]]:
+    """Where each kind of figure comes from; guessed platform fields are listed."""
+    platform = _platforms()[platform_id]
+    return {
+        "platform": platform.source,
+        "platform_illustrative": list(getattr(platform, "illustrative", ())),
+        "fuel_burn": mission.craft.fit,
+        "sea_network": "searoute marine network (data only); relos routing",
+        "passages": "data/planning/passages.toml",
+        "planner_constants": "data/planning/planner.toml (illustrative)",
+    }
 
 
 def _without_pacts(mission: Mission) -> Mission:

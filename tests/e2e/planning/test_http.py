@@ -96,6 +96,8 @@ def test_talwar_to_murmansk_is_feasible_only_with_relos(
     assert plan["legs"][-1]["to"] == "RUMMK"
     assert {n["days"] for n in plan["notices"]} == {14, 90}
     assert plan["cost_source"] == "illustrative"
+    assert "fuel_capacity_t" in plan["sources"]["platform_illustrative"]
+    assert "two published points" in plan["sources"]["fuel_burn"]
     assert isinstance(plan["cost"], str)
     first = plan["legs"][0]["geometry"]["coordinates"]
     assert len(first) > 2  # a sea path, not a straight line over land
