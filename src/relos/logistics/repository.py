@@ -59,6 +59,48 @@ def settlements(session: Session, order_id: str) -> list[SettlementRow]:
     return list(session.scalars(query.order_by(SettlementRow.settled_at, SettlementRow.id)))
 
 
+def _chunks(ids: Sequence[str], size: int = 500) -> list[Sequence[str]]:
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
+
+
+def lines_of(session: Session, ids: Sequence[str]) -> dict[str, list[OrderLineRow]]:
+    """Lines of many orders in a few queries (lists of orders would otherwise ask per order)."""
+    found: dict[str, list[OrderLineRow]] = {}
+    for chunk in _chunks(ids):
+        query = select(OrderLineRow).where(OrderLineRow.order_id.in_(chunk))
+        for row in session.scalars(query.order_by(OrderLineRow.order_id, OrderLineRow.line_no)):
+            found.setdefault(row.order_id, []).append(row)
+    return found
+
+
+def signatures_of(session: Session, ids: Sequence[str]) -> dict[str, list[SignatureRow]]:
+    found: dict[str, list[SignatureRow]] = {}
+    for chunk in _chunks(ids):
+        query = select(SignatureRow).where(SignatureRow.order_id.in_(chunk))
+        for row in session.scalars(query.order_by(SignatureRow.signed_at)):
+            found.setdefault(row.order_id, []).append(row)
+    return found
+
+
+def deliveries_of(session: Session, ids: Sequence[str]) -> dict[str, list[DeliveryRow]]:
+    found: dict[str, list[DeliveryRow]] = {}
+    for chunk in _chunks(ids):
+        query = select(DeliveryRow).where(DeliveryRow.order_id.in_(chunk))
+        for row in session.scalars(query.order_by(DeliveryRow.delivered_at, DeliveryRow.id)):
+            found.setdefault(row.order_id, []).append(row)
+    return found
+
+
+def positions_of(session: Session, ids: Sequence[str]) -> dict[str, list[PositionRow]]:
+    """What is owed on each order, per currency (maintained with the postings)."""
+    found: dict[str, list[PositionRow]] = {}
+    for chunk in _chunks(ids):
+        query = select(PositionRow).where(PositionRow.order_id.in_(chunk))
+        for row in session.scalars(query.order_by(PositionRow.currency)):
+            found.setdefault(row.order_id, []).append(row)
+    return found
+
+
 def orders(
     session: Session, party: str | None, agreement: str | None, status: str | None
 ) -> list[OrderRow]:

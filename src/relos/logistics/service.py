@@ -263,7 +263,7 @@ def list_orders(
 ) -> list[dict[str, Any]]:
     require(caller, "logistics.read")
     rows = repository.orders(session, caller.party or None, agreement, status)
-    return [describe(session, row) for row in rows]
+    return describe_many(session, rows)
 
 
 def get_order(session: Session, caller: Principal, order_id: str) -> dict[str, Any]:
@@ -273,30 +273,49 @@ def get_order(session: Session, caller: Principal, order_id: str) -> dict[str, A
 
 def describe(session: Session, row: OrderRow) -> dict[str, Any]:
     """The order as the API shows it: lines with progress, signatures, deliveries, amount owed."""
-    journal = Journal(repository.order_postings(session, [row.id]))
-    owed: dict[str, Money] = {}
-    for posting in journal:
-        owed[posting.currency] = journal.owed(row.id, posting.currency)
-    return {
-        "id": row.id,
-        "agreement": row.agreement_id,
-        "requesting_party": row.requesting_party,
-        "supplying_party": row.supplying_party,
-        "facility": row.facility,
-        "deployment": row.deployment_id,
-        "settlement": row.settlement,
-        "status": row.status,
-        "counter_to": row.counter_to,
-        "created_at": format_instant(row.created_at),
-        "created_by": row.created_by,
-        "lines": [_line_out(line) for line in repository.order_lines(session, row.id)],
-        "signatures": [
-            {"party": s.party, "signed_by": s.signed_by, "signed_at": format_instant(s.signed_at)}
-            for s in repository.signatures(session, row.id)
-        ],
-        "deliveries": [_delivery_out(d) for d in repository.deliveries(session, row.id)],
-        "owed": [{"currency": c, "amount": str(m.amount)} for c, m in sorted(owed.items())],
-    }
+    return describe_many(session, [row])[0]
+
+
+def describe_many(session: Session, rows: list[OrderRow]) -> list[dict[str, Any]]:
+    """Several orders described with five queries in all, not five per order."""
+    ids = [row.id for row in rows]
+    lines = repository.lines_of(session, ids)
+    signatures = repository.signatures_of(session, ids)
+    deliveries = repository.deliveries_of(session, ids)
+    positions = repository.positions_of(session, ids)
+    return [
+        {
+            "id": row.id,
+            "agreement": row.agreement_id,
+            "requesting_party": row.requesting_party,
+            "supplying_party": row.supplying_party,
+            "facility": row.facility,
+            "deployment": row.deployment_id,
+            "settlement": row.settlement,
+            "status": row.status,
+            "counter_to": row.counter_to,
+            "created_at": format_instant(row.created_at),
+            "created_by": row.created_by,
+            "lines": [_line_out(line) for line in lines.get(row.id, [])],
+            "signatures": [
+                {
+                    "party": s.party,
+                    "signed_by": s.signed_by,
+                    "signed_at": format_instant(s.signed_at),
+                }
+                for s in signatures.get(row.id, [])
+            ],
+            "deliveries": [_delivery_out(d) for d in deliveries.get(row.id, [])],
+            "owed": [
+                {
+                    "currency": p.currency,
+                    "amount": str(Money.from_minor(p.owed_minor, p.currency).amount),
+                }
+                for p in positions.get(row.id, [])
+            ],
+        }
+        for row in rows
+    ]
 
 
 def _line_out(line: OrderLineRow) -> dict[str, Any]:
