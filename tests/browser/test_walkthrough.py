@@ -26,6 +26,8 @@ def test_login_shows_map_and_gauges(web: Session) -> None:
     expect(map_root).to_have_attribute("data-ready", "1", timeout=15000)
     expect(web.page.locator("#map path.leaflet-interactive").first).to_be_attached()
     expect(web.page.locator("#map .leaflet-overlay-pane path")).not_to_have_count(0)
+    web.page.locator("#map .leaflet-marker-pane .sym-icon").first.dispatch_event("mouseover")
+    expect(web.page.locator(".leaflet-tooltip").first).to_be_visible()
     for party in ("IN", "RU"):
         gauges = web.page.get_by_test_id(f"gauges-{party}")
         expect(gauges.locator(".gauge")).to_have_count(3)

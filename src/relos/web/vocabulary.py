@@ -28,7 +28,7 @@ LABELS: dict[str, str] = {
     "berths": N_("berths"),
     "stands": N_("aircraft stands"),
     "accommodation": N_("accommodation"),
-    "max_draught": N_("max draught"),
+    "max draught": N_("max draught"),
     # facility kinds
     "port": N_("Port"),
     "airfield": N_("Airfield"),

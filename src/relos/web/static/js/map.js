@@ -47,7 +47,22 @@
     });
   }
 
-  function facilitiesLayer(map, list) {
+  // "Port Name (RUVVO) · berths 6, max draught (m) 12 · F-76, F-44", capacity flagged when illustrative.
+  function facilityTip(f, words) {
+    var parts = [f.name + " (" + f.id + ")"];
+    var cap = f.capacity || {};
+    var figures = ["berths", "max_draught_m", "aircraft_stands", "accommodation"]
+      .filter(function (k) { return cap[k] !== null && cap[k] !== undefined; })
+      .map(function (k) { return (words[k] || k) + " " + cap[k]; });
+    if (figures.length) {
+      var flagged = (f.illustrative || []).indexOf("capacity") >= 0;
+      parts.push(figures.join(", ") + (flagged ? " [" + (words.illustrative || "illustrative") + "]" : ""));
+    }
+    if ((f.fuel_grades || []).length) { parts.push((words.fuel || "Fuel") + ": " + f.fuel_grades.join(", ")); }
+    return parts.map(escapeHtml).join("<br>");
+  }
+
+  function facilitiesLayer(map, list, words) {
     var byId = {};
     var layer = L.layerGroup();
     list.forEach(function (f) {
@@ -55,7 +70,7 @@
       var marker = L.circleMarker([f.lat, f.lon], {
         radius: 5, weight: 1.5, color: "#fff", fillColor: KIND_COLOUR[f.kind] || "#555", fillOpacity: 0.95
       });
-      marker.bindTooltip(escapeHtml(f.name + " (" + f.id + ")"));
+      marker.bindTooltip(facilityTip(f, words));
       marker.addTo(layer);
     });
     layer.addTo(map);
@@ -148,7 +163,7 @@
     if (root.dataset.facilities) {
       ready = ready.then(function () { return getJSON(root.dataset.facilities); })
         .then(function (list) {
-          var byId = facilitiesLayer(map, list);
+          var byId = facilitiesLayer(map, list, root.dataset.words ? JSON.parse(root.dataset.words) : {});
           if (!root.dataset.deployments) { return 0; }
           return getJSON(root.dataset.deployments).then(function (deps) {
             return deploymentsLayer(map, deps, byId, root.dataset.ownParty);
