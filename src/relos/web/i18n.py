@@ -35,10 +35,11 @@ def translations(locale: str) -> NullTranslations:
     """The catalogue for a locale (compiled .mo, else the .po compiled in memory)."""
     folder = LOCALE_DIR / locale / "LC_MESSAGES"
     mo = folder / f"{DOMAIN}.mo"
-    if mo.exists():
+    po = folder / f"{DOMAIN}.po"
+    # A .mo older than its .po (edited, not yet rebuilt) would show stale messages.
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
         with mo.open("rb") as handle:
             return Translations(handle, domain=DOMAIN)
-    po = folder / f"{DOMAIN}.po"
     if not po.exists():
         return NullTranslations()
     with po.open("rb") as handle:
