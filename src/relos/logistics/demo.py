@@ -5,7 +5,8 @@ The orders tell the story an auditor wants to see: fuel delivered and paid on ti
 provisions delivered and left unpaid past the deadline (one overdue item), maintenance
 partly settled, and Russian fuel taken at Mumbai paid back partly in kind. Dates are set
 relative to the day the demo is loaded so that "overdue" stays true whenever it is loaded.
-Orders are tied to the demo deployments of the same parties when those exist.
+The order not yet delivered is tied to the next demo deployment of India in Russia (at the
+same airfield when there is one), when the deployments demo has loaded it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
-from relos.deployments.models import DeploymentRow
+from relos.deployments.models import DeploymentRow, ElementRow
 from relos.kit.timeutil import utcnow
 from relos.logistics import ledger_service, service, settlements
 from relos.logistics.models import OrderRow
@@ -51,15 +52,20 @@ RATES = "\n".join(
 )
 
 
-def _deployment(session: Session, deploying: str, host: str) -> str | None:
-    """A demo deployment of `deploying` hosted by `host` under RELOS, if one was loaded."""
-    query = select(DeploymentRow.id).where(
-        DeploymentRow.agreement_id == "in-ru-relos",
-        DeploymentRow.deploying_party == deploying,
-        DeploymentRow.host_party == host,
-        DeploymentRow.status.in_(("cleared", "completed")),
+def _deployment(session: Session, deploying: str, host: str, facility: str) -> str | None:
+    """An upcoming demo deployment of `deploying` hosted by `host`, preferably at `facility`."""
+    query = (
+        select(DeploymentRow.id)
+        .join(ElementRow, ElementRow.deployment_id == DeploymentRow.id)
+        .where(
+            DeploymentRow.agreement_id == "in-ru-relos",
+            DeploymentRow.deploying_party == deploying,
+            DeploymentRow.host_party == host,
+            DeploymentRow.status == "cleared",
+        )
+        .order_by((ElementRow.facility_id != facility), DeploymentRow.starts)
     )
-    return session.scalar(query.order_by(DeploymentRow.starts).limit(1))
+    return session.scalar(query.limit(1))
 
 
 def _order(
@@ -69,6 +75,7 @@ def _order(
     facility: str,
     settlement: str,
     lines: list[tuple[str, str, str, str]],
+    for_deployment: bool = False,
 ) -> str:
     body: dict[str, Any] = {
         "agreement": "in-ru-relos",
@@ -76,7 +83,9 @@ def _order(
         "supplying_party": supplying,
         "facility": facility,
         "settlement": settlement,
-        "deployment": _deployment(session, requesting, supplying),
+        "deployment": _deployment(session, requesting, supplying, facility)
+        if for_deployment
+        else None,
         "lines": [
             dict(zip(("category", "item", "quantity", "unit"), line, strict=True)) for line in lines
         ],
@@ -146,7 +155,7 @@ def load(session: Session) -> int:
         lines=[{"line": 0, "quantity": "120"}],
     )
 
-    _order(
-        session, "IN", "RU", "UHWW", "cash", [("fuel", "F-44", "80", "t")]
-    )  # agreed, not yet delivered
+    # Agreed, not yet delivered: jet fuel for the next Indian deployment at Vladivostok.
+    jet_fuel = [("fuel", "F-44", "80", "t")]
+    _order(session, "IN", "RU", "UHWW", "cash", jet_fuel, for_deployment=True)
     return 5

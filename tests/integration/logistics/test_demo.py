@@ -5,6 +5,7 @@ from __future__ import annotations
 from relos.access.domain import SYSTEM
 from relos.kit.db import Database
 from relos.kit.timeutil import utcnow
+from relos.lifecycle import load_demo
 from relos.logistics import demo, ledger_service, service
 
 
@@ -31,3 +32,14 @@ def test_demo_loads_idempotently_with_one_overdue_order(database: Database) -> N
     assert {(b["creditor"], b["currency"]) for b in balances} == {("RU", "RUB"), ("IN", "INR")}
     assert all(sides["debit"] == sides["credit"] for sides in trial.values())
     assert all(p["source"].startswith("illustrative") for p in prices)
+
+
+def test_the_undelivered_order_supports_the_next_indian_deployment(database: Database) -> None:
+    loaded = load_demo(database)  # every feature's demo, deployments before logistics
+    assert loaded["logistics"] == 5
+    with database.transaction(write=False) as session:
+        orders = service.list_orders(session, SYSTEM, "in-ru-relos", "agreed")
+    [jet_fuel] = orders
+    assert jet_fuel["facility"] == "UHWW"
+    if loaded.get("deployments"):
+        assert jet_fuel["deployment"] is not None
