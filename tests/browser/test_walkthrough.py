@@ -51,10 +51,18 @@ def test_filing_refused_inline_then_cleared_and_gauge_moves(web: Session) -> Non
     page.get_by_label("Until (UTC), not included").fill((today + timedelta(days=10)).isoformat())
     count = page.get_by_label("Number of personnel")
     count.fill("5000")
+    # an element added and removed again leaves the filing as it was
+    page.get_by_role("button", name="Add an element").click()
+    expect(page.locator("fieldset.element")).to_have_count(2)
+    page.locator("fieldset.element").nth(1).get_by_role("button", name="Remove").click()
+    expect(page.locator("fieldset.element")).to_have_count(1)
     error = page.locator('[data-error-for="e0.count"]')
     expect(error).to_contain_text("cap would be exceeded", timeout=10000)
     expect(count).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_test_id("check-status")).to_contain_text("Breaks the agreement")
+    # fields of other kinds are hidden and not complained about
+    expect(page.get_by_label("Ship name")).to_be_hidden()
+    expect(page.locator('[data-error-for="commander_rank"]')).to_be_empty()
     web.shoot("filing-refused")
     count.fill("300")
     expect(error).to_be_empty(timeout=10000)

@@ -57,6 +57,8 @@ class Problem:
     field: str
     text: str
     element: int | None = None
+    # Bad or missing input (not a broken rule): the live check shows it only once touched.
+    input: bool = False
 
     @property
     def key(self) -> str:
@@ -135,10 +137,10 @@ def _input_problem(error: Any, gettext: Callable[[str], str], indexes: list[int]
     if len(loc) >= 2 and loc[0] == "elements" and loc[1].isdigit():
         # ('elements', 0, 'warship', 'crew'): the union's tag sits between index and field
         field = loc[3] if len(loc) > 3 else (loc[2] if len(loc) > 2 else "kind")
-        return Problem(field, message, _form_index(int(loc[1]), indexes))
+        return Problem(field, message, _form_index(int(loc[1]), indexes), input=True)
     if loc and loc[0] == "commander":
-        return Problem("commander_" + (loc[1] if len(loc) > 1 else "name"), message)
-    return Problem(loc[0] if loc else "form", message)
+        return Problem("commander_" + (loc[1] if len(loc) > 1 else "name"), message, input=True)
+    return Problem(loc[0] if loc else "form", message, input=True)
 
 
 def violation_problems(

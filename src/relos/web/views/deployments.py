@@ -148,7 +148,7 @@ async def check_deployment(request: Request, user: PageUser) -> Response:
         {
             "ok": not problems,
             "status": status,
-            "problems": [{"key": p.key, "text": p.text} for p in problems],
+            "problems": [{"key": p.key, "text": p.text, "input": p.input} for p in problems],
         }
     )
 

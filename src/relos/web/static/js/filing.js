@@ -12,6 +12,7 @@
   var template = document.getElementById("element-template");
   var timer = null;
   var sequence = 0;
+  var touched = {};
 
   function showKind(fieldset) {
     var kind = fieldset.querySelector("[data-kind-select]").value;
@@ -69,6 +70,8 @@
     clearProblems();
     var general = [];
     problems.forEach(function (problem) {
+      // Say "required" only about fields the officer has been to; rules are always shown.
+      if (problem.input && !touched[problem.key]) { return; }
       var slot = form.querySelector('[data-error-for="' + CSS.escape(problem.key) + '"]');
       var input = form.querySelector('[name="' + CSS.escape(problem.key) + '"]');
       if (!slot) { general.push(problem.text); return; }
@@ -96,6 +99,9 @@
       if (result.ok) {
         statusBox.textContent = result.status === "pending_host_consent" ? messages.pending : messages.ok;
         statusBox.className = "check-status ok";
+      } else if (result.problems.every(function (p) { return p.input; })) {
+        statusBox.textContent = messages.incomplete;
+        statusBox.className = "check-status";
       } else {
         statusBox.textContent = [messages.bad].concat(general).join(" ");
         statusBox.className = "check-status bad";
@@ -113,8 +119,15 @@
 
   elements.querySelectorAll("fieldset.element").forEach(showKind);
   renumber();
-  form.addEventListener("input", schedule);
+  form.addEventListener("input", function (event) {
+    if (event.target.name) { touched[event.target.name] = true; }
+    schedule();
+  });
+  form.addEventListener("focusout", function (event) {
+    if (event.target.name) { touched[event.target.name] = true; }
+  });
   form.addEventListener("change", function (event) {
+    if (event.target.name) { touched[event.target.name] = true; }
     if (event.target.matches("[data-kind-select]")) { showKind(event.target.closest("fieldset")); }
     schedule();
   });
