@@ -62,7 +62,10 @@ def anchors(net: SeaNetwork, node: int, closed: int) -> list[tuple[int, float]]:
             return []
         ends = net.links[link]
         pos = net.link_pos[node]
-        return [(net.core_of[ends[0]], pos), (net.core_of[ends[-1]], net.link_len[link] - pos)]
+        back, ahead = (net.core_of[ends[0]], pos), (net.core_of[ends[-1]], net.link_len[link] - pos)
+        if back[0] == ahead[0]:  # a loop: one anchor, the nearer way round
+            return [min(back, ahead, key=lambda anchor: anchor[1])]
+        return [back, ahead]
     return [(net.tree_root[node], net.tree_depth[node])]
 
 
