@@ -31,6 +31,7 @@ from relos.logistics.schemas import (
     SettlementOut,
     SignIn,
 )
+from relos.logistics.xlsx import MEDIA_TYPE as XLSX
 
 router = APIRouter(tags=["logistics"])
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key")]
@@ -57,10 +58,11 @@ CSV_OR_JSON = {
 }
 STATEMENT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "The statement: JSON, or CSV with format=csv or Accept: text/csv",
+        "description": "The statement: JSON, or CSV (format=csv) or XLSX (format=xlsx)",
         "content": {
             "application/json": {"schema": {"type": "object"}},
             "text/csv": {"schema": {"type": "string"}},
+            XLSX: {"schema": {"type": "string", "format": "binary"}},
         },
     }
 }
@@ -227,10 +229,18 @@ def statement(
     party: str | None = None,
     format: str | None = None,
 ) -> Response:
-    """Statement of account as JSON, or CSV with format=csv or Accept: text/csv."""
+    """Statement of account as JSON, CSV (format=csv) or XLSX (format=xlsx), or by Accept."""
     with db.transaction(write=False) as session:
         result = ledger_service.statement(session, caller, party, start, end)
-    if format == "csv" or "text/csv" in request.headers.get("accept", ""):
+    accept = request.headers.get("accept", "")
+    if format == "xlsx" or XLSX in accept:
+        name = f"statement-{result.party}-{start}-{end}.xlsx"
+        return Response(
+            ledger_service.statement_xlsx(result),
+            media_type=XLSX,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+    if format == "csv" or "text/csv" in accept:
         name = f"statement-{result.party}-{start}-{end}.csv"
         return Response(
             ledger_service.statement_csv(result),

@@ -255,6 +255,7 @@ def statement(
     start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD.")],
     end: Annotated[str, typer.Option(help="Day after the last, YYYY-MM-DD.")],
     csv_out: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write an XLSX file.")] = None,
     as_user: AsUser = None,
     json_out: Json = False,
 ) -> None:
@@ -267,6 +268,10 @@ def statement(
             date.fromisoformat(start),
             date.fromisoformat(end),
         )
+    if xlsx:
+        xlsx.write_bytes(ledger_service.statement_xlsx(result))
+        typer.echo(f"statement of {party} written to {xlsx}")
+        return
     if csv_out:
         typer.echo(ledger_service.statement_csv(result), nl=False)
         return

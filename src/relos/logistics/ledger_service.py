@@ -32,6 +32,7 @@ from relos.logistics.reports import (
     past_due,
     statement_from,
 )
+from relos.logistics.xlsx import Cell, workbook
 
 
 def _scope(caller: Principal) -> str | None:
@@ -245,45 +246,45 @@ STATEMENT_COLUMNS = (
 )
 
 
+def statement_rows(result: Statement) -> list[list[Cell]]:
+    """Header, opening positions, lines and closing positions, amounts as Decimals."""
+    rows: list[list[Cell]] = [list(STATEMENT_COLUMNS)]
+
+    def position(day: str, label: str, key: tuple[str, str], amount: Money) -> list[Cell]:
+        return [day, label, "", "", key[0], "", "", "", key[1], amount.amount]
+
+    start, end = result.start.isoformat(), result.end.isoformat()
+    rows += [position(start, "opening", k, v) for k, v in sorted(result.opening.items())]
+    rows += [
+        [
+            line.booked_on.isoformat(),
+            line.ref,
+            line.kind.value,
+            line.order,
+            line.counterparty,
+            line.account.value,
+            line.side.value,
+            line.amount.amount,
+            line.amount.currency,
+            line.balance.amount,
+        ]
+        for line in result.lines
+    ]
+    rows += [position(end, "closing", k, v) for k, v in sorted(result.closing.items())]
+    return rows
+
+
 def statement_csv(result: Statement) -> str:
-    """The statement's lines as CSV, opening and closing positions as marked rows."""
+    """The statement as CSV: opening and closing positions are marked rows."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(STATEMENT_COLUMNS)
-    body = statement_out(result)
-    for position in body["opening"]:
-        writer.writerow(
-            [
-                body["start"],
-                "opening",
-                "",
-                "",
-                position["counterparty"],
-                "",
-                "",
-                "",
-                position["currency"],
-                position["amount"],
-            ]
-        )
-    for line in body["lines"]:
-        writer.writerow([line[c] for c in STATEMENT_COLUMNS])
-    for position in body["closing"]:
-        writer.writerow(
-            [
-                body["end"],
-                "closing",
-                "",
-                "",
-                position["counterparty"],
-                "",
-                "",
-                "",
-                position["currency"],
-                position["amount"],
-            ]
-        )
+    writer.writerows(["" if c is None else str(c) for c in row] for row in statement_rows(result))
     return out.getvalue()
+
+
+def statement_xlsx(result: Statement) -> bytes:
+    """The statement as a one-sheet workbook, amounts as numbers."""
+    return workbook(f"{result.party} {result.start}", statement_rows(result))
 
 
 def export_for(session: Session, caller: Principal, party: str) -> Export:

@@ -168,7 +168,11 @@ def _deployment_violations(session: Session, draft: OrderDraft) -> list[Violatio
     if not draft.deployment:
         return []
     deployment = deployments.get(session, draft.deployment)
-    if deployment is None:
+    # One the requesting party may not see reads exactly like one that does not exist.
+    if deployment is None or draft.requesting_party not in (
+        deployment.deploying_party,
+        deployment.host_party,
+    ):
         return [Violation("deployment_unknown", f"no deployment {draft.deployment!r}")]
     expected = (draft.agreement, draft.requesting_party, draft.supplying_party)
     actual = (deployment.agreement_id, deployment.deploying_party, deployment.host_party)

@@ -116,6 +116,10 @@ def test_an_order_from_price_list_to_reconciliation(env: dict[str, str], tmp_pat
     )
     assert statement.splitlines()[0].startswith("booked_on,ref,kind")
     assert "Balances" in ok(env, "ledger", "balances")
+    sheet = tmp_path / "statement.xlsx"
+    period = ("--start", "2026-01-01", "--end", "2027-01-01")
+    ok(env, "ledger", "statement", "--party", "IN", *period, "--xlsx", str(sheet))
+    assert sheet.read_bytes()[:2] == b"PK"
 
     ours, theirs = tmp_path / "in.json", tmp_path / "ru.json"
     ok(env, "ledger", "export", "--party", "IN", "--out", str(ours))

@@ -233,6 +233,11 @@ def test_overdue_statement_and_reversal(client: TestClient, people: dict[str, He
     )
     assert as_csv.headers["content-type"].startswith("text/csv")
     assert as_csv.text.splitlines()[1].startswith("2026-02-01,")
+    as_xlsx = client.get(
+        "/api/v1/ledger/statement?start=2026-01-01&end=2027-01-01&format=xlsx", headers=finance
+    )
+    assert as_xlsx.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert as_xlsx.content[:2] == b"PK" and b"xl/worksheets/sheet1.xml" in as_xlsx.content
     foreign = client.get(
         "/api/v1/ledger/statement?party=RU&start=2026-01-01&end=2027-01-01", headers=finance
     )
