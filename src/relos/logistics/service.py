@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
 from relos.access.policy import may_see, require
+from relos.agreements import repository as agreements
+from relos.agreements.loader import agreement_from_definition
 from relos.agreements.service import agreement_in_force
 from relos.audit.service import record
 from relos.deployments import repository as deployments
@@ -106,7 +108,11 @@ def list_prices(session: Session, caller: Principal, supplier: str | None) -> li
 
 def terms_of(session: Session, agreement_id: str) -> LogisticsTerms | None:
     """The agreement's logistics section as the order rules need it, or None if it has none."""
-    agreement = agreement_in_force(session, agreement_id).agreement
+    row = agreements.get(session, agreement_id)
+    if row is None:
+        raise NotFound(f"no agreement {agreement_id!r}")
+    # The logistics terms do not depend on the term's extensions, so no consents are read.
+    agreement = agreement_from_definition(row.definition)
     section = agreement.logistics
     if section is None:
         return None
@@ -416,7 +422,9 @@ def record_delivery(
         raise refusal("the delivery exceeds the order", problems)
     delivery_id = str(uuid.uuid4())
     lots, postings = _price_delivery(session, row, lines, quantities, delivered_at, delivery_id)
-    Journal(repository.order_postings(session, [row.id])).post_all(postings)
+    # New deliveries only raise what is owed, under fresh references: the journal's rules
+    # need none of the order's earlier postings here (settlements and reversals do).
+    Journal().post_all(postings)
     for index, quantity in quantities.items():
         lines[index].delivered = lines[index].delivered + quantity
     row.status = status_after_delivery(
