@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.e2e.web.conftest import Login, csrf_of
 
 ORDER = {
@@ -39,6 +41,32 @@ def test_an_order_from_request_to_delivery(login: Login) -> None:
     )
     assert delivered.status_code == 200 and "status-partially_delivered" in delivered.text
     assert "Lt. Rao" in delivered.text
+    finance = login("in-finance")
+    page = finance.get(order).text
+    owed = re.search(r'name="amount" inputmode="decimal" required value="([0-9.]+)"', page)
+    assert owed and float(owed.group(1)) > 0
+    settled = finance.post(
+        f"{order}/settlements",
+        data={
+            "csrf": csrf_of(page),
+            "amount": owed.group(1),
+            "currency": "RUB",
+            "settled_at": "2026-06-10",
+            "reference": "SWIFT 123",
+        },
+    )
+    assert settled.status_code == 200 and "Record a cash settlement" not in settled.text
+    assert "Balances" in finance.get("/logistics").text
+
+
+def test_money_pages_follow_the_ledger_roles(login: Login) -> None:
+    planner = login("in-planner")
+    assert "Balances" not in planner.get("/logistics").text
+    assert planner.get("/logistics/statement").status_code == 403
+    finance = login("in-finance")
+    statement = finance.get("/logistics/statement?start=2026-01-01&end=2027-12-31")
+    assert statement.status_code == 200 and 'data-testid="statement"' in statement.text
+    assert "/api/v1/ledger/statement?party=IN" in statement.text
 
 
 def test_excluded_support_is_refused_with_the_rule(login: Login) -> None:

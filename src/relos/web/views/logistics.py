@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -15,7 +16,7 @@ from relos.facilities import service as facilities
 from relos.kit.db import Database
 from relos.kit.errors import InvalidInput, RuleViolations
 from relos.kit.timeutil import parse_instant, utcnow
-from relos.logistics import ledger_service, service
+from relos.logistics import ledger_service, service, settlements
 from relos.web.render import render
 from relos.web.security import PageUser, check_csrf
 
@@ -126,8 +127,15 @@ def order_page(request: Request, user: PageUser, order_id: str) -> Response:
     deliverable = order["status"] in ("agreed", "partially_delivered") and allowed(
         user, "orders.deliver"
     )
+    owing = [w for w in order["owed"] if Decimal(w["amount"]) > 0]
     context = {
         "o": order,
+        # Cash is settled here; replacement in kind and exchanges name items or a
+        # counter-order, which the API and CLI take.
+        "may_settle": bool(owing)
+        and order["settlement"] == "cash"
+        and allowed(user, "settlements.record"),
+        "owing": owing,
         "may_sign": _signable(order, user),
         "may_deliver": deliverable,
         "today": utcnow().date(),
@@ -160,6 +168,31 @@ async def deliver(request: Request, user: PageUser, order_id: str) -> Response:
     received_by = str(form.get("received_by", ""))
     with _db(request).transaction() as session:
         service.record_delivery(session, user, order_id, lines, delivered_at, received_by)
+    return RedirectResponse(f"/logistics/orders/{order_id}", status_code=303)
+
+
+@router.post("/logistics/orders/{order_id}/settlements")
+def settle(
+    request: Request,
+    user: PageUser,
+    order_id: str,
+    amount: Annotated[str, Form(max_length=40)],
+    currency: Annotated[str, Form(pattern="^[A-Z]{3}$")],
+    settled_at: Annotated[str, Form(min_length=10, max_length=10)],
+    reference: Annotated[str, Form(max_length=200)] = "",
+    csrf: Annotated[str, Form()] = "",
+) -> Response:
+    check_csrf(request, csrf)
+    body = {
+        "order": order_id,
+        "method": "cash",
+        "amount": amount.strip(),
+        "currency": currency,
+        "settled_at": parse_instant(settled_at, "settled_at"),
+        "reference": reference.strip(),
+    }
+    with _db(request).transaction() as session:
+        settlements.record_settlement(session, user, body)
     return RedirectResponse(f"/logistics/orders/{order_id}", status_code=303)
 
 
