@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select, union_all
@@ -73,8 +73,19 @@ _UNIT_USE = select(*_OCCUPANCY_COLUMNS).where(
 )
 
 
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def _hours_before(instant: datetime, hours: int) -> datetime:
+    """The lower bound of a class's scan; a window near year 1 scans from the beginning."""
+    try:
+        return instant - timedelta(hours=hours)
+    except OverflowError:
+        return EARLIEST
+
+
 def _window(window: Period) -> dict[str, Any]:
-    bounds = {f"lb{c}": window.start - timedelta(hours=2**c) for c in range(MAX_SPAN_CLASS)}
+    bounds = {f"lb{c}": _hours_before(window.start, 2**c) for c in range(MAX_SPAN_CLASS)}
     return {"ws": window.start, "we": window.end, **bounds}
 
 

@@ -207,3 +207,17 @@ def test_term_in_force_and_its_extension(client: TestClient, auth: TokenFactory)
         headers=auth("ru-admin", "RU", ("admin",)),
     )
     assert client.post(URL, json=late, headers=india).status_code == 201
+
+
+def test_extreme_instants_are_refused_not_crashed(client: TestClient, auth: TokenFactory) -> None:
+    india = auth("in-planner", "IN", ("planner",))
+    ancient = {**personnel(10), "start": "0001-01-01T00:00:00Z", "end": "0001-01-02T00:00:00Z"}
+    distant = {**personnel(10), "start": "9999-12-30T00:00:00Z", "end": "9999-12-31T23:59:59Z"}
+    for element in (ancient, distant):
+        response = client.post(URL, json=filing(element), headers=india)
+        assert response.status_code == 422, response.text
+        assert response.json()["violations"][0]["code"] == "agreement_not_in_force"
+    params = {"party": "IN", "start": "0001-01-01T00:00:00Z", "end": "9999-12-31T00:00:00Z"}
+    room = client.get("/api/v1/agreements/in-ru-relos/headroom", params=params, headers=india)
+    assert room.status_code == 200, room.text
+    assert room.json()["warships"]["peak"] == 0
