@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from relos.access import service
+from relos.access.domain import Principal
 from relos.access.models import TokenRow
 from relos.audit.models import AuditRow
 from relos.kit.db import Database
@@ -122,3 +123,16 @@ def test_user_and_token_changes_are_audited(database: Database) -> None:
         rows = list(session.scalars(select(AuditRow).order_by(AuditRow.id)))[-4:]
     assert [r.action for r in rows] == ["user.add", "token.create", "token.revoke", "user.password"]
     assert {r.parties for r in rows} == {"RU"}
+
+
+def test_a_partys_admin_cannot_revoke_the_partners_tokens(database: Database) -> None:
+    add(database, "ru-finance", "RU")
+    india_admin = Principal(99, "in-admin", "IN", frozenset({"admin"}))
+    with database.transaction() as session:
+        token = service.create_token(session, "ru-finance")
+        token_id = service.list_tokens(session, "ru-finance")[-1]["id"]
+        with pytest.raises(NotFound):
+            service.revoke_token_id(session, token_id, india_admin)
+        with pytest.raises(NotFound):
+            service.revoke_token(session, token, india_admin)
+        assert service.authenticate_token(session, token).name == "ru-finance"
