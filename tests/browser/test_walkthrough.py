@@ -111,3 +111,18 @@ def test_plan_a_route_and_see_it_drawn(web: Session) -> None:
     expect(page.locator("#map path.route-stop").first).to_be_attached()
     web.shoot("planner")
     assert web.watch.clean(), web.watch
+
+
+def test_reach_shows_what_the_agreement_opens(web: Session) -> None:
+    web.login("in-planner")
+    web.go("/planner")
+    page = web.page
+    page.get_by_label("From", exact=True).fill("INBOM")
+    page.get_by_label("RELOS (IN–RU)").check()
+    page.get_by_role("button", name="Show reach from the origin").click()
+    reach = page.get_by_test_id("reach")
+    expect(reach.locator("tr.gained").first).to_be_visible()
+    expect(page.locator("#map")).to_have_attribute("data-ready", "1", timeout=15000)
+    expect(page.locator("#map path.reach-gained").first).to_be_attached()
+    web.shoot("planner-reach")
+    assert web.watch.clean(), web.watch

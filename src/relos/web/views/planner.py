@@ -17,7 +17,7 @@ from relos.kit.db import Database
 from relos.kit.errors import InvalidInput, RelosError
 from relos.kit.timeutil import utcnow
 from relos.planning import service
-from relos.planning.schemas import RouteIn
+from relos.planning.schemas import ReachIn, RouteIn
 from relos.platforms import service as platforms
 from relos.web.render import render
 from relos.web.security import PageUser
@@ -77,27 +77,54 @@ def _defaults(user: Principal) -> dict[str, Any]:
     }
 
 
-def _plan(request: Request, user: Principal, query: dict[str, Any]) -> dict[str, Any]:
+def _body(query: dict[str, Any], with_destination: bool) -> dict[str, Any]:
+    """The API's request body, validated by the API's own schema."""
+    fields = {
+        "platform": query["platform"],
+        "origin": query["origin"],
+        "depart": f"{query['depart']}T00:00:00Z",
+        "agreements": query["agreements"],
+        "reserve": query["reserve"] or "0.15",
+    }
+    schema: type[ReachIn] = ReachIn
+    if with_destination:
+        fields |= {"destination": query["destination"], "objective": query["objective"]}
+        schema = RouteIn
     try:
-        body = RouteIn.model_validate(
-            {
-                "platform": query["platform"],
-                "origin": query["origin"],
-                "destination": query["destination"],
-                "depart": f"{query['depart']}T00:00:00Z",
-                "agreements": query["agreements"],
-                "objective": query["objective"],
-                "reserve": query["reserve"] or "0.15",
-            }
-        )
+        body = schema.model_validate(fields)
     except ValidationError as exc:
-        fields = ", ".join(str(e["loc"][0]) for e in exc.errors())
-        raise InvalidInput(f"check these fields: {fields}") from None
+        names = ", ".join(str(e["loc"][0]) for e in exc.errors())
+        raise InvalidInput(f"check these fields: {names}") from None
     data = body.model_dump()
     data["reserve"] = float(body.reserve)
+    return data
+
+
+def _compute(
+    request: Request, user: Principal, query: dict[str, Any], reach: bool
+) -> dict[str, Any]:
     db: Database = request.app.state.db
     with db.transaction(write=False) as session:
-        return service.plan_route(session, user, data)
+        if reach:
+            return service.plan_reach(session, user, _body(query, with_destination=False))
+        return service.plan_route(session, user, _body(query, with_destination=True))
+
+
+def reach_layer(result: dict[str, Any], sites: list[dict[str, Any]]) -> dict[str, Any]:
+    """Reachable facilities as points; those only the agreements open are marked gained."""
+    where = {s["id"]: (s["lon"], s["lat"]) for s in sites}
+    gained = set(result["gained"])
+    points = [
+        {
+            "name": r["name"],
+            "lon": where[r["facility"]][0],
+            "lat": where[r["facility"]][1],
+            "gained": r["facility"] in gained,
+        }
+        for r in result["reachable"]
+        if r["facility"] in where
+    ]
+    return {"points": points}
 
 
 @router.get("/planner")
@@ -105,21 +132,30 @@ def planner_page(request: Request, user: PageUser) -> Response:
     require(user, "plans.compute")
     params = request.query_params
     query = _defaults(user)
-    if "destination" in params:
+    if "origin" in params:
         query.update({k: params.get(k, "") for k in query if k != "agreements"})
         query["agreements"] = params.getlist("agreements")
-    plan, error = None, None
-    if params.get("destination"):
+    reach = params.get("mode") == "reach"
+    choices = _choices(request, user)
+    result, error = None, None
+    if reach or params.get("destination"):
         try:
-            plan = _plan(request, user, query)
+            result = _compute(request, user, query, reach)
         except RelosError as exc:
             error = exc.detail
+    plan = result if result and not reach else None
+    layer = None
+    if result and reach:
+        layer = reach_layer(result, choices["facilities"])
+    elif plan and plan.get("feasible"):
+        layer = route_layer(plan)
     context = {
         "error": error,
-        **_choices(request, user),
+        **choices,
         "q": query,
         "plan": plan,
-        "route": route_layer(plan) if plan and plan.get("feasible") else None,
+        "reach": result if reach else None,
+        "route": layer,
         "objectives": OBJECTIVES,
     }
     return render(request, "planner/plan.html", context)

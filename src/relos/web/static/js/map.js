@@ -24,10 +24,15 @@
   function basemap(map, url) {
     return getJSON(url).then(function (topology) {
       var land = topojson.feature(topology, topology.objects.countries);
-      L.geoJSON(land, {
-        interactive: false,
-        style: { color: "#8a9aa9", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 }
-      }).addTo(map);
+      // Drawn twice, the second copy east of the antimeridian, so Pacific routes and
+      // points unwrapped past 180° still have land under them.
+      [0, 360].forEach(function (shift) {
+        L.geoJSON(land, {
+          interactive: false,
+          coordsToLatLng: function (c) { return L.latLng(c[1], c[0] + shift); },
+          style: { color: "#8a9aa9", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 }
+        }).addTo(map);
+      });
     });
   }
 
@@ -130,10 +135,23 @@
     return div.innerHTML;
   }
 
+  // Longitude nearest to `ref` (±360°), so a line or a set of points never jumps the globe.
+  function near(lon, ref) {
+    while (lon - ref > 180) { lon -= 360; }
+    while (lon - ref < -180) { lon += 360; }
+    return lon;
+  }
+
   function routeLayer(map, route) {
     var bounds = [];
+    var ref = null;
+    function unwrap(lon) {
+      if (ref === null) { ref = lon; }
+      ref = near(lon, ref);
+      return ref;
+    }
     (route.lines || []).forEach(function (line) {
-      var latlngs = line.coordinates.map(function (c) { return [c[1], c[0]]; });
+      var latlngs = line.coordinates.map(function (c) { return [c[1], unwrap(c[0])]; });
       L.polyline(latlngs, {
         color: line.baseline ? "#6b7785" : "#b42318",
         weight: line.baseline ? 2 : 3.5,
@@ -143,13 +161,22 @@
       bounds = bounds.concat(latlngs);
     });
     (route.stops || []).forEach(function (s) {
-      L.circleMarker([s.lat, s.lon], {
+      L.circleMarker([s.lat, near(s.lon, ref === null ? s.lon : ref)], {
         radius: 7, weight: 2, color: "#fff", fillColor: s.refuel ? "#b42318" : "#1f3a5f", fillOpacity: 1,
         className: "route-stop"
       }).bindTooltip(escapeHtml(s.name), { permanent: !!s.refuel, direction: "top" }).addTo(map);
-      bounds.push([s.lat, s.lon]);
+      bounds.push([s.lat, near(s.lon, ref === null ? s.lon : ref)]);
     });
-    if (bounds.length > 1) { map.fitBounds(bounds, { padding: [24, 24] }); }
+    (route.points || []).forEach(function (p) {
+      var lon = unwrap(p.lon);
+      L.circleMarker([p.lat, lon], {
+        radius: p.gained ? 7 : 5, weight: 1.5, color: "#fff",
+        fillColor: p.gained ? "#b42318" : "#0b5cad", fillOpacity: 1,
+        className: p.gained ? "reach-gained" : "reach-point"
+      }).bindTooltip(escapeHtml(p.name)).addTo(map);
+      bounds.push([p.lat, lon]);
+    });
+    if (bounds.length > 1) { map.fitBounds(bounds, { padding: [24, 24], animate: false }); }
   }
 
   function init(root) {
