@@ -1,11 +1,11 @@
-"""ISO code lists from a maintained package (Babel's CLDR data), not typed by hand."""
+"""ISO 3166 country codes from a maintained package (Babel's CLDR data); currencies live in
+relos.kit.money."""
 
 from __future__ import annotations
 
 from functools import cache
 
 from babel import Locale
-from babel.numbers import get_currency_precision, list_currencies
 
 
 @cache
@@ -31,18 +31,3 @@ def is_country(code: str) -> bool:
 
 def country_name(code: str, locale: str = "en") -> str:
     return str(Locale.parse(locale).territories.get(code, code))
-
-
-@cache
-def currencies() -> frozenset[str]:
-    """ISO 4217 currency codes."""
-    return frozenset(list_currencies())
-
-
-def is_currency(code: str) -> bool:
-    return code in currencies()
-
-
-def minor_units(currency: str) -> int:
-    """Digits after the decimal point for a currency (JPY 0, INR 2, ...)."""
-    return int(get_currency_precision(currency))
