@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from relos.deployments.schemas import FilingIn
+from relos.deployments.schemas import AmendmentIn, FilingIn
 from relos.kit.timeutil import parse_instant
 from relos.web.i18n import Formatter
 from relos.web.vocabulary import LABELS, VIOLATIONS
@@ -189,3 +189,40 @@ def describe_violation(
             gettext("at %(when)s") % {"when": fmt.instant(parse_instant(violation["at"]))}
         )
     return f"{text} ({', '.join(details)})" if details else text
+
+
+def form_of(deployment: dict[str, Any]) -> dict[str, Any]:
+    """The filing form filled in from a deployment, for amending it (whole UTC days)."""
+    form: dict[str, Any] = {
+        "agreement": deployment["agreement"],
+        "purpose": deployment["purpose"],
+        "title": deployment["title"],
+        "commander_name": deployment["commander"].get("name", ""),
+        "commander_rank": deployment["commander"].get("rank", ""),
+        "request_exception": "on" if deployment["request_exception"] else "",
+        "justification": deployment["justification"] or "",
+    }
+    for index, element in enumerate(deployment["elements"]):
+        kind = element["kind"]
+        form[f"e{index}.kind"] = kind
+        for name in ELEMENT_FIELDS.get(kind, ()) + COMMON_FIELDS:
+            value = element.get(name)
+            form[f"e{index}.{name}"] = "" if value is None else str(value)
+    return form
+
+
+def amendment_body(body: dict[str, Any]) -> dict[str, Any]:
+    """The PATCH body from a full filing body: what an amendment may change."""
+    keys = ("purpose", "title", "commander", "request_exception", "justification", "elements")
+    return {key: body[key] for key in keys} | {"_form_indexes": body.get("_form_indexes", [])}
+
+
+def parse_amendment(
+    body: dict[str, Any], gettext: Callable[[str], str]
+) -> tuple[AmendmentIn | None, list[Problem]]:
+    indexes = body.get("_form_indexes", [])
+    api_body = {k: v for k, v in body.items() if k != "_form_indexes"}
+    try:
+        return AmendmentIn.model_validate(api_body), []
+    except ValidationError as exc:
+        return None, [_input_problem(error, gettext, indexes) for error in exc.errors()]

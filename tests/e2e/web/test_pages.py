@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -126,3 +127,26 @@ def test_dashboard_gauges_count_what_is_deployed_now(login: Login) -> None:
     )
     assert gauge and int(gauge.group(1)) >= 300
     assert page.count('class="t-cap"') == 6
+
+
+def test_amending_is_judged_again_and_guarded_by_its_etag(login: Login) -> None:
+    client = login("in-planner")
+    token = csrf_of(client.get("/deployments/new").text)
+    filed = client.post("/deployments/new", data={**_filing("300"), "csrf": token})
+    deployment = filed.url.path.rsplit("/", 1)[1]
+    assert f'href="/deployments/{deployment}/amend"' in filed.text
+    page = client.get(f"/deployments/{deployment}/amend").text
+    assert 'name="e0.count" type="number" value="300"' in page
+    etag = re.search(r'name="etag" value="([^"]+)"', page)
+    assert etag
+    amended = {**_filing("5000"), "csrf": token, "etag": html.unescape(etag.group(1))}
+    refused = client.post(f"/deployments/{deployment}/amend", data=amended)
+    assert refused.status_code == 422
+    assert re.search(r'data-error-for="e0.count"[^>]*>The cap would be exceeded', refused.text)
+    amended["e0.count"] = "400"
+    done = client.post(f"/deployments/{deployment}/amend", data=amended)
+    assert done.status_code == 200 and 'data-testid="amended"' in done.text
+    api = client.get(f"/api/v1/deployments/{deployment}").json()
+    assert api["elements"][0]["count"] == 400 and api["version"] == 2
+    stale = client.post(f"/deployments/{deployment}/amend", data=amended)
+    assert stale.status_code == 422 and "changed this deployment meanwhile" in stale.text

@@ -9,13 +9,13 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from relos.access.domain import Principal
-from relos.access.policy import allowed
+from relos.access.policy import allowed, require
 from relos.agreements import service as agreements
 from relos.deployments import service
 from relos.deployments.schemas import FilingIn
 from relos.facilities import service as facilities
 from relos.kit.db import Database
-from relos.kit.errors import Forbidden, RuleViolations
+from relos.kit.errors import Forbidden, PreconditionFailed, RuleViolations
 from relos.kit.timeutil import parse_instant, utcnow
 from relos.web import filing
 from relos.web.i18n import Formatter, locale_of, translations
@@ -159,6 +159,75 @@ async def _run(
     return await run_in_threadpool(_judge, request, user, form, store)
 
 
+def _amend_page(
+    request: Request,
+    user: Principal,
+    deployment: dict[str, Any],
+    form: dict[str, Any],
+    problems: list[filing.Problem],
+    status: int = 200,
+) -> Response:
+    choices = [a for a in _filing_agreements(request, user) if a["id"] == deployment["agreement"]]
+    context = {
+        "agreements": choices,
+        "facilities": _host_facilities(request, user, choices),
+        "purposes": [p for a in choices for p in a["purposes"]],
+        "form": form,
+        "indexes": filing.element_indexes(form) or [0],
+        "problems": {p.key: p.text for p in problems},
+        "general": [p.text for p in problems if p.element is None and p.field == "form"],
+        "amending": deployment,
+    }
+    return render(request, "deployments/new.html", context, status)
+
+
+def _readable(request: Request, user: Principal, deployment_id: str) -> dict[str, Any]:
+    with _db(request).transaction(write=False) as session:
+        deployment, etag = service.get_deployment(session, user, deployment_id)
+    return {**deployment, "etag": etag}
+
+
+@router.get("/deployments/{deployment_id}/amend")
+def amend_page(request: Request, user: PageUser, deployment_id: str) -> Response:
+    require(user, "deployments.amend")
+    deployment = _readable(request, user, deployment_id)
+    form = {**filing.form_of(deployment), "etag": deployment["etag"]}
+    return _amend_page(request, user, deployment, form, [])
+
+
+@router.post("/deployments/{deployment_id}/amend")
+async def amend(request: Request, user: PageUser, deployment_id: str) -> Response:
+    form = dict(await request.form())
+    check_csrf(request, str(form.get("csrf", "")))
+    deployment = await run_in_threadpool(_readable, request, user, deployment_id)
+    problems = await run_in_threadpool(_amend, request, user, deployment_id, form)
+    if problems:
+        return _amend_page(request, user, deployment, form, problems, status=422)
+    return RedirectResponse(f"/deployments/{deployment_id}?amended=1", status_code=303)
+
+
+def _amend(
+    request: Request, user: Principal, deployment_id: str, form: dict[str, Any]
+) -> list[filing.Problem]:
+    """Amend through the service (If-Match from the form); the problems, if any."""
+    body = filing.amendment_body(filing.filing_body(form, user.party))
+    locale = locale_of(request)
+    gettext = translations(locale).gettext
+    parsed, problems = filing.parse_amendment(body, gettext)
+    if parsed is None:
+        return problems
+    try:
+        with _db(request).transaction() as session:
+            service.amend(session, user, deployment_id, parsed, str(form.get("etag", "")))
+    except RuleViolations as exc:
+        violations = [v.to_dict() for v in exc.violations]
+        return filing.violation_problems(violations, body, Formatter(locale), gettext)
+    except PreconditionFailed:
+        text = gettext("Someone changed this deployment meanwhile: reload it and amend again.")
+        return [filing.Problem("form", text)]
+    return []
+
+
 @router.get("/deployments/{deployment_id}")
 def detail_page(request: Request, user: PageUser, deployment_id: str) -> Response:
     with _db(request).transaction(write=False) as session:
@@ -172,6 +241,7 @@ def detail_page(request: Request, user: PageUser, deployment_id: str) -> Respons
         and allowed(user, "deployments.consent")
         and user.party == deployment["host_party"],
         "may_cancel": live and own and allowed(user, "deployments.cancel"),
+        "may_amend": live and own and allowed(user, "deployments.amend"),
         "may_complete": deployment["status"] == "cleared"
         and own
         and allowed(user, "deployments.complete"),

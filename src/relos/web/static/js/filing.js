@@ -113,6 +113,8 @@
   }
 
   function schedule() {
+    // An amendment is judged on submit: a plain check would count its own old elements.
+    if (!form.dataset.check) { return; }
     window.clearTimeout(timer);
     timer = window.setTimeout(check, 350);
   }
