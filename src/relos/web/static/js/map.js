@@ -179,6 +179,18 @@
     if (bounds.length > 1) { map.fitBounds(bounds, { padding: [24, 24], animate: false }); }
   }
 
+  // Zoom to the facilities one deployment uses (its detail page).
+  function focusOn(map, deployments, facilities) {
+    var points = [];
+    deployments.forEach(function (d) {
+      (d.elements || []).forEach(function (el) {
+        var f = facilities[el.facility];
+        if (f) { points.push([f.lat, f.lon]); }
+      });
+    });
+    if (points.length) { map.fitBounds(points, { padding: [40, 40], maxZoom: 5, animate: false }); }
+  }
+
   function init(root) {
     var map = L.map(root, { worldCopyJump: true, minZoom: 1, maxZoom: 9, attributionControl: false })
       .setView([45, 75], 2);
@@ -193,7 +205,10 @@
           var byId = facilitiesLayer(map, list, root.dataset.words ? JSON.parse(root.dataset.words) : {});
           if (!root.dataset.deployments) { return 0; }
           return getJSON(root.dataset.deployments).then(function (deps) {
-            return deploymentsLayer(map, deps, byId, root.dataset.ownParty);
+            var list = Array.isArray(deps) ? deps : [deps];
+            var shown = deploymentsLayer(map, list, byId, root.dataset.ownParty);
+            if (root.dataset.focus) { focusOn(map, list, byId); }
+            return shown;
           });
         });
     }
