@@ -69,6 +69,8 @@ def test_filing_refused_inline_then_cleared_and_gauge_moves(web: Session) -> Non
     expect(page.get_by_test_id("check-status")).to_contain_text("cleared at once")
     page.get_by_role("button", name="File", exact=True).click()
     expect(page.get_by_test_id("filed")).to_contain_text("cleared")
+    expect(page.locator("#map")).to_have_attribute("data-ready", "1", timeout=15000)
+    expect(page.locator("#map .sym-icon")).to_have_count(1)  # its one element, now present
     web.shoot("deployment-cleared")
     web.go("/")
     assert _gauge(web, "IN", "personnel") == before + 300
