@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import itertools
 import re
+import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -28,6 +30,8 @@ import httpx
 import pytest
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
+from sqlalchemy import create_engine, text
+from tests.conftest import PG_ADMIN_URL, _pg_url
 
 from relos.access import service as access
 from relos.access.domain import ROLES
@@ -380,17 +384,39 @@ def served_routes(app: Any) -> set[str]:
     return found
 
 
-@pytest.fixture(scope="module")
-def world(sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    import shutil
-
-    folder = tmp_path_factory.mktemp("matrix")
-    shutil.copyfile(sqlite_template, folder / "matrix.db")
-    db = Database(f"sqlite:///{folder / 'matrix.db'}")
-    app = create_app(Settings(database_url=db.url, data_dir=folder), db)
-    with TestClient(app, raise_server_exceptions=False) as client:
-        yield World(client, db)
+def _matrix_database(request: pytest.FixtureRequest, folder: Path) -> Iterator[Database]:
+    """A fresh migrated database of the requested kind, for this module's world."""
+    if request.param == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        shutil.copyfile(template, folder / "matrix.db")
+        db = Database(f"sqlite:///{folder / 'matrix.db'}")
+        yield db
+        db.dispose()
+        return
+    pg_template: str = request.getfixturevalue("postgres_template")
+    name = f"relos_matrix_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
+    db = Database(_pg_url(name))
+    yield db
     db.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def world(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
+    folder = tmp_path_factory.mktemp("matrix")
+    for db in _matrix_database(request, folder):
+        app = create_app(Settings(database_url=db.url, data_dir=folder), db)
+        with TestClient(app, raise_server_exceptions=False) as client:
+            yield World(client, db)
 
 
 def send(w: World, method: str, route: Route, headers: dict[str, str]) -> httpx.Response:
