@@ -1,4 +1,4 @@
-"""The authorisation matrix, generated from the app's own route table.
+"""The authorisation matrix, generated from the app's own route table, on both databases.
 
 Every /api/v1 route the app serves must have an entry in ROUTES (a route without one fails
 `test_every_route_is_in_the_matrix`), naming the action it needs from
