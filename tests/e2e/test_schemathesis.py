@@ -32,6 +32,7 @@ from relos.access.domain import ROLES
 from relos.app import create_app
 from relos.kit.db import Database
 from relos.kit.settings import Settings
+from relos.lifecycle import load_demo
 
 CHECKS = [
     not_a_server_error,
@@ -50,6 +51,7 @@ def served(
     folder = tmp_path_factory.mktemp("schemathesis")
     shutil.copyfile(sqlite_template, folder / "api.db")
     db = Database(f"sqlite:///{folder / 'api.db'}")
+    load_demo(db)  # real deployments, orders and postings, so list answers are checked too
     with db.transaction() as session:
         access.add_user(session, "in-everything", "IN", list(ROLES))
         token = access.create_token(session, "in-everything")
@@ -93,5 +95,45 @@ def test_api_conforms_to_its_openapi_document(served: tuple[Any, dict[str, str]]
                 failures.append(
                     f"{operation.method.upper()} {operation.path} ({mode.value}): {exc}"
                 )
+    failures += _known_records(schema, app, headers)
     assert operations >= 30, operations
     assert not failures, "\n\n".join(failures)
+
+
+def _real_ids(app: Any, headers: dict[str, str]) -> dict[str, str]:
+    """Path parameters naming records that exist (random ones only ever meet a 404)."""
+    with TestClient(app) as client:
+        deployments = client.get("/api/v1/deployments", headers=headers).json()
+        orders = client.get("/api/v1/support-orders", headers=headers).json()
+    assert deployments and orders, "the demo data set should give the caller records to read"
+    return {
+        "agreement_id": "in-ru-relos",
+        "deployment_id": deployments[0]["id"],
+        "order_id": orders[0]["id"],
+        "facility_id": "RUVVO",
+        "platform_id": "talwar",
+    }
+
+
+def _known_records(schema: Any, app: Any, headers: dict[str, str]) -> list[str]:
+    """Every GET of one existing record, checked against its documented shape."""
+    ids = _real_ids(app, headers)
+    failures, checked = [], 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        names = {p.name for p in operation.path_parameters}
+        required_query = [p for p in operation.query if p.is_required]
+        if operation.method.upper() != "GET" or not names or required_query:
+            continue
+        if not names <= set(ids):
+            failures.append(f"GET {operation.path}: add a real value for {names - set(ids)}")
+            continue
+        case = operation.Case(path_parameters={n: ids[n] for n in names})
+        checked += 1
+        try:
+            response = case.call_and_validate(headers=headers, checks=CHECKS)
+            assert response.status_code == 200, response.text
+        except Exception as exc:
+            failures.append(f"GET {operation.path} (a real record): {exc}")
+    assert checked >= 5, checked
+    return failures
