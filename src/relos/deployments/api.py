@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from relos.deployments import records, service
@@ -19,6 +19,7 @@ from relos.deployments.schemas import (
     ValidationOut,
 )
 from relos.kit.idempotency import run_once
+from relos.kit.pagination import ApiPage, trim
 from relos.kit.timeutil import parse_instant
 from relos.kit.web import Caller, Db
 
@@ -64,6 +65,9 @@ def file(
 def list_deployments(
     db: Db,
     caller: Caller,
+    request: Request,
+    response: Response,
+    page: ApiPage,
     agreement: str | None = None,
     party: str | None = None,
     status: str | None = None,
@@ -71,7 +75,10 @@ def list_deployments(
 ) -> list[dict[str, Any]]:
     at = parse_instant(active_at, "active_at") if active_at else None
     with db.transaction(write=False) as session:
-        return service.list_deployments(session, caller, agreement, party, status, at)
+        items = service.list_deployments(
+            session, caller, agreement, party, status, at, page.probe()
+        )
+    return trim(items, page, request, response)
 
 
 @router.get("/deployments/{deployment_id}", response_model=DeploymentOut)

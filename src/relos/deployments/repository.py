@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from relos.deployments.domain import COUNTING_STATUSES, ElementKind, Occupancy
 from relos.deployments.models import DeploymentRow, ElementRow, HistoryRow
 from relos.deployments.timeline import Period
+from relos.kit.pagination import Page
 from relos.kit.types import UTCDateTime
 
 MAX_SPAN_CLASS = 20  # 2^20 hours is 119 years; longer elements share the last class
@@ -144,10 +145,16 @@ def listing(
     party: str | None = None,
     status: str | None = None,
     active_at: datetime | None = None,
-    limit: int = 500,
+    page: Page = Page(),
 ) -> list[DeploymentRow]:
     """Deployments by filter; a party's users see only what their party deploys or hosts."""
-    query = select(D).options(selectinload(D.elements)).order_by(D.starts, D.id).limit(limit)
+    query = (
+        select(D)
+        .options(selectinload(D.elements))
+        .order_by(D.starts, D.id)
+        .limit(page.limit)
+        .offset(page.offset)
+    )
     if visible_party:
         query = query.where(or_(D.deploying_party == visible_party, D.host_party == visible_party))
     if agreement:

@@ -25,6 +25,7 @@ from relos.deployments.timeline import Period
 from relos.deployments.views import load_agreement
 from relos.kit.errors import Forbidden, InvalidInput, NotFound
 from relos.kit.etags import check_if_match
+from relos.kit.pagination import Page
 from relos.kit.timeutil import format_instant, utcnow
 
 # --- reading -------------------------------------------------------------------------------
@@ -55,11 +56,14 @@ def list_deployments(
     party: str | None = None,
     status: str | None = None,
     active_at: datetime | None = None,
+    page: Page = Page(),
 ) -> list[dict[str, Any]]:
     require(caller, "deployments.read")
     if status is not None and status not in {s.value for s in Status}:
         raise InvalidInput(f"status: one of {', '.join(s.value for s in Status)}")
-    rows = repository.listing(session, caller.party or None, agreement, party, status, active_at)
+    rows = repository.listing(
+        session, caller.party or None, agreement, party, status, active_at, page
+    )
     return [records.describe(row) for row in rows]
 
 

@@ -13,6 +13,7 @@ from relos.access.domain import Principal
 from relos.kit.db import Database
 from relos.kit.errors import InvalidInput
 from relos.kit.idempotency import run_once
+from relos.kit.pagination import ApiPage, trim
 from relos.kit.timeutil import utcnow
 from relos.kit.web import Caller, Db
 from relos.logistics import ledger_service, service, settlements
@@ -126,10 +127,17 @@ def raise_order(
 
 @router.get("/support-orders", response_model=list[OrderOut])
 def list_orders(
-    db: Db, caller: Caller, agreement: str | None = None, status: str | None = None
+    db: Db,
+    caller: Caller,
+    request: Request,
+    response: Response,
+    page: ApiPage,
+    agreement: str | None = None,
+    status: str | None = None,
 ) -> list[dict[str, Any]]:
     with db.transaction(write=False) as session:
-        return service.list_orders(session, caller, agreement, status)
+        items = service.list_orders(session, caller, agreement, status, page.probe())
+    return trim(items, page, request, response)
 
 
 @router.get("/support-orders/{order_id}", response_model=OrderOut)

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from relos.kit.money import Money
+from relos.kit.pagination import Page
 from relos.logistics.ledger import Posting, PostingKind
 from relos.logistics.models import (
     BalanceRow,
@@ -102,10 +103,19 @@ def positions_of(session: Session, ids: Sequence[str]) -> dict[str, list[Positio
 
 
 def orders(
-    session: Session, party: str | None, agreement: str | None, status: str | None
+    session: Session,
+    party: str | None,
+    agreement: str | None,
+    status: str | None,
+    page: Page = Page(),
 ) -> list[OrderRow]:
     """Orders, filtered in the query to those the party requests or supplies."""
-    query = select(OrderRow).order_by(OrderRow.created_at, OrderRow.id)
+    query = (
+        select(OrderRow)
+        .order_by(OrderRow.created_at, OrderRow.id)
+        .limit(page.limit)
+        .offset(page.offset)
+    )
     if party:
         query = query.where(
             or_(OrderRow.requesting_party == party, OrderRow.supplying_party == party)

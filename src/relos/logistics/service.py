@@ -26,6 +26,7 @@ from relos.facilities import repository as facilities
 from relos.kit.db import advisory_lock
 from relos.kit.errors import Forbidden, InvalidInput, NotFound, RuleViolations, Violation
 from relos.kit.money import Money, extend, to_decimal
+from relos.kit.pagination import Page
 from relos.kit.timeutil import format_instant, utcnow
 from relos.logistics import repository
 from relos.logistics.ledger import Journal, delivery_posting
@@ -269,10 +270,14 @@ def visible_order(session: Session, caller: Principal, order_id: str) -> OrderRo
 
 
 def list_orders(
-    session: Session, caller: Principal, agreement: str | None, status: str | None
+    session: Session,
+    caller: Principal,
+    agreement: str | None,
+    status: str | None,
+    page: Page = Page(),
 ) -> list[dict[str, Any]]:
     require(caller, "logistics.read")
-    rows = repository.orders(session, caller.party or None, agreement, status)
+    rows = repository.orders(session, caller.party or None, agreement, status, page)
     return describe_many(session, rows)
 
 

@@ -221,3 +221,20 @@ def test_extreme_instants_are_refused_not_crashed(client: TestClient, auth: Toke
     room = client.get("/api/v1/agreements/in-ru-relos/headroom", params=params, headers=india)
     assert room.status_code == 200, room.text
     assert room.json()["warships"]["peak"] == 0
+
+
+def test_lists_page_and_link_the_next_page(client: TestClient, auth: TokenFactory) -> None:
+    india = auth("in-planner", "IN", ("planner",))
+    ids = []
+    for hull in ("F40", "F41", "F42"):
+        created = client.post(URL, json=filing(warship(hull)), headers=india)
+        assert created.status_code == 201, created.text
+        ids.append(created.json()["id"])
+    first = client.get(URL, params={"limit": 2}, headers=india)
+    assert len(first.json()) == 2
+    assert 'rel="next"' in first.headers["link"] and "offset=2" in first.headers["link"]
+    following = first.headers["link"].split(">")[0].lstrip("<")
+    second = client.get(following, headers=india)
+    assert len(second.json()) == 1 and "link" not in second.headers
+    assert sorted(d["id"] for d in first.json() + second.json()) == sorted(ids)
+    assert client.get(URL, params={"limit": 0}, headers=india).status_code == 422

@@ -1,0 +1,42 @@
+"""Pages of a list: the API never drops rows silently, it says where the next page is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, TypeVar
+
+from fastapi import Depends, Query, Request, Response
+
+T = TypeVar("T")
+MAX_LIMIT = 5000
+
+
+@dataclass(frozen=True)
+class Page:
+    """`limit` None means every row (the CLI and pages of our own); the API always bounds it."""
+
+    limit: int | None = None
+    offset: int = 0
+
+    def probe(self) -> Page:
+        """The same page with one row more, to learn whether another page follows."""
+        return Page(None if self.limit is None else self.limit + 1, self.offset)
+
+
+def page_query(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page.")] = 500,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="Rows to skip.")] = 0,
+) -> Page:
+    return Page(limit, offset)
+
+
+ApiPage = Annotated[Page, Depends(page_query)]
+
+
+def trim(items: list[T], page: Page, request: Request, response: Response) -> list[T]:
+    """Cut a probed list to the page; when rows remain, link the next page (RFC 8288)."""
+    if page.limit is None or len(items) <= page.limit:
+        return items
+    following = request.url.include_query_params(limit=page.limit, offset=page.offset + page.limit)
+    response.headers["Link"] = f'<{following}>; rel="next"'
+    return items[: page.limit]
