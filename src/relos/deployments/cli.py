@@ -1,19 +1,21 @@
-"""`relos deployments ...`: file, list, show, consent, complete, cancel, headroom, utilisation."""
+"""`relos deployments ...`: file, amend, list, show, consent, complete, cancel, headroom,
+utilisation."""
 
 from __future__ import annotations
 
 import json
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from relos.deployments import service
-from relos.deployments.schemas import FilingIn
+from relos.deployments.schemas import AmendmentIn, FilingIn
 from relos.kit.clikit import acting_as, console, print_json, print_table, transaction
 from relos.kit.errors import InvalidInput, RuleViolations
+from relos.kit.etags import etag_of
 from relos.kit.timeutil import parse_instant, utcnow
 
 app = typer.Typer(
@@ -21,6 +23,7 @@ app = typer.Typer(
     help="Deployments under an access agreement: filing, exceptions, headroom.",
     no_args_is_help=True,
 )
+Body = TypeVar("Body", bound=BaseModel)
 AsUser = Annotated[str | None, typer.Option("--as", help="Act as this user (default: operator).")]
 JsonOut = Annotated[bool, typer.Option("--json", help="JSON for scripts.")]
 Party = Annotated[str, typer.Option(help="The deploying party, e.g. IN.")]
@@ -29,8 +32,12 @@ End = Annotated[str | None, typer.Option(help="Window end, RFC 3339 (default: st
 
 
 def _read_filing(path: Path) -> FilingIn:
+    return _read_json(path, FilingIn)
+
+
+def _read_json(path: Path, shape: type[Body]) -> Body:
     try:
-        return FilingIn.model_validate(json.loads(path.read_text(encoding="utf-8")))
+        return shape.model_validate(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, json.JSONDecodeError) as exc:
         raise InvalidInput(f"{path}: {exc}") from None
     except ValidationError as exc:
@@ -73,6 +80,36 @@ def file(
     )
     if created["violations"]:
         _violations_table("Waiting for the host's consent on", created["violations"])
+
+
+@app.command("amend")
+def amend(
+    deployment_id: str,
+    path: Annotated[Path, typer.Argument(help="An amendment as JSON (the PATCH body).")],
+    version: Annotated[
+        int | None, typer.Option(help="Refuse unless the deployment is still at this version.")
+    ] = None,
+    as_user: AsUser = None,
+    json_out: JsonOut = False,
+) -> None:
+    """Amend a deployment; it is judged again against everything else (exit 1 if refused)."""
+    body = _read_json(path, AmendmentIn)
+    try:
+        with transaction() as session:
+            caller = acting_as(session, as_user)
+            current, tag = service.get_deployment(session, caller, deployment_id)
+            if version is not None:
+                tag = etag_of({"id": current["id"], "version": version})
+            amended = service.amend(session, caller, deployment_id, body, tag)
+    except RuleViolations as exc:
+        _report_refusal(exc, json_out)
+        raise typer.Exit(1) from None
+    if json_out:
+        print_json(amended)
+        return
+    console.print(
+        f"[bold]{amended['id']}[/bold] {amended['status']} (version {amended['version']})"
+    )
 
 
 def _report_validation(result: dict[str, Any], json_out: bool) -> None:

@@ -100,3 +100,20 @@ def test_headroom_utilisation_and_complete(env: dict[str, str], tmp_path: Path) 
     ]
     bad = relos(env, "deployments", "headroom", "in-ru-relos", "--party", "IN", "--start", "soon")
     assert bad.returncode == 1 and "RFC 3339" in bad.stderr
+
+
+def test_amend_rejudges_and_guards_the_version(env: dict[str, str], tmp_path: Path) -> None:
+    body = filing(personnel(100, start=500, end=510))
+    created = relos(env, "deployments", "file", write(tmp_path, "f.json", body), "--json")
+    assert created.returncode == 0, created.stderr
+    ident = json.loads(created.stdout)["id"]
+    bigger = write(tmp_path, "a.json", {"elements": [personnel(3001, start=500, end=510)]})
+    refused = relos(env, "deployments", "amend", ident, bigger, "--json")
+    assert refused.returncode == 1
+    assert "cap_exceeded" in {v["code"] for v in json.loads(refused.stdout)["violations"]}
+    smaller = write(tmp_path, "b.json", {"elements": [personnel(200, start=500, end=510)]})
+    amended = relos(env, "deployments", "amend", ident, smaller, "--json")
+    assert amended.returncode == 0, amended.stderr
+    assert json.loads(amended.stdout)["elements"][0]["count"] == 200
+    stale = relos(env, "deployments", "amend", ident, smaller, "--version", "1")
+    assert stale.returncode == 1 and "changed since you read it" in stale.stderr
