@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from tests.e2e.cli_runner import relos
 
 PRICES = (
     "supplying_party,facility,item,category,unit,unit_price,currency,valid_from,valid_to,source\n"
     "RU,RUVVO,F-76,fuel,t,70000.00,RUB,2026-01-01,2031-12-31,illustrative\n"
 )
-
-
-def relos(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "relos", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def ok(env: dict[str, str], *args: str) -> str:
