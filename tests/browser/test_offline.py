@@ -31,7 +31,7 @@ def _links(web: Session, pattern: str) -> list[str]:
     return sorted({h for h in hrefs if re.search(r"/[^/]+$", h) and not h.endswith("/new")})[:2]
 
 
-def _visit_all(web: Session, paths: list[str], prefix: str) -> None:
+def _check_pages_load_offline(web: Session, paths: list[str], prefix: str) -> None:
     requests: list[str] = []
     web.page.on("request", lambda r: requests.append(r.url))
     for path in paths:
@@ -53,17 +53,17 @@ def test_every_page_of_a_planner_loads_offline(web: Session) -> None:
     web.go("/logistics")
     orders = _links(web, "/logistics/orders/")
     assert deployments and orders
-    _visit_all(web, STATIC_PAGES + deployments + orders, "planner-")
+    _check_pages_load_offline(web, STATIC_PAGES + deployments + orders, "planner-")
 
 
 def test_every_page_of_an_auditor_loads_offline(web: Session) -> None:
     web.login("ru-auditor")
     pages = ["/", "/audit", "/logistics", "/logistics/statement", "/agreements"]
-    _visit_all(web, pages, "auditor-")
+    _check_pages_load_offline(web, pages, "auditor-")
 
 
 def test_login_page_loads_offline(web: Session) -> None:
-    _visit_all(web, ["/login"], "anon-")
+    _check_pages_load_offline(web, ["/login"], "anon-")
 
 
 def test_tablet_width_keeps_map_and_menu(web: Session) -> None:

@@ -70,7 +70,10 @@ def codes(order: OrderDraft) -> list[str]:
 
 
 def test_a_complete_order_within_the_terms_passes() -> None:
-    validate_order(draft(), TERMS, BOOK.in_force, ON)
+    try:
+        validate_order(draft(), TERMS, BOOK.in_force, ON)
+    except RuleViolations as refused:
+        pytest.fail(f"a valid order was refused: {refused.violations}")
 
 
 def test_every_missing_required_element_is_named() -> None:
