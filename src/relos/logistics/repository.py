@@ -64,42 +64,39 @@ def _chunks(ids: Sequence[str], size: int = 500) -> list[Sequence[str]]:
     return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
-def lines_of(session: Session, ids: Sequence[str]) -> dict[str, list[OrderLineRow]]:
-    """Lines of many orders in a few queries (lists of orders would otherwise ask per order)."""
-    found: dict[str, list[OrderLineRow]] = {}
+# The order-scoped tables whose rows a list of orders gathers in bulk.
+Row = TypeVar("Row", OrderLineRow, SignatureRow, DeliveryRow, PositionRow)
+
+
+def _grouped_by_order(
+    session: Session, model: type[Row], ids: Sequence[str], *order_by: Any
+) -> dict[str, list[Row]]:
+    """Rows of many orders in a few queries, grouped by order (not one query per order)."""
+    found: dict[str, list[Row]] = {}
     for chunk in _chunks(ids):
-        query = select(OrderLineRow).where(OrderLineRow.order_id.in_(chunk))
-        for row in session.scalars(query.order_by(OrderLineRow.order_id, OrderLineRow.line_no)):
+        query = select(model).where(model.order_id.in_(chunk)).order_by(*order_by)
+        for row in session.scalars(query):
             found.setdefault(row.order_id, []).append(row)
     return found
+
+
+def lines_of(session: Session, ids: Sequence[str]) -> dict[str, list[OrderLineRow]]:
+    return _grouped_by_order(
+        session, OrderLineRow, ids, OrderLineRow.order_id, OrderLineRow.line_no
+    )
 
 
 def signatures_of(session: Session, ids: Sequence[str]) -> dict[str, list[SignatureRow]]:
-    found: dict[str, list[SignatureRow]] = {}
-    for chunk in _chunks(ids):
-        query = select(SignatureRow).where(SignatureRow.order_id.in_(chunk))
-        for row in session.scalars(query.order_by(SignatureRow.signed_at)):
-            found.setdefault(row.order_id, []).append(row)
-    return found
+    return _grouped_by_order(session, SignatureRow, ids, SignatureRow.signed_at)
 
 
 def deliveries_of(session: Session, ids: Sequence[str]) -> dict[str, list[DeliveryRow]]:
-    found: dict[str, list[DeliveryRow]] = {}
-    for chunk in _chunks(ids):
-        query = select(DeliveryRow).where(DeliveryRow.order_id.in_(chunk))
-        for row in session.scalars(query.order_by(DeliveryRow.delivered_at, DeliveryRow.id)):
-            found.setdefault(row.order_id, []).append(row)
-    return found
+    return _grouped_by_order(session, DeliveryRow, ids, DeliveryRow.delivered_at, DeliveryRow.id)
 
 
 def positions_of(session: Session, ids: Sequence[str]) -> dict[str, list[PositionRow]]:
     """What is owed on each order, per currency (maintained with the postings)."""
-    found: dict[str, list[PositionRow]] = {}
-    for chunk in _chunks(ids):
-        query = select(PositionRow).where(PositionRow.order_id.in_(chunk))
-        for row in session.scalars(query.order_by(PositionRow.currency)):
-            found.setdefault(row.order_id, []).append(row)
-    return found
+    return _grouped_by_order(session, PositionRow, ids, PositionRow.currency)
 
 
 def orders(
