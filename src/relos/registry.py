@@ -12,6 +12,7 @@ from types import ModuleType
 
 FEATURES = (
     "agreements",
+    "references",
     "facilities",
     "platforms",
     "access",
@@ -19,6 +20,8 @@ FEATURES = (
     "deployments",
     "logistics",
     "planning",
+    "inbox",
+    "documents",
     "web",
 )
 

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Query
 
 from relos.audit import service, verify
 from relos.audit.schemas import AuditEntryOut, VerdictOut
+from relos.kit.listing import ApiFilter
 from relos.kit.timeutil import parse_instant
 from relos.kit.web import Caller, Db
 
@@ -18,16 +19,20 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 def list_entries(
     db: Db,
     caller: Caller,
+    filters: ApiFilter,
     since: Annotated[
         str | None, Query(description="RFC 3339 time; entries at or after it.")
     ] = None,
     after_id: Annotated[int, Query(ge=0, le=2**31 - 1, description="Entries after this id.")] = 0,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = service.MAX_PAGE,
+    offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
+    party: Annotated[str | None, Query(description="Entries concerning this party.")] = None,
 ) -> list[dict[str, Any]]:
-    """Entries about the caller's party's records, oldest first."""
+    """Entries about the caller's party's records, oldest first; `q` searches action,
+    actor, record type and id; `sort` by id, at, action, actor or record_type."""
     start = None if since is None else parse_instant(since, "since")
     with db.transaction(write=False) as session:
-        return service.list_entries(session, caller, start, after_id, limit)
+        return service.list_entries(session, caller, start, after_id, limit, filters, party, offset)
 
 
 @router.get("/verify", response_model=VerdictOut)

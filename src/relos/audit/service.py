@@ -15,6 +15,7 @@ from relos.audit import repository
 from relos.audit.digest import GENESIS, canonical, chain_hash, digest
 from relos.audit.models import AuditRow
 from relos.kit.db import advisory_lock
+from relos.kit.listing import ListFilter
 from relos.kit.timeutil import as_utc, format_instant, utcnow
 
 MAX_PAGE = 1000
@@ -109,9 +110,14 @@ def list_entries(
     since: datetime | None = None,
     after_id: int = 0,
     limit: int = MAX_PAGE,
+    filters: ListFilter = ListFilter(),
+    party: str | None = None,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Entries about the caller's party's records, oldest first, for auditors and admins."""
     require(caller, "audit.read")
     limit = max(1, min(limit, MAX_PAGE))
-    rows = repository.entries(session, scope(caller), since, after_id, limit)
+    rows = repository.entries(
+        session, scope(caller), since, after_id, limit, filters, party, max(offset, 0)
+    )
     return [describe(row) for row in rows]

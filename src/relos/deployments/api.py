@@ -19,6 +19,7 @@ from relos.deployments.schemas import (
     ValidationOut,
 )
 from relos.kit.idempotency import run_once
+from relos.kit.listing import ApiFilter
 from relos.kit.pagination import ApiPage, trim
 from relos.kit.timeutil import parse_instant
 from relos.kit.web import Caller, Db
@@ -68,15 +69,18 @@ def list_deployments(
     request: Request,
     response: Response,
     page: ApiPage,
+    filters: ApiFilter,
     agreement: str | None = None,
     party: str | None = None,
     status: str | None = None,
     active_at: Annotated[str | None, Query(description="RFC 3339 UTC")] = None,
 ) -> list[dict[str, Any]]:
+    """Deployments; `q` searches reference, title, facility, hull and serial; `sort` by
+    reference, title, agreement, party, host, status, start, end or filed_at."""
     at = parse_instant(active_at, "active_at") if active_at else None
     with db.transaction(write=False) as session:
         items = service.list_deployments(
-            session, caller, agreement, party, status, at, page.probe()
+            session, caller, agreement, party, status, at, page.probe(), filters
         )
     return trim(items, page, request, response)
 

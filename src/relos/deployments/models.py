@@ -22,9 +22,12 @@ class DeploymentRow(Base):
     __table_args__ = (
         Index("ix_deployments_agreement_party_status", "agreement_id", "deploying_party", "status"),
         Index("ix_deployments_host_party", "host_party"),
+        Index("ux_deployments_reference", "reference", unique=True),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    # The human reference, e.g. RELOS-IN-2027-0042 (relos.references).
+    reference: Mapped[str] = mapped_column(String(40))
     agreement_id: Mapped[str] = mapped_column(ForeignKey("agreements.id"))
     deploying_party: Mapped[str] = mapped_column(String(2))
     host_party: Mapped[str] = mapped_column(String(2))

@@ -24,6 +24,7 @@ def describe(row: DeploymentRow, history: list[HistoryRow] | None = None) -> dic
     """The public shape of a deployment (API.md "Deployments")."""
     data: dict[str, Any] = {
         "id": row.id,
+        "reference": row.reference,
         "agreement": row.agreement_id,
         "deploying_party": row.deploying_party,
         "host_party": row.host_party,

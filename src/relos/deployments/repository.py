@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session, selectinload
 from relos.deployments.domain import COUNTING_STATUSES, ElementKind, Occupancy
 from relos.deployments.models import DeploymentRow, ElementRow, HistoryRow
 from relos.deployments.timeline import Period
+from relos.kit.listing import ListFilter, contains, order_by
 from relos.kit.pagination import Page
 from relos.kit.types import UTCDateTime
 
@@ -146,15 +147,17 @@ def listing(
     status: str | None = None,
     active_at: datetime | None = None,
     page: Page = Page(),
+    filters: ListFilter = ListFilter(),
 ) -> list[DeploymentRow]:
     """Deployments by filter; a party's users see only what their party deploys or hosts."""
     query = (
         select(D)
         .options(selectinload(D.elements))
-        .order_by(D.starts, D.id)
+        .order_by(*order_by(filters.sort, SORTABLE, "start"), D.id)
         .limit(page.limit)
         .offset(page.offset)
     )
+    query = _filtered(query, filters)
     if visible_party:
         query = query.where(or_(D.deploying_party == visible_party, D.host_party == visible_party))
     if agreement:
@@ -168,6 +171,35 @@ def listing(
         ends = func.coalesce(D.actual_end, D.ends)
         query = query.where(D.starts <= active_at, ends > active_at, D.status.in_(counting))
     return list(session.scalars(query))
+
+
+SORTABLE = {
+    "reference": D.reference,
+    "title": D.title,
+    "agreement": D.agreement_id,
+    "party": D.deploying_party,
+    "host": D.host_party,
+    "status": D.status,
+    "start": D.starts,
+    "end": D.ends,
+    "filed_at": D.filed_at,
+}
+
+
+def _filtered(query: Select[Any], filters: ListFilter) -> Select[Any]:
+    """Search (reference, title, facility, hull or serial), facility and period overlap."""
+    if filters.q:
+        elements = contains(filters.q, [E.facility_id, E.unit_key])
+        matching = select(E.id).where(E.deployment_id == D.id, elements).exists()
+        query = query.where(or_(contains(filters.q, [D.reference, D.title]), matching))
+    if filters.facility:
+        at = select(E.id).where(E.deployment_id == D.id, E.facility_id == filters.facility)
+        query = query.where(at.exists())
+    if filters.start is not None:
+        query = query.where(func.coalesce(D.actual_end, D.ends) > filters.start)
+    if filters.end is not None:
+        query = query.where(D.starts < filters.end)
+    return query
 
 
 def history(session: Session, deployment_id: str) -> list[HistoryRow]:

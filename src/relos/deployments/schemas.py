@@ -114,6 +114,7 @@ class HistoryOut(BaseModel):
 
 class DeploymentOut(BaseModel):
     id: str
+    reference: str = Field(description="Human reference, e.g. RELOS-IN-2027-0042.")
     agreement: str
     deploying_party: str
     host_party: str

@@ -25,8 +25,10 @@ from relos.deployments.timeline import Period
 from relos.deployments.views import load_agreement
 from relos.kit.errors import Forbidden, InvalidInput, NotFound
 from relos.kit.etags import check_if_match
+from relos.kit.listing import ListFilter
 from relos.kit.pagination import Page
 from relos.kit.timeutil import format_instant, utcnow
+from relos.references.numbering import deployment_reference
 
 # --- reading -------------------------------------------------------------------------------
 
@@ -57,12 +59,13 @@ def list_deployments(
     status: str | None = None,
     active_at: datetime | None = None,
     page: Page = Page(),
+    filters: ListFilter = ListFilter(),
 ) -> list[dict[str, Any]]:
     require(caller, "deployments.read")
     if status is not None and status not in {s.value for s in Status}:
         raise InvalidInput(f"status: one of {', '.join(s.value for s in Status)}")
     rows = repository.listing(
-        session, caller.party or None, agreement, party, status, active_at, page
+        session, caller.party or None, agreement, party, status, active_at, page, filters
     )
     return [records.describe(row) for row in rows]
 
@@ -113,6 +116,7 @@ def file(session: Session, caller: Principal, body: FilingIn) -> dict[str, Any]:
     first, last = records.span(filing.elements)
     row = DeploymentRow(
         id=f"dep_{uuid.uuid4().hex[:12]}",
+        reference=deployment_reference(session, body.agreement, body.deploying_party, first),
         agreement_id=body.agreement,
         deploying_party=body.deploying_party,
         host_party=host,

@@ -13,6 +13,7 @@ from relos.access.domain import Principal
 from relos.kit.db import Database
 from relos.kit.errors import InvalidInput
 from relos.kit.idempotency import run_once
+from relos.kit.listing import ApiFilter
 from relos.kit.pagination import ApiPage, trim
 from relos.kit.timeutil import utcnow
 from relos.kit.web import Caller, Db
@@ -132,11 +133,18 @@ def list_orders(
     request: Request,
     response: Response,
     page: ApiPage,
+    filters: ApiFilter,
     agreement: str | None = None,
     status: str | None = None,
+    party: Annotated[str | None, Query(description="Requesting party.")] = None,
+    supplier: Annotated[str | None, Query(description="Supplying party.")] = None,
 ) -> list[dict[str, Any]]:
+    """Support orders; `q` searches reference, facility, deployment and line items; `sort`
+    by reference, agreement, party, supplier, facility, status, settlement or created_at."""
     with db.transaction(write=False) as session:
-        items = service.list_orders(session, caller, agreement, status, page.probe())
+        items = service.list_orders(
+            session, caller, agreement, status, page.probe(), filters, party, supplier
+        )
     return trim(items, page, request, response)
 
 
@@ -201,7 +209,9 @@ def balances(
 def entries(
     db: Db,
     caller: Caller,
+    filters: ApiFilter,
     agreement: str | None = None,
+    party: Annotated[str | None, Query(description="Creditor or debtor.")] = None,
     order: str | None = None,
     start: date | None = None,
     end: date | None = None,
@@ -218,6 +228,8 @@ def entries(
             end=end,
             limit=limit,
             offset=offset,
+            filters=filters,
+            party=party,
         )
 
 

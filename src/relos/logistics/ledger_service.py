@@ -18,6 +18,7 @@ from relos.access.domain import Principal
 from relos.access.policy import require
 from relos.audit.service import record
 from relos.kit.errors import Forbidden, InvalidInput
+from relos.kit.listing import ListFilter
 from relos.kit.money import Money, check_currency
 from relos.kit.timeutil import utcnow
 from relos.logistics import repository
@@ -124,20 +125,24 @@ def entries(
     end: date | None = None,
     limit: int = 500,
     offset: int = 0,
+    filters: ListFilter = ListFilter(),
+    party: str | None = None,
 ) -> list[dict[str, Any]]:
     """Postings with their two entries each, oldest first, a page at a time."""
-    party = _scope(caller)
     found = repository.postings(
         session,
-        party,
+        _scope(caller),
         agreement=agreement,
         order_id=order,
         start=start,
         end=end,
         limit=min(max(limit, 1), 5000),
         offset=max(offset, 0),
+        filters=filters,
+        concerning=party,
     )
-    return [posting_out(p) for p in found]
+    references = repository.order_references(session, [p.order for p in found])
+    return [{**posting_out(p), "order_reference": references.get(p.order)} for p in found]
 
 
 def overdue(session: Session, caller: Principal, as_of: date) -> list[dict[str, Any]]:

@@ -58,8 +58,11 @@ class PriceRow(Base):
 
 class OrderRow(Base):
     __tablename__ = "support_orders"
+    __table_args__ = (Index("ux_support_orders_reference", "reference", unique=True),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # The human reference, e.g. ORD-RU-2027-0007 (relos.references).
+    reference: Mapped[str] = mapped_column(String(40))
     agreement_id: Mapped[str] = mapped_column(ForeignKey("agreements.id"), index=True)
     requesting_party: Mapped[str] = mapped_column(String(2), index=True)
     supplying_party: Mapped[str] = mapped_column(String(2), index=True)

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from relos.kit.listing import ListFilter, contains, order_by
 from relos.kit.money import Money
 from relos.kit.pagination import Page
 from relos.logistics.ledger import Posting, PostingKind
@@ -105,14 +106,22 @@ def orders(
     agreement: str | None,
     status: str | None,
     page: Page = Page(),
+    filters: ListFilter = ListFilter(),
+    requesting: str | None = None,
+    supplying: str | None = None,
 ) -> list[OrderRow]:
     """Orders, filtered in the query to those the party requests or supplies."""
     query = (
         select(OrderRow)
-        .order_by(OrderRow.created_at, OrderRow.id)
+        .order_by(*order_by(filters.sort, ORDER_SORTABLE, "created_at"), OrderRow.id)
         .limit(page.limit)
         .offset(page.offset)
     )
+    query = _orders_filtered(query, filters)
+    if requesting:
+        query = query.where(OrderRow.requesting_party == requesting)
+    if supplying:
+        query = query.where(OrderRow.supplying_party == supplying)
     if party:
         query = query.where(
             or_(OrderRow.requesting_party == party, OrderRow.supplying_party == party)
@@ -122,6 +131,34 @@ def orders(
     if status:
         query = query.where(OrderRow.status == status)
     return list(session.scalars(query))
+
+
+ORDER_SORTABLE = {
+    "reference": OrderRow.reference,
+    "agreement": OrderRow.agreement_id,
+    "party": OrderRow.requesting_party,
+    "supplier": OrderRow.supplying_party,
+    "facility": OrderRow.facility,
+    "status": OrderRow.status,
+    "settlement": OrderRow.settlement,
+    "created_at": OrderRow.created_at,
+}
+
+
+def _orders_filtered(query: Select[Any], filters: ListFilter) -> Select[Any]:
+    """Search over reference, facility, deployment and the lines' items and categories."""
+    if filters.q:
+        lines = contains(filters.q, [OrderLineRow.item, OrderLineRow.category])
+        matching = select(OrderLineRow.line_no).where(OrderLineRow.order_id == OrderRow.id, lines)
+        columns = [OrderRow.reference, OrderRow.facility, OrderRow.deployment_id]
+        query = query.where(or_(contains(filters.q, columns), matching.exists()))
+    if filters.facility:
+        query = query.where(OrderRow.facility == filters.facility)
+    if filters.start is not None:
+        query = query.where(OrderRow.created_at >= filters.start)
+    if filters.end is not None:
+        query = query.where(OrderRow.created_at < filters.end)
+    return query
 
 
 def posting_of(row: PostingRow) -> Posting:
@@ -296,9 +333,28 @@ def postings(
     end: date | None = None,
     limit: int | None = None,
     offset: int = 0,
+    filters: ListFilter = ListFilter(),
+    concerning: str | None = None,
 ) -> list[Posting]:
-    """Postings in booking order, filtered in the query."""
+    """Postings in booking order (or `filters.sort`), filtered in the query.
+
+    `concerning` narrows to postings where that party is creditor or debtor; `filters.q`
+    searches the posting's ref, kind, memo and its order's reference; `filters.facility`
+    keeps postings of orders at that facility; `filters.start` / `end` bound the booking day.
+    """
     query = _scoped(select(PostingRow), party)
+    query = _scoped(query, concerning)
+    if filters.q:
+        orders = select(OrderRow.id).where(contains(filters.q, [OrderRow.reference]))
+        columns = [PostingRow.ref, PostingRow.kind, PostingRow.memo]
+        query = query.where(or_(contains(filters.q, columns), PostingRow.order_id.in_(orders)))
+    if filters.facility:
+        at = select(OrderRow.id).where(OrderRow.facility == filters.facility)
+        query = query.where(PostingRow.order_id.in_(at))
+    if filters.start is not None:
+        query = query.where(PostingRow.booked_on >= filters.start.date())
+    if filters.end is not None:
+        query = query.where(PostingRow.booked_on < filters.end.date())
     if agreement:
         query = query.where(PostingRow.agreement_id == agreement)
     if order_id:
@@ -307,8 +363,31 @@ def postings(
         query = query.where(PostingRow.booked_on >= start)
     if end:
         query = query.where(PostingRow.booked_on < end)
-    query = query.order_by(PostingRow.booked_on, PostingRow.id).offset(offset).limit(limit)
+    ordering = order_by(filters.sort, POSTING_SORTABLE, "booked_on")
+    query = query.order_by(*ordering, PostingRow.id).offset(offset).limit(limit)
     return [posting_of(row) for row in session.scalars(query)]
+
+
+POSTING_SORTABLE = {
+    "booked_on": PostingRow.booked_on,
+    "due_on": PostingRow.due_on,
+    "ref": PostingRow.ref,
+    "kind": PostingRow.kind,
+    "agreement": PostingRow.agreement_id,
+    "creditor": PostingRow.creditor,
+    "debtor": PostingRow.debtor,
+    "currency": PostingRow.currency,
+    "amount": PostingRow.amount_minor,
+}
+
+
+def order_references(session: Session, ids: Sequence[str]) -> dict[str, str]:
+    """The human reference of each order id."""
+    found: dict[str, str] = {}
+    for chunk in _chunks(sorted(set(ids))):
+        query = select(OrderRow.id, OrderRow.reference).where(OrderRow.id.in_(chunk))
+        found.update({row.id: row.reference for row in session.execute(query)})
+    return found
 
 
 def last_booked(session: Session) -> date | None:

@@ -113,6 +113,7 @@ class OwedOut(BaseModel):
 
 class OrderOut(BaseModel):
     id: str
+    reference: str = Field(description="Human reference, e.g. ORD-RU-2027-0007.")
     agreement: str
     requesting_party: str
     supplying_party: str
@@ -210,6 +211,7 @@ class PostingOut(BaseModel):
     method: str | None
     memo: str
     entries: list[EntryOut]
+    order_reference: str | None = None
 
 
 class OverdueOut(BaseModel):

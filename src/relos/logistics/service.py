@@ -25,6 +25,7 @@ from relos.deployments import repository as deployments
 from relos.facilities import repository as facilities
 from relos.kit.db import advisory_lock
 from relos.kit.errors import Forbidden, InvalidInput, NotFound, RuleViolations, Violation
+from relos.kit.listing import ListFilter
 from relos.kit.money import Money, extend, to_decimal
 from relos.kit.pagination import Page
 from relos.kit.timeutil import format_instant, utcnow
@@ -43,6 +44,7 @@ from relos.logistics.orders import (
 )
 from relos.logistics.prices import PriceBook, PriceLine, parse_csv, parse_lines
 from relos.logistics.refusal import refusal
+from relos.references.numbering import order_reference
 
 
 def price_line(row: PriceRow) -> PriceLine:
@@ -224,8 +226,10 @@ def raise_order(session: Session, caller: Principal, body: dict[str, Any]) -> di
         raise refusal("the support order breaks the agreement's rules", problems)
     terms = terms_of(session, draft.agreement) if draft.agreement else None
     validate_order(draft, terms, price_book(session).in_force, utcnow().date())
+    created = utcnow()
     row = OrderRow(
         id=str(uuid.uuid4()),
+        reference=order_reference(session, draft.requesting_party or "", created),
         agreement_id=draft.agreement,
         requesting_party=draft.requesting_party,
         supplying_party=draft.supplying_party,
@@ -234,7 +238,7 @@ def raise_order(session: Session, caller: Principal, body: dict[str, Any]) -> di
         settlement=draft.settlement,
         status=OrderStatus.REQUESTED.value,
         counter_to=body.get("counter_to"),
-        created_at=utcnow(),
+        created_at=created,
         created_by=caller.name,
     )
     session.add(row)
@@ -275,9 +279,15 @@ def list_orders(
     agreement: str | None,
     status: str | None,
     page: Page = Page(),
+    filters: ListFilter = ListFilter(),
+    party: str | None = None,
+    supplier: str | None = None,
 ) -> list[dict[str, Any]]:
+    """Orders the caller's party is in; `party` / `supplier` narrow to one side."""
     require(caller, "logistics.read")
-    rows = repository.orders(session, caller.party or None, agreement, status, page)
+    rows = repository.orders(
+        session, caller.party or None, agreement, status, page, filters, party, supplier
+    )
     return describe_many(session, rows)
 
 
@@ -301,6 +311,7 @@ def describe_many(session: Session, rows: list[OrderRow]) -> list[dict[str, Any]
     return [
         {
             "id": row.id,
+            "reference": row.reference,
             "agreement": row.agreement_id,
             "requesting_party": row.requesting_party,
             "supplying_party": row.supplying_party,
