@@ -122,6 +122,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for table in ("deployments", "support_orders"):
         op.drop_index(f"ux_{table}_reference", table_name=table)
-        with op.batch_alter_table(table) as batch_op:
-            batch_op.drop_column("reference")
+        # A plain ALTER TABLE ... DROP COLUMN (SQLite 3.35+): a batch rebuild would drop
+        # the table that other tables' foreign keys refer to.
+        op.drop_column(table, "reference")
     op.drop_table("reference_counters")
