@@ -11,7 +11,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
@@ -20,7 +19,7 @@ from relos.deployments import repository as deployments_repository
 from relos.deployments import service as deployments
 from relos.documents.labels import LANGUAGES
 from relos.documents.render import render_html
-from relos.facilities.models import FacilityRow
+from relos.facilities import repository as facilities_repository
 from relos.kit.errors import InvalidInput
 from relos.kit.money import extend
 from relos.kit.timeutil import as_utc, format_instant, utcnow
@@ -44,10 +43,7 @@ def _lang(lang: str | None) -> str:
 
 
 def _facility_names(session: Session, ids: set[str]) -> dict[str, str]:
-    if not ids:
-        return {}
-    query = select(FacilityRow.id, FacilityRow.name).where(FacilityRow.id.in_(sorted(ids)))
-    return {row.id: row.name for row in session.execute(query)}
+    return facilities_repository.names_of(session, ids)
 
 
 def _agreement(session: Session, agreement_id: str) -> dict[str, Any]:

@@ -33,3 +33,11 @@ def delete_except(session: Session, keep: set[str]) -> int:
     if stale:
         session.execute(delete(FacilityRow).where(FacilityRow.id.in_(stale)))
     return len(stale)
+
+
+def names_of(session: Session, ids: set[str]) -> dict[str, str]:
+    """The name of each facility id that exists (for lists and documents)."""
+    if not ids:
+        return {}
+    query = select(FacilityRow.id, FacilityRow.name).where(FacilityRow.id.in_(sorted(ids)))
+    return {row.id: row.name for row in session.execute(query)}

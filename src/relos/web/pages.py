@@ -15,7 +15,18 @@ from relos.kit.errors import RelosError
 from relos.web import security
 from relos.web.render import render
 from relos.web.session import secret_key
-from relos.web.views import agreements, audit, deployments, home, login, logistics, planner
+from relos.web.views import (
+    agreements,
+    audit,
+    deployments,
+    documents,
+    home,
+    inbox,
+    ledger,
+    login,
+    logistics,
+    planner,
+)
 
 STATIC = Path(__file__).resolve().parent / "static"
 ROUTERS = (
@@ -26,6 +37,9 @@ ROUTERS = (
     logistics.router,
     planner.router,
     audit.router,
+    inbox.router,
+    ledger.router,
+    documents.router,
 )
 
 

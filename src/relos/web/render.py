@@ -13,6 +13,8 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from relos.access.domain import Principal
 from relos.access.policy import allowed
+from relos.inbox import service as inbox
+from relos.kit.db import Database
 from relos.kit.timeutil import parse_instant
 from relos.web.i18n import LOCALES, Formatter, locale_of, translations
 from relos.web.security import web_session
@@ -28,6 +30,7 @@ NAV = (
     ("/logistics", N_("Logistics"), "logistics.read"),
     ("/planner", N_("Planner"), "plans.compute"),
     ("/audit", N_("Audit"), "audit.read"),
+    ("/inbox", N_("Inbox"), "reference.read"),
 )
 
 
@@ -63,6 +66,15 @@ def nav_for(user: Principal | None) -> list[tuple[str, str]]:
     return [(path, label) for path, label, action in NAV if allowed(user, action)]
 
 
+def inbox_count(request: Request, user: Principal | None) -> int | None:
+    """How many items wait for the user (the count beside Inbox in the menu)."""
+    if user is None:
+        return None
+    db: Database = request.app.state.db
+    with db.transaction(write=False) as session:
+        return len(inbox.inbox(session, user))
+
+
 def render(
     request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200
 ) -> HTMLResponse:
@@ -76,6 +88,7 @@ def render(
         "lang": locale,
         "nav": nav_for(user),
         "path": request.url.path,
+        "inbox_count": inbox_count(request, user),
     }
     base.update(context or {})
     html = environment(locale).get_template(template).render(base)

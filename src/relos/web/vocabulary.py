@@ -78,6 +78,14 @@ LABELS: dict[str, str] = {
     "cost": N_("Cheapest"),
     "diff_cost": N_("Change in fuel cost"),
     "stops": N_("Fewest stops"),
+    # inbox items
+    "consent_requested": N_("Consent requested"),
+    "signature_requested": N_("Signature requested"),
+    "receipt_requested": N_("Delivery to acknowledge"),
+    "settlement_overdue": N_("Settlement overdue"),
+    "notice_due": N_("Notice to the host due"),
+    "agreement_expiring": N_("Agreement expiring"),
+    "extension_consent": N_("Extension consent outstanding"),
 }
 
 # Violation codes (SPEC.md "Deployments"), shown beside the element that breaks the rule.

@@ -2,34 +2,62 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from relos.access.policy import allowed, require
 from relos.audit import service, verify
 from relos.kit.db import Database
-from relos.kit.timeutil import parse_instant
+from relos.kit.pagination import Page
+from relos.references.lookup import references_of
+from relos.web import listing
 from relos.web.render import render
 from relos.web.security import PageUser
 
 router = APIRouter()
-PAGE = 100
+EXPORT = ("id", "at", "actor", "actor_party", "action", "record_type", "record_id", "hash")
+
+
+def _export_row(e: dict[str, Any]) -> list[Any]:
+    return [e[c] for c in EXPORT]
 
 
 @router.get("/audit")
-def audit_page(request: Request, user: PageUser, since: str = "", after_id: int = 0) -> Response:
+def audit_page(request: Request, user: PageUser) -> Response:
     require(user, "audit.read")
-    start = parse_instant(since, "since") if since else None
     db: Database = request.app.state.db
+    view = listing.list_view(request)
+
+    def fetch(page: Page) -> list[dict[str, Any]]:
+        limit = page.limit or service.MAX_PAGE
+        with db.transaction(write=False) as session:
+            return service.list_entries(
+                session,
+                user,
+                None,
+                0,
+                min(limit, listing.EXPORT_LIMIT),
+                view.filters,
+                view.opt("party"),
+                page.offset,
+            )
+
+    if kind := listing.export_kind(request):
+        return listing.export(view, kind, "audit", fetch, EXPORT, _export_row)
+    entries = listing.load(view, fetch)
     with db.transaction(write=False) as session:
-        entries = service.list_entries(session, user, start, max(0, after_id), PAGE)
+        references = references_of(session, [e["record_id"] for e in entries])
         verdict = (
             verify.describe(verify.verify(session, user)) if allowed(user, "audit.verify") else None
         )
+    parties = sorted({p for e in entries for p in e["parties"]} | ({user.party} - {""}))
     context = {
         "entries": entries,
         "verdict": verdict,
-        "since": since,
-        "next_after": entries[-1]["id"] if len(entries) == PAGE else None,
+        "view": view,
+        "parties": parties,
+        "references": references,
     }
     return render(request, "audit/list.html", context)

@@ -16,8 +16,9 @@ from relos.deployments.schemas import FilingIn
 from relos.facilities import service as facilities
 from relos.kit.db import Database
 from relos.kit.errors import Forbidden, PreconditionFailed, RuleViolations
+from relos.kit.pagination import Page
 from relos.kit.timeutil import parse_instant, utcnow
-from relos.web import filing
+from relos.web import filing, listing
 from relos.web.i18n import Formatter, locale_of, translations
 from relos.web.render import render
 from relos.web.security import PageUser, check_csrf
@@ -40,18 +41,55 @@ def consent_queue(items: list[dict[str, Any]], user: Principal) -> list[dict[str
     ]
 
 
+EXPORT_COLUMNS = (
+    "reference",
+    "title",
+    "agreement",
+    "deploying_party",
+    "host_party",
+    "purpose",
+    "start",
+    "end",
+    "elements",
+    "status",
+)
+
+
+def _export_row(d: dict[str, Any]) -> list[Any]:
+    return [*(d[c] for c in EXPORT_COLUMNS[:8]), len(d["elements"]), d["status"]]
+
+
 @router.get("/deployments")
-def list_page(request: Request, user: PageUser, status: str = "", agreement: str = "") -> Response:
-    with _db(request).transaction(write=False) as session:
-        everything = service.list_deployments(session, user)
-        shown = service.list_deployments(
-            session, user, agreement=agreement or None, status=status or None
-        )
+def list_page(request: Request, user: PageUser) -> Response:
+    view = listing.list_view(request)
+    db = _db(request)
+
+    def fetch(page: Page) -> list[dict[str, Any]]:
+        with db.transaction(write=False) as session:
+            return service.list_deployments(
+                session,
+                user,
+                agreement=view.opt("agreement"),
+                party=view.opt("party"),
+                status=view.opt("status"),
+                page=page,
+                filters=view.filters,
+            )
+
+    if kind := listing.export_kind(request):
+        return listing.export(view, kind, "deployments", fetch, EXPORT_COLUMNS, _export_row)
+    shown = listing.load(view, fetch)
+    with db.transaction(write=False) as session:
+        everything = service.list_deployments(session, user, status="pending_host_consent")
+        pacts = agreements.list_agreements(session, user)
     context = {
         "deployments": shown,
         "queue": consent_queue(everything, user),
         "statuses": STATUSES,
-        "status": status,
+        "view": view,
+        "agreements": pacts,
+        "agreement_names": {a["id"]: a["short_name"] for a in pacts},
+        "parties": sorted({p for a in pacts for p in a["parties"]}),
         "may_file": allowed(user, "deployments.file"),
     }
     return render(request, "deployments/list.html", context)

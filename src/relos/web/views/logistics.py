@@ -12,11 +12,16 @@ from fastapi.responses import RedirectResponse, Response
 from relos.access.domain import Principal
 from relos.access.policy import allowed, require
 from relos.agreements import service as agreements
+from relos.facilities import repository as facilities_repository
 from relos.facilities import service as facilities
 from relos.kit.db import Database
 from relos.kit.errors import InvalidInput, RuleViolations
+from relos.kit.pagination import Page
 from relos.kit.timeutil import parse_instant, utcnow
 from relos.logistics import ledger_service, service, settlements
+from relos.logistics import repository as logistics_repository
+from relos.references.lookup import references_of
+from relos.web import listing
 from relos.web.render import render
 from relos.web.security import PageUser, check_csrf
 
@@ -29,22 +34,65 @@ def _db(request: Request) -> Database:
     return db
 
 
+ORDER_EXPORT = (
+    "reference",
+    "agreement",
+    "requesting_party",
+    "supplying_party",
+    "facility",
+    "settlement",
+    "status",
+    "created_at",
+    "lines",
+)
+
+
+def _order_export_row(o: dict[str, Any]) -> list[Any]:
+    lines = "; ".join(f"{line['quantity']} {line['unit']} {line['item']}" for line in o["lines"])
+    return [*(o[c] for c in ORDER_EXPORT[:8]), lines]
+
+
 @router.get("/logistics")
-def overview(request: Request, user: PageUser, status: str = "") -> Response:
+def overview(request: Request, user: PageUser) -> Response:
     ledger = allowed(user, "ledger.read")
     today = utcnow().date()
-    with _db(request).transaction(write=False) as session:
-        orders = service.list_orders(session, user, None, status or None)
+    view = listing.list_view(request)
+    db = _db(request)
+
+    def fetch(page: Page) -> list[dict[str, Any]]:
+        with db.transaction(write=False) as session:
+            return service.list_orders(
+                session,
+                user,
+                view.opt("agreement"),
+                view.opt("status"),
+                page,
+                view.filters,
+                view.opt("party"),
+            )
+
+    if kind := listing.export_kind(request):
+        return listing.export(view, kind, "support-orders", fetch, ORDER_EXPORT, _order_export_row)
+    orders = listing.load(view, fetch)
+    with db.transaction(write=False) as session:
         balances = ledger_service.balances(session, user, None) if ledger else []
         overdue = ledger_service.overdue(session, user, today) if ledger else []
+        pacts = agreements.list_agreements(session, user)
+        references = logistics_repository.order_references(session, [o["order"] for o in overdue])
+        sites = facilities_repository.names_of(session, {o["facility"] for o in orders})
     context = {
         "orders": orders,
         "balances": balances,
         "overdue": overdue,
+        "order_references": references,
+        "facility_names": sites,
         "ledger": ledger,
         "may_raise": allowed(user, "orders.raise") and bool(user.party),
-        "status": status,
+        "view": view,
         "statuses": ORDER_STATUSES,
+        "agreements": pacts,
+        "agreement_names": {a["id"]: a["short_name"] for a in pacts},
+        "parties": sorted({p for a in pacts for p in a["parties"]}),
         "today": today,
     }
     return render(request, "logistics/overview.html", context)
@@ -124,12 +172,22 @@ async def raise_order(request: Request, user: PageUser) -> Response:
 def order_page(request: Request, user: PageUser, order_id: str) -> Response:
     with _db(request).transaction(write=False) as session:
         order = service.get_order(session, user, order_id)
+        names = {
+            "agreement": agreements.get_agreement(session, user, order["agreement"])["short_name"],
+            "facility": facilities_repository.names_of(session, {order["facility"]}).get(
+                order["facility"], order["facility"]
+            ),
+            "deployment": references_of(session, [order["deployment"] or ""]).get(
+                order["deployment"] or "", order["deployment"]
+            ),
+        }
     deliverable = order["status"] in ("agreed", "partially_delivered") and allowed(
         user, "orders.deliver"
     )
     owing = [w for w in order["owed"] if Decimal(w["amount"]) > 0]
     context = {
         "o": order,
+        "names": names,
         # Cash is settled here; replacement in kind and exchanges name items or a
         # counter-order, which the API and CLI take.
         "may_settle": bool(owing)
