@@ -347,6 +347,23 @@ ROUTES: dict[str, Route] = {
         "list",
         lambda w: Call("/ledger/statement", params={"start": "2026-01-01", "end": "2031-01-01"}),
     ),
+    "GET /inbox": Route("reference.read", "list", lambda w: Call("/inbox")),
+    "GET /documents/deployments/{deployment_id}/notice": Route(
+        "deployments.read",
+        "record",
+        lambda w: Call(f"/documents/deployments/{w.deployment}/notice"),
+    ),
+    "GET /documents/support-orders/{order_id}": Route(
+        "logistics.read", "record", lambda w: Call(f"/documents/support-orders/{w.order}")
+    ),
+    "GET /documents/support-orders/{order_id}/invoice": Route(
+        "logistics.read", "record", lambda w: Call(f"/documents/support-orders/{w.order}/invoice")
+    ),
+    "GET /documents/statement": Route(
+        "ledger.read",
+        "list",
+        lambda w: Call("/documents/statement", params={"start": "2026-01-01", "end": "2031-01-01"}),
+    ),
     "GET /ledger/export": Route(
         "ledger.read", "act", lambda w: Call("/ledger/export", params={"party": "IN"})
     ),
