@@ -86,6 +86,23 @@ LABELS: dict[str, str] = {
     "notice_due": N_("Notice to the host due"),
     "agreement_expiring": N_("Agreement expiring"),
     "extension_consent": N_("Extension consent outstanding"),
+    # logistics categories
+    "airfield_services": N_("Airfield services"),
+    "ammunition": N_("Ammunition"),
+    "billeting": N_("Billeting"),
+    "communications": N_("Communications"),
+    "fuel": N_("Fuel"),
+    "lubricants": N_("Lubricants"),
+    "maintenance": N_("Maintenance"),
+    "medical": N_("Medical services"),
+    "port_services": N_("Port services"),
+    "provisions": N_("Provisions"),
+    "spare_parts": N_("Spare parts"),
+    "storage": N_("Storage"),
+    "training_services": N_("Training services"),
+    "transportation": N_("Transportation"),
+    "water": N_("Water"),
+    "weapon_systems": N_("Weapon systems"),
 }
 
 # Violation codes (SPEC.md "Deployments"), shown beside the element that breaks the rule.

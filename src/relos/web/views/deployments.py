@@ -13,6 +13,7 @@ from relos.access.policy import allowed, require
 from relos.agreements import service as agreements
 from relos.deployments import service
 from relos.deployments.schemas import FilingIn
+from relos.facilities import repository as facilities_repository
 from relos.facilities import service as facilities
 from relos.kit.db import Database
 from relos.kit.errors import Forbidden, PreconditionFailed, RuleViolations
@@ -270,11 +271,20 @@ def _amend(
 def detail_page(request: Request, user: PageUser, deployment_id: str) -> Response:
     with _db(request).transaction(write=False) as session:
         deployment, _etag = service.get_deployment(session, user, deployment_id)
+        names = {
+            "agreement": agreements.get_agreement(session, user, deployment["agreement"])[
+                "short_name"
+            ],
+            "facilities": facilities_repository.names_of(
+                session, {e["facility"] for e in deployment["elements"]}
+            ),
+        }
     pending = deployment["status"] == "pending_host_consent"
     own = user.party in ("", deployment["deploying_party"])
     live = deployment["status"] in ("cleared", "pending_host_consent")
     context = {
         "d": deployment,
+        "names": names,
         "may_consent": pending
         and allowed(user, "deployments.consent")
         and user.party == deployment["host_party"],
