@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 
 from relos.audit import service, verify
 from relos.audit.schemas import AuditEntryOut, VerdictOut
 from relos.kit.listing import ApiFilter
+from relos.kit.pagination import Page, trim
 from relos.kit.timeutil import parse_instant
 from relos.kit.web import Caller, Db
 
@@ -19,6 +20,8 @@ router = APIRouter(prefix="/audit", tags=["audit"])
 def list_entries(
     db: Db,
     caller: Caller,
+    request: Request,
+    response: Response,
     filters: ApiFilter,
     since: Annotated[
         str | None, Query(description="RFC 3339 time; entries at or after it.")
@@ -32,7 +35,10 @@ def list_entries(
     actor, record type and id; `sort` by id, at, action, actor or record_type."""
     start = None if since is None else parse_instant(since, "since")
     with db.transaction(write=False) as session:
-        return service.list_entries(session, caller, start, after_id, limit, filters, party, offset)
+        found = service.list_entries(
+            session, caller, start, after_id, limit + 1, filters, party, offset
+        )
+    return trim(found, Page(limit, offset), request, response)
 
 
 @router.get("/verify", response_model=VerdictOut)

@@ -116,7 +116,7 @@ def list_entries(
 ) -> list[dict[str, Any]]:
     """Entries about the caller's party's records, oldest first, for auditors and admins."""
     require(caller, "audit.read")
-    limit = max(1, min(limit, MAX_PAGE))
+    limit = max(1, min(limit, MAX_PAGE + 1))  # the API asks one more: is there a next page?
     rows = repository.entries(
         session, scope(caller), since, after_id, limit, filters, party, max(offset, 0)
     )

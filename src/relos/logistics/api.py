@@ -14,7 +14,7 @@ from relos.kit.db import Database
 from relos.kit.errors import InvalidInput
 from relos.kit.idempotency import run_once
 from relos.kit.listing import ApiFilter
-from relos.kit.pagination import ApiPage, trim
+from relos.kit.pagination import ApiPage, Page, trim
 from relos.kit.timeutil import utcnow
 from relos.kit.web import Caller, Db
 from relos.logistics import ledger_service, service, settlements
@@ -209,6 +209,8 @@ def balances(
 def entries(
     db: Db,
     caller: Caller,
+    request: Request,
+    response: Response,
     filters: ApiFilter,
     agreement: str | None = None,
     party: Annotated[str | None, Query(description="Creditor or debtor.")] = None,
@@ -218,19 +220,23 @@ def entries(
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
 ) -> list[dict[str, Any]]:
+    """Postings with their entries; `q`, `party`, `facility`, `from`/`to` and `sort` as in
+    docs/ledger.md; `Link: rel="next"` when more rows follow."""
+    page = Page(limit, offset)
     with db.transaction(write=False) as session:
-        return ledger_service.entries(
+        found = ledger_service.entries(
             session,
             caller,
             agreement=agreement,
             order=order,
             start=start,
             end=end,
-            limit=limit,
+            limit=limit + 1,
             offset=offset,
             filters=filters,
             party=party,
         )
+    return trim(found, page, request, response)
 
 
 @router.get("/ledger/overdue", response_model=list[OverdueOut])

@@ -136,7 +136,7 @@ def entries(
         order_id=order,
         start=start,
         end=end,
-        limit=min(max(limit, 1), 5000),
+        limit=min(max(limit, 1), 5001),  # one more than a page: is there a next one?
         offset=max(offset, 0),
         filters=filters,
         concerning=party,

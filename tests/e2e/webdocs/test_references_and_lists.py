@@ -126,6 +126,13 @@ def test_order_references_and_list_filters(client: TestClient, auth: TokenFactor
         == 200
     )
 
+    assert deliver(client, people["ru-log"], first, "50").status_code == 201
+    head = client.get("/api/v1/ledger/entries", params={"limit": 1}, headers=people["in-fin"])
+    assert len(head.json()) == 1 and 'rel="next"' in head.headers["link"]
+    rest = client.get(head.headers["link"].split(">")[0].lstrip("<"), headers=people["in-fin"])
+    assert len(rest.json()) == 1 and "link" not in rest.headers
+    audit_page = client.get("/api/v1/audit", params={"limit": 2}, headers=people["auditor"])
+    assert len(audit_page.json()) == 2 and "offset=2" in audit_page.headers["link"]
     audit = client.get(
         "/api/v1/audit", params={"q": "orders.sign", "sort": "-id"}, headers=people["auditor"]
     )
