@@ -20,8 +20,13 @@ router = APIRouter()
 EXPORT = ("id", "at", "actor", "actor_party", "action", "record_type", "record_id", "hash")
 
 
-def _export_row(e: dict[str, Any]) -> list[Any]:
-    return [e[c] for c in EXPORT]
+def _field(entry: Any, name: str) -> Any:
+    """A field of an entry, whether the service gives dicts or models."""
+    return entry[name] if isinstance(entry, dict) else getattr(entry, name)
+
+
+def _export_row(entry: Any) -> list[Any]:
+    return [_field(entry, c) for c in EXPORT]
 
 
 @router.get("/audit")
@@ -30,7 +35,7 @@ def audit_page(request: Request, user: PageUser) -> Response:
     db: Database = request.app.state.db
     view = listing.list_view(request)
 
-    def fetch(page: Page) -> list[dict[str, Any]]:
+    def fetch(page: Page) -> list[Any]:
         limit = page.limit or service.MAX_PAGE
         with db.transaction(write=False) as session:
             return service.list_entries(
@@ -48,11 +53,11 @@ def audit_page(request: Request, user: PageUser) -> Response:
         return listing.export(view, kind, "audit", fetch, EXPORT, _export_row)
     entries = listing.load(view, fetch)
     with db.transaction(write=False) as session:
-        references = references_of(session, [e["record_id"] for e in entries])
+        references = references_of(session, [_field(e, "record_id") for e in entries])
         verdict = (
             verify.describe(verify.verify(session, user)) if allowed(user, "audit.verify") else None
         )
-    parties = sorted({p for e in entries for p in e["parties"]} | ({user.party} - {""}))
+    parties = sorted({p for e in entries for p in _field(e, "parties")} | ({user.party} - {""}))
     context = {
         "entries": entries,
         "verdict": verdict,
