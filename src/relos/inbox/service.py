@@ -21,7 +21,14 @@ from relos.agreements.domain import pending_consents
 from relos.agreements.service import all_in_force
 from relos.deployments.domain import OPEN_STATUSES, Status
 from relos.deployments.models import DeploymentRow
-from relos.inbox.domain import Item, Kind, expires_soon, in_due_order, starts_soon
+from relos.inbox.domain import (
+    NOTICE_WINDOW,
+    Item,
+    Kind,
+    expires_soon,
+    in_due_order,
+    starts_soon,
+)
 from relos.kit.timeutil import format_instant, utcnow
 from relos.logistics import ledger_service
 from relos.logistics.models import OrderLineRow, OrderRow, SignatureRow
@@ -55,6 +62,7 @@ def _notices(session: Session, caller: Principal, now: datetime) -> list[Item]:
     query = select(DeploymentRow).where(
         DeploymentRow.status.in_([s.value for s in OPEN_STATUSES]),
         DeploymentRow.starts >= now,
+        DeploymentRow.starts < now + NOTICE_WINDOW,
     )
     if party := _party(caller):
         query = query.where(DeploymentRow.deploying_party == party)
