@@ -89,6 +89,7 @@ def history(n: int, rng: random.Random) -> tuple[list[dict[str, Any]], list[dict
 def _deployment(ident: str, party: str, start: datetime, end: datetime) -> dict[str, Any]:
     return {
         "id": ident,
+        "reference": f"BENCH-{ident}",
         "agreement_id": "in-ru-relos",
         "deploying_party": party,
         "host_party": HOSTS[party],

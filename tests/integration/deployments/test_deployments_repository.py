@@ -33,6 +33,7 @@ def _rows(rng: random.Random, n: int) -> tuple[list[Row], list[Row]]:
         deployments.append(
             {
                 "id": ident,
+                "reference": f"TEST-{party}-{i:06d}",
                 "agreement_id": "in-ru-relos",
                 "deploying_party": party,
                 "host_party": "RU" if party == "IN" else "IN",
