@@ -1,0 +1,192 @@
+"""Projectors: the logistics read tables written from events, and from nothing else.
+
+Each projector applies one event to the tables in the caller's transaction. They decide
+nothing: the rules ran before the event was made, and the event carries their outcome, so
+replaying the same events in the same order writes the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from relos.kit.money import Money
+from relos.logistics.events import (
+    DeliveryRecorded,
+    Event,
+    OrderRaised,
+    OrderSigned,
+    PostingRecord,
+    PostingReversed,
+    PostingsImported,
+    PricesImported,
+    QuantityRecord,
+    RatesImported,
+    SettlementRecorded,
+)
+from relos.logistics.ledger.writes import insert_postings
+from relos.logistics.models import (
+    DeliveryRow,
+    OrderLineRow,
+    OrderRow,
+    PriceRow,
+    RateRow,
+    SettlementRow,
+    SignatureRow,
+)
+from relos.logistics.orders import repository
+
+
+def _postings(session: Session, records: list[PostingRecord], at: Any) -> None:
+    insert_postings(session, [record.posting() for record in records], at)
+
+
+def _order(session: Session, order_id: str) -> OrderRow:
+    row = repository.order(session, order_id)
+    if row is None:  # events arrive in order; a missing order is a broken log
+        raise LookupError(f"event for unknown support order {order_id}")
+    return row
+
+
+def prices_imported(session: Session, event: PricesImported) -> None:
+    for line in event.lines:
+        session.add(
+            PriceRow(
+                **line.model_dump(), imported_at=event.imported_at, imported_by=event.imported_by
+            )
+        )
+    session.flush()
+
+
+def rates_imported(session: Session, event: RatesImported) -> None:
+    for rate in event.rates:
+        session.merge(RateRow(**rate.model_dump()))
+    session.flush()
+
+
+def order_raised(session: Session, event: OrderRaised) -> None:
+    session.add(
+        OrderRow(
+            id=event.order,
+            agreement_id=event.agreement,
+            requesting_party=event.requesting_party,
+            supplying_party=event.supplying_party,
+            facility=event.facility,
+            deployment_id=event.deployment,
+            settlement=event.settlement,
+            status="requested",
+            counter_to=event.counter_to,
+            created_at=event.created_at,
+            created_by=event.created_by,
+        )
+    )
+    session.flush()  # the lines refer to the order; no ORM relationship orders the inserts
+    for number, line in enumerate(event.lines):
+        session.add(
+            OrderLineRow(
+                order_id=event.order,
+                line_no=number,
+                **line.model_dump(),
+                delivered=Decimal(0),
+                returned=Decimal(0),
+            )
+        )
+    session.flush()
+
+
+def order_signed(session: Session, event: OrderSigned) -> None:
+    _order(session, event.order).status = event.status
+    session.add(
+        SignatureRow(
+            order_id=event.order,
+            party=event.party,
+            signed_by=event.signed_by,
+            signed_at=event.signed_at,
+        )
+    )
+    session.flush()
+
+
+def _move_lines(
+    session: Session, order_id: str, quantities: list[QuantityRecord], column: str
+) -> None:
+    lines = repository.order_lines(session, order_id)
+    for entry in quantities:
+        line = lines[entry.line]
+        setattr(line, column, getattr(line, column) + entry.quantity)
+
+
+def delivery_recorded(session: Session, event: DeliveryRecorded) -> None:
+    moved = [QuantityRecord(line=lot.line, quantity=lot.quantity) for lot in event.lots]
+    _move_lines(session, event.order, moved, "delivered")
+    _order(session, event.order).status = event.status
+    session.add(
+        DeliveryRow(
+            id=event.delivery,
+            order_id=event.order,
+            delivered_at=event.delivered_at,
+            received_by=event.received_by,
+            recorded_by=event.recorded_by,
+            lines=[lot.model_dump(mode="json") for lot in event.lots],
+        )
+    )
+    _postings(session, event.postings, event.recorded_at)
+    session.flush()
+
+
+def settlement_recorded(session: Session, event: SettlementRecorded) -> None:
+    _move_lines(session, event.order, event.returned, "returned")
+    session.add(
+        SettlementRow(
+            id=event.settlement,
+            order_id=event.order,
+            method=event.method,
+            amount_minor=_minor(event.amount, event.currency),
+            currency=event.currency,
+            settled_at=event.settled_at,
+            reference=event.reference,
+            counter_order=event.counter_order,
+            returned=[entry.model_dump(mode="json") for entry in event.returned],
+            recorded_by=event.recorded_by,
+        )
+    )
+    _postings(session, event.postings, event.recorded_at)
+    for order_id, status in sorted(event.statuses.items()):
+        _order(session, order_id).status = status
+    session.flush()
+
+
+def _minor(amount: Decimal, currency: str) -> int:
+    return Money(amount, currency).minor
+
+
+def posting_reversed(session: Session, event: PostingReversed) -> None:
+    negated = [QuantityRecord(line=e.line, quantity=-e.quantity) for e in event.undelivered]
+    _move_lines(session, event.order, negated, "delivered")
+    _postings(session, [event.posting], event.recorded_at)
+    _order(session, event.order).status = event.status
+    session.flush()
+
+
+def postings_imported(session: Session, event: PostingsImported) -> None:
+    _postings(session, event.postings, event.recorded_at)
+
+
+PROJECTORS: dict[type[Event], Callable[[Session, Any], None]] = {
+    PricesImported: prices_imported,
+    RatesImported: rates_imported,
+    OrderRaised: order_raised,
+    OrderSigned: order_signed,
+    DeliveryRecorded: delivery_recorded,
+    SettlementRecorded: settlement_recorded,
+    PostingReversed: posting_reversed,
+    PostingsImported: postings_imported,
+}
+
+
+def project(session: Session, event: Event) -> None:
+    """Write `event` into the read tables (the caller's transaction)."""
+    PROJECTORS[type(event)](session, event)
