@@ -70,7 +70,10 @@ def _pairs(values: list[str], what: str) -> list[dict[str, str]]:
 
 
 def _when(at: str | None) -> datetime:
-    return parse_instant(at, "at") if at else utcnow()
+    try:
+        return parse_instant(at, "at") if at else utcnow()
+    except OverflowError:
+        raise InvalidInput(f"at: {at!r} is out of range once converted to UTC") from None
 
 
 def _owed(order: OrderOut) -> str:

@@ -10,6 +10,7 @@ strings or Decimals, never floats.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -29,7 +30,16 @@ def _no_nul(value: str) -> str:
     return value
 
 
+def _in_utc(value: datetime) -> datetime:
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("is out of range once converted to UTC") from None
+
+
 NoNul = AfterValidator(_no_nul)
+# An instant with an offset, held in UTC (9999-12-31T23:00-05:00 is past the last UTC year).
+Instant = Annotated[AwareDatetime, AfterValidator(_in_utc)]
 # Each as wide as the column that stores it.
 Party = Annotated[str, Field(max_length=2), NoNul]
 Currency = Annotated[str, Field(max_length=3), NoNul]
@@ -125,7 +135,7 @@ class DeliveryLineIn(Command):
 
 class DeliveryIn(Command):
     lines: list[DeliveryLineIn] = Field(min_length=1, max_length=MAX_ORDER_LINES)
-    delivered_at: AwareDatetime
+    delivered_at: Instant
     received_by: Officer
 
 
@@ -147,7 +157,7 @@ class RecordSettlement(Command):
     method: Method
     amount: Number | None = None
     currency: Currency | None = None
-    settled_at: AwareDatetime
+    settled_at: Instant
     reference: Reference = ""
     lines: list[ReturnedLineIn] | None = Field(
         None, description="Items returned in kind.", max_length=MAX_ORDER_LINES
@@ -163,7 +173,7 @@ class ReversalIn(Command):
 class ReversePosting(ReversalIn):
     """A reversal of one posting; `on` is the booking day (default: today)."""
 
-    on: AwareDatetime | None = None
+    on: Instant | None = None
 
 
 Model = TypeVar("Model", bound=BaseModel)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -14,16 +13,19 @@ from relos.logistics.projectors import project
 
 
 def emit(
-    session: Session,
-    caller: Principal,
-    event: Event,
-    action: str,
-    record_type: str,
-    record_id: str,
-    parties: Iterable[str],
-    detail: dict[str, Any] | None = None,
+    session: Session, caller: Principal, event: Event, detail: dict[str, Any] | None = None
 ) -> None:
     """Project `event` into the tables and append it to the audit trail, in one transaction."""
     project(session, event)
+    where = event.route()
     after = {"type": event.type_name, **event.model_dump(mode="json")}
-    record(session, caller, action, record_type, record_id, parties, after=after, detail=detail)
+    record(
+        session,
+        caller,
+        event.action,
+        where.record_type,
+        where.record_id,
+        where.parties,
+        after=after,
+        detail=detail,
+    )

@@ -8,6 +8,7 @@ the events rebuilds exactly the same tables. Type names are stable and versioned
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import ClassVar
@@ -17,11 +18,39 @@ from pydantic import BaseModel, ConfigDict
 from relos.kit.money import Money
 from relos.logistics.ledger.postings import Posting, PostingKind
 
+# The log of what belongs to no one agreement (price lists, rates, batch imports).
+INTERNAL = "internal"
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where an event goes: its log, the record it changes and the parties who may read it."""
+
+    log: str
+    record_type: str
+    record_id: str
+    parties: tuple[str, ...]
+
 
 class Event(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     type_name: ClassVar[str]
+    action: ClassVar[str]  # the permission's name, as the audit trail has always shown it
+
+    def route(self) -> Route:
+        raise NotImplementedError
+
+
+class OrderEvent(Event):
+    """An event about one support order, in the log of the order's agreement."""
+
+    order: str
+    agreement: str
+    parties: tuple[str, str]  # requesting, supplying
+
+    def route(self) -> Route:
+        return Route(self.agreement, "support_order", self.order, self.parties)
 
 
 class PostingRecord(BaseModel):
@@ -95,9 +124,14 @@ class PriceRecord(BaseModel):
 
 class PricesImported(Event):
     type_name = "logistics.prices_imported.v1"
+    action = "prices.import"
     lines: list[PriceRecord]
     imported_at: datetime
     imported_by: str
+
+    def route(self) -> Route:
+        parties = tuple(sorted({line.supplying_party for line in self.lines}))
+        return Route(INTERNAL, "price_list", ",".join(parties), parties)
 
 
 class RateRecord(BaseModel):
@@ -114,7 +148,11 @@ class RatesImported(Event):
     """Rates stored with their provenance; a rate already stored for its day is replaced."""
 
     type_name = "logistics.rates_imported.v1"
+    action = "rates.import"
     rates: list[RateRecord]
+
+    def route(self) -> Route:
+        return Route(INTERNAL, "exchange_rates", str(len(self.rates)), ())
 
 
 class LineRecord(BaseModel):
@@ -126,12 +164,9 @@ class LineRecord(BaseModel):
     unit: str
 
 
-class OrderRaised(Event):
+class OrderRaised(OrderEvent):
     type_name = "logistics.order_raised.v1"
-    order: str
-    agreement: str
-    requesting_party: str
-    supplying_party: str
+    action = "orders.raise"
     facility: str
     deployment: str | None
     settlement: str
@@ -141,9 +176,9 @@ class OrderRaised(Event):
     created_by: str
 
 
-class OrderSigned(Event):
+class OrderSigned(OrderEvent):
     type_name = "logistics.order_signed.v1"
-    order: str
+    action = "orders.sign"
     party: str
     signed_by: str
     signed_at: datetime
@@ -163,12 +198,12 @@ class LotRecord(BaseModel):
     posting: str
 
 
-class DeliveryRecorded(Event):
+class DeliveryRecorded(OrderEvent):
     """A delivery and its receipt by the receiving side's officer, priced and posted."""
 
     type_name = "logistics.delivery_recorded.v1"
+    action = "orders.deliver"
     delivery: str
-    order: str
     delivered_at: datetime
     received_by: str
     recorded_by: str
@@ -185,10 +220,10 @@ class QuantityRecord(BaseModel):
     quantity: Decimal
 
 
-class SettlementRecorded(Event):
+class SettlementRecorded(OrderEvent):
     type_name = "logistics.settlement_recorded.v1"
+    action = "settlements.record"
     settlement: str
-    order: str
     method: str
     amount: Decimal
     currency: str
@@ -201,23 +236,34 @@ class SettlementRecorded(Event):
     postings: list[PostingRecord]
     statuses: dict[str, str]
 
+    def route(self) -> Route:
+        return Route(self.agreement, "settlement", self.settlement, self.parties)
 
-class PostingReversed(Event):
+
+class PostingReversed(OrderEvent):
     type_name = "logistics.posting_reversed.v1"
-    order: str
+    action = "ledger.reverse"
     reason: str
     posting: PostingRecord
     undelivered: list[QuantityRecord]
     status: str
     recorded_at: datetime
 
+    def route(self) -> Route:
+        return Route(self.agreement, "ledger_posting", self.posting.reverses or "", self.parties)
+
 
 class PostingsImported(Event):
     """A batch of postings from a legacy or partner system, booked whole."""
 
     type_name = "logistics.postings_imported.v1"
+    action = "ledger.import"
     postings: list[PostingRecord]
     recorded_at: datetime
+
+    def route(self) -> Route:
+        parties = sorted({p.creditor for p in self.postings} | {p.debtor for p in self.postings})
+        return Route(INTERNAL, "ledger_batch", str(len(self.postings)), tuple(parties))
 
 
 EVENTS: tuple[type[Event], ...] = (

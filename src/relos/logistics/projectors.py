@@ -72,8 +72,8 @@ def order_raised(session: Session, event: OrderRaised) -> None:
         OrderRow(
             id=event.order,
             agreement_id=event.agreement,
-            requesting_party=event.requesting_party,
-            supplying_party=event.supplying_party,
+            requesting_party=event.parties[0],
+            supplying_party=event.parties[1],
             facility=event.facility,
             deployment_id=event.deployment,
             settlement=event.settlement,

@@ -78,6 +78,8 @@ def record_delivery(session: Session, caller: Principal, command: RecordDelivery
     event = DeliveryRecorded(
         delivery=delivery_id,
         order=row.id,
+        agreement=row.agreement_id,
+        parties=parties(row),
         delivered_at=command.delivered_at,
         received_by=received_by,
         recorded_by=caller.name,
@@ -96,5 +98,5 @@ def record_delivery(session: Session, caller: Principal, command: RecordDelivery
         postings=[PostingRecord.of(lot.posting) for lot in lots],
         status=status_after_delivery(ordered, after).value,
     )
-    emit(session, caller, event, "orders.deliver", "support_order", row.id, parties(row))
+    emit(session, caller, event)
     return order_result(session, row)

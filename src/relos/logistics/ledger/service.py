@@ -142,5 +142,5 @@ def post_batch(session: Session, caller: Principal, postings: list[Posting]) -> 
     journal = Journal(repository.order_postings(session, orders)) if orders else Journal()
     journal.post_all(postings)
     event = PostingsImported(postings=[PostingRecord.of(p) for p in postings], recorded_at=utcnow())
-    emit(session, caller, event, "ledger.import", "ledger_batch", str(len(postings)), ())
+    emit(session, caller, event)
     return len(postings)

@@ -64,8 +64,7 @@ def raise_order(session: Session, caller: Principal, command: RaiseOrder) -> Ord
     event = OrderRaised(
         order=str(uuid.uuid4()),
         agreement=command.agreement or "",
-        requesting_party=command.requesting_party or "",
-        supplying_party=command.supplying_party or "",
+        parties=(command.requesting_party or "", command.supplying_party or ""),
         facility=command.facility or "",
         deployment=command.deployment,
         settlement=command.settlement or "",
@@ -82,7 +81,7 @@ def raise_order(session: Session, caller: Principal, command: RaiseOrder) -> Ord
         created_at=utcnow(),
         created_by=caller.name,
     )
-    emit(session, caller, event, "orders.raise", "support_order", event.order, parties(event))
+    emit(session, caller, event)
     return order_result(session, _stored(session, event.order))
 
 
@@ -92,7 +91,7 @@ def _stored(session: Session, order_id: str) -> OrderRow:
     return row
 
 
-def parties(row: OrderRow | OrderRaised) -> tuple[str, str]:
+def parties(row: OrderRow) -> tuple[str, str]:
     return (row.requesting_party, row.supplying_party)
 
 
@@ -137,7 +136,13 @@ def sign_order(session: Session, caller: Principal, command: SignOrder) -> Order
     signed = frozenset(s.party for s in repository.signatures(session, row.id))
     status = status_after_signature(OrderStatus(row.status), parties(row), signed, signing)
     event = OrderSigned(
-        order=row.id, party=signing, signed_by=caller.name, signed_at=utcnow(), status=status.value
+        order=row.id,
+        agreement=row.agreement_id,
+        parties=parties(row),
+        party=signing,
+        signed_by=caller.name,
+        signed_at=utcnow(),
+        status=status.value,
     )
-    emit(session, caller, event, "orders.sign", "support_order", row.id, parties(row))
+    emit(session, caller, event)
     return order_result(session, row)

@@ -56,8 +56,7 @@ def import_prices(session: Session, caller: Principal, command: ImportPrices) ->
             imported_at=utcnow(),
             imported_by=caller.name,
         )
-        parties = sorted({line.supplying_party for line in fresh})
-        emit(session, caller, event, "prices.import", "price_list", ",".join(parties), parties)
+        emit(session, caller, event)
     return ImportOut(imported=len(fresh), unchanged=len(lines) - len(fresh))
 
 

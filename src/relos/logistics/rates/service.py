@@ -25,5 +25,5 @@ def import_rates(session: Session, caller: Principal, command: ImportRates) -> I
     require(caller, "rates.import")
     parsed = parse_rate_rows(line.model_dump() for line in command.lines)
     event = RatesImported(rates=[RateRecord(**vars(rate)) for rate in parsed])
-    emit(session, caller, event, "rates.import", "exchange_rates", str(len(parsed)), ())
+    emit(session, caller, event)
     return ImportOut(imported=len(parsed))

@@ -111,6 +111,8 @@ def record_settlement(
     event = SettlementRecorded(
         settlement=settlement_id,
         order=row.id,
+        agreement=row.agreement_id,
+        parties=parties(row),
         method=command.method,
         amount=settled.amount.amount,
         currency=settled.amount.currency,
@@ -123,7 +125,7 @@ def record_settlement(
         postings=[PostingRecord.of(p) for p in settled.postings],
         statuses=statuses,
     )
-    emit(session, caller, event, "settlements.record", "settlement", settlement_id, parties(row))
+    emit(session, caller, event)
     return SettlementOut(
         id=settlement_id,
         order=row.id,
@@ -168,23 +170,15 @@ def reverse(session: Session, caller: Principal, command: ReversePosting) -> Ord
     )
     event = PostingReversed(
         order=row.id,
+        agreement=row.agreement_id,
+        parties=parties(row),
         reason=command.reason,
         posting=PostingRecord.of(reversal),
         undelivered=undelivered,
         status=status.value,
         recorded_at=utcnow(),
     )
-    detail = {"reason": command.reason}
-    emit(
-        session,
-        caller,
-        event,
-        "ledger.reverse",
-        "ledger_posting",
-        command.ref,
-        parties(row),
-        detail,
-    )
+    emit(session, caller, event, detail={"reason": command.reason})
     return order_result(session, row)
 
 

@@ -160,7 +160,7 @@ def sign(
 ) -> Response:
     check_csrf(request, csrf)
     with _db(request).transaction() as session:
-        service.sign_order(session, user, commands.SignOrder(order=order_id))
+        service.sign_order(session, user, commands.build(commands.SignOrder, {"order": order_id}))
     return RedirectResponse(f"/logistics/orders/{order_id}", status_code=303)
 
 

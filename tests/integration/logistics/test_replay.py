@@ -1,0 +1,272 @@
+"""Property, on SQLite and PostgreSQL: the logistics tables are the replay of their events.
+
+Random sequences of logistics commands (price lists, rates, orders, signatures,
+deliveries, settlements by every method, reversals) run through the services; refused
+ones change nothing. Projecting the events they made, in order, into an empty database
+must give exactly the live logistics tables, row for row and column for column.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.orm import Session
+from tests.conftest import PG_ADMIN_URL, _pg_url
+from tests.integration.logistics.helpers import PRICES
+
+from relos.access.domain import SYSTEM
+from relos.kit.db import Database
+from relos.kit.errors import RelosError
+from relos.logistics import emit as emitting
+from relos.logistics.commands import (
+    ImportPrices,
+    ImportRates,
+    RaiseOrder,
+    RecordDelivery,
+    RecordSettlement,
+    ReversePosting,
+    SignOrder,
+    build,
+)
+from relos.logistics.deliveries.service import record_delivery
+from relos.logistics.events import Event
+from relos.logistics.ledger import repository as ledger
+from relos.logistics.models import (
+    BalanceRow,
+    DeliveryRow,
+    EntryRow,
+    OrderLineRow,
+    OrderRow,
+    PositionRow,
+    PostingRow,
+    PriceRow,
+    RateRow,
+    SettlementRow,
+    SignatureRow,
+)
+from relos.logistics.orders.service import raise_order, sign_order
+from relos.logistics.prices.parse import csv_rows
+from relos.logistics.prices.service import import_prices
+from relos.logistics.projectors import project
+from relos.logistics.rates.domain import rate_rows
+from relos.logistics.rates.service import import_rates
+from relos.logistics.settlement.service import record_settlement, reverse
+
+TABLES = (
+    PriceRow,
+    RateRow,
+    OrderRow,
+    OrderLineRow,
+    SignatureRow,
+    DeliveryRow,
+    SettlementRow,
+    PostingRow,
+    EntryRow,
+    BalanceRow,
+    PositionRow,
+)
+RATES = "base,quote,on,rate,source\nRUB,INR,2026-01-01,1.02,test\n"
+ROUTES = (("IN", "RU", "RUVVO", "RUB"), ("RU", "IN", "INBOM", "INR"))
+METHODS = ("cash", "replacement_in_kind", "equal_value_exchange")
+
+Step = tuple[str, int, int]
+steps = st.lists(
+    st.tuples(
+        st.sampled_from(
+            ["order", "sign", "deliver", "deliver", "settle", "settle", "reverse", "rates"]
+        ),
+        st.integers(0, 5),
+        st.integers(1, 60),
+    ),
+    min_size=3,
+    max_size=18,
+)
+
+
+def table_rows(session: Session) -> dict[str, list[tuple[Any, ...]]]:
+    """Every logistics table's rows, less integer ids no other row refers to, sorted."""
+    found = {}
+    for model in TABLES:
+        columns = [c for c in model.__table__.columns if c.name != "id"]  # type: ignore[attr-defined]
+        rows = session.execute(select(*columns)).all()
+        found[model.__tablename__] = sorted(tuple(map(str, row)) for row in rows)
+    return found
+
+
+@contextlib.contextmanager
+def recording(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Event]]:
+    """Collect every event the services emit (refused commands emit none)."""
+    made: list[Event] = []
+
+    def keep(session: Session, event: Event) -> None:
+        made.append(event)
+        project(session, event)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(emitting, "project", keep)
+        yield made
+
+
+class Scenario:
+    """Commands against one database, with the ids they made so far."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.orders: list[str] = []
+        with db.transaction() as session:
+            import_prices(session, SYSTEM, build(ImportPrices, {"lines": csv_rows(PRICES)}))
+        start = datetime(2026, 1, 20, tzinfo=UTC)
+        for pick in (0, 1, 2):  # two orders each way, agreed and partly delivered
+            self.run(("order", pick, 40), 0)
+            self.deliver_now(pick, start)
+
+    def deliver_now(self, pick: int, at: datetime) -> None:
+        with self.db.transaction() as session:
+            self.deliver(session, pick, 9, at)
+
+    def run(self, step: Step, number: int) -> None:
+        kind, pick, size = step
+        at = datetime(2026, 2, 1, tzinfo=UTC) + timedelta(days=number)
+        action: dict[str, Callable[[Session, int, int, datetime], None]] = {
+            "order": self.order,
+            "sign": self.sign,
+            "deliver": self.deliver,
+            "settle": self.settle,
+            "reverse": self.reverse,
+            "rates": self.rates,
+        }
+        with contextlib.suppress(RelosError), self.db.transaction() as session:
+            action[kind](session, pick, size, at)
+
+    def _order_id(self, pick: int) -> str:
+        if not self.orders:
+            raise RelosError("no order yet")
+        return self.orders[pick % len(self.orders)]
+
+    def order(self, session: Session, pick: int, size: int, at: datetime) -> None:
+        requesting, supplying, facility, _ = ROUTES[pick % 2]
+        body = {
+            "agreement": "in-ru-relos",
+            "requesting_party": requesting,
+            "supplying_party": supplying,
+            "facility": facility,
+            "settlement": METHODS[pick % 3],
+            "lines": [{"category": "fuel", "item": "F-76", "quantity": str(size), "unit": "t"}],
+            "counter_to": self.orders[-1] if self.orders and pick % 3 == 2 else None,
+        }
+        order_id = raise_order(session, SYSTEM, build(RaiseOrder, body)).id
+        self.orders.append(order_id)
+        if size % 3:  # most orders are signed by both sides at once, so they can be delivered
+            for party in (requesting, supplying):
+                sign_order(session, SYSTEM, SignOrder(order=order_id, party=party))
+
+    def sign(self, session: Session, pick: int, size: int, at: datetime) -> None:
+        party = ("IN", "RU")[size % 2]
+        sign_order(session, SYSTEM, SignOrder(order=self._order_id(pick), party=party))
+
+    def deliver(self, session: Session, pick: int, size: int, at: datetime) -> None:
+        body = {
+            "order": self._order_id(pick),
+            "lines": [{"line": 0, "quantity": str(size % 20 + 1)}],
+            "delivered_at": at,
+            "received_by": "duty officer",
+        }
+        record_delivery(session, SYSTEM, build(RecordDelivery, body))
+
+    def settle(self, session: Session, pick: int, size: int, at: datetime) -> None:
+        order_id = self._order_id(pick)
+        method = METHODS[size % 3]
+        body: dict[str, Any] = {"order": order_id, "method": method, "settled_at": at}
+        if method == "replacement_in_kind":
+            body["lines"] = [{"line": 0, "quantity": str(size % 5 + 1)}]
+        else:
+            owed = {p.currency for p in ledger.order_postings(session, [order_id])} or {"RUB"}
+            body |= {"amount": f"{size * 10000}.00", "currency": min(owed)}
+        if method == "equal_value_exchange":
+            body["counter_order"] = self._order_id(pick + 1)
+        record_settlement(session, SYSTEM, build(RecordSettlement, body))
+
+    def reverse(self, session: Session, pick: int, size: int, at: datetime) -> None:
+        postings = ledger.order_postings(session, [self._order_id(pick)])
+        if not postings:
+            raise RelosError("nothing to reverse")
+        ref = postings[size % len(postings)].ref
+        reverse(session, SYSTEM, ReversePosting(ref=ref, reason="correction", on=at))
+
+    def rates(self, session: Session, pick: int, size: int, at: datetime) -> None:
+        import_rates(session, SYSTEM, build(ImportRates, {"lines": rate_rows(RATES)}))
+
+
+@pytest.fixture
+def fresh_sqlite(sqlite_template: Path, tmp_path: Path) -> Iterator[Callable[[], Database]]:
+    made: list[Database] = []
+
+    def make() -> Database:
+        path = tmp_path / f"replay-{uuid.uuid4().hex[:8]}.db"
+        shutil.copyfile(sqlite_template, path)
+        made.append(Database(f"sqlite:///{path}"))
+        return made[-1]
+
+    yield make
+    for db in made:
+        db.dispose()
+
+
+@pytest.fixture
+def fresh_postgres(request: pytest.FixtureRequest) -> Iterator[Callable[[], Database]]:
+    template: str = request.getfixturevalue("postgres_template")
+    admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    made: list[tuple[str, Database]] = []
+
+    def make() -> Database:
+        name = f"relos_r_{uuid.uuid4().hex[:12]}"
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+        made.append((name, Database(_pg_url(name))))
+        return made[-1][1]
+
+    yield make
+    for name, db in made:
+        db.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def replay_into(db: Database, events: list[Event]) -> None:
+    with db.transaction() as session:
+        for event in events:
+            project(session, event)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+@settings(max_examples=6, deadline=None, suppress_health_check=list(HealthCheck))
+@given(sequence=steps)
+def test_random_logistics_commands_replay_to_the_same_tables(
+    backend: str,
+    sequence: list[Step],
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if backend == "postgres":
+        request.applymarker(pytest.mark.postgres)
+    fresh = request.getfixturevalue(f"fresh_{backend}")
+    live, scratch = fresh(), fresh()
+    with recording(monkeypatch) as events:
+        scenario = Scenario(live)
+        for number, step in enumerate(sequence):
+            scenario.run(step, number)
+    replay_into(scratch, events)
+    with live.transaction(write=False) as ours, scratch.transaction(write=False) as theirs:
+        assert table_rows(theirs) == table_rows(ours)
