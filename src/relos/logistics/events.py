@@ -3,46 +3,23 @@
 Each event carries the full content of the change (not a digest) and the outcome the
 rules decided (the new status, the priced lots, the ledger postings), so a projector can
 write the read tables from the event alone, here or on a partner's node, and a replay of
-the events rebuilds exactly the same tables. Type names are stable and versioned.
+the events rebuilds exactly the same tables (see docs/events.md). Type names are stable
+and versioned; a new shape is a new class with the next version.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
+from relos.events import INTERNAL, DomainEvent, Route, event
 from relos.kit.money import Money
 from relos.logistics.ledger.postings import Posting, PostingKind
 
-# The log of what belongs to no one agreement (price lists, rates, batch imports).
-INTERNAL = "internal"
 
-
-@dataclass(frozen=True)
-class Route:
-    """Where an event goes: its log, the record it changes and the parties who may read it."""
-
-    log: str
-    record_type: str
-    record_id: str
-    parties: tuple[str, ...]
-
-
-class Event(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    type_name: ClassVar[str]
-    action: ClassVar[str]  # the permission's name, as the audit trail has always shown it
-
-    def route(self) -> Route:
-        raise NotImplementedError
-
-
-class OrderEvent(Event):
+class OrderEvent(DomainEvent):
     """An event about one support order, in the log of the order's agreement."""
 
     order: str
@@ -122,9 +99,9 @@ class PriceRecord(BaseModel):
     source: str
 
 
-class PricesImported(Event):
-    type_name = "logistics.prices_imported.v1"
-    action = "prices.import"
+@event
+class PricesImported(DomainEvent):
+    event_type = "price_list.imported.v1"
     lines: list[PriceRecord]
     imported_at: datetime
     imported_by: str
@@ -144,11 +121,11 @@ class RateRecord(BaseModel):
     source: str
 
 
-class RatesImported(Event):
+@event
+class RatesImported(DomainEvent):
     """Rates stored with their provenance; a rate already stored for its day is replaced."""
 
-    type_name = "logistics.rates_imported.v1"
-    action = "rates.import"
+    event_type = "exchange_rates.imported.v1"
     rates: list[RateRecord]
 
     def route(self) -> Route:
@@ -164,9 +141,9 @@ class LineRecord(BaseModel):
     unit: str
 
 
+@event
 class OrderRaised(OrderEvent):
-    type_name = "logistics.order_raised.v1"
-    action = "orders.raise"
+    event_type = "support_order.raised.v1"
     facility: str
     deployment: str | None
     settlement: str
@@ -176,9 +153,9 @@ class OrderRaised(OrderEvent):
     created_by: str
 
 
+@event
 class OrderSigned(OrderEvent):
-    type_name = "logistics.order_signed.v1"
-    action = "orders.sign"
+    event_type = "support_order.signed.v1"
     party: str
     signed_by: str
     signed_at: datetime
@@ -198,11 +175,11 @@ class LotRecord(BaseModel):
     posting: str
 
 
+@event
 class DeliveryRecorded(OrderEvent):
     """A delivery and its receipt by the receiving side's officer, priced and posted."""
 
-    type_name = "logistics.delivery_recorded.v1"
-    action = "orders.deliver"
+    event_type = "support_order.delivered.v1"
     delivery: str
     delivered_at: datetime
     received_by: str
@@ -220,9 +197,9 @@ class QuantityRecord(BaseModel):
     quantity: Decimal
 
 
+@event
 class SettlementRecorded(OrderEvent):
-    type_name = "logistics.settlement_recorded.v1"
-    action = "settlements.record"
+    event_type = "settlement.recorded.v1"
     settlement: str
     method: str
     amount: Decimal
@@ -240,9 +217,9 @@ class SettlementRecorded(OrderEvent):
         return Route(self.agreement, "settlement", self.settlement, self.parties)
 
 
+@event
 class PostingReversed(OrderEvent):
-    type_name = "logistics.posting_reversed.v1"
-    action = "ledger.reverse"
+    event_type = "ledger.posting_reversed.v1"
     reason: str
     posting: PostingRecord
     undelivered: list[QuantityRecord]
@@ -253,26 +230,14 @@ class PostingReversed(OrderEvent):
         return Route(self.agreement, "ledger_posting", self.posting.reverses or "", self.parties)
 
 
-class PostingsImported(Event):
+@event
+class PostingsImported(DomainEvent):
     """A batch of postings from a legacy or partner system, booked whole."""
 
-    type_name = "logistics.postings_imported.v1"
-    action = "ledger.import"
+    event_type = "ledger.postings_imported.v1"
     postings: list[PostingRecord]
     recorded_at: datetime
 
     def route(self) -> Route:
         parties = sorted({p.creditor for p in self.postings} | {p.debtor for p in self.postings})
         return Route(INTERNAL, "ledger_batch", str(len(self.postings)), tuple(parties))
-
-
-EVENTS: tuple[type[Event], ...] = (
-    PricesImported,
-    RatesImported,
-    OrderRaised,
-    OrderSigned,
-    DeliveryRecorded,
-    SettlementRecorded,
-    PostingReversed,
-    PostingsImported,
-)

@@ -13,11 +13,11 @@ from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
 from relos.access.policy import require
+from relos.events import record
 from relos.kit.errors import RuleViolations, Violation
 from relos.kit.timeutil import utcnow
 from relos.logistics.commands import RecordDelivery
 from relos.logistics.deliveries.domain import Delivered, check_delivery, price_lots, quantities
-from relos.logistics.emit import emit
 from relos.logistics.events import DeliveryRecorded, LotRecord, PostingRecord
 from relos.logistics.ledger.journal import Journal
 from relos.logistics.ledger.postings import OrderAccount
@@ -98,5 +98,5 @@ def record_delivery(session: Session, caller: Principal, command: RecordDelivery
         postings=[PostingRecord.of(lot.posting) for lot in lots],
         status=status_after_delivery(ordered, after).value,
     )
-    emit(session, caller, event)
+    record(session, caller, event, event.recorded_at)
     return order_result(session, row)

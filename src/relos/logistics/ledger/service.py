@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
 from relos.access.policy import require
+from relos.events import record
 from relos.kit.money import Money, check_currency
 from relos.kit.timeutil import utcnow
-from relos.logistics.emit import emit
 from relos.logistics.events import PostingRecord, PostingsImported
 from relos.logistics.ledger import repository
 from relos.logistics.ledger.journal import Journal
@@ -142,5 +142,5 @@ def post_batch(session: Session, caller: Principal, postings: list[Posting]) -> 
     journal = Journal(repository.order_postings(session, orders)) if orders else Journal()
     journal.post_all(postings)
     event = PostingsImported(postings=[PostingRecord.of(p) for p in postings], recorded_at=utcnow())
-    emit(session, caller, event)
+    record(session, caller, event, event.recorded_at)
     return len(postings)

@@ -14,12 +14,12 @@ from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
 from relos.access.policy import may_see, require
+from relos.events import record
 from relos.kit.db import advisory_lock
 from relos.kit.errors import Forbidden, InvalidInput, NotFound
 from relos.kit.pagination import Page
 from relos.kit.timeutil import utcnow
 from relos.logistics.commands import RaiseOrder, SignOrder
-from relos.logistics.emit import emit
 from relos.logistics.events import LineRecord, OrderRaised, OrderSigned
 from relos.logistics.models import OrderRow
 from relos.logistics.orders import repository
@@ -81,7 +81,7 @@ def raise_order(session: Session, caller: Principal, command: RaiseOrder) -> Ord
         created_at=utcnow(),
         created_by=caller.name,
     )
-    emit(session, caller, event)
+    record(session, caller, event, event.created_at)
     return order_result(session, _stored(session, event.order))
 
 
@@ -144,5 +144,5 @@ def sign_order(session: Session, caller: Principal, command: SignOrder) -> Order
         signed_at=utcnow(),
         status=status.value,
     )
-    emit(session, caller, event)
+    record(session, caller, event, event.signed_at)
     return order_result(session, row)

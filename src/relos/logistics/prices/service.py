@@ -6,10 +6,10 @@ from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
 from relos.access.policy import require
+from relos.events import record
 from relos.kit.errors import Forbidden
 from relos.kit.timeutil import utcnow
 from relos.logistics.commands import ImportPrices
-from relos.logistics.emit import emit
 from relos.logistics.events import PriceRecord, PricesImported
 from relos.logistics.models import PriceRow
 from relos.logistics.prices import repository
@@ -56,7 +56,7 @@ def import_prices(session: Session, caller: Principal, command: ImportPrices) ->
             imported_at=utcnow(),
             imported_by=caller.name,
         )
-        emit(session, caller, event)
+        record(session, caller, event, event.imported_at)
     return ImportOut(imported=len(fresh), unchanged=len(lines) - len(fresh))
 
 

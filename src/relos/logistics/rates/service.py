@@ -6,8 +6,8 @@ from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
 from relos.access.policy import require
+from relos.events import record
 from relos.logistics.commands import ImportRates
-from relos.logistics.emit import emit
 from relos.logistics.events import RateRecord, RatesImported
 from relos.logistics.rates import repository
 from relos.logistics.rates.domain import Rate, RateTable, parse_rate_rows
@@ -25,5 +25,5 @@ def import_rates(session: Session, caller: Principal, command: ImportRates) -> I
     require(caller, "rates.import")
     parsed = parse_rate_rows(line.model_dump() for line in command.lines)
     event = RatesImported(rates=[RateRecord(**vars(rate)) for rate in parsed])
-    emit(session, caller, event)
+    record(session, caller, event)
     return ImportOut(imported=len(parsed))

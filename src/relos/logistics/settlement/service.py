@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
 from relos.access.policy import require
+from relos.events import record
 from relos.kit.errors import InvalidInput, NotFound
 from relos.kit.timeutil import format_instant, utcnow
 from relos.logistics.commands import RecordSettlement, ReversePosting
 from relos.logistics.deliveries.service import account_of
-from relos.logistics.emit import emit
 from relos.logistics.events import (
     PostingRecord,
     PostingReversed,
@@ -125,7 +125,7 @@ def record_settlement(
         postings=[PostingRecord.of(p) for p in settled.postings],
         statuses=statuses,
     )
-    emit(session, caller, event)
+    record(session, caller, event, event.recorded_at)
     return SettlementOut(
         id=settlement_id,
         order=row.id,
@@ -178,7 +178,7 @@ def reverse(session: Session, caller: Principal, command: ReversePosting) -> Ord
         status=status.value,
         recorded_at=utcnow(),
     )
-    emit(session, caller, event, detail={"reason": command.reason})
+    record(session, caller, event, event.recorded_at)
     return order_result(session, row)
 
 

@@ -1,22 +1,23 @@
-"""Projectors: the logistics read tables written from events, and from nothing else.
+"""The logistics read tables, written by projectors from events and from nothing else.
 
 Each projector applies one event to the tables in the caller's transaction. They decide
-nothing: the rules ran before the event was made, and the event carries their outcome, so
-replaying the same events in the same order writes the same rows.
+nothing, read no clock and make no ids: the rules ran before the event was made and the
+event carries their outcome, so replaying the same events in the same order writes the
+same rows. Ledger postings and entries are only ever inserted (the database refuses
+UPDATE and DELETE on them).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from relos.events import RecordedEvent, projection_tables, projector
 from relos.kit.money import Money
 from relos.logistics.events import (
     DeliveryRecorded,
-    Event,
     OrderRaised,
     OrderSigned,
     PostingRecord,
@@ -39,6 +40,21 @@ from relos.logistics.models import (
 )
 from relos.logistics.orders import repository
 
+projection_tables(
+    "logistics",
+    "price_lines",
+    "exchange_rates",
+    "support_orders",
+    "support_order_lines",
+    "support_order_signatures",
+    "deliveries",
+    "settlements",
+    "ledger_postings",
+    "ledger_entries",
+    "ledger_balances",
+    "ledger_positions",
+)
+
 
 def _postings(session: Session, records: list[PostingRecord], at: Any) -> None:
     insert_postings(session, [record.posting() for record in records], at)
@@ -51,7 +67,9 @@ def _order(session: Session, order_id: str) -> OrderRow:
     return row
 
 
-def prices_imported(session: Session, event: PricesImported) -> None:
+@projector(PricesImported)
+def prices_imported(session: Session, recorded: RecordedEvent[PricesImported]) -> None:
+    event = recorded.event
     for line in event.lines:
         session.add(
             PriceRow(
@@ -61,13 +79,17 @@ def prices_imported(session: Session, event: PricesImported) -> None:
     session.flush()
 
 
-def rates_imported(session: Session, event: RatesImported) -> None:
+@projector(RatesImported)
+def rates_imported(session: Session, recorded: RecordedEvent[RatesImported]) -> None:
+    event = recorded.event
     for rate in event.rates:
         session.merge(RateRow(**rate.model_dump()))
     session.flush()
 
 
-def order_raised(session: Session, event: OrderRaised) -> None:
+@projector(OrderRaised)
+def order_raised(session: Session, recorded: RecordedEvent[OrderRaised]) -> None:
+    event = recorded.event
     session.add(
         OrderRow(
             id=event.order,
@@ -97,7 +119,9 @@ def order_raised(session: Session, event: OrderRaised) -> None:
     session.flush()
 
 
-def order_signed(session: Session, event: OrderSigned) -> None:
+@projector(OrderSigned)
+def order_signed(session: Session, recorded: RecordedEvent[OrderSigned]) -> None:
+    event = recorded.event
     _order(session, event.order).status = event.status
     session.add(
         SignatureRow(
@@ -119,7 +143,9 @@ def _move_lines(
         setattr(line, column, getattr(line, column) + entry.quantity)
 
 
-def delivery_recorded(session: Session, event: DeliveryRecorded) -> None:
+@projector(DeliveryRecorded)
+def delivery_recorded(session: Session, recorded: RecordedEvent[DeliveryRecorded]) -> None:
+    event = recorded.event
     moved = [QuantityRecord(line=lot.line, quantity=lot.quantity) for lot in event.lots]
     _move_lines(session, event.order, moved, "delivered")
     _order(session, event.order).status = event.status
@@ -137,7 +163,9 @@ def delivery_recorded(session: Session, event: DeliveryRecorded) -> None:
     session.flush()
 
 
-def settlement_recorded(session: Session, event: SettlementRecorded) -> None:
+@projector(SettlementRecorded)
+def settlement_recorded(session: Session, recorded: RecordedEvent[SettlementRecorded]) -> None:
+    event = recorded.event
     _move_lines(session, event.order, event.returned, "returned")
     session.add(
         SettlementRow(
@@ -163,7 +191,9 @@ def _minor(amount: Decimal, currency: str) -> int:
     return Money(amount, currency).minor
 
 
-def posting_reversed(session: Session, event: PostingReversed) -> None:
+@projector(PostingReversed)
+def posting_reversed(session: Session, recorded: RecordedEvent[PostingReversed]) -> None:
+    event = recorded.event
     negated = [QuantityRecord(line=e.line, quantity=-e.quantity) for e in event.undelivered]
     _move_lines(session, event.order, negated, "delivered")
     _postings(session, [event.posting], event.recorded_at)
@@ -171,22 +201,7 @@ def posting_reversed(session: Session, event: PostingReversed) -> None:
     session.flush()
 
 
-def postings_imported(session: Session, event: PostingsImported) -> None:
+@projector(PostingsImported)
+def postings_imported(session: Session, recorded: RecordedEvent[PostingsImported]) -> None:
+    event = recorded.event
     _postings(session, event.postings, event.recorded_at)
-
-
-PROJECTORS: dict[type[Event], Callable[[Session, Any], None]] = {
-    PricesImported: prices_imported,
-    RatesImported: rates_imported,
-    OrderRaised: order_raised,
-    OrderSigned: order_signed,
-    DeliveryRecorded: delivery_recorded,
-    SettlementRecorded: settlement_recorded,
-    PostingReversed: posting_reversed,
-    PostingsImported: postings_imported,
-}
-
-
-def project(session: Session, event: Event) -> None:
-    """Write `event` into the read tables (the caller's transaction)."""
-    PROJECTORS[type(event)](session, event)
