@@ -139,3 +139,22 @@ def test_statuses_follow_deliveries_settlements_and_reversals() -> None:
     )
     assert status_after_reversal(settled, [Decimal(0)], True, True) is OrderStatus.AGREED
     assert status_after_reversal(settled, [Decimal(10)], False, False) is OrderStatus.DELIVERED
+
+
+def test_only_a_replacement_in_kind_returns_items() -> None:
+    returned = [Returned(0, Decimal("2"), LOTS, Decimal("0"))]
+    in_kind = settle(
+        "replacement_in_kind", ref="s", account=FUEL, permitted=ALL, on=DAY, returned=returned
+    )
+    assert in_kind.returned == ((0, Decimal("2")),)
+    cash = settle(
+        "cash",
+        ref="s",
+        account=FUEL,
+        permitted=ALL,
+        on=DAY,
+        amount="1",
+        currency="RUB",
+        returned=returned,
+    )
+    assert cash.returned == ()

@@ -93,6 +93,7 @@ class Settled:
 
     amount: Money
     postings: list[Posting]
+    returned: tuple[tuple[int, Decimal], ...] = ()  # (line, quantity) returned in kind
 
 
 def _not_permitted(account: OrderAccount, method: str) -> RuleViolations:
@@ -166,6 +167,8 @@ def settle(
     chosen = Method(method)
     value = settlement_value(chosen, amount, currency, returned)
     postings = [_posting(account, ref, value, on, chosen)]
+    in_kind = chosen is Method.REPLACEMENT_IN_KIND
+    returned_lines = tuple((r.line, r.quantity) for r in returned) if in_kind else ()
     if chosen is Method.EQUAL_VALUE_EXCHANGE:
         if counter is None:
             raise InvalidInput("an equal-value exchange names its counter_order")
@@ -178,7 +181,7 @@ def settle(
             raise Conflict("the counter-order must run the other way under the same agreement")
         converted = counter_value(counter, value, on, rate or _no_rates)
         postings.append(_posting(other, f"{ref}:counter", converted, on, chosen))
-    return Settled(value, postings)
+    return Settled(value, postings, returned_lines)
 
 
 def _no_rates(base: str, quote: str, on: date) -> Decimal:

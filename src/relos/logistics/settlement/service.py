@@ -119,7 +119,7 @@ def record_settlement(
         settled_at=command.settled_at,
         reference=command.reference,
         counter_order=command.counter_order,
-        returned=[QuantityRecord(line=e.line, quantity=e.quantity) for e in command.lines or []],
+        returned=[QuantityRecord(line=line, quantity=q) for line, q in settled.returned],
         recorded_by=caller.name,
         recorded_at=utcnow(),
         postings=[PostingRecord.of(p) for p in settled.postings],
