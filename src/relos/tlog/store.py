@@ -229,9 +229,7 @@ def all_entries(session: Session, log_id: int, batch: int = 2000) -> Iterator[tu
 
 def all_subtrees(session: Session, log_id: int) -> dict[merkle.Node, bytes]:
     rows = session.execute(
-        select(SubtreeRow.level, SubtreeRow.idx, SubtreeRow.hash).where(
-            SubtreeRow.log_id == log_id
-        )
+        select(SubtreeRow.level, SubtreeRow.idx, SubtreeRow.hash).where(SubtreeRow.log_id == log_id)
     )
     return {(level, int(idx)): bytes(value) for level, idx, value in rows}
 

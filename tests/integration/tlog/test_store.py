@@ -62,9 +62,14 @@ def test_each_log_is_its_own_tree(database: Database) -> None:
 
 def test_a_rolled_back_append_leaves_nothing(database: Database) -> None:
     append_many(database, None, 2)
-    with pytest.raises(RuntimeError), database.transaction() as session:
-        store.append(session, None, b"{}", "test.event")
-        raise RuntimeError("stop")
+
+    def append_then_fail() -> None:
+        with database.transaction() as session:
+            store.append(session, None, b"{}", "test.event")
+            raise RuntimeError("stop")
+
+    with pytest.raises(RuntimeError):
+        append_then_fail()
     append_many(database, None, 1)
     with database.transaction(write=False) as session:
         log = store.log_of(session, None)
