@@ -16,6 +16,7 @@ from relos.audit.digest import GENESIS, canonical, chain_hash, digest
 from relos.audit.models import AuditRow
 from relos.kit.db import advisory_lock
 from relos.kit.timeutil import as_utc, format_instant, utcnow
+from relos.tlog.events import record_audit_entry
 
 MAX_PAGE = 1000
 
@@ -52,6 +53,7 @@ def record(
     before: Any = None,
     after: Any = None,
     detail: dict[str, Any] | None = None,
+    agreement: str | None = None,
 ) -> AuditRow:
     """Append one entry, chained to the last; callers hold their own transaction.
 
@@ -81,6 +83,7 @@ def record(
     row.hash = chain_hash(row.prev_hash, entry_body(row))
     session.add(row)
     session.flush()
+    record_audit_entry(session, row, agreement)
     return row
 
 
