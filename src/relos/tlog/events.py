@@ -64,9 +64,7 @@ def agreement_of(session: Session, row: AuditRow) -> str | None:
     table = Base.metadata.tables.get(_AGREEMENT_OF.get(row.record_type, ""))
     if table is None or "agreement_id" not in table.c:
         return None
-    value = session.scalar(
-        select(table.c.agreement_id).where(table.c.id == row.record_id).limit(1)
-    )
+    value = session.scalar(select(table.c.agreement_id).where(table.c.id == row.record_id).limit(1))
     return None if value is None else str(value)
 
 

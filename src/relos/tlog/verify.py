@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from relos.tlog import dsse, merkle, note
 from relos.tlog.keys import BadKey, Verifier
@@ -104,7 +105,7 @@ class _Keys:
         known = {v.key_id for v in trusted}
         # Trust spreads along the chain both ways: each rotation is signed by both keys.
         chain = [rotations[0].old] + [r.new for r in rotations]
-        for previous, rotation in zip(rotations, rotations[1:], strict=False):
+        for previous, rotation in pairwise(rotations):
             if rotation.old != previous.new:
                 raise _Bad(
                     f"entry {rotation.index}",
@@ -142,9 +143,7 @@ def _check_entry(keys: _Keys, index: int, leaf: bytes) -> None:
     except dsse.BadEnvelope as exc:
         raise _Bad(f"entry {index}", f"not a DSSE envelope ({exc})") from exc
     if not dsse.signed_by(envelope, keys.for_index(index)):
-        revoked = [
-            (v, keys.revoked_at(v)) for v in dsse.signed_by(envelope, keys.all())
-        ]
+        revoked = [(v, keys.revoked_at(v)) for v in dsse.signed_by(envelope, keys.all())]
         for verifier, at in revoked:
             if at is not None and at < index:
                 raise _Bad(
