@@ -262,6 +262,27 @@ ROUTES: dict[str, Route] = {
     ),
     "GET /audit": Route("audit.read", "list", lambda w: Call("/audit")),
     "GET /audit/verify": Route("audit.verify", "open", lambda w: Call("/audit/verify")),
+    "GET /logs": Route("logs.read", "list", lambda w: Call("/logs")),
+    "GET /logs/{agreement}/checkpoint": Route(
+        "logs.read", "record", lambda w: Call(f"/logs/{AGREEMENT}/checkpoint")
+    ),
+    "GET /logs/{agreement}/entries": Route(
+        "logs.read",
+        "record",
+        lambda w: Call(f"/logs/{AGREEMENT}/entries", params={"start": "0", "end": "2"}),
+    ),
+    "GET /logs/{agreement}/proof/inclusion": Route(
+        "logs.read",
+        "record",
+        lambda w: Call(f"/logs/{AGREEMENT}/proof/inclusion", params={"index": "0", "size": "2"}),
+    ),
+    "GET /logs/{agreement}/proof/consistency": Route(
+        "logs.read",
+        "record",
+        lambda w: Call(
+            f"/logs/{AGREEMENT}/proof/consistency", params={"first": "1", "second": "2"}
+        ),
+    ),
     "POST /deployments/validate": Route(
         "deployments.read", "act", lambda w: Call("/deployments/validate", filing())
     ),
