@@ -186,9 +186,8 @@ def _verify(
     for item in held:
         try:
             checkpoint = note.Checkpoint.parse_text(note.parse(item.signed).text)
-            note.open_checkpoint(item.signed, keys.for_checkpoint(checkpoint.size))
         except note.BadNote as exc:
-            raise _Bad(item.label, f"not a checkpoint signed by the node ({exc})") from exc
+            raise _Bad(item.label, f"not a checkpoint ({exc})") from exc
         if checkpoint.origin != origin:
             raise _Bad(item.label, f"a checkpoint of another log ({checkpoint.origin})")
         opened.append((item, checkpoint))
@@ -203,7 +202,12 @@ def _verify(
         tree.append(merkle.leaf_hash(leaf))
         if tree.size in wanted:
             roots[tree.size] = tree.root()
+    # The entries first, so that the first bad entry is named before any checkpoint.
     for item, checkpoint in sorted(opened, key=lambda pair: pair[1].size):
+        try:
+            note.open_checkpoint(item.signed, keys.for_checkpoint(checkpoint.size))
+        except note.BadNote as exc:
+            raise _Bad(item.label, f"not signed by the node's key ({exc})") from exc
         if checkpoint.size > tree.size:
             raise _Bad(
                 item.label,
