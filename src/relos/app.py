@@ -32,7 +32,9 @@ def _api_router() -> APIRouter:
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     """An app bound to one database; the caller may pass an existing Database (tests)."""
     settings = settings or Settings.from_env()
-    database = db or Database(settings.database_url)
+    database = db or Database(settings.database_url, settings.data_dir)
+    if database.data_dir is None:
+        database.data_dir = settings.data_dir
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
