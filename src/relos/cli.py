@@ -64,29 +64,15 @@ def demo_load() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (each a full server).")
+    ] = 1,
     demo: Annotated[bool, typer.Option("--demo", help="Upgrade and load demo data first.")] = False,
 ) -> None:
-    """Serve the web UI and the HTTP API."""
-    import uvicorn
+    """Serve the web UI and the HTTP API (JSON logs on stderr; see docs/operations.md)."""
+    from relos.ops.serve import run
 
-    from relos.access.demo import DEMO_PASSWORD, demo_users
-    from relos.app import create_app
-    from relos.kit.clikit import database
-    from relos.kit.settings import Settings
-    from relos.lifecycle import load_demo, upgrade_database
-
-    settings = Settings.from_env()
-    if demo:
-        upgrade_database(database())
-        load_demo(database())
-        typer.echo("Demo logins (password: " + DEMO_PASSWORD + "):")
-        for name, party, role in demo_users():
-            typer.echo(f"  {name:<18} {party}  {role}")
-    typer.echo(
-        f"relos {__version__} listening on http://{host}:{port}/  (API: /api/v1, "
-        f"database: {settings.database_url})"
-    )
-    uvicorn.run(create_app(settings, database()), host=host, port=port, log_level="warning")
+    run(host, port, workers, demo)
 
 
 def _register_features() -> None:
