@@ -7,13 +7,14 @@ exit 2 (Typer's own); nothing a user types should end in a traceback.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from relos import __version__
-from relos.kit.errors import RelosError
+from relos.kit.errors import InvalidInput, RelosError
 from relos.registry import parts
 
 app = typer.Typer(
@@ -47,6 +48,40 @@ def db_upgrade() -> None:
     typer.echo(
         "database is current; reference data refreshed: "
         + ", ".join(f"{k} {v}" for k, v in changed.items())
+    )
+
+
+@db_app.command("backup")
+def db_backup(
+    out: Annotated[Path, typer.Option("--out", help="Archive to write (.tar.gz).")],
+) -> None:
+    """Write every table to a portable, checksummed archive (see docs/operations.md)."""
+    from relos.kit.clikit import database
+    from relos.ops.backup import backup
+
+    if out.exists():
+        raise InvalidInput(f"{out}: exists already; choose a new file name")
+    summary = backup(database(), out)
+    typer.echo(
+        f"backup written to {out}: {summary.tables} tables, {summary.rows} rows, "
+        f"schema {', '.join(summary.revisions)}"
+    )
+
+
+@db_app.command("restore")
+def db_restore(
+    archive: Annotated[Path, typer.Argument(help="Archive written by `relos db backup`.")],
+) -> None:
+    """Load an archive into an empty database (SQLite or PostgreSQL); refuses damage."""
+    from relos.kit.clikit import database
+    from relos.ops.backup import restore
+
+    if not archive.is_file():
+        raise InvalidInput(f"{archive}: no such file")
+    summary = restore(database(), archive)
+    typer.echo(
+        f"restored {summary.rows} rows into {summary.tables} tables; "
+        "run `relos audit verify` to check the trail"
     )
 
 
