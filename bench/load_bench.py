@@ -235,7 +235,7 @@ def start_server(url: str, workers: int, folder: Path) -> tuple[subprocess.Popen
     log = (folder / f"serve-{port}.log").open("wb")
     process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
@@ -405,7 +405,8 @@ def print_row(row: Row) -> None:
     ops = "  ".join(f"{op} {p50:.0f}/{p99:.0f}" for op, (p50, p99) in sorted(row.per_op.items()))
     print(
         f"# {row.backend} w{row.workers} c{row.clients} {row.load}: "
-        f"{row.reqs / row.wall:.0f} req/s, errors {row.errors}, {ops}",
+        f"{row.reqs / row.wall:.0f} req/s, errors {row.errors}, "
+        f"CPU {row.cpu * 1000 / max(row.reqs, 1):.1f} ms/req, {ops}",
         flush=True,
     )
 
@@ -437,6 +438,7 @@ def main() -> None:
         "order p50/p99",
         "health p50/p99",
         "server CPU s / wall s",
+        "CPU ms/req",
         "invariants",
     ):
         table.add_column(column)
@@ -457,6 +459,7 @@ def main() -> None:
             str(row.errors),
             *(cell(op) for op in ("validate", "file", "headroom", "list", "order", "health")),
             f"{row.cpu:.1f} / {row.wall:.1f}",
+            f"{row.cpu * 1000 / max(row.reqs, 1):.1f}",
             row.invariants,
         )
     console = Console(width=220)

@@ -167,7 +167,15 @@ class RequestGuard:
             if isinstance(body_or_refusal, tuple):
                 await answer(*body_or_refusal)
                 return
-            await self._serve(scope, body_or_refusal, receive, send_with_id, context, answer)
+            await self._serve(
+                scope,
+                body_or_refusal,
+                receive,
+                send_with_id,
+                context,
+                answer,
+                lambda: bool(status[0]),
+            )
         finally:
             current.reset(token)
             seconds = time.monotonic() - began
@@ -251,17 +259,20 @@ class RequestGuard:
         send: Send,
         context: RequestContext,
         answer: Callable[[int, str, str, str], Any],
+        started: Callable[[], bool],
     ) -> None:
         delivered = False
         left = asyncio.Event()
+        work: asyncio.Task[None] | None = None
 
         async def watch() -> None:
             # After the body, the only message left to receive is the client leaving.
             while True:
                 message = await receive()
                 if message["type"] == "http.disconnect":
-                    if not work.done():  # leaving after the answer is just hanging up
+                    if work is not None and not work.done():  # not just hanging up after
                         context.cancelled, context.reason = True, "the client left"
+                        work.cancel()
                     left.set()
                     return
 
@@ -279,31 +290,22 @@ class RequestGuard:
         watcher = asyncio.create_task(watch())
         work = asyncio.create_task(run_app())
         try:
-            done, _ = await asyncio.wait(
-                {work, asyncio.ensure_future(left.wait())},
-                timeout=max(0.0, context.deadline - time.monotonic()),
-                return_when=asyncio.FIRST_COMPLETED,
-            )
-            if work not in done:
-                if not context.cancelled:
-                    context.cancelled, context.reason = True, "the request took too long"
+            done, _ = await asyncio.wait({work}, timeout=context.deadline - time.monotonic())
+            if work not in done and not started():  # the time is up, and nothing was sent
+                context.cancelled, context.reason = True, "the request took too long"
                 work.cancel()
-                await asyncio.gather(work, return_exceptions=True)
+            results = await asyncio.gather(work, return_exceptions=True)
+            exc = results[0]
+            if context.cancelled or isinstance(exc, RequestCancelled):
                 if not left.is_set():
-                    await answer(
-                        503,
-                        "timeout",
-                        "Request timed out",
-                        f"the request took longer than {self.timeout:g} s and was stopped",
-                    )
-                return
-            exc = work.exception()
-            if exc is not None and not isinstance(exc, RequestCancelled):
+                    detail = context.reason or str(exc)
+                    if context.reason == "the request took too long":
+                        detail = f"the request took longer than {self.timeout:g} s and was stopped"
+                    await answer(503, "timeout", "Request timed out", detail)
+            elif isinstance(exc, BaseException) and not isinstance(exc, asyncio.CancelledError):
                 # Starlette answered the 500 already and re-raises for the server's sake;
                 # answering here keeps a kept-alive connection usable.
                 await answer(500, "internal", "Internal error", "An internal error occurred.")
-            elif isinstance(exc, RequestCancelled):
-                await answer(503, "timeout", "Request timed out", str(exc))
         finally:
             watcher.cancel()
             await asyncio.gather(watcher, return_exceptions=True)

@@ -131,9 +131,7 @@ def backup(db: Database, out: Path) -> Summary:
             buffer = tempfile.SpooledTemporaryFile(max_size=32 * 1024 * 1024)  # noqa: SIM115
             count = 0
             order = list(table.primary_key.columns) or list(table.columns)
-            result = conn.execution_options(yield_per=2000).execute(
-                select(table).order_by(*order)
-            )
+            result = conn.execution_options(yield_per=2000).execute(select(table).order_by(*order))
             for row in result.mappings():
                 record = {}
                 for name in tags:
