@@ -120,15 +120,13 @@ def test_strings_longer_than_their_column_or_with_nul_are_refused_on_flush(
     def user(name: str, roles: list[str]) -> UserRow:
         return UserRow(name=name, party="IN", roles=roles, active=True, created_at=utcnow())
 
-    with pytest.raises(InvalidInput, match="name: at most 100 characters"):
-        with database.transaction() as session:
-            session.add(user("n" * 101, ["viewer"]))
-    with pytest.raises(InvalidInput, match="name: a NUL"):
-        with database.transaction() as session:
-            session.add(user("bad\x00name", ["viewer"]))
-    with pytest.raises(InvalidInput, match="roles: a NUL"):
-        with database.transaction() as session:
-            session.add(user("fine", ["view\x00er"]))
+    too_long = pytest.raises(InvalidInput, match="name: at most 100 characters")
+    with too_long, database.transaction() as session:
+        session.add(user("n" * 101, ["viewer"]))
+    with pytest.raises(InvalidInput, match="name: a NUL"), database.transaction() as session:
+        session.add(user("bad\x00name", ["viewer"]))
+    with pytest.raises(InvalidInput, match="roles: a NUL"), database.transaction() as session:
+        session.add(user("fine", ["view\x00er"]))
     with database.transaction() as session:
         session.add(user("n" * 100, ["viewer"]))
 
