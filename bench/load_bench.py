@@ -232,8 +232,8 @@ def start_server(url: str, workers: int, folder: Path) -> tuple[subprocess.Popen
     command = [sys.executable, "-m", "relos", "serve", "--port", str(port)]
     if workers > 1:
         command += ["--workers", str(workers)]
-    log = (folder / f"serve-{port}.log").open("wb")
-    process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    with (folder / f"serve-{port}.log").open("wb") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
@@ -243,7 +243,7 @@ def start_server(url: str, workers: int, folder: Path) -> tuple[subprocess.Popen
         except httpx.TransportError:
             time.sleep(0.2)
     process.kill()
-    raise SystemExit(f"server did not start; see {log.name}")
+    raise SystemExit(f"server did not start; see {folder}")
 
 
 def tree_cpu(pid: int) -> float:

@@ -28,15 +28,15 @@ def start(
     """Start `relos serve` and wait until it answers; returns the process and its base URL."""
     port = free_port()
     environment = {**os.environ, "RELOS_DATABASE_URL": url, "RELOS_DATA_DIR": str(folder), **env}
-    log = (folder / f"serve-{port}.log").open("wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "relos", "serve", "--port", str(port)]
-        + (["--workers", str(workers)] if workers > 1 else []),
-        env=environment,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group: the workers go down with it
-    )
+    with (folder / f"serve-{port}.log").open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "relos", "serve", "--port", str(port)]
+            + (["--workers", str(workers)] if workers > 1 else []),
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: the workers go down with it
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:

@@ -143,8 +143,10 @@ def test_ready_says_503_when_the_database_is_gone(
         from tests.conftest import _pg_admin
 
         name = database.engine.url.database
-        with _pg_admin().connect() as conn:  # type: ignore[attr-defined]
+        admin: Any = _pg_admin()
+        with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
     gone = client.get("/api/v1/ready")
     assert gone.status_code == 503
     assert gone.json()["status"] == "not ready"
