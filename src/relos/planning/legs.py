@@ -67,20 +67,28 @@ class SeaLegs:
         self.nodes = nodes
         self.when = when
         self._slot = [rows.index.get((n.lon, n.lat), -1) for n in nodes]
-        self._masks: dict[date, int] = {}
+        # passages behind which node j is a base of the ship's flag ("return to its base")
+        self._home = [rows.seaway.bound_home(when, n) for n in nodes]
+        self._masks: dict[tuple[date, int], int] = {}
 
-    def mask_on(self, at: datetime) -> int:
-        day = at.date()
-        if day not in self._masks:
-            self._masks[day] = self.rows.seaway.closed_mask(self.when, at)
-        return self._masks[day]
+    def home_of(self, j: int) -> int:
+        return self._home[j]
+
+    def mask_on(self, at: datetime, j: int = -1) -> int:
+        """Passages shut on a day for a leg ending at node j (-1: no return to base)."""
+        home = self._home[j] if j >= 0 else 0
+        key = (at.date(), home)
+        if key not in self._masks:
+            end = self.nodes[j] if home else None
+            self._masks[key] = self.rows.seaway.closed_mask(self.when, at, end)
+        return self._masks[key]
 
     def nm(self, i: int, j: int, at: datetime) -> float:
-        mask = self.mask_on(at)
+        mask = self.mask_on(at, j)
         distance = self._between(i, j, mask)
         if distance == inf:
             return inf
-        later = mask | self.mask_on(at + timedelta(hours=distance / self.when.speed_kn))
+        later = mask | self.mask_on(at + timedelta(hours=distance / self.when.speed_kn), j)
         return distance if later == mask else self._between(i, j, later)
 
     def best_case(self, i: int, j: int) -> float:
@@ -89,7 +97,7 @@ class SeaLegs:
 
     def uses(self, i: int, j: int, at: datetime, bit: int) -> bool:
         """Whether the leg's route sails the passage `bit` (it gets longer without it)."""
-        mask = self.mask_on(at)
+        mask = self.mask_on(at, j)
         if mask & bit:
             return False
         return self._between(i, j, mask | bit) > self._between(i, j, mask) + 1e-6

@@ -18,6 +18,7 @@ from relos.planning.craft import Craft
 from relos.planning.endpoints import Endpoint
 from relos.planning.errors import RouteBlocked
 from relos.planning.geo import haversine_nm
+from relos.planning.law import Vessel
 from relos.planning.legs import AirLegs, SeaLegs, SeaRows
 from relos.planning.prices import PriceBook
 from relos.planning.refuel import DESTINATION, Problem, Stop, Voyage, plan
@@ -41,17 +42,37 @@ class Mission:
     closed: tuple[str, ...] = ()
     allow_clearance: bool = False
     prices: PriceBook | None = None  # the planner's defaults unless the caller adds lists
+    home_ports: frozenset[tuple[float, float]] = frozenset()  # the flag's own bases
+
+    @property
+    def vessel(self) -> Vessel | None:
+        """The ship as passage law sees it (an aircraft sails no passage)."""
+        c = self.craft
+        if c.kind == "aircraft":
+            return None
+        return Vessel(c.kind, c.party, c.displacement_t, c.draught_m, c.beam_m, c.ice_class)
 
     @property
     def conditions(self) -> Conditions:
         return Conditions(
-            self.depart, self.craft.kind, self.craft.speed_kn, self.opened, self.closed
+            self.depart,
+            self.craft.kind,
+            self.craft.speed_kn,
+            self.opened,
+            self.closed,
+            self.vessel,
+            self.home_ports,
         )
 
 
 class Planner:
     def __init__(
-        self, seaway: Seaway, sites: list[Site], prices: PriceBook, settings: PlannerSettings
+        self,
+        seaway: Seaway,
+        sites: list[Site],
+        prices: PriceBook,
+        settings: PlannerSettings,
+        rows: SeaRows | None = None,  # rows of another planner over the same port positions
     ) -> None:
         self.seaway = seaway
         self.sites = {s.id: s for s in sites}
@@ -59,9 +80,15 @@ class Planner:
         self.settings = settings
         self.ports = [s for s in sites if s.kind == "port"]
         self.airfields = [s for s in sites if s.kind == "airfield"]
-        self.rows = SeaRows(seaway, [s.endpoint for s in self.ports])
+        self.rows = rows or SeaRows(seaway, [s.endpoint for s in self.ports])
         self._sorted: dict[tuple[str, float, float], list[tuple[float, int]]] = {}
         self._stops_for: dict[tuple[object, ...], list[Site]] = {}
+
+    def home_ports(self, party: str) -> frozenset[tuple[float, float]]:
+        """Positions of the ports of a party's own (country or operator) bases."""
+        return frozenset(
+            (s.lon, s.lat) for s in self.ports if s.country == party or party in s.operators
+        )
 
     def site_kind(self, craft: Craft) -> str:
         return "airfield" if craft.kind == "aircraft" else "port"
@@ -79,7 +106,8 @@ class Planner:
         voyage = plan(problem, mission.objective)
         if voyage is None:
             return infeasible(mission, self._why(mission, legs, problem), problem)
-        return describe(mission, voyage, problem, self._notices(mission, voyage, stops, legs))
+        notices, conditions, risks = self._notices(mission, voyage, stops, legs)
+        return describe(mission, voyage, problem, notices, conditions, risks)
 
     # -- building the problem -------------------------------------------------------------
 
@@ -250,24 +278,41 @@ class Planner:
 
     def _notices(
         self, mission: Mission, voyage: Voyage, stops: list[Stop], legs: SeaLegs | AirLegs
-    ) -> list[Notice]:
+    ) -> tuple[list[Notice], list[str], list[str]]:
+        """Notices of the visits and passages, and the passages' conditions and risks."""
         notices = []
+        conditions: list[str] = []
+        risks: list[str] = []
         for leg in voyage.legs:
             stop = stops[leg.end]
             if stop.notice_days:
                 why = stop.notice_reason or ""
                 notices.append(Notice(stop.id, stop.notice_days, why, leg.arrive))
+        vessel = mission.vessel
+        if vessel is None or not isinstance(legs, SeaLegs):
+            return notices, conditions, risks
+        opened = self.seaway.rules.ids(mission.opened)
         for passage in self.seaway.rules.passages:
-            if not passage.notice_days or mission.craft.kind != "warship":
-                continue
-            if passage.coastal_state == mission.craft.party:
-                continue
             sailing = (x for x in voyage.legs if legs.uses(x.start, x.end, x.depart, passage.bit))
             entry = next(sailing, None)
-            if entry is not None:
-                why = f"{passage.name}: foreign warship notice to {passage.coastal_state}"
-                notices.append(Notice(passage.id, passage.notice_days, why, entry.depart))
-        return notices
+            if entry is None:
+                continue
+            home = legs.home_of(entry.end) & passage.bit
+            verdict = passage.judge(vessel, entry.depart.date(), bool(home), passage.id in opened)
+            conditions += [f"{passage.name}: {c}" for c in verdict.conditions]
+            risks += [f"{passage.name}: {r}" for r in verdict.risks]
+            for due in verdict.notices:
+                notices.append(
+                    Notice(
+                        passage.id,
+                        due.days,
+                        due.reason,
+                        entry.depart,
+                        kind="passage",
+                        desirable_days=due.desirable_days,
+                    )
+                )
+        return notices, conditions, risks
 
 
 def _key(point: Endpoint) -> tuple[float, float]:
