@@ -210,4 +210,14 @@ def _print_law(plan: dict[str, Any]) -> None:
         typer.echo(f"  risk: {r}")
 
 
+@app.command("warm")
+def warm() -> None:
+    """Build the sea network cache and its contraction hierarchies (run at set-up)."""
+    from time import perf_counter
+
+    start = perf_counter()
+    built = service.warm()
+    typer.echo(f"planner cache ready: {built} hierarchies in {perf_counter() - start:.1f} s")
+
+
 apps = {"plan": app}  # the command is `relos plan`, not the folder's name

@@ -95,13 +95,6 @@ class SeaLegs:
         """Distance with nothing closed: a lower bound for pruning."""
         return self._between(i, j, 0)
 
-    def uses(self, i: int, j: int, at: datetime, bit: int) -> bool:
-        """Whether the leg's route sails the passage `bit` (it gets longer without it)."""
-        mask = self.mask_on(at, j)
-        if mask & bit:
-            return False
-        return self._between(i, j, mask | bit) > self._between(i, j, mask) + 1e-6
-
     def _between(self, i: int, j: int, mask: int) -> float:
         if self._slot[j] >= 0:
             return self.rows.row(self.nodes[i], mask)[self._slot[j]]
@@ -124,6 +117,3 @@ class AirLegs:
 
     def best_case(self, i: int, j: int) -> float:
         return self.nm(i, j, datetime.min)
-
-    def uses(self, i: int, j: int, at: datetime, bit: int) -> bool:
-        return False

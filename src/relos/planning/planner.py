@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from math import inf
 
 from relos.planning.access import Access, Pact, Site, access, may_refuel
@@ -18,11 +18,12 @@ from relos.planning.craft import Craft
 from relos.planning.endpoints import Endpoint
 from relos.planning.errors import RouteBlocked
 from relos.planning.geo import haversine_nm
-from relos.planning.law import Vessel
+from relos.planning.law import Verdict, Vessel
 from relos.planning.legs import AirLegs, SeaLegs, SeaRows
+from relos.planning.passages import Passage
 from relos.planning.prices import PriceBook
 from relos.planning.refuel import DESTINATION, Problem, Stop, Voyage, plan
-from relos.planning.seaway import Conditions, Seaway, bounded
+from relos.planning.seaway import Conditions, SeaRoute, Seaway, bounded
 from relos.planning.settings import PlannerSettings
 from relos.planning.voyage import Notice, RoutePlan, describe, difference, infeasible
 
@@ -288,31 +289,45 @@ class Planner:
             if stop.notice_days:
                 why = stop.notice_reason or ""
                 notices.append(Notice(stop.id, stop.notice_days, why, leg.arrive))
-        vessel = mission.vessel
-        if vessel is None or not isinstance(legs, SeaLegs):
+        if mission.vessel is None or not isinstance(legs, SeaLegs):
             return notices, conditions, risks
-        opened = self.seaway.rules.ids(mission.opened)
-        for passage in self.seaway.rules.passages:
-            sailing = (x for x in voyage.legs if legs.uses(x.start, x.end, x.depart, passage.bit))
-            entry = next(sailing, None)
-            if entry is None:
+        seen: set[int] = set()
+        for x in voyage.legs:
+            when = replace(mission.conditions, depart=x.depart)
+            try:
+                found = self.seaway.route(legs.nodes[x.start], legs.nodes[x.end], when)
+            except RouteBlocked:  # pragma: no cover - the leg was planned on an open route
                 continue
-            home = legs.home_of(entry.end) & passage.bit
-            verdict = passage.judge(vessel, entry.depart.date(), bool(home), passage.id in opened)
-            conditions += [f"{passage.name}: {c}" for c in verdict.conditions]
-            risks += [f"{passage.name}: {r}" for r in verdict.risks]
-            for due in verdict.notices:
-                notices.append(
-                    Notice(
-                        passage.id,
-                        due.days,
-                        due.reason,
-                        entry.depart,
-                        kind="passage",
-                        desirable_days=due.desirable_days,
-                    )
-                )
+            for passage, enter, verdict in self.judge_route(mission, found, x.depart):
+                if passage.bit in seen:
+                    continue
+                seen.add(passage.bit)
+                conditions += [f"{passage.name}: {c}" for c in verdict.conditions]
+                risks += [f"{passage.name}: {r}" for r in verdict.risks]
+                notices += [
+                    Notice(passage.id, due.days, due.reason, enter, "passage", due.desirable_days)
+                    for due in verdict.notices
+                ]
         return notices, conditions, risks
+
+    def judge_route(
+        self, mission: Mission, found: SeaRoute, depart: datetime
+    ) -> list[tuple[Passage, datetime, Verdict]]:
+        """Each passage a sea route sails, judged for the mission's vessel on the day the ship
+        enters it (at the planning speed)."""
+        vessel = mission.vessel
+        if vessel is None:
+            return []
+        rules = self.seaway.rules
+        opened = rules.ids(mission.opened)
+        home = self.seaway.bound_home(mission.conditions, found.destination)
+        out = []
+        for bit, sailed in found.entries:
+            passage = rules.by_bit(bit)
+            enter = depart + timedelta(hours=sailed / mission.craft.speed_kn)
+            verdict = passage.judge(vessel, enter.date(), bool(home & bit), passage.id in opened)
+            out.append((passage, enter, verdict))
+        return out
 
 
 def _key(point: Endpoint) -> tuple[float, float]:

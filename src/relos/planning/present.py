@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
@@ -31,19 +31,10 @@ def sea_route(found: SeaRoute, depart: datetime) -> dict[str, Any]:
 def passage_law(planner: Planner, mission: Mission, found: SeaRoute) -> dict[str, Any]:
     """Notices (with deadlines), conditions and risks of the passages a sea route sails,
     each passage judged on the day the ship enters it."""
-    vessel = mission.vessel
     notices: list[dict[str, Any]] = []
     conditions: list[str] = []
     risks: list[str] = []
-    if vessel is None:
-        return {"notices": notices, "conditions": conditions, "risks": risks}
-    rules = planner.seaway.rules
-    opened = rules.ids(mission.opened)
-    home = planner.seaway.bound_home(mission.conditions, found.destination)
-    for bit, sailed in found.entries:
-        passage = rules.by_bit(bit)
-        enter = mission.depart + timedelta(hours=sailed / mission.craft.speed_kn)
-        verdict = passage.judge(vessel, enter.date(), bool(home & bit), passage.id in opened)
+    for passage, enter, verdict in planner.judge_route(mission, found, mission.depart):
         for due in verdict.notices:
             notice = Notice(passage.id, due.days, due.reason, enter, "passage", due.desirable_days)
             notices.append(notice_out(notice))

@@ -12,6 +12,9 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from relos.logistics import repository
+from relos.logistics.prices import PriceBook, PriceLine
+from relos.logistics.rates import MissingRate, Rate, RateTable
 from relos.planning.access import Site
 from relos.planning.craft import AIRCRAFT_GRADES, SHIP_GRADES
 from relos.planning.prices import Price
@@ -22,10 +25,6 @@ TONNE_UNITS = ("t", "tonne", "tonnes", "mt")
 def listed_prices(
     session: Session, sites: Iterable[Site], currency: str, on: datetime
 ) -> dict[tuple[str, str], Price]:
-    from relos.logistics import repository
-    from relos.logistics.prices import PriceBook, PriceLine
-    from relos.logistics.rates import MissingRate, Rate, RateTable
-
     rows = repository.prices(session)
     if not rows:
         return {}

@@ -10,8 +10,10 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from math import cos, inf, radians
 
+from relos.planning.engine import engine
 from relos.planning.geo import haversine_nm, normalize_lon
 from relos.planning.landmarks import pick_active
 from relos.planning.network import SeaNetwork
@@ -70,7 +72,32 @@ def anchors(net: SeaNetwork, node: int, closed: int) -> list[tuple[int, float]]:
 
 
 def shortest_path(net: SeaNetwork, a: Attachment, b: Attachment, closed: int) -> SeaPath | None:
-    """Shortest open path between two attachments (approach legs included), or None."""
+    """Shortest open path between two attachments (approach legs included), or None; the
+    core search runs in scgraph (engine.py)."""
+    starts = {c: a.approach_nm + off for c, off in anchors(net, a.node, closed)}
+    ends = {c: b.approach_nm + off for c, off in anchors(net, b.node, closed)}
+    own_way = direct(net, a.node, b.node, closed)
+    best = a.approach_nm + b.approach_nm + own_way if own_way is not None else inf
+    prev: dict[int, tuple[int, int]] = {}
+    best_meet = -1
+    if starts and ends:
+        found, core = engine(net, closed).path(starts, ends)
+        if found < best and core:
+            run = engine(net, closed)
+            for u, v in pairwise(core):
+                prev[v] = (u, run.link(u, v))
+            best, best_meet = found, core[-1]
+    if best == inf:
+        return None
+    if best_meet < 0:
+        return _direct_path(net, a.node, b.node, best)
+    return _assemble(net, a.node, b.node, best_meet, prev, best)
+
+
+def shortest_path_pure(
+    net: SeaNetwork, a: Attachment, b: Attachment, closed: int
+) -> SeaPath | None:
+    """The same in pure Python (A* with ALT bounds): the reference the engine is tested on."""
     starts = {c: a.approach_nm + off for c, off in anchors(net, a.node, closed)}
     ends = {c: b.approach_nm + off for c, off in anchors(net, b.node, closed)}
     own_way = direct(net, a.node, b.node, closed)
@@ -149,10 +176,7 @@ def distances_from(
     """Sea distance from one attachment to many (inf where no open path exists)."""
     target_anchors = [anchors(net, t.node, closed) for t in targets]
     starts = dict(anchors_from(net, a, closed))
-    label = net.component(closed)
-    mine = {label[c] for c in starts}
-    wanted = {c for group in target_anchors for c, _ in group if label[c] in mine}
-    dist = _dijkstra(net, starts, wanted, closed)
+    dist = engine(net, closed).tree(starts) if starts else [inf] * len(net.core_nodes)
     out = []
     for t, group in zip(targets, target_anchors, strict=True):
         via_core = min((dist[c] + off for c, off in group), default=inf)

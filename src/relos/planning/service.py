@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from dataclasses import replace
-from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
 from relos.access.policy import may_see, require
+from relos.agreements.service import agreement_in_force
+from relos.facilities.models import FacilityRow
+from relos.facilities.service import facility_of
 from relos.kit.errors import InvalidInput, NotFound
 from relos.kit.timeutil import format_instant
 from relos.planning import adapters, present
@@ -26,7 +29,7 @@ from relos.planning.craft import Craft
 from relos.planning.endpoints import Endpoint, resolve
 from relos.planning.legs import SeaRows
 from relos.planning.network import load_network
-from relos.planning.passages import load_passages
+from relos.planning.passages import PassageRules, load_passages
 from relos.planning.planner import Mission, Planner
 from relos.planning.prices import PriceBook, load_prices
 from relos.planning.pricing import listed_prices
@@ -44,6 +47,7 @@ from relos.planning.schemas import (
 from relos.planning.seaway import Conditions, Seaway
 from relos.planning.settings import load_settings
 from relos.planning.voyage import RoutePlan
+from relos.platforms.service import platform_by_id
 
 # Slowest planning speed a ship may be given, in knots: below it a voyage is a drift, and
 # hours and dates along it stop meaning anything. Aircraft fly within a band of their cruise.
@@ -52,11 +56,52 @@ AIRCRAFT_SPEED_BAND = (0.5, 1.2)
 _PLANNERS_KEPT = 4
 
 
-@cache
+_loading = threading.Lock()
+_seaway: list[Seaway] = []
+
+
 def seaway() -> Seaway:
-    """The process-wide sea network with its passage law (facilities play no part in it)."""
-    rules = load_passages()
-    return Seaway(load_network(rules), rules)
+    """The process-wide sea network with its passage law (facilities play no part in it),
+    loaded from the cache built at set-up (`relos plan warm`)."""
+    if not _seaway:
+        with _loading:  # the start-up thread and a first request must not both load it
+            if not _seaway:
+                rules = load_passages()
+                _seaway.append(Seaway(load_network(rules), rules))
+    return _seaway[0]
+
+
+def load_in_background() -> threading.Thread:
+    """Load the network while the server starts, so the first plan does not wait for it."""
+    thread = threading.Thread(target=seaway, name="relos-planner-load", daemon=True)
+    thread.start()
+    return thread
+
+
+def standard_masks(rules: PassageRules) -> list[int]:
+    """Closure masks most plans meet: the default closures, with or without each seasonal
+    passage and each passage a flag's law may close (the Turkish Straits)."""
+    base = sum(p.bit for p in rules.passages if not p.open)
+    optional = [
+        p.bit
+        for p in rules.passages
+        if p.season is not None or any(r.effect == "closed" for r in p.law.rules)
+    ]
+    masks = [base]
+    for bit in optional:
+        masks += [m | bit for m in masks]
+    return masks
+
+
+def warm() -> int:
+    """Build (or load) the network and the hierarchies of the standard masks; returns how many."""
+    from relos.planning.engine import build_hierarchy
+
+    sea = seaway()
+    masks = standard_masks(sea.rules)
+    for mask in masks:
+        build_hierarchy(sea.net, mask)
+    return len(masks)
 
 
 _planners: dict[str, Planner] = {}
@@ -81,9 +126,6 @@ def planner_for(sites: list[Site], digest: str) -> Planner:
 
 def planner(session: Session) -> Planner:
     """The planner over the facilities as they stand in the database now."""
-    from relos.facilities.models import FacilityRow
-    from relos.facilities.service import facility_of
-
     rows = session.scalars(select(FacilityRow).order_by(FacilityRow.id)).all()
     digest = hashlib.sha256(
         json.dumps([[r.id, r.definition] for r in rows], sort_keys=True, default=str).encode()
@@ -216,8 +258,6 @@ def _mission(
 
 
 def _platform(session: Session, platform_id: str) -> adapters.PlatformLike:
-    from relos.platforms.service import platform_by_id
-
     try:
         return platform_by_id(session, platform_id)
     except NotFound:
@@ -250,8 +290,6 @@ def _pacts(
     session: Session, caller: Principal, ids: list[str], craft: Craft, command: ReachIn
 ) -> tuple[tuple[Pact, ...], list[str]]:
     """The named agreements the caller may see; those not in force at departure are left out."""
-    from relos.agreements.service import agreement_in_force
-
     pacts: list[Pact] = []
     warnings: list[str] = []
     for agreement_id in ids:
