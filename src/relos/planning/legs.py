@@ -11,10 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from math import inf
 
-from relos.planning import hierarchy
 from relos.planning.endpoints import Endpoint
 from relos.planning.geo import haversine_nm
-from relos.planning.search import anchors, anchors_from, direct, distances_from
+from relos.planning.search import distances_from
 from relos.planning.seaway import Conditions, Seaway, bounded
 
 
@@ -38,24 +37,12 @@ class SeaRows:
         return found
 
     def matrix(self, mask: int) -> list[list[float]]:
-        """Every universe point to every other (the facility distance matrix), on the
-        contraction hierarchy of this mask (built once per mask and cached on disk)."""
-        net = self.seaway.net
-        hier = hierarchy.for_mask(net, mask)
+        """Every universe point to every other (the facility distance matrix): one shortest-
+        path tree per point in scgraph, approach legs and same-link shortcuts added here."""
         here = [self.seaway.attach(p) for p in self.universe]
-        sources = [dict(anchors_from(net, a, mask)) for a in here]
-        targets = [dict(anchors(net, a.node, mask)) for a in here]
-        out = hierarchy.table(hier, sources, targets)
-        for i, a in enumerate(here):
-            for j, b in enumerate(here):
-                if i == j:
-                    out[i][j] = 0.0
-                    continue
-                nm = out[i][j] + b.approach_nm
-                own_way = direct(net, a.node, b.node, mask)
-                if own_way is not None:
-                    nm = min(nm, a.approach_nm + own_way + b.approach_nm)
-                out[i][j] = nm
+        out = [distances_from(self.seaway.net, a, here, mask) for a in here]
+        for i in range(len(out)):
+            out[i][i] = 0.0
         return out
 
 

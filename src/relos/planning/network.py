@@ -28,7 +28,7 @@ from pathlib import Path
 from relos.planning.geo import haversine_nm, in_box, normalize_lon
 from relos.planning.passages import PassageRules
 
-FORMAT = 11  # bump when the pickled layout changes
+FORMAT = 12  # bump when the pickled layout changes
 
 Edge = tuple[int, float, int, int]  # (to core node, nm, passage mask, link id)
 
@@ -61,9 +61,9 @@ class SeaNetwork:
     )
 
     components: dict[int, list[int]] = field(default_factory=dict, repr=False, compare=False)
-    hierarchies: dict[int, object] = field(default_factory=dict, repr=False, compare=False)
+    # scgraph engines per closure mask (engine.py), never pickled
     engines: dict[int, object] = field(default_factory=dict, repr=False, compare=False)
-    # where the network was cached and under which digest: hierarchies are cached beside it
+    # where the network was cached and under which digest: scgraph hierarchies lie beside it
     cache_path: Path | None = field(default=None, repr=False, compare=False)
 
     def component(self, closed: int) -> list[int]:
@@ -131,7 +131,6 @@ def load_network(rules: PassageRules, cache: Path | None = None) -> SeaNetwork:
     network = contract(*read_graph(source, rules), seasonal)
     network.open_adj.clear()
     network.components.clear()
-    network.hierarchies.clear()
     network.engines.clear()
     _write_atomically(path, pickle.dumps(network, protocol=pickle.HIGHEST_PROTOCOL))
     _forget_stale(path)
