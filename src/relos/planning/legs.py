@@ -13,7 +13,7 @@ from math import inf
 
 from relos.planning.endpoints import Endpoint
 from relos.planning.geo import haversine_nm
-from relos.planning.search import distances_from
+from relos.planning.search import anchors, distances_from, distances_to
 from relos.planning.seaway import Conditions, Seaway, bounded
 
 
@@ -39,8 +39,10 @@ class SeaRows:
     def matrix(self, mask: int) -> list[list[float]]:
         """Every universe point to every other (the facility distance matrix): one shortest-
         path tree per point in scgraph, approach legs and same-link shortcuts added here."""
+        net = self.seaway.net
         here = [self.seaway.attach(p) for p in self.universe]
-        out = [distances_from(self.seaway.net, a, here, mask) for a in here]
+        ends = [anchors(net, t.node, mask) for t in here]
+        out = [distances_to(net, a, here, ends, mask) for a in here]
         for i in range(len(out)):
             out[i][i] = 0.0
         return out

@@ -15,7 +15,13 @@ from relos.planning.geo import haversine_nm, unwrap
 from relos.planning.law import Vessel
 from relos.planning.network import SeaNetwork
 from relos.planning.passages import PassageRules, mask_of
-from relos.planning.search import Attachment, SeaPath, attach, shortest_path
+from relos.planning.search import (
+    Attachment,
+    SeaPath,
+    attach,
+    shortest_distance,
+    shortest_path,
+)
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -66,6 +72,7 @@ class Seaway:
         self._attachments: dict[tuple[float, float], Attachment] = {}
         self._seasonal = sum(p.bit for p in rules.passages if p.season is not None)
         self._shut: dict[tuple[date, Conditions, int], dict[int, str]] = {}
+        self._routes: dict[tuple[Endpoint, Endpoint, Conditions], SeaRoute] = {}
 
     def attach(self, point: Endpoint) -> Attachment:
         key = (point.lon, point.lat)
@@ -94,7 +101,20 @@ class Seaway:
         return sum(p.bit for p in self.rules.passages if p.leads_to(end.lon, end.lat))
 
     def route(self, a: Endpoint, b: Endpoint, when: Conditions) -> SeaRoute:
-        """Shortest open route; passages are timed at the speed given and shut if out of season."""
+        """Shortest open route; passages are timed at the speed given and shut if out of season
+        (memoised: a plan asks again for its legs' routes when it lists notices and lines)."""
+        key = (a, b, when)
+        found = self._routes.get(key)
+        if found is None:
+            found = self._find(a, b, when)
+            bounded(self._routes, 2_000)[key] = found
+        return found
+
+    def distance(self, a: Endpoint, b: Endpoint, mask: int) -> float:
+        """Sea distance under a closure mask, without the route's nodes (inf when blocked)."""
+        return shortest_distance(self.net, self.attach(a), self.attach(b), mask)
+
+    def _find(self, a: Endpoint, b: Endpoint, when: Conditions) -> SeaRoute:
         self.check_at_sea(a)
         self.check_at_sea(b)
         if (a.lon, a.lat) == (b.lon, b.lat):
