@@ -93,6 +93,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if db is None:  # a served app (tests pass their own db and load on demand)
+            from relos.planning.service import load_in_background
+
+            load_in_background()
         yield
         if db is None:
             database.dispose()
