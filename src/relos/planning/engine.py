@@ -48,20 +48,22 @@ class Engine:
         found = self.links.get((u, v))
         return self.base_links[(u, v)] if found is None else found
 
-    def path(self, starts: dict[int, float], ends: dict[int, float]) -> tuple[float, list[int]]:
-        """Shortest distance from any start to any end (offsets included) and its core nodes;
-        (inf, []) when no open path joins them."""
+    def path(
+        self, starts: dict[int, float], ends: dict[int, float], length_only: bool = False
+    ) -> tuple[float, list[int]]:
+        """Shortest distance from any start to any end (offsets included) and its core nodes
+        (none with `length_only`); (inf, []) when no open path joins them."""
         self.queries += 1
         if self.queries > HIERARCHY_AFTER:
             self._load_hierarchy()
         try:
             if self.hierarchy is not None:
-                found = self.hierarchy.search(starts, ends)
+                found = self.hierarchy.search(starts, ends, length_only)
             else:
                 found = self.graph.bidirectional_dijkstra(starts, ends)
         except Exception:  # scgraph raises when the ends are not connected
             return float("inf"), []
-        return float(found["length"]), list(found["path"])
+        return float(found["length"]), [] if length_only else list(found["path"])
 
     def _load_hierarchy(self) -> None:
         """Load the hierarchy built at set-up on the first point-to-point query (once)."""
