@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -30,9 +30,9 @@ def list_entries(
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = service.MAX_PAGE,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1)] = 0,
     party: Annotated[str | None, Query(description="Entries concerning this party.")] = None,
-) -> list[dict[str, Any]]:
-    """Entries about the caller's party's records, oldest first; `q` searches action,
-    actor, record type and id; `sort` by id, at, action, actor or record_type."""
+) -> list[AuditEntryOut]:
+    """Entries about the caller's party's records, oldest first; `q` searches the event
+    type, actor, record type and id; `sort` by id, at, action, actor or record_type."""
     start = None if since is None else parse_instant(since, "since")
     with db.transaction(write=False) as session:
         found = service.list_entries(
@@ -42,7 +42,7 @@ def list_entries(
 
 
 @router.get("/verify", response_model=VerdictOut)
-def verify_chain(db: Db, caller: Caller) -> dict[str, Any]:
+def verify_chain(db: Db, caller: Caller) -> VerdictOut:
     """Verify the whole chain: entries, head, and the first broken entry if any."""
     with db.transaction(write=False) as session:
         return verify.describe(verify.verify(session, caller))

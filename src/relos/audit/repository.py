@@ -1,24 +1,19 @@
-"""Queries on the audit trail."""
+"""Queries on the audit trail (the event log)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
-from relos.audit.models import AuditRow
+from relos.events.models import EventRow
 from relos.kit.listing import ListFilter, contains, order_by
-
-
-def last(session: Session) -> AuditRow | None:
-    return session.scalar(select(AuditRow).order_by(AuditRow.id.desc()).limit(1))
 
 
 def _concerns(party: str) -> ColumnElement[bool]:
     # `parties` holds sorted codes joined by commas ("IN,RU"): match a whole code only.
-    column = AuditRow.parties
+    column = EventRow.parties
     return or_(
         column == party,
         column.like(f"{party},%"),
@@ -28,11 +23,11 @@ def _concerns(party: str) -> ColumnElement[bool]:
 
 
 SORTABLE = {
-    "id": AuditRow.id,
-    "at": AuditRow.at,
-    "action": AuditRow.action,
-    "actor": AuditRow.actor,
-    "record_type": AuditRow.record_type,
+    "id": EventRow.id,
+    "at": EventRow.at,
+    "action": EventRow.type,
+    "actor": EventRow.actor,
+    "record_type": EventRow.record_type,
 }
 
 
@@ -45,17 +40,18 @@ def entries(
     filters: ListFilter = ListFilter(),
     concerning: str | None = None,
     offset: int = 0,
-) -> list[AuditRow]:
-    """Entries in chain order, those concerning `party` only (None: all), filtered in SQL.
+) -> list[EventRow]:
+    """Entries in recording order, those concerning `party` only (None: all), filtered in SQL.
 
-    `concerning` narrows further to one party; `filters.q` searches action, actor, record
-    type and record id; `filters.start` / `end` bound the instant.
+    `concerning` narrows further to one party; `filters.q` searches the event type (e.g.
+    `support_order.signed`), actor, record type and record id; `filters.start` / `end`
+    bound the instant.
     """
     ordering = order_by(filters.sort, SORTABLE, "id")
     query = (
-        select(AuditRow)
-        .where(AuditRow.id > after_id)
-        .order_by(*ordering, AuditRow.id)
+        select(EventRow)
+        .where(EventRow.id > after_id)
+        .order_by(*ordering, EventRow.id)
         .limit(limit)
         .offset(offset)
     )
@@ -64,28 +60,12 @@ def entries(
     if concerning:
         query = query.where(_concerns(concerning))
     if since is not None:
-        query = query.where(AuditRow.at >= since)
+        query = query.where(EventRow.at >= since)
     if filters.q:
-        columns = [AuditRow.action, AuditRow.actor, AuditRow.record_type, AuditRow.record_id]
+        columns = [EventRow.type, EventRow.actor, EventRow.record_type, EventRow.record_id]
         query = query.where(contains(filters.q, columns))
     if filters.start is not None:
-        query = query.where(AuditRow.at >= filters.start)
+        query = query.where(EventRow.at >= filters.start)
     if filters.end is not None:
-        query = query.where(AuditRow.at < filters.end)
+        query = query.where(EventRow.at < filters.end)
     return list(session.scalars(query))
-
-
-def chain(session: Session, batch: int = 1000) -> Iterator[AuditRow]:
-    """Every entry in id order, read in batches so a long trail needs little memory."""
-    after = 0
-    while True:
-        rows = list(
-            session.scalars(
-                select(AuditRow).where(AuditRow.id > after).order_by(AuditRow.id).limit(batch)
-            )
-        )
-        yield from rows
-        if len(rows) < batch:
-            return
-        after = rows[-1].id
-        session.expunge_all()

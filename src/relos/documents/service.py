@@ -23,9 +23,12 @@ from relos.facilities import repository as facilities_repository
 from relos.kit.errors import InvalidInput
 from relos.kit.money import extend
 from relos.kit.timeutil import as_utc, format_instant, utcnow
-from relos.logistics import ledger_service
-from relos.logistics import repository as logistics_repository
-from relos.logistics import service as logistics
+from relos.logistics.ledger import repository as ledger_repository
+from relos.logistics.orders import repository as orders_repository
+from relos.logistics.orders import service as logistics
+from relos.logistics.prices.service import price_table
+from relos.logistics.statements import formats as statement_formats
+from relos.logistics.statements import service as statements
 
 
 @dataclass(frozen=True)
@@ -94,12 +97,12 @@ def deployment_notice(
 
 
 def _order_context(session: Session, caller: Principal, order_id: str) -> dict[str, Any]:
-    order = logistics.get_order(session, caller, order_id)
+    order = logistics.get_order(session, caller, order_id).model_dump()
     row = logistics.visible_order(session, caller, order_id)
     agreement = _agreement(session, order["agreement"])
     terms = agreement["logistics"]
     days = terms.settle_days.get(order["settlement"]) if terms else None
-    book = logistics.price_book(session, order["supplying_party"])
+    book = price_table(session, order["supplying_party"])
     today = utcnow().date()
     totals: dict[str, Decimal] = {}
     lines = []
@@ -118,7 +121,7 @@ def _order_context(session: Session, caller: Principal, order_id: str) -> dict[s
                 "amount": str(amount) if amount is not None else None,
             }
         )
-    postings = logistics_repository.order_postings(session, [order_id])
+    postings = ledger_repository.order_postings(session, [order_id])
     dues = sorted({p.due_on for p in postings if p.due_on is not None})
     signatures = {s["party"]: s for s in order["signatures"]}
     sides = [
@@ -196,10 +199,10 @@ def statement(
     lang: str | None = None,
 ) -> Document:
     """Opening positions, every posting with its signed amount and running balance, closing."""
-    result = ledger_service.statement_out(
-        ledger_service.statement(session, caller, party, start, end)
-    )
-    references = logistics_repository.order_references(
+    result = statement_formats.statement_out(
+        statements.statement(session, caller, party, start, end)
+    ).model_dump()
+    references = orders_repository.order_references(
         session, [line["order"] for line in result["lines"]]
     )
     lines = []

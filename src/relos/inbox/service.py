@@ -30,9 +30,9 @@ from relos.inbox.domain import (
     starts_soon,
 )
 from relos.kit.timeutil import format_instant, utcnow
-from relos.logistics import ledger_service
 from relos.logistics.models import OrderLineRow, OrderRow, SignatureRow
-from relos.logistics.orders import DELIVERABLE, OrderStatus
+from relos.logistics.orders.status import DELIVERABLE, OrderStatus
+from relos.logistics.statements import service as statements
 
 
 def _party(caller: Principal) -> str | None:
@@ -127,9 +127,9 @@ def _overdue(session: Session, caller: Principal, now: datetime) -> list[Item]:
         return []
     party = _party(caller)
     owed = [
-        entry
-        for entry in ledger_service.overdue(session, caller, now.date())
-        if party is None or entry["debtor"] == party
+        entry.model_dump()
+        for entry in statements.overdue(session, caller, now.date())
+        if party is None or entry.debtor == party
     ]
     rows = {
         row.id: row

@@ -20,8 +20,8 @@ from fastapi.responses import Response
 from relos.kit.errors import InvalidInput
 from relos.kit.listing import ListFilter, parse_filter
 from relos.kit.pagination import Page
-from relos.logistics.xlsx import MEDIA_TYPE as XLSX
-from relos.logistics.xlsx import Cell, workbook
+from relos.logistics.statements.xlsx import MEDIA_TYPE as XLSX
+from relos.logistics.statements.xlsx import Cell, workbook
 
 PAGE = 50
 EXPORT_LIMIT = 10_000

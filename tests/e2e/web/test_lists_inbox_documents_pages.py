@@ -59,8 +59,8 @@ def test_orders_ledger_and_audit_pages_filter(login: Login) -> None:
     export = finance.get("/logistics/ledger", params={"export": "csv", "party": "RU"})
     assert export.text.splitlines()[0].startswith("booked_on,ref,kind")
     auditor = login("in-auditor")
-    audit = auditor.get("/audit", params={"q": "orders.sign", "sort": "-id"}).text
-    assert audit.count("<code>orders.sign</code>") == 10  # five orders, two signatures each
+    audit = auditor.get("/audit", params={"q": "support_order.signed", "sort": "-id"}).text
+    assert audit.count("<code>support_order.signed</code>") == 10  # five orders, two signatures each
 
 
 def test_inbox_page_and_count_in_the_menu(login: Login) -> None:

@@ -134,11 +134,11 @@ def test_order_references_and_list_filters(client: TestClient, auth: TokenFactor
     audit_page = client.get("/api/v1/audit", params={"limit": 2}, headers=people["auditor"])
     assert len(audit_page.json()) == 2 and "offset=2" in audit_page.headers["link"]
     audit = client.get(
-        "/api/v1/audit", params={"q": "orders.sign", "sort": "-id"}, headers=people["auditor"]
+        "/api/v1/audit", params={"q": "support_order.signed", "sort": "-id"}, headers=people["auditor"]
     )
     assert audit.status_code == 200, audit.text
     signs = audit.json()
-    assert len(signs) == 2 and all(e["action"] == "orders.sign" for e in signs)
+    assert len(signs) == 2 and all(e["action"] == "support_order.signed" for e in signs)
     assert signs[0]["id"] > signs[1]["id"]
     foreign = client.get("/api/v1/audit", params={"party": "US"}, headers=people["auditor"])
     assert all("US" in e["parties"] and "IN" in e["parties"] for e in foreign.json()), (

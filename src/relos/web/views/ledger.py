@@ -11,7 +11,7 @@ from relos.access.policy import require
 from relos.agreements import service as agreements
 from relos.kit.db import Database
 from relos.kit.pagination import Page
-from relos.logistics import ledger_service
+from relos.logistics.ledger import service as ledger_service
 from relos.web import listing
 from relos.web.render import render
 from relos.web.security import PageUser
@@ -45,7 +45,7 @@ def ledger_page(request: Request, user: PageUser) -> Response:
 
     def fetch(page: Page) -> list[dict[str, Any]]:
         with db.transaction(write=False) as session:
-            return ledger_service.entries(
+            found = ledger_service.entries(
                 session,
                 user,
                 agreement=view.opt("agreement"),
@@ -54,6 +54,7 @@ def ledger_page(request: Request, user: PageUser) -> Response:
                 filters=view.filters,
                 party=view.opt("party"),
             )
+            return [p.model_dump() for p in found]
 
     if kind := listing.export_kind(request):
         return listing.export(view, kind, "ledger", fetch, EXPORT, _export_row)
