@@ -60,7 +60,8 @@ def test_orders_ledger_and_audit_pages_filter(login: Login) -> None:
     assert export.text.splitlines()[0].startswith("booked_on,ref,kind")
     auditor = login("in-auditor")
     audit = auditor.get("/audit", params={"q": "support_order.signed", "sort": "-id"}).text
-    assert audit.count("<code>support_order.signed</code>") == 10  # five orders, two signatures each
+    # five orders, two signatures each
+    assert audit.count("<code>support_order.signed</code>") == 10
 
 
 def test_inbox_page_and_count_in_the_menu(login: Login) -> None:

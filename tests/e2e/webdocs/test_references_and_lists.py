@@ -133,9 +133,8 @@ def test_order_references_and_list_filters(client: TestClient, auth: TokenFactor
     assert len(rest.json()) == 1 and "link" not in rest.headers
     audit_page = client.get("/api/v1/audit", params={"limit": 2}, headers=people["auditor"])
     assert len(audit_page.json()) == 2 and "offset=2" in audit_page.headers["link"]
-    audit = client.get(
-        "/api/v1/audit", params={"q": "support_order.signed", "sort": "-id"}, headers=people["auditor"]
-    )
+    signed = {"q": "support_order.signed", "sort": "-id"}
+    audit = client.get("/api/v1/audit", params=signed, headers=people["auditor"])
     assert audit.status_code == 200, audit.text
     signs = audit.json()
     assert len(signs) == 2 and all(e["action"] == "support_order.signed" for e in signs)
