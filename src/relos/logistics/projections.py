@@ -12,11 +12,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from relos.events import RecordedEvent, projection_tables, projector
+from relos.events import DomainEvent, RecordedEvent, projection_tables, projector
+from relos.events.models import EventRow
 from relos.events.replay import REBUILD_HOOKS
+from relos.kit.errors import Conflict
 from relos.kit.money import Money
 from relos.logistics.events import (
     DeliveryRecorded,
@@ -35,6 +37,7 @@ from relos.logistics.models import (
     DeliveryRow,
     OrderLineRow,
     OrderRow,
+    PostingRow,
     PriceRow,
     RateRow,
     SettlementRow,
@@ -218,7 +221,39 @@ SQLITE_GUARD = (
 )
 
 
+def _count(session: Session, query: Any) -> int:
+    return int(session.scalar(query) or 0)
+
+
+def _events(session: Session, *types: type[DomainEvent]) -> int:
+    names = [t.event_type for t in types]
+    return _count(session, select(func.count()).where(EventRow.type.in_(names)))
+
+
+def recorded_before_events(session: Session) -> str | None:
+    """A logistics table holding rows no event accounts for (written before the event log)."""
+    orders = _count(session, select(func.count()).select_from(OrderRow))
+    if orders != _events(session, OrderRaised):
+        return "support_orders"
+    checks: tuple[tuple[Any, tuple[type[DomainEvent], ...]], ...] = (
+        (PriceRow, (PricesImported,)),
+        (RateRow, (RatesImported,)),
+        (PostingRow, (DeliveryRecorded, SettlementRecorded, PostingReversed, PostingsImported)),
+    )
+    for model, types in checks:
+        if _count(session, select(func.count()).select_from(model)) and not _events(
+            session, *types
+        ):
+            return str(model.__tablename__)
+    return None
+
+
 def _open_for_rebuild(session: Session) -> None:
+    stale = recorded_before_events(session)
+    if stale is not None:
+        raise Conflict(
+            f"{stale} holds rows recorded before the event log; a rebuild would lose them"
+        )
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL relos.rebuilding = 'on'"))
         return
