@@ -102,12 +102,7 @@ def record_settlement(
     orders = sorted({p.order for p in settled.postings})
     journal = Journal(ledger.order_postings(session, orders))
     journal.post_all(settled.postings)
-    statuses = {
-        order_id: status_after_settlement(
-            OrderStatus(_order(session, order_id).status), journal.owes_nothing(order_id)
-        ).value
-        for order_id in orders
-    }
+    statuses = _statuses(session, journal, orders)
     event = SettlementRecorded(
         settlement=settlement_id,
         order=row.id,
@@ -126,16 +121,30 @@ def record_settlement(
         statuses=statuses,
     )
     record(session, caller, event, event.recorded_at)
+    return settlement_out(event)
+
+
+def _statuses(session: Session, journal: Journal, orders: list[str]) -> dict[str, str]:
+    """Each settled order's status once the journal holds the settlement's postings."""
+    return {
+        order_id: status_after_settlement(
+            OrderStatus(_order(session, order_id).status), journal.owes_nothing(order_id)
+        ).value
+        for order_id in orders
+    }
+
+
+def settlement_out(event: SettlementRecorded) -> SettlementOut:
     return SettlementOut(
-        id=settlement_id,
-        order=row.id,
-        method=command.method,
-        amount=str(settled.amount.amount),
-        currency=settled.amount.currency,
-        settled_at=format_instant(command.settled_at),
-        reference=command.reference,
-        counter_order=command.counter_order,
-        order_status=statuses[row.id],
+        id=event.settlement,
+        order=event.order,
+        method=event.method,
+        amount=str(event.amount),
+        currency=event.currency,
+        settled_at=format_instant(event.settled_at),
+        reference=event.reference,
+        counter_order=event.counter_order,
+        order_status=event.statuses[event.order],
     )
 
 
