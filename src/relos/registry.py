@@ -16,6 +16,7 @@ FEATURES = (
     "platforms",
     "access",
     "audit",
+    "tlog",
     "deployments",
     "logistics",
     "planning",

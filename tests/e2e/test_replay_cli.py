@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 
 
 def _environment(database: Database, tmp_path: Path) -> dict[str, str]:
-    return cli_env(tmp_path, RELOS_DATABASE_URL=database.url)
+    return {**cli_env(tmp_path), "RELOS_DATABASE_URL": database.url}
 
 
 def test_replay_check_after_demo_load_and_after_tampering(

@@ -25,7 +25,8 @@ console = Console(width=None if sys.stdout.isatty() else 160)
 @cache
 def database() -> Database:
     """The database named by RELOS_DATABASE_URL (or the default SQLite file), built once."""
-    return Database(Settings.from_env().database_url)
+    settings = Settings.from_env()
+    return Database(settings.database_url, settings.data_dir)
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
@@ -143,6 +144,7 @@ steps = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(
     max_examples=5,
     deadline=None,
