@@ -40,6 +40,10 @@ LABELS: dict[str, str] = {
     "declined": N_("Declined"),
     "completed": N_("Completed"),
     "cancelled": N_("Cancelled"),
+    # deployment history
+    "filed": N_("filed"),
+    "amended": N_("amended"),
+    "approved": N_("exception approved"),
     # support orders
     "requested": N_("Requested"),
     "signed": N_("Signed by one side"),
