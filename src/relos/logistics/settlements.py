@@ -255,3 +255,22 @@ def _undeliver(session: Session, row: OrderRow, ref: str) -> None:
         row.status = OrderStatus.PARTIALLY_DELIVERED.value
     if all(line.delivered == 0 for line in lines):
         row.status = OrderStatus.AGREED.value
+
+
+def list_settlements(session: Session, caller: Principal, order_id: str) -> list[dict[str, Any]]:
+    """The settlements recorded on an order (visible to the order's parties), oldest first."""
+    row = visible_order(session, caller, order_id)
+    return [
+        {
+            "id": s.id,
+            "method": s.method,
+            "amount": str(Money.from_minor(s.amount_minor, s.currency).amount),
+            "currency": s.currency,
+            "settled_at": format_instant(s.settled_at),
+            "reference": s.reference,
+            "counter_order": s.counter_order,
+            "returned": list(s.returned or []),
+            "recorded_by": s.recorded_by,
+        }
+        for s in repository.settlements(session, row.id)
+    ]

@@ -15,7 +15,17 @@ from relos.kit.errors import RelosError
 from relos.web import security
 from relos.web.render import render
 from relos.web.session import secret_key
-from relos.web.views import agreements, audit, deployments, home, login, logistics, planner
+from relos.web.views import (
+    admin,
+    agreements,
+    audit,
+    deployments,
+    finance,
+    home,
+    login,
+    logistics,
+    planner,
+)
 
 STATIC = Path(__file__).resolve().parent / "static"
 ROUTERS = (
@@ -26,6 +36,8 @@ ROUTERS = (
     logistics.router,
     planner.router,
     audit.router,
+    finance.router,
+    admin.router,
 )
 
 

@@ -28,6 +28,8 @@ NAV = (
     ("/logistics", N_("Logistics"), "logistics.read"),
     ("/planner", N_("Planner"), "plans.compute"),
     ("/audit", N_("Audit"), "audit.read"),
+    ("/finance", N_("Finance"), "ledger.read"),
+    ("/admin/users", N_("Users"), "users.manage"),
 )
 
 

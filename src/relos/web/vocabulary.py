@@ -40,6 +40,27 @@ LABELS: dict[str, str] = {
     "declined": N_("Declined"),
     "completed": N_("Completed"),
     "cancelled": N_("Cancelled"),
+    # logistics categories (the agreements' lists)
+    "fuel": N_("Fuel"),
+    "lubricants": N_("Lubricants"),
+    "water": N_("Water"),
+    "provisions": N_("Provisions"),
+    "billeting": N_("Billeting"),
+    "transportation": N_("Transportation"),
+    "communications": N_("Communications"),
+    "medical": N_("Medical services"),
+    "maintenance": N_("Maintenance"),
+    "spare_parts": N_("Spare parts"),
+    "port_services": N_("Port services"),
+    "airfield_services": N_("Airfield services"),
+    "storage": N_("Storage"),
+    "training_services": N_("Training services"),
+    "ammunition": N_("Ammunition"),
+    "weapon_systems": N_("Weapon systems"),
+    # ledger posting kinds (statement lines)
+    "delivery": N_("Delivery"),
+    "settlement": N_("Settlement"),
+    "reversal": N_("Reversal"),
     # deployment history
     "filed": N_("filed"),
     "amended": N_("amended"),
@@ -98,4 +119,14 @@ VIOLATIONS: dict[str, str] = {
     "cap_exceeded": N_("The cap would be exceeded."),
     "unit_double_booked": N_("This unit is already deployed in an overlapping period."),
     "notice_too_short": N_("Filed with too little notice."),
+}
+
+# Problems in an uploaded price list or rate file, by code (each names its row).
+IMPORT_PROBLEMS: dict[str, str] = {
+    "missing_element": N_("a required column is empty"),
+    "unknown_currency": N_("unknown currency"),
+    "invalid_value": N_("a value is not valid (number, date or party code)"),
+    "invalid_rate": N_("the rate must be positive"),
+    "invalid_period": N_("valid_to is before valid_from"),
+    "overlapping_period": N_("its period overlaps another price for the same item"),
 }
