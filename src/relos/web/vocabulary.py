@@ -119,6 +119,24 @@ VIOLATIONS: dict[str, str] = {
     "cap_exceeded": N_("The cap would be exceeded."),
     "unit_double_booked": N_("This unit is already deployed in an overlapping period."),
     "notice_too_short": N_("Filed with too little notice."),
+    # support orders and settlements
+    "agreement_unknown": N_("No such agreement."),
+    "no_logistics": N_("The agreement provides for no logistics support."),
+    "same_party": N_("The requesting and supplying parties must differ."),
+    "missing_element": N_("Something required is missing."),
+    "invalid_quantity": N_("The quantity must be a positive number."),
+    "unknown_line": N_("The order has no such line."),
+    "facility_not_in_supplier_territory": N_("The facility is not on the supplier's territory."),
+    "deployment_unknown": N_("No such deployment."),
+    "deployment_mismatch": N_("The deployment does not belong to this agreement and party."),
+    "counter_order_unknown": N_("No such counter-order."),
+    "counter_order_mismatch": N_("The counter-order must run the other way under the agreement."),
+    "settlement_not_permitted": N_("The agreement does not provide for this settlement method."),
+    "category_excluded": N_("The agreement excludes this category of support."),
+    "category_not_covered": N_("The agreement does not cover this category of support."),
+    "no_price": N_("No price is in force for this item."),
+    "over_delivery": N_("More would be delivered than was ordered."),
+    "over_settlement": N_("More would be settled than is owed."),
 }
 
 # Problems in an uploaded price list or rate file, by code (each names its row).
