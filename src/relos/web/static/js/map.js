@@ -98,9 +98,15 @@
   // clicking it spreads them out again.
   function clusterIcon(cluster) {
     var n = cluster.getChildCount();
+    var places = [];
+    cluster.getAllChildMarkers().forEach(function (m) {
+      var place = m.options.place;
+      if (place && places.indexOf(place) < 0) { places.push(place); }
+    });
+    var names = escapeHtml(places.join(", "));
     return L.divIcon({
       className: "sym-cluster",
-      html: "<span>" + n + "</span>",
+      html: '<span title="' + names + '">' + n + "</span>",
       iconSize: [34, 34]
     });
   }
@@ -174,6 +180,7 @@
       var marker = L.marker([g.facility.lat, g.facility.lon], {
         icon: symbol(g.kind, g.own, g.planned, g.facility.id, g.count),
         keyboard: true,
+        place: g.facility.name,
         title: g.facility.name + " — " + g.titles.join("; ")
       });
       marker.bindTooltip(escapeHtml(g.facility.name) + "<br>" + g.titles.map(escapeHtml).join("<br>"));
