@@ -162,3 +162,64 @@ def test_a_statement_ending_before_it_starts_keeps_the_form(login: Login) -> Non
     page = india.get("/logistics/statement?start=2026-06-01&end=2026-05-01")
     assert page.status_code == 422 and 'data-testid="refused"' in page.text
     assert 'value="2026-06-01"' in page.text and 'value="2026-05-01"' in page.text
+
+
+def _agreed_and_delivered(login: Login, requester: str, supplier: str, form: dict[str, str]) -> str:
+    """Raise an order as `requester`, sign it on both sides, deliver it all as `supplier`."""
+    asking = login(requester)
+    raised = asking.post(
+        "/logistics/orders/new",
+        data={**form, "csrf": csrf_of(asking.get("/logistics/orders/new").text)},
+    )
+    order = raised.url.path
+    asking.post(f"{order}/sign", data={"csrf": csrf_of(raised.text)})
+    giving = login(supplier)
+    agreed = giving.post(f"{order}/sign", data={"csrf": csrf_of(giving.get(order).text)})
+    delivered = giving.post(
+        f"{order}/deliveries",
+        data={
+            "csrf": csrf_of(agreed.text),
+            "qty-0": form["l0.quantity"],
+            "delivered_at": "2026-11-01",
+            "received_by": "Duty officer",
+        },
+    )
+    assert "status-delivered" in delivered.text, delivered.text[-2000:]
+    return order.rsplit("/", 1)[1]
+
+
+def test_an_equal_value_exchange_settles_both_orders(login: Login) -> None:
+    line = {"l0.category": "fuel", "l0.item": "F-76", "l0.quantity": "5", "l0.unit": "t"}
+    india_drew = _agreed_and_delivered(
+        login,
+        "in-logistics",
+        "ru-logistics",
+        {"agreement": "in-ru-relos", "facility": "RUVVO", "settlement": "equal_value_exchange"}
+        | line,
+    )
+    russia_drew = _agreed_and_delivered(
+        login,
+        "ru-logistics",
+        "in-logistics",
+        {"agreement": "in-ru-relos", "facility": "INBOM", "settlement": "equal_value_exchange"}
+        | line,
+    )
+    finance = login("in-finance")
+    before = finance.get(f"/api/v1/support-orders/{russia_drew}").json()["owed"]
+    page = finance.get(f"/logistics/orders/{india_drew}").text
+    assert "Record an equal-value exchange" in page and f'value="{russia_drew}"' in page
+    done = finance.post(
+        f"/logistics/orders/{india_drew}/settlements",
+        data={
+            "csrf": csrf_of(page),
+            "method": "equal_value_exchange",
+            "counter_order": russia_drew,
+            "currency": re.search(r'name="currency" value="([A-Z]{3})"', page).group(1),  # type: ignore[union-attr]
+            "amount": "1.00",
+            "settled_at": "2026-11-20",
+        },
+    )
+    assert done.status_code == 200 and "Settlement recorded." in done.text
+    assert "Equal-value exchange" in done.text[done.text.index('data-testid="settlements"') :]
+    after = finance.get(f"/api/v1/support-orders/{russia_drew}").json()["owed"]
+    assert sum(float(w["amount"]) for w in after) < sum(float(w["amount"]) for w in before)
