@@ -44,5 +44,5 @@ def problem_lines(exc: RelosError, locale: str, gettext: Callable[[str], str]) -
     sentence = next((text for kind, text in KINDS if isinstance(exc, kind)), OTHER)
     lines = [gettext(sentence)]
     if locale == "en" and exc.detail:
-        lines.append(exc.detail[0].upper() + exc.detail[1:] + ".")
+        lines.append(exc.detail.rstrip(".") + ".")
     return lines

@@ -120,6 +120,6 @@ def test_refusals_are_worded_from_their_kind_or_their_rules() -> None:
         "Такой записи нет, или она вам недоступна."
     ]
     english = problem_lines(Forbidden("in-viewer may not file"), "en", EN)
-    assert english == ["Your role or party does not allow this.", "In-viewer may not file."]
+    assert english == ["Your role or party does not allow this.", "in-viewer may not file."]
     rules = RuleViolations("x", [Violation("notice_too_short", "short", limit=14, would_be=3)])
     assert problem_lines(rules, "ru", RU)[0].startswith("Заявка подана слишком поздно")
