@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
@@ -258,8 +259,16 @@ def _undeliver(session: Session, row: OrderRow, ref: str) -> None:
 
 
 def list_settlements(session: Session, caller: Principal, order_id: str) -> list[dict[str, Any]]:
-    """The settlements recorded on an order (visible to the order's parties), oldest first."""
+    """The settlements of an order, with the exchanges that name it as their counter-order
+    (`counter_order` then names the other order), oldest first; for the order's parties."""
     row = visible_order(session, caller, order_id)
+    own = repository.settlements(session, row.id)
+    against = session.scalars(
+        select(SettlementRow)
+        .where(SettlementRow.counter_order == row.id)
+        .order_by(SettlementRow.settled_at, SettlementRow.id)
+    )
+    found = [(s, s.counter_order) for s in own] + [(s, s.order_id) for s in against]
     return [
         {
             "id": s.id,
@@ -268,9 +277,9 @@ def list_settlements(session: Session, caller: Principal, order_id: str) -> list
             "currency": s.currency,
             "settled_at": format_instant(s.settled_at),
             "reference": s.reference,
-            "counter_order": s.counter_order,
+            "counter_order": other,
             "returned": list(s.returned or []),
             "recorded_by": s.recorded_by,
         }
-        for s in repository.settlements(session, row.id)
+        for s, other in sorted(found, key=lambda pair: (pair[0].settled_at, pair[0].id))
     ]

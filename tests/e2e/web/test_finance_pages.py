@@ -221,5 +221,7 @@ def test_an_equal_value_exchange_settles_both_orders(login: Login) -> None:
     )
     assert done.status_code == 200 and "Settlement recorded." in done.text
     assert "Equal-value exchange" in done.text[done.text.index('data-testid="settlements"') :]
+    counter = finance.get(f"/logistics/orders/{russia_drew}").text
+    assert india_drew in counter[counter.index('data-testid="settlements"') :]
     after = finance.get(f"/api/v1/support-orders/{russia_drew}").json()["owed"]
     assert sum(float(w["amount"]) for w in after) < sum(float(w["amount"]) for w in before)
