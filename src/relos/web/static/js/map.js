@@ -77,7 +77,7 @@
 
   // An APP-6 symbol labelled with where it is (field T, unique designation) and, for more
   // than one unit, how many (field C, quantity).
-  function symbol(kind, own, planned, label, count) {
+  function symbol(kind, own, planned, label, count, slot) {
     var code = SIDC[kind] || SIDC.personnel;
     code = code.replace("*", own ? "F" : "N");
     if (planned) { code = code.substring(0, 3) + "A" + code.substring(4); }
@@ -90,7 +90,8 @@
       className: "sym-icon",
       html: sym.asSVG(),
       iconSize: [size.width, size.height],
-      iconAnchor: [anchor.x, anchor.y]
+      // Several symbols at one facility sit side by side instead of on top of each other.
+      iconAnchor: [anchor.x - slot * (size.width + 4), anchor.y]
     });
   }
 
@@ -173,12 +174,19 @@
       });
     });
     var layer = L.markerClusterGroup
-      ? L.markerClusterGroup({ iconCreateFunction: clusterIcon, maxClusterRadius: 36, showCoverageOnHover: false })
+      ? L.markerClusterGroup({
+        iconCreateFunction: clusterIcon, maxClusterRadius: 36, showCoverageOnHover: false,
+        // Zoomed in to a region, every symbol is shown, side by side at its facility.
+        disableClusteringAtZoom: 6
+      })
       : L.layerGroup();
+    var slots = {};
     order.forEach(function (key) {
       var g = groups[key];
+      var slot = slots[g.facility.id] || 0;
+      slots[g.facility.id] = slot + 1;
       var marker = L.marker([g.facility.lat, g.facility.lon], {
-        icon: symbol(g.kind, g.own, g.planned, g.facility.id, g.count),
+        icon: symbol(g.kind, g.own, g.planned, slot ? "" : g.facility.id, g.count, slot),
         keyboard: true,
         place: g.facility.name,
         title: g.facility.name + " — " + g.titles.join("; ")
