@@ -11,7 +11,7 @@ from typing import Any
 
 from relos.kit.money import Money, extend
 from relos.kit.timeutil import parse_instant
-from relos.logistics.prices import PriceBook
+from relos.logistics.prices.table import PriceTable
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Estimate:
         return all(line.amount is not None for line in self.lines)
 
 
-def estimate(order: dict[str, Any], book: PriceBook, on: date) -> Estimate:
+def estimate(order: dict[str, Any], book: PriceTable, on: date) -> Estimate:
     """Each line at the supplier's price in force on `on` (what delivery would charge)."""
     lines: list[EstimateLine] = []
     totals: dict[str, Money] = {}

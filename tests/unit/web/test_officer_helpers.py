@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from relos.kit.errors import Forbidden, NotFound, RuleViolations, Violation
-from relos.logistics.prices import PriceBook, PriceLine
+from relos.logistics.prices.table import PriceLine, PriceTable
 from relos.web.i18n import translations
 from relos.web.orders import counter_orders, due_on, estimate, returnable
 from relos.web.planner_text import Speaker
@@ -54,7 +54,7 @@ def _order(**extra: Any) -> dict[str, Any]:
 
 
 def test_estimate_prices_each_line_and_flags_the_unpriced() -> None:
-    book = PriceBook(
+    book = PriceTable(
         [
             PriceLine(
                 "RU", None, "F-76", "fuel", "t", Decimal("1000.5"), "RUB", date(2026, 1, 1), None

@@ -10,6 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
+from pydantic import BaseModel, ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -17,8 +18,13 @@ from relos.access.domain import Principal
 from relos.access.policy import allowed, require
 from relos.kit.db import Database
 from relos.kit.errors import InvalidInput, RelosError, RuleViolations, Violation
-from relos.logistics import ledger_service, service
+from relos.logistics import commands
+from relos.logistics.prices.parse import csv_rows
+from relos.logistics.prices.service import import_prices as store_prices
+from relos.logistics.rates.domain import rate_rows
+from relos.logistics.rates.service import import_rates as store_rates
 from relos.logistics.reconcile import Export, Reconciliation, reconcile
+from relos.logistics.statements.service import export_for
 from relos.web.i18n import locale_of, translations
 from relos.web.problems import problem_lines
 from relos.web.render import render
@@ -110,9 +116,31 @@ async def import_prices(request: Request, user: PageUser) -> Response:
     return _page(request, user, prices={"ok": True, **counts})
 
 
+def checked_rows(line: type[BaseModel], rows: list[dict[str, str]], what: str) -> None:
+    """Every row checked on its own, so each bad row is named (the command names only the
+    first); RuleViolations with one violation per bad field, nothing stored."""
+    problems = []
+    for number, row in enumerate(rows, start=1):
+        try:
+            line.model_validate(row)
+        except ValidationError as error:
+            for e in error.errors():
+                field = ".".join(str(part) for part in e["loc"])
+                code = "missing_element" if e["type"] == "missing" else "invalid_value"
+                if field == "currency":
+                    code = "unknown_currency"
+                message = f"row {number}: {field}: {e['msg']}"
+                problems.append(Violation(code, message, extra={"row": number}))
+    if problems:
+        raise RuleViolations(f"{len(problems)} problem(s) in the {what}", problems)
+
+
 def _store_prices(request: Request, user: Principal, text: str) -> dict[str, int]:
+    rows = csv_rows(text)
+    checked_rows(commands.PriceLineIn, rows, "price list")
+    command = commands.build(commands.ImportPrices, {"lines": rows})
     with _db(request).transaction() as session:
-        return service.import_prices_csv(session, user, text)
+        return store_prices(session, user, command).model_dump()
 
 
 @router.post("/finance/rates")
@@ -129,8 +157,11 @@ async def import_rates(request: Request, user: PageUser) -> Response:
 
 
 def _store_rates(request: Request, user: Principal, text: str) -> dict[str, int]:
+    rows = rate_rows(text)
+    checked_rows(commands.RateLineIn, rows, "rate file")
+    command = commands.build(commands.ImportRates, {"lines": rows})
     with _db(request).transaction() as session:
-        return ledger_service.import_rates(session, user, text)
+        return store_rates(session, user, command).model_dump()
 
 
 @router.post("/finance/reconcile")
@@ -152,5 +183,5 @@ def _reconcile(request: Request, user: Principal, theirs: Export) -> Reconciliat
     if not user.party:
         raise InvalidInput("the operator has no ledger of its own to reconcile")
     with _db(request).transaction(write=False) as session:
-        ours = ledger_service.export_for(session, user, user.party)
+        ours = export_for(session, user, user.party)
     return reconcile(ours, theirs)

@@ -17,7 +17,15 @@ from relos.facilities import service as facilities
 from relos.kit.db import Database
 from relos.kit.errors import InvalidInput, RelosError, RuleViolations
 from relos.kit.timeutil import parse_instant, utcnow
-from relos.logistics import ledger_service, service, settlements
+from relos.logistics import commands
+from relos.logistics.deliveries import service as deliveries
+from relos.logistics.ledger import service as ledger_service
+from relos.logistics.orders import service
+from relos.logistics.orders.checks import terms_of
+from relos.logistics.prices.service import price_table
+from relos.logistics.settlement import service as settlements
+from relos.logistics.statements import formats
+from relos.logistics.statements import service as statements
 from relos.web import orders
 from relos.web.i18n import locale_of, translations
 from relos.web.problems import problem_lines
@@ -38,9 +46,13 @@ def overview(request: Request, user: PageUser, status: str = "") -> Response:
     ledger = allowed(user, "ledger.read")
     today = utcnow().date()
     with _db(request).transaction(write=False) as session:
-        orders = service.list_orders(session, user, None, status or None)
-        balances = ledger_service.balances(session, user, None) if ledger else []
-        overdue = ledger_service.overdue(session, user, today) if ledger else []
+        orders = [o.model_dump() for o in service.list_orders(session, user, None, status or None)]
+        balances = (
+            [b.model_dump() for b in ledger_service.balances(session, user, None)] if ledger else []
+        )
+        overdue = (
+            [o.model_dump() for o in statements.overdue(session, user, today)] if ledger else []
+        )
     context = {
         "orders": orders,
         "balances": balances,
@@ -116,7 +128,8 @@ async def raise_order(request: Request, user: PageUser) -> Response:
     body = order_body(form, user, choices["pacts"])
     try:
         with _db(request).transaction() as session:
-            order = service.raise_order(session, user, body)
+            command = commands.build(commands.RaiseOrder, body)
+            order = service.raise_order(session, user, command).model_dump()
     except RuleViolations as exc:
         violations = [v.to_dict() for v in exc.violations]
         context = {**choices, "form": form, "violations": violations}
@@ -133,11 +146,14 @@ def _order_page(
 ) -> Response:
     today = utcnow().date()
     with _db(request).transaction(write=False) as session:
-        order = service.get_order(session, user, order_id)
-        terms = service.terms_of(session, order["agreement"])
-        book = service.price_book(session, order["supplying_party"])
+        order = service.get_order(session, user, order_id).model_dump(mode="json")
+        terms = terms_of(session, order["agreement"])
+        table = price_table(session, order["supplying_party"])
         paid = settlements.list_settlements(session, user, order_id)
-        others = service.list_orders(session, user, order["agreement"], None)
+        others = [
+            o.model_dump(mode="json")
+            for o in service.list_orders(session, user, order["agreement"], None)
+        ]
     deliverable = order["status"] in ("agreed", "partially_delivered") and allowed(
         user, "orders.deliver"
     )
@@ -153,7 +169,9 @@ def _order_page(
         "due_on": orders.due_on(order, days),
         "settle_days": days,
         # Before both sides sign: what the lines would cost at today's prices.
-        "estimate": orders.estimate(order, book, today) if order["status"] == "requested" else None,
+        "estimate": orders.estimate(order, table, today)
+        if order["status"] == "requested"
+        else None,
         "may_sign": _signable(order, user),
         "may_deliver": deliverable,
         "today": today,
@@ -180,7 +198,7 @@ def sign(
 ) -> Response:
     check_csrf(request, csrf)
     with _db(request).transaction() as session:
-        service.sign_order(session, user, order_id)
+        service.sign_order(session, user, commands.build(commands.SignOrder, {"order": order_id}))
     return RedirectResponse(f"/logistics/orders/{order_id}", status_code=303)
 
 
@@ -198,7 +216,16 @@ async def deliver(request: Request, user: PageUser, order_id: str) -> Response:
     delivered_at = parse_instant(str(form.get("delivered_at", "")) or utcnow().date().isoformat())
     received_by = str(form.get("received_by", ""))
     with _db(request).transaction() as session:
-        service.record_delivery(session, user, order_id, lines, delivered_at, received_by)
+        command = commands.build(
+            commands.RecordDelivery,
+            {
+                "order": order_id,
+                "lines": lines,
+                "delivered_at": delivered_at,
+                "received_by": received_by,
+            },
+        )
+        deliveries.record_delivery(session, user, command)
     return RedirectResponse(f"/logistics/orders/{order_id}", status_code=303)
 
 
@@ -234,16 +261,16 @@ async def settle(request: Request, user: PageUser, order_id: str) -> Response:
     form = dict(await request.form())
     check_csrf(request, str(form.get("csrf", "")))
     try:
-        body = settlement_body(order_id, form)
-        await run_in_threadpool(_settle, request, user, body)
+        command = commands.build(commands.RecordSettlement, settlement_body(order_id, form))
+        await run_in_threadpool(_settle, request, user, command)
     except RelosError as exc:
         return _refused(request, user, order_id, exc)
     return RedirectResponse(f"/logistics/orders/{order_id}?settled=1", status_code=303)
 
 
-def _settle(request: Request, user: Principal, body: dict[str, Any]) -> None:
+def _settle(request: Request, user: Principal, command: commands.RecordSettlement) -> None:
     with _db(request).transaction() as session:
-        settlements.record_settlement(session, user, body)
+        settlements.record_settlement(session, user, command)
 
 
 @router.get("/logistics/statement")
@@ -265,7 +292,7 @@ def statement_page(
         first, last = default
         result = _statement(request, user, whose, first, last)
     context = {
-        "s": ledger_service.statement_out(result),
+        "s": formats.statement_out(result).model_dump(),
         "csv": f"/api/v1/ledger/statement?party={result.party}&start={first}&end={last}&format=csv",
         "errors": errors,
         "entered": {"start": start, "end": end} if errors else {},
@@ -284,4 +311,4 @@ def _statement(request: Request, user: Principal, whose: str, first: date, last:
     if last <= first:
         raise InvalidInput("the period must end after it starts")
     with _db(request).transaction(write=False) as session:
-        return ledger_service.statement(session, user, whose or None, first, last)
+        return statements.statement(session, user, whose or None, first, last)
