@@ -70,7 +70,13 @@ def test_filing_refused_inline_then_cleared(login: Login) -> None:
     check = client.post(
         "/deployments/check", data=_filing("300"), headers={"X-CSRF-Token": token}
     ).json()
-    assert check == {"ok": True, "status": "cleared", "problems": []}
+    assert check == {
+        "ok": True,
+        "status": "cleared",
+        "problems": [],
+        "excepted": [],
+        "may_ask": False,
+    }
     filed = client.post("/deployments/new", data={**_filing("300"), "csrf": token})
     assert filed.status_code == 200 and "Filed and cleared" in filed.text
     api = client.get("/api/v1/deployments?status=cleared").json()
