@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from relos.access import service
 from relos.access.domain import ROLES, Principal
 from relos.access.policy import require, require_visible, scope
+from relos.access.schemas import NewUser
 from relos.kit.db import Database
 from relos.kit.errors import NotFound, RelosError
 from relos.web.i18n import locale_of, translations
@@ -95,7 +96,11 @@ async def add_user(request: Request, user: PageUser) -> Response:
     try:
         require_visible(user, [party], "such party")
         with _db(request).transaction() as session:
-            service.add_user(session, name, party, roles, password, user)
+            service.add_user(
+                session,
+                NewUser(name=name, party=party, roles=tuple(roles), password=password),
+                user,
+            )
     except RelosError as exc:
         return _refused(request, user, exc, {**form, "roles": roles})
     return RedirectResponse(f"/admin/users?added={name}", status_code=303)
@@ -155,7 +160,7 @@ def revoke_token(
         _party_of(request, user, name)
         with _db(request).transaction() as session:
             # Only a token of this user: an administrator cannot reach another party's.
-            if token_id not in {t["id"] for t in service.list_tokens(session, name)}:
+            if token_id not in {t.id for t in service.list_tokens(session, name)}:
                 raise NotFound(f"no token {token_id}")
             service.revoke_token_id(session, token_id, user)
     except RelosError as exc:
