@@ -26,6 +26,11 @@ def test_login_shows_map_and_gauges(web: Session) -> None:
     expect(map_root).to_have_attribute("data-ready", "1", timeout=15000)
     expect(web.page.locator("#map path.leaflet-interactive").first).to_be_attached()
     expect(web.page.locator("#map .leaflet-overlay-pane path")).not_to_have_count(0)
+    # Symbols close together are one numbered cluster; clicking it spreads them out.
+    cluster = web.page.locator("#map .sym-cluster").first
+    if cluster.count():
+        expect(cluster.locator("span")).to_have_attribute("title", re.compile(r"\w"))
+        cluster.click()
     web.page.locator("#map .leaflet-marker-pane .sym-icon").first.dispatch_event("mouseover")
     expect(web.page.locator(".leaflet-tooltip").first).to_be_visible()
     for party in ("IN", "RU"):

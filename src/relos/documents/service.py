@@ -67,7 +67,8 @@ def deployment_notice(
     session: Session, caller: Principal, deployment_id: str, lang: str | None = None
 ) -> Document:
     """The notification the deploying party gives the host: who comes, where, when, with what."""
-    data, _ = deployments.get_deployment(session, caller, deployment_id)
+    found, _ = deployments.get_deployment(session, caller, deployment_id)
+    data = found.model_dump()
     row = deployments_repository.get(session, deployment_id)
     assert row is not None  # get_deployment found it visible
     agreement = _agreement(session, data["agreement"])

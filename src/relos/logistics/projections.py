@@ -12,11 +12,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+import relos.logistics.rebuild  # noqa: F401  (registers the hook that lets a rebuild through)
 from relos.events import RecordedEvent, projection_tables, projector
-from relos.events.replay import REBUILD_HOOKS
 from relos.kit.money import Money
 from relos.logistics.events import (
     DeliveryRecorded,
@@ -208,31 +207,3 @@ def posting_reversed(session: Session, recorded: RecordedEvent[PostingReversed])
 def postings_imported(session: Session, recorded: RecordedEvent[PostingsImported]) -> None:
     event = recorded.event
     _postings(session, event.postings, event.recorded_at)
-
-
-# The ledger's append-only triggers (migrations 0004 and 0011) as a replay lets itself
-# through them while it rebuilds the tables in place, in its own transaction.
-IMMUTABLE = ("ledger_postings", "ledger_entries")
-SQLITE_GUARD = (
-    "CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-    "BEGIN SELECT RAISE(ABORT, 'ledger entries are immutable: post a reversal instead'); END"
-)
-
-
-def _open_for_rebuild(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL relos.rebuilding = 'on'"))
-        return
-    for table in IMMUTABLE:
-        session.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_delete"))
-
-
-def _close_after_rebuild(session: Session) -> None:
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SET LOCAL relos.rebuilding = 'off'"))
-        return
-    for table in IMMUTABLE:
-        session.execute(text(SQLITE_GUARD.format(table=table)))
-
-
-REBUILD_HOOKS.append((_open_for_rebuild, _close_after_rebuild))

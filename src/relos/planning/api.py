@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -60,7 +61,7 @@ def sea_distance_query(
         return SeaDistanceQuery(
             origin=origin,
             destination=destination,
-            depart=parse_instant(depart, "depart") if depart else utcnow(),
+            depart=depart_of(depart),
             platform=platform,
             speed_kn=speed_kn,
             open_passages=opened,
@@ -68,6 +69,17 @@ def sea_distance_query(
         )
     except ValidationError as exc:
         raise InvalidInput(first_error(exc)) from None
+
+
+def depart_of(text: str | None) -> datetime:
+    """A departure from RFC 3339 text (now when absent); one far past the calendar's end
+    in its own offset is bad input, not an overflow."""
+    if not text:
+        return utcnow()
+    try:
+        return parse_instant(text, "depart")
+    except OverflowError:
+        raise InvalidInput(f"depart: {text!r} is outside the calendar") from None
 
 
 def first_error(exc: ValidationError) -> str:

@@ -11,9 +11,8 @@ from pydantic import ValidationError
 
 from relos.kit.clikit import acting_as, print_json, print_table, transaction
 from relos.kit.errors import InvalidInput
-from relos.kit.timeutil import parse_instant, utcnow
 from relos.planning import service
-from relos.planning.api import first_error, sea_distance_query
+from relos.planning.api import depart_of, first_error, sea_distance_query
 from relos.planning.schemas import ReachIn, RouteIn
 
 C = TypeVar("C", bound=ReachIn)
@@ -146,7 +145,7 @@ def _command(schema: type[C], body: dict[str, Any]) -> C:
 
 
 def _depart(depart: str | None) -> datetime:
-    return parse_instant(depart, "depart") if depart else utcnow()
+    return depart_of(depart)
 
 
 def _body(

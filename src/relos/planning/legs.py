@@ -8,7 +8,7 @@ when it starts, and also the mask at its arrival, since a season can shut behind
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from math import inf
 
 from relos.planning.endpoints import Endpoint
@@ -58,7 +58,7 @@ class SeaLegs:
         self._slot = [rows.index.get((n.lon, n.lat), -1) for n in nodes]
         # passages behind which node j is a base of the ship's flag ("return to its base")
         self._home = [rows.seaway.bound_home(when, n) for n in nodes]
-        self._masks: dict[tuple[date, int], int] = {}
+        self._masks: dict[tuple[int, int], int] = {}
 
     def home_of(self, j: int) -> int:
         return self._home[j]
@@ -66,7 +66,7 @@ class SeaLegs:
     def mask_on(self, at: datetime, j: int = -1) -> int:
         """Passages shut on a day for a leg ending at node j (-1: no return to base)."""
         home = self._home[j] if j >= 0 else 0
-        key = (at.date(), home)
+        key = (at.toordinal(), home)
         if key not in self._masks:
             end = self.nodes[j] if home else None
             self._masks[key] = self.rows.seaway.closed_mask(self.when, at, end)

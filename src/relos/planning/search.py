@@ -199,15 +199,21 @@ def distances_to(
     """distances_from with the targets' anchors computed once by the caller (a matrix)."""
     starts = dict(anchors_from(net, a, closed))
     dist = engine(net, closed).tree(starts) if starts else [inf] * len(net.core_nodes)
+    out = [
+        (
+            dist[group[0][0]] + group[0][1]
+            if len(group) == 1
+            else min((dist[c] + off for c, off in group), default=inf)
+        )
+        + t.approach_nm
+        for t, group in zip(targets, target_anchors, strict=True)
+    ]
     home = _home(net, a.node)
-    out = []
-    for t, group in zip(targets, target_anchors, strict=True):
-        via_core = min((dist[c] + off for c, off in group), default=inf)
+    for k, t in enumerate(targets):
         if _home(net, t.node) == home:  # same link or tree: there may be a way off the core
             own_way = direct(net, a.node, t.node, closed)
             if own_way is not None:
-                via_core = min(via_core, a.approach_nm + own_way)
-        out.append(via_core + t.approach_nm)
+                out[k] = min(out[k], a.approach_nm + own_way + t.approach_nm)
     return out
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from itertools import pairwise
 from typing import TypeVar
 
@@ -31,7 +31,6 @@ DEFAULT_SPEED_KN = 14.0
 # network lie within about 330 nm (Khatanga, up its gulf); searoute also lists inland "ports"
 # (Denver) hundreds of miles from the sea, whose straight approach would cross land.
 MAX_APPROACH_NM = 350.0
-_EPOCH = datetime(2000, 1, 1, tzinfo=UTC)  # only times the passages when a caller gives no speed
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ class Seaway:
         self.rules = rules
         self._attachments: dict[tuple[float, float], Attachment] = {}
         self._seasonal = sum(p.bit for p in rules.passages if p.season is not None)
-        self._shut: dict[tuple[date, Conditions, int], dict[int, str]] = {}
+        self._shut: dict[tuple[object, ...], dict[int, str]] = {}
         self._routes: dict[tuple[Endpoint, Endpoint, Conditions], SeaRoute] = {}
 
     def attach(self, point: Endpoint) -> Attachment:
@@ -135,7 +134,7 @@ class Seaway:
 
     def _closures(self, when: Conditions, at: datetime, home: int = 0) -> dict[int, str]:
         """Closures on a day (memoised: the answer depends on the day, not the hour)."""
-        key = (at.date(), replace(when, depart=_EPOCH, speed_kn=0.0), home)
+        key = (at.date(), when.opened, when.closed, when.vessel, when.home_ports, home)
         found = self._shut.get(key)
         if found is None:
             found = self.rules.closures(at.date(), when.vessel, when.opened, when.closed, home)

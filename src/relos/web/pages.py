@@ -13,13 +13,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from relos.kit.errors import RelosError
 from relos.web import security
+from relos.web.i18n import locale_of, translations
+from relos.web.problems import problem_lines
 from relos.web.render import render
 from relos.web.session import secret_key
 from relos.web.views import (
+    admin,
     agreements,
     audit,
     deployments,
     documents,
+    finance,
     home,
     inbox,
     ledger,
@@ -40,6 +44,8 @@ ROUTERS = (
     inbox.router,
     ledger.router,
     documents.router,
+    finance.router,
+    admin.router,
 )
 
 
@@ -55,14 +61,17 @@ def _install_error_pages(app: FastAPI) -> None:
     async def relos_error(request: Request, exc: Any) -> Response:
         if not _wants_html(request):
             return await api_relos(request, exc)  # type: ignore[no-any-return, misc]
-        context = {"status": exc.status, "detail": exc.detail}
-        return render(request, "error.html", context, exc.status)
+        locale = locale_of(request)
+        lines = problem_lines(exc, locale, translations(locale).gettext)
+        return render(request, "error.html", {"status": exc.status, "lines": lines}, exc.status)
 
     async def http_error(request: Request, exc: Any) -> Response:
         if not _wants_html(request):
             return await api_http(request, exc)  # type: ignore[no-any-return, misc]
         status = exc.status_code
-        return render(request, "error.html", {"status": status, "detail": str(exc.detail)}, status)
+        # Starlette's own errors (no such page, wrong method) carry only an English phrase.
+        lines = [str(exc.detail)] if locale_of(request) == "en" else []
+        return render(request, "error.html", {"status": status, "lines": lines}, status)
 
     async def login_required(request: Request, exc: Any) -> Response:
         return RedirectResponse(f"/login?next={quote(exc.next_path)}", status_code=303)

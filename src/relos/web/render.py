@@ -17,6 +17,7 @@ from relos.inbox import service as inbox
 from relos.kit.db import Database
 from relos.kit.timeutil import parse_instant
 from relos.web.i18n import LOCALES, Formatter, locale_of, translations
+from relos.web.planner_text import Speaker
 from relos.web.security import web_session
 from relos.web.vocabulary import LABELS, N_, VIOLATIONS
 
@@ -31,6 +32,8 @@ NAV = (
     ("/planner", N_("Planner"), "plans.compute"),
     ("/audit", N_("Audit"), "audit.read"),
     ("/inbox", N_("Inbox"), "reference.read"),
+    ("/finance", N_("Finance"), "ledger.read"),
+    ("/admin/users", N_("Users"), "users.manage"),
 )
 
 
@@ -47,17 +50,27 @@ def environment(locale: str) -> Environment:
     env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
     env.filters["label"] = lambda code: catalogue.gettext(LABELS[code]) if code in LABELS else code
     env.filters["violation"] = lambda v: _violation_text(catalogue.gettext, v)
+    speaker = Speaker(locale, catalogue.gettext)
+    env.filters["plan_reason"] = speaker.reason
+    env.filters["plan_notice"] = speaker.notice
+    env.filters["passage"] = speaker.passage
+    # Reference texts (agreement titles, sources, notes): their Russian forms are in the catalogue.
+    env.filters["ref"] = catalogue.gettext
     env.filters["todate"] = date.fromisoformat
     env.filters["toinstant"] = parse_instant
     env.globals["fmt"] = Formatter(locale)
     env.globals["locales"] = LOCALES
+    env.globals["known_codes"] = frozenset(VIOLATIONS)
     return env
 
 
 def _violation_text(gettext: Any, violation: dict[str, Any]) -> str:
     """The translated rule for a known code, else the service's own message."""
     code = violation.get("code", "")
-    return str(gettext(VIOLATIONS[code])) if code in VIOLATIONS else str(violation.get("message"))
+    if code in VIOLATIONS:
+        return str(gettext(VIOLATIONS[code]))
+    # A code this UI does not know yet: its English message only for English readers.
+    return str(gettext("The request breaks a rule of the agreement."))
 
 
 def nav_for(user: Principal | None) -> list[tuple[str, str]]:

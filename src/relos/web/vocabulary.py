@@ -40,6 +40,31 @@ LABELS: dict[str, str] = {
     "declined": N_("Declined"),
     "completed": N_("Completed"),
     "cancelled": N_("Cancelled"),
+    # logistics categories (the agreements' lists)
+    "fuel": N_("Fuel"),
+    "lubricants": N_("Lubricants"),
+    "water": N_("Water"),
+    "provisions": N_("Provisions"),
+    "billeting": N_("Billeting"),
+    "transportation": N_("Transportation"),
+    "communications": N_("Communications"),
+    "medical": N_("Medical services"),
+    "maintenance": N_("Maintenance"),
+    "spare_parts": N_("Spare parts"),
+    "port_services": N_("Port services"),
+    "airfield_services": N_("Airfield services"),
+    "storage": N_("Storage"),
+    "training_services": N_("Training services"),
+    "ammunition": N_("Ammunition"),
+    "weapon_systems": N_("Weapon systems"),
+    # ledger posting kinds (statement lines)
+    "delivery": N_("Delivery"),
+    "settlement": N_("Settlement"),
+    "reversal": N_("Reversal"),
+    # deployment history
+    "filed": N_("filed"),
+    "amended": N_("amended"),
+    "approved": N_("exception approved"),
     # support orders
     "requested": N_("Requested"),
     "signed": N_("Signed by one side"),
@@ -86,26 +111,9 @@ LABELS: dict[str, str] = {
     "notice_due": N_("Notice to the host due"),
     "agreement_expiring": N_("Agreement expiring"),
     "extension_consent": N_("Extension consent outstanding"),
-    # logistics categories
-    "airfield_services": N_("Airfield services"),
-    "ammunition": N_("Ammunition"),
-    "billeting": N_("Billeting"),
-    "communications": N_("Communications"),
-    "fuel": N_("Fuel"),
-    "lubricants": N_("Lubricants"),
-    "maintenance": N_("Maintenance"),
-    "medical": N_("Medical services"),
-    "port_services": N_("Port services"),
-    "provisions": N_("Provisions"),
-    "spare_parts": N_("Spare parts"),
-    "storage": N_("Storage"),
-    "training_services": N_("Training services"),
-    "transportation": N_("Transportation"),
-    "water": N_("Water"),
-    "weapon_systems": N_("Weapon systems"),
 }
 
-# Violation codes (SPEC.md "Deployments"), shown beside the element that breaks the rule.
+# Violation codes (docs/deployments.md "The rules"), shown beside the element that breaks the rule.
 VIOLATIONS: dict[str, str] = {
     "invalid_period": N_("The period is not well formed: the end must come after the start."),
     "party_not_in_agreement": N_("The deploying party is not a party to this agreement."),
@@ -119,4 +127,32 @@ VIOLATIONS: dict[str, str] = {
     "cap_exceeded": N_("The cap would be exceeded."),
     "unit_double_booked": N_("This unit is already deployed in an overlapping period."),
     "notice_too_short": N_("Filed with too little notice."),
+    # support orders and settlements
+    "agreement_unknown": N_("No such agreement."),
+    "no_logistics": N_("The agreement provides for no logistics support."),
+    "same_party": N_("The requesting and supplying parties must differ."),
+    "missing_element": N_("Something required is missing."),
+    "invalid_quantity": N_("The quantity must be a positive number."),
+    "unknown_line": N_("The order has no such line."),
+    "facility_not_in_supplier_territory": N_("The facility is not on the supplier's territory."),
+    "deployment_unknown": N_("No such deployment."),
+    "deployment_mismatch": N_("The deployment does not belong to this agreement and party."),
+    "counter_order_unknown": N_("No such counter-order."),
+    "counter_order_mismatch": N_("The counter-order must run the other way under the agreement."),
+    "settlement_not_permitted": N_("The agreement does not provide for this settlement method."),
+    "category_excluded": N_("The agreement excludes this category of support."),
+    "category_not_covered": N_("The agreement does not cover this category of support."),
+    "no_price": N_("No price is in force for this item."),
+    "over_delivery": N_("More would be delivered than was ordered."),
+    "over_settlement": N_("More would be settled than is owed."),
+}
+
+# Problems in an uploaded price list or rate file, by code (each names its row).
+IMPORT_PROBLEMS: dict[str, str] = {
+    "missing_element": N_("a required column is empty"),
+    "unknown_currency": N_("unknown currency"),
+    "invalid_value": N_("a value is not valid (number, date or party code)"),
+    "invalid_rate": N_("the rate must be positive"),
+    "invalid_period": N_("valid_to is before valid_from"),
+    "overlapping_period": N_("its period overlaps another price for the same item"),
 }

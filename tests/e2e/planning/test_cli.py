@@ -51,6 +51,7 @@ def test_a_blocked_distance_exits_1_with_the_reason(env: dict[str, str]) -> None
         ("route", "talwar", "INBOM", "RUMMK", "--speed", "0.0001"),
         ("route", "talwar", "INBOM", "RUMMK", "--speed", "45"),
         ("distance", "INBOM", "RUNVS", "--depart", "1850-01-01"),
+        ("distance", "INBOM", "RUNVS", "--depart", "9999-12-31T23:00:00-05:00"),
         ("route", "talwar", "INBOM", "RUMMK", "--reserve", "lots"),
     ],
 )

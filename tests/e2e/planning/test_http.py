@@ -54,6 +54,7 @@ def test_a_blocked_sea_route_is_a_422_problem_with_reasons(
         {"from": "RUMMK", "to": "JPYOK", "depart": "yesterday"},
         {"from": "RUMMK", "to": "JPYOK", "close": "Atlantis"},
         {"from": "RUMMK", "to": "JPYOK", "depart": "9999-12-25"},
+        {"from": "RUMMK", "to": "JPYOK", "depart": "9999-12-31T23:00:00-05:00"},
         {"from": "RUMMK", "to": "JPYOK", "depart": "1899-12-31T23:00:00Z"},
         {"from": "RUMMK", "to": "JPYOK", "speed_kn": "0.0001"},
         {"from": "RUMMK", "to": "JPYOK", "platform": "nope"},

@@ -31,7 +31,7 @@ from relos.events import replay
 from relos.events.models import EventRow
 from relos.events.store import in_order
 from relos.kit.db import Database
-from relos.kit.errors import RelosError
+from relos.kit.errors import Conflict, RelosError
 from relos.logistics.commands import (
     ImportPrices,
     ImportRates,
@@ -271,3 +271,22 @@ def test_a_rebuild_in_place_gives_the_same_rows_and_the_ledger_stays_immutable(
         session.execute(delete(EntryRow))
     with pytest.raises(DBAPIError, match="immutable"), database.transaction() as session:
         session.execute(update(PostingRow).values(memo="changed"))
+
+
+def test_a_rebuild_refuses_to_lose_rows_recorded_before_the_event_log(
+    database: Database,
+) -> None:
+    Scenario(database)
+    with database.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO support_orders (id, agreement_id, requesting_party,"
+                " supplying_party, facility, settlement, status, created_at, created_by)"
+                " VALUES ('legacy', 'in-ru-relos', 'IN', 'RU', 'RUVVO', 'cash', 'requested',"
+                " '2026-01-01 00:00:00', 'legacy')"
+            )
+        )
+    before = snapshot(database)
+    with pytest.raises(Conflict, match="support_orders"), database.transaction() as session:
+        replay.rebuild(session)
+    assert snapshot(database) == before

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
 from relos.access.policy import require
 from relos.events import record
 from relos.kit.errors import InvalidInput, NotFound
+from relos.kit.money import Money
 from relos.kit.timeutil import format_instant, utcnow
 from relos.logistics.commands import RecordSettlement, ReversePosting
 from relos.logistics.deliveries.service import account_of
@@ -29,7 +32,7 @@ from relos.logistics.events import (
 from relos.logistics.ledger import repository as ledger
 from relos.logistics.ledger.journal import Journal
 from relos.logistics.ledger.postings import PostingKind, reversal_posting
-from relos.logistics.models import OrderRow
+from relos.logistics.models import OrderRow, SettlementRow
 from relos.logistics.orders import repository
 from relos.logistics.orders.checks import terms_of
 from relos.logistics.orders.results import order_result
@@ -102,12 +105,7 @@ def record_settlement(
     orders = sorted({p.order for p in settled.postings})
     journal = Journal(ledger.order_postings(session, orders))
     journal.post_all(settled.postings)
-    statuses = {
-        order_id: status_after_settlement(
-            OrderStatus(_order(session, order_id).status), journal.owes_nothing(order_id)
-        ).value
-        for order_id in orders
-    }
+    statuses = _statuses(session, journal, orders)
     event = SettlementRecorded(
         settlement=settlement_id,
         order=row.id,
@@ -126,16 +124,30 @@ def record_settlement(
         statuses=statuses,
     )
     record(session, caller, event, event.recorded_at)
+    return settlement_out(event)
+
+
+def _statuses(session: Session, journal: Journal, orders: list[str]) -> dict[str, str]:
+    """Each settled order's status once the journal holds the settlement's postings."""
+    return {
+        order_id: status_after_settlement(
+            OrderStatus(_order(session, order_id).status), journal.owes_nothing(order_id)
+        ).value
+        for order_id in orders
+    }
+
+
+def settlement_out(event: SettlementRecorded) -> SettlementOut:
     return SettlementOut(
-        id=settlement_id,
-        order=row.id,
-        method=command.method,
-        amount=str(settled.amount.amount),
-        currency=settled.amount.currency,
-        settled_at=format_instant(command.settled_at),
-        reference=command.reference,
-        counter_order=command.counter_order,
-        order_status=statuses[row.id],
+        id=event.settlement,
+        order=event.order,
+        method=event.method,
+        amount=str(event.amount),
+        currency=event.currency,
+        settled_at=format_instant(event.settled_at),
+        reference=event.reference,
+        counter_order=event.counter_order,
+        order_status=event.statuses[event.order],
     )
 
 
@@ -193,4 +205,31 @@ def _undelivered(
         for delivery in repository.deliveries(session, row.id)
         for lot in delivery.lines
         if lot.get("posting") == ref
+    ]
+
+
+def list_settlements(session: Session, caller: Principal, order_id: str) -> list[dict[str, Any]]:
+    """The settlements of an order, with the exchanges that name it as their counter-order
+    (`counter_order` then names the other order), oldest first; for the order's parties."""
+    row = visible_order(session, caller, order_id)
+    own = repository.settlements(session, row.id)
+    against = session.scalars(
+        select(SettlementRow)
+        .where(SettlementRow.counter_order == row.id)
+        .order_by(SettlementRow.settled_at, SettlementRow.id)
+    )
+    found = [(s, s.counter_order) for s in own] + [(s, s.order_id) for s in against]
+    return [
+        {
+            "id": s.id,
+            "method": s.method,
+            "amount": str(Money.from_minor(s.amount_minor, s.currency).amount),
+            "currency": s.currency,
+            "settled_at": format_instant(s.settled_at),
+            "reference": s.reference,
+            "counter_order": other,
+            "returned": list(s.returned or []),
+            "recorded_by": s.recorded_by,
+        }
+        for s, other in sorted(found, key=lambda pair: (pair[0].settled_at, pair[0].id))
     ]

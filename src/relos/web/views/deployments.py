@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -12,15 +13,17 @@ from relos.access.domain import Principal
 from relos.access.policy import allowed, require
 from relos.agreements import service as agreements
 from relos.deployments import service
-from relos.deployments.schemas import FilingIn
+from relos.deployments.engine import EXCEPTIONABLE
+from relos.deployments.schemas import CompletionIn, ConsentIn, FilingIn
 from relos.facilities import repository as facilities_repository
 from relos.facilities import service as facilities
 from relos.kit.db import Database
-from relos.kit.errors import Forbidden, PreconditionFailed, RuleViolations
+from relos.kit.errors import Forbidden, PreconditionFailed, RelosError, RuleViolations
 from relos.kit.pagination import Page
 from relos.kit.timeutil import parse_instant, utcnow
 from relos.web import filing, listing
 from relos.web.i18n import Formatter, locale_of, translations
+from relos.web.problems import problem_lines
 from relos.web.render import render
 from relos.web.security import PageUser, check_csrf
 
@@ -67,7 +70,7 @@ def list_page(request: Request, user: PageUser) -> Response:
 
     def fetch(page: Page) -> list[dict[str, Any]]:
         with db.transaction(write=False) as session:
-            return service.list_deployments(
+            found = service.list_deployments(
                 session,
                 user,
                 agreement=view.opt("agreement"),
@@ -76,13 +79,15 @@ def list_page(request: Request, user: PageUser) -> Response:
                 page=page,
                 filters=view.filters,
             )
+        return [d.model_dump() for d in found]
 
     if kind := listing.export_kind(request):
         return listing.export(view, kind, "deployments", fetch, EXPORT_COLUMNS, _export_row)
     shown = listing.load(view, fetch)
     with db.transaction(write=False) as session:
-        everything = service.list_deployments(session, user, status="pending_host_consent")
-        pacts = agreements.list_agreements(session, user)
+        pending = service.list_deployments(session, user, status="pending_host_consent")
+        everything = [d.model_dump() for d in pending]
+        pacts = [a.model_dump() for a in agreements.list_agreements(session, user)]
     context = {
         "deployments": shown,
         "queue": consent_queue(everything, user),
@@ -98,7 +103,7 @@ def list_page(request: Request, user: PageUser) -> Response:
 
 def _filing_agreements(request: Request, user: Principal) -> list[dict[str, Any]]:
     with _db(request).transaction(write=False) as session:
-        return [a for a in agreements.list_agreements(session, user) if a["caps"]]
+        return [a.model_dump() for a in agreements.list_agreements(session, user) if a.caps]
 
 
 def _host_facilities(
@@ -126,6 +131,8 @@ def _form_page(
         "indexes": filing.element_indexes(form) or [0],
         "problems": {p.key: p.text for p in problems},
         "general": [p.text for p in problems if p.element is None and p.field == "form"],
+        # After a refused submit: every problem again, at the top, so none is missed.
+        "refused": [p.text for p in problems] if status >= 400 else [],
     }
     return render(request, "deployments/new.html", context, status)
 
@@ -161,9 +168,12 @@ def _judge(
 
 
 def _file_or_check(session: Any, user: Principal, parsed: FilingIn, store: bool) -> dict[str, Any]:
-    if store:
-        return service.file(session, user, parsed)
-    return service.validate(session, user, parsed)
+    result = (
+        service.file(session, user, parsed) if store else service.validate(session, user, parsed)
+    )
+    # Violations as problem+json shows them: fields that do not apply are left out.
+    violations = [v.model_dump(exclude_none=True) for v in result.violations]
+    return {**result.model_dump(), "violations": violations}
 
 
 @router.post("/deployments/new")
@@ -183,13 +193,25 @@ async def check_deployment(request: Request, user: PageUser) -> Response:
     check_csrf(request, request.headers.get("x-csrf-token", ""))
     result, problems = await _run(request, user, form, store=False)
     status = result.get("status") if result else None
+    pending = status == "pending_host_consent"
+    codes = {str(v.get("code")) for v in (result or {}).get("violations", [])}
     return JSONResponse(
         {
-            "ok": not problems,
+            # Waiting for the host's consent is a way to file it, not a refusal.
+            "ok": not problems or pending,
             "status": status,
-            "problems": [{"key": p.key, "text": p.text, "input": p.input} for p in problems],
+            "problems": [] if pending else [_problem_out(p) for p in problems],
+            "excepted": [p.text for p in problems] if pending else [],
+            # Breaks only what the host may waive, but no exception was asked for.
+            "may_ask": bool(codes)
+            and codes <= EXCEPTIONABLE
+            and form.get("request_exception") not in ("on", "true", "1"),
         }
     )
+
+
+def _problem_out(problem: filing.Problem) -> dict[str, Any]:
+    return {"key": problem.key, "text": problem.text, "input": problem.input}
 
 
 async def _run(
@@ -215,6 +237,7 @@ def _amend_page(
         "indexes": filing.element_indexes(form) or [0],
         "problems": {p.key: p.text for p in problems},
         "general": [p.text for p in problems if p.element is None and p.field == "form"],
+        "refused": [p.text for p in problems] if status >= 400 else [],
         "amending": deployment,
     }
     return render(request, "deployments/new.html", context, status)
@@ -223,7 +246,7 @@ def _amend_page(
 def _readable(request: Request, user: Principal, deployment_id: str) -> dict[str, Any]:
     with _db(request).transaction(write=False) as session:
         deployment, etag = service.get_deployment(session, user, deployment_id)
-    return {**deployment, "etag": etag}
+    return {**deployment.model_dump(), "etag": etag}
 
 
 @router.get("/deployments/{deployment_id}/amend")
@@ -267,21 +290,43 @@ def _amend(
     return []
 
 
-@router.get("/deployments/{deployment_id}")
-def detail_page(request: Request, user: PageUser, deployment_id: str) -> Response:
+def waived_rules(deployment: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rules the host would waive: those excused when it was last filed or amended."""
+    for entry in reversed(deployment.get("history", [])):
+        detail = entry.get("detail") or {}
+        if "violations_excepted" in detail:
+            return list(detail["violations_excepted"])
+    return []
+
+
+def completion_default(deployment: dict[str, Any], today: date) -> date:
+    """Today, unless the planned end is already past: then the planned end."""
+    planned = parse_instant(deployment["end"]).date()
+    return min(today, planned)
+
+
+def _detail(
+    request: Request,
+    user: Principal,
+    deployment_id: str,
+    errors: list[str] | None = None,
+    status: int = 200,
+    confirm_cancel: bool = False,
+) -> Response:
     with _db(request).transaction(write=False) as session:
-        deployment, _etag = service.get_deployment(session, user, deployment_id)
+        found, _etag = service.get_deployment(session, user, deployment_id)
         names = {
-            "agreement": agreements.get_agreement(session, user, deployment["agreement"])[
-                "short_name"
-            ],
+            "agreement": agreements.get_agreement(session, user, found.agreement).short_name,
             "facilities": facilities_repository.names_of(
-                session, {e["facility"] for e in deployment["elements"]}
+                session, {str(e["facility"]) for e in found.elements}
             ),
         }
+    deployment = found.model_dump()
     pending = deployment["status"] == "pending_host_consent"
     own = user.party in ("", deployment["deploying_party"])
     live = deployment["status"] in ("cleared", "pending_host_consent")
+    now = utcnow()
+    started = parse_instant(deployment["start"]) < now
     context = {
         "d": deployment,
         "names": names,
@@ -290,12 +335,32 @@ def detail_page(request: Request, user: PageUser, deployment_id: str) -> Respons
         and user.party == deployment["host_party"],
         "may_cancel": live and own and allowed(user, "deployments.cancel"),
         "may_amend": live and own and allowed(user, "deployments.amend"),
+        # Completion records an actual end after the start: only a started deployment has one.
         "may_complete": deployment["status"] == "cleared"
+        and started
         and own
         and allowed(user, "deployments.complete"),
-        "now": utcnow(),
+        "waived": waived_rules(deployment) if pending or deployment["by_exception"] else [],
+        "complete_on": completion_default(deployment, now.date()),
+        "start_day": parse_instant(deployment["start"]).date(),
+        "end_day": parse_instant(deployment["end"]).date(),
+        "errors": errors or [],
+        "confirm_cancel": confirm_cancel,
+        "now": now,
     }
-    return render(request, "deployments/detail.html", context)
+    return render(request, "deployments/detail.html", context, status)
+
+
+@router.get("/deployments/{deployment_id}")
+def detail_page(request: Request, user: PageUser, deployment_id: str) -> Response:
+    return _detail(request, user, deployment_id)
+
+
+def _refused(request: Request, user: Principal, deployment_id: str, exc: RelosError) -> Response:
+    """The deployment again, with why the action was refused: never a dead end."""
+    locale = locale_of(request)
+    lines = problem_lines(exc, locale, translations(locale).gettext)
+    return _detail(request, user, deployment_id, lines, exc.status)
 
 
 @router.post("/deployments/{deployment_id}/consent")
@@ -308,9 +373,22 @@ def consent(
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     check_csrf(request, csrf)
-    with _db(request).transaction() as session:
-        service.consent(session, user, deployment_id, decision == "approve", note or None)
-    return RedirectResponse(f"/deployments/{deployment_id}", status_code=303)
+    try:
+        with _db(request).transaction() as session:
+            command = ConsentIn(
+                decision="approve" if decision == "approve" else "decline",
+                note=note.strip() or None,
+            )
+            service.consent(session, user, deployment_id, command)
+    except RelosError as exc:
+        return _refused(request, user, deployment_id, exc)
+    return RedirectResponse(f"/deployments/{deployment_id}?decided={decision}", status_code=303)
+
+
+@router.get("/deployments/{deployment_id}/cancel")
+def cancel_page(request: Request, user: PageUser, deployment_id: str) -> Response:
+    """Cancelling frees all the deployment's headroom and cannot be undone: ask first."""
+    return _detail(request, user, deployment_id, confirm_cancel=True)
 
 
 @router.post("/deployments/{deployment_id}/cancel")
@@ -318,9 +396,12 @@ def cancel(
     request: Request, user: PageUser, deployment_id: str, csrf: Annotated[str, Form()] = ""
 ) -> Response:
     check_csrf(request, csrf)
-    with _db(request).transaction() as session:
-        service.cancel(session, user, deployment_id)
-    return RedirectResponse(f"/deployments/{deployment_id}", status_code=303)
+    try:
+        with _db(request).transaction() as session:
+            service.cancel(session, user, deployment_id)
+    except RelosError as exc:
+        return _refused(request, user, deployment_id, exc)
+    return RedirectResponse(f"/deployments/{deployment_id}?cancelled=1", status_code=303)
 
 
 @router.post("/deployments/{deployment_id}/complete")
@@ -328,10 +409,14 @@ def complete(
     request: Request,
     user: PageUser,
     deployment_id: str,
-    actual_end: Annotated[str, Form(min_length=10, max_length=30)],
+    actual_end: Annotated[str, Form(max_length=30)] = "",
     csrf: Annotated[str, Form()] = "",
 ) -> Response:
     check_csrf(request, csrf)
-    with _db(request).transaction() as session:
-        service.complete(session, user, deployment_id, parse_instant(filing.day(actual_end)))
-    return RedirectResponse(f"/deployments/{deployment_id}", status_code=303)
+    try:
+        ended = parse_instant(filing.day(actual_end), "actual_end")
+        with _db(request).transaction() as session:
+            service.complete(session, user, deployment_id, CompletionIn(actual_end=ended))
+    except RelosError as exc:
+        return _refused(request, user, deployment_id, exc)
+    return RedirectResponse(f"/deployments/{deployment_id}?completed=1", status_code=303)

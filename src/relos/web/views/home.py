@@ -13,7 +13,7 @@ from relos.access.domain import Principal
 from relos.agreements import service as agreements
 from relos.deployments import service as deployments
 from relos.kit.db import Database
-from relos.kit.timeutil import utcnow
+from relos.kit.timeutil import parse_instant, utcnow
 from relos.web import charts
 from relos.web.render import render
 from relos.web.security import PageUser
@@ -30,6 +30,9 @@ def party_panels(
     """For each party of an agreement with caps: gauges now and the next 12 months."""
     now = utcnow().replace(second=0, microsecond=0)
     panels = []
+    waiting = deployments.list_deployments(
+        session, user, agreement=agreement["id"], status="pending_host_consent"
+    )
     for party in agreement["parties"]:
         room = deployments.headroom(session, user, agreement["id"], party, now, now + NOW_WINDOW)
         steps = deployments.utilisation(session, user, agreement["id"], party, now, now + YEAR)
@@ -38,8 +41,16 @@ def party_panels(
             {
                 "party": party,
                 "host": host,
-                "gauges": charts.gauges(room),
-                "timeline": charts.timeline(steps, agreement["caps"], now, now + YEAR),
+                "gauges": charts.gauges(room.model_dump()),
+                "timeline": charts.timeline(
+                    [s.model_dump() for s in steps], agreement["caps"], now, now + YEAR
+                ),
+                # The timeline counts these too: a peak over the cap says so.
+                "pending": [
+                    d.model_dump()
+                    for d in waiting
+                    if d.deploying_party == party and parse_instant(d.end) > now
+                ],
             }
         )
     return panels
@@ -49,7 +60,7 @@ def party_panels(
 def dashboard(request: Request, user: PageUser) -> Response:
     db: Database = request.app.state.db
     with db.transaction(write=False) as session:
-        visible = [a for a in agreements.list_agreements(session, user) if a["caps"]]
+        visible = [a.model_dump() for a in agreements.list_agreements(session, user) if a.caps]
         panels = [(a, party_panels(session, user, a)) for a in visible]
     context = {"agreements": visible, "panels": panels, "deployments_url": "/api/v1/deployments"}
     return render(request, "dashboard.html", context)

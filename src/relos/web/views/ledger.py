@@ -60,7 +60,7 @@ def ledger_page(request: Request, user: PageUser) -> Response:
         return listing.export(view, kind, "ledger", fetch, EXPORT, _export_row)
     postings = listing.load(view, fetch)
     with db.transaction(write=False) as session:
-        pacts = agreements.list_agreements(session, user)
+        pacts = [a.model_dump() for a in agreements.list_agreements(session, user)]
     context = {
         "postings": postings,
         "view": view,

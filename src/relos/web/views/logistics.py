@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from relos.access.domain import Principal
 from relos.access.policy import allowed, require
@@ -15,7 +16,7 @@ from relos.agreements import service as agreements
 from relos.facilities import repository as facilities_repository
 from relos.facilities import service as facilities
 from relos.kit.db import Database
-from relos.kit.errors import InvalidInput, RuleViolations
+from relos.kit.errors import InvalidInput, RelosError, RuleViolations
 from relos.kit.pagination import Page
 from relos.kit.timeutil import parse_instant, utcnow
 from relos.logistics import commands
@@ -23,11 +24,15 @@ from relos.logistics.deliveries import service as deliveries
 from relos.logistics.ledger import service as ledger_service
 from relos.logistics.orders import repository as orders_repository
 from relos.logistics.orders import service
+from relos.logistics.orders.checks import terms_of
+from relos.logistics.prices.service import price_table
 from relos.logistics.settlement import service as settlements
 from relos.logistics.statements import formats
 from relos.logistics.statements import service as statements
 from relos.references.lookup import references_of
-from relos.web import listing
+from relos.web import listing, orders
+from relos.web.i18n import locale_of, translations
+from relos.web.problems import problem_lines
 from relos.web.render import render
 from relos.web.security import PageUser, check_csrf
 
@@ -80,7 +85,7 @@ def overview(request: Request, user: PageUser) -> Response:
 
     if kind := listing.export_kind(request):
         return listing.export(view, kind, "support-orders", fetch, ORDER_EXPORT, _order_export_row)
-    orders = listing.load(view, fetch)
+    shown = listing.load(view, fetch)
     with db.transaction(write=False) as session:
         balances = (
             [b.model_dump() for b in ledger_service.balances(session, user, None)] if ledger else []
@@ -88,11 +93,11 @@ def overview(request: Request, user: PageUser) -> Response:
         overdue = (
             [o.model_dump() for o in statements.overdue(session, user, today)] if ledger else []
         )
-        pacts = agreements.list_agreements(session, user)
+        pacts = [a.model_dump() for a in agreements.list_agreements(session, user)]
         references = orders_repository.order_references(session, [o["order"] for o in overdue])
-        sites = facilities_repository.names_of(session, {o["facility"] for o in orders})
+        sites = facilities_repository.names_of(session, {o["facility"] for o in shown})
     context = {
-        "orders": orders,
+        "orders": shown,
         "balances": balances,
         "overdue": overdue,
         "order_references": references,
@@ -120,7 +125,7 @@ ORDER_LINES = 3
 
 def _order_choices(request: Request, user: Principal) -> dict[str, Any]:
     with _db(request).transaction(write=False) as session:
-        pacts = [a for a in agreements.list_agreements(session, user) if a["logistics"]]
+        pacts = [a.model_dump() for a in agreements.list_agreements(session, user) if a.logistics]
         suppliers = sorted({p for a in pacts for p in a["parties"] if p != user.party})
         sites = [f for p in suppliers for f in facilities.list_facilities(session, user, p)]
     categories = sorted({c for a in pacts for c in a["logistics"]["categories"]})
@@ -180,12 +185,25 @@ async def raise_order(request: Request, user: PageUser) -> Response:
     return RedirectResponse(f"/logistics/orders/{order['id']}", status_code=303)
 
 
-@router.get("/logistics/orders/{order_id}")
-def order_page(request: Request, user: PageUser, order_id: str) -> Response:
+def _order_page(
+    request: Request,
+    user: Principal,
+    order_id: str,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> Response:
+    today = utcnow().date()
     with _db(request).transaction(write=False) as session:
-        order = service.get_order(session, user, order_id).model_dump()
+        order = service.get_order(session, user, order_id).model_dump(mode="json")
+        terms = terms_of(session, order["agreement"])
+        table = price_table(session, order["supplying_party"])
+        paid = settlements.list_settlements(session, user, order_id)
+        others = [
+            o.model_dump(mode="json")
+            for o in service.list_orders(session, user, order["agreement"], None)
+        ]
         names = {
-            "agreement": agreements.get_agreement(session, user, order["agreement"])["short_name"],
+            "agreement": agreements.get_agreement(session, user, order["agreement"]).short_name,
             "facility": facilities_repository.names_of(session, {order["facility"]}).get(
                 order["facility"], order["facility"]
             ),
@@ -197,20 +215,39 @@ def order_page(request: Request, user: PageUser, order_id: str) -> Response:
         user, "orders.deliver"
     )
     owing = [w for w in order["owed"] if Decimal(w["amount"]) > 0]
+    days = terms.days_for(order["settlement"]) if terms else 0
     context = {
         "o": order,
         "names": names,
-        # Cash is settled here; replacement in kind and exchanges name items or a
-        # counter-order, which the API and CLI take.
-        "may_settle": bool(owing)
-        and order["settlement"] == "cash"
-        and allowed(user, "settlements.record"),
+        "may_settle": bool(owing) and allowed(user, "settlements.record"),
         "owing": owing,
+        "returnable": orders.returnable(order),
+        "counters": orders.counter_orders(order, others),
+        "settlements": paid,
+        "due_on": orders.due_on(order, days),
+        "settle_days": days,
+        # Before both sides sign: what the lines would cost at today's prices.
+        "estimate": orders.estimate(order, table, today)
+        if order["status"] == "requested"
+        else None,
         "may_sign": _signable(order, user),
         "may_deliver": deliverable,
-        "today": utcnow().date(),
+        "today": today,
+        "errors": errors or [],
     }
-    return render(request, "logistics/order.html", context)
+    return render(request, "logistics/order.html", context, status)
+
+
+@router.get("/logistics/orders/{order_id}")
+def order_page(request: Request, user: PageUser, order_id: str) -> Response:
+    return _order_page(request, user, order_id)
+
+
+def _refused(request: Request, user: Principal, order_id: str, exc: RelosError) -> Response:
+    """The order again, with why the action was refused: never a dead-end error page."""
+    locale = locale_of(request)
+    lines = problem_lines(exc, locale, translations(locale).gettext)
+    return _order_page(request, user, order_id, lines, exc.status)
 
 
 @router.post("/logistics/orders/{order_id}/sign")
@@ -250,31 +287,48 @@ async def deliver(request: Request, user: PageUser, order_id: str) -> Response:
     return RedirectResponse(f"/logistics/orders/{order_id}", status_code=303)
 
 
-@router.post("/logistics/orders/{order_id}/settlements")
-def settle(
-    request: Request,
-    user: PageUser,
-    order_id: str,
-    amount: Annotated[str, Form(max_length=40)],
-    currency: Annotated[str, Form(pattern="^[A-Z]{3}$")],
-    settled_at: Annotated[str, Form(min_length=10, max_length=10)],
-    reference: Annotated[str, Form(max_length=200)] = "",
-    csrf: Annotated[str, Form()] = "",
-) -> Response:
-    check_csrf(request, csrf)
-    body = {
+def settlement_body(order_id: str, form: dict[str, Any]) -> dict[str, Any]:
+    """The API's settlement body from the form of any of the three methods."""
+    method = str(form.get("method", "cash"))
+    body: dict[str, Any] = {
         "order": order_id,
-        "method": "cash",
-        "amount": amount.strip(),
-        "currency": currency,
-        "settled_at": parse_instant(settled_at, "settled_at"),
-        "reference": reference.strip(),
+        "method": method,
+        "settled_at": parse_instant(str(form.get("settled_at", "")).strip(), "settled_at"),
+        "reference": str(form.get("reference", "")).strip()[:200],
     }
+    if method == "replacement_in_kind":
+        body["lines"] = [
+            {"line": int(key.removeprefix("return-")), "quantity": str(value).strip()}
+            for key, value in form.items()
+            if key.startswith("return-")
+            and key[7:].isdigit()
+            and str(value).strip() not in ("", "0")
+        ]
+        if not body["lines"]:
+            raise InvalidInput("enter a quantity returned for at least one line")
+    else:
+        body["amount"] = str(form.get("amount", "")).strip()
+        body["currency"] = str(form.get("currency", "")).strip().upper()
+    if method == "equal_value_exchange":
+        body["counter_order"] = str(form.get("counter_order", "")).strip() or None
+    return body
+
+
+@router.post("/logistics/orders/{order_id}/settlements")
+async def settle(request: Request, user: PageUser, order_id: str) -> Response:
+    form = dict(await request.form())
+    check_csrf(request, str(form.get("csrf", "")))
+    try:
+        command = commands.build(commands.RecordSettlement, settlement_body(order_id, form))
+        await run_in_threadpool(_settle, request, user, command)
+    except RelosError as exc:
+        return _refused(request, user, order_id, exc)
+    return RedirectResponse(f"/logistics/orders/{order_id}?settled=1", status_code=303)
+
+
+def _settle(request: Request, user: Principal, command: commands.RecordSettlement) -> None:
     with _db(request).transaction() as session:
-        settlements.record_settlement(
-            session, user, commands.build(commands.RecordSettlement, body)
-        )
-    return RedirectResponse(f"/logistics/orders/{order_id}", status_code=303)
+        settlements.record_settlement(session, user, command)
 
 
 @router.get("/logistics/statement")
@@ -282,13 +336,37 @@ def statement_page(
     request: Request, user: PageUser, party: str = "", start: str = "", end: str = ""
 ) -> Response:
     today = utcnow().date()
-    first = date.fromisoformat(start) if start else today.replace(month=1, day=1)
-    last = date.fromisoformat(end) if end else today + timedelta(days=1)
+    default = (today.replace(month=1, day=1), today + timedelta(days=1))
     whose = party or user.party
-    with _db(request).transaction(write=False) as session:
-        result = statements.statement(session, user, whose or None, first, last)
+    errors: list[str] = []
+    try:
+        first = _day(start, "start") if start else default[0]
+        last = _day(end, "end") if end else default[1]
+        result = _statement(request, user, whose, first, last)
+    except RelosError as exc:
+        # The form again with what was entered and why it was refused; the default period below.
+        locale = locale_of(request)
+        errors = problem_lines(exc, locale, translations(locale).gettext)
+        first, last = default
+        result = _statement(request, user, whose, first, last)
     context = {
         "s": formats.statement_out(result).model_dump(),
         "csv": f"/api/v1/ledger/statement?party={result.party}&start={first}&end={last}&format=csv",
+        "errors": errors,
+        "entered": {"start": start, "end": end} if errors else {},
     }
-    return render(request, "logistics/statement.html", context)
+    return render(request, "logistics/statement.html", context, 422 if errors else 200)
+
+
+def _day(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"{field}: {value!r} is not a date") from None
+
+
+def _statement(request: Request, user: Principal, whose: str, first: date, last: date) -> Any:
+    if last <= first:
+        raise InvalidInput("the period must end after it starts")
+    with _db(request).transaction(write=False) as session:
+        return statements.statement(session, user, whose or None, first, last)

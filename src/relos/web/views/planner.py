@@ -19,6 +19,8 @@ from relos.kit.timeutil import utcnow
 from relos.planning import service
 from relos.planning.schemas import ReachIn, RouteIn
 from relos.platforms import service as platforms
+from relos.web.i18n import locale_of, translations
+from relos.web.problems import problem_lines
 from relos.web.render import render
 from relos.web.security import PageUser
 
@@ -58,7 +60,7 @@ def _choices(request: Request, user: Principal) -> dict[str, Any]:
     with db.transaction(write=False) as session:
         return {
             "platforms": platforms.list_platforms(session, user),
-            "agreements": agreements.list_agreements(session, user),
+            "agreements": [a.model_dump() for a in agreements.list_agreements(session, user)],
             "facilities": facilities.list_facilities(session, user),
         }
 
@@ -144,7 +146,8 @@ def planner_page(request: Request, user: PageUser) -> Response:
         try:
             result = _compute(request, user, query, reach)
         except RelosError as exc:
-            error = exc.detail
+            locale = locale_of(request)
+            error = " ".join(problem_lines(exc, locale, translations(locale).gettext))
     plan = result if result and not reach else None
     layer = None
     if result and reach:

@@ -96,9 +96,24 @@
     }).then(function (result) {
       if (mine !== sequence) { return; }
       var general = showProblems(result.problems);
-      if (result.ok) {
-        statusBox.textContent = result.status === "pending_host_consent" ? messages.pending : messages.ok;
+      if (result.ok && result.status === "pending_host_consent") {
+        // Only rules the host may waive are broken, and the exception is asked for.
+        statusBox.textContent = "";
+        statusBox.appendChild(document.createTextNode(messages.pending));
+        var list = document.createElement("ul");
+        result.excepted.forEach(function (text) {
+          var item = document.createElement("li");
+          item.textContent = text;
+          list.appendChild(item);
+        });
+        statusBox.appendChild(list);
+        statusBox.className = "check-status pending";
+      } else if (result.ok) {
+        statusBox.textContent = messages.ok;
         statusBox.className = "check-status ok";
+      } else if (result.may_ask && exceptionsAllowed()) {
+        statusBox.textContent = [messages.mayAsk].concat(general).join(" ");
+        statusBox.className = "check-status bad";
       } else if (result.problems.every(function (p) { return p.input; })) {
         statusBox.textContent = messages.incomplete;
         statusBox.className = "check-status";
@@ -110,6 +125,12 @@
     }).catch(function () {
       if (mine === sequence) { statusBox.textContent = ""; }
     });
+  }
+
+  function exceptionsAllowed() {
+    var select = form.querySelector('[name="agreement"]');
+    var option = select && select.options[select.selectedIndex];
+    return Boolean(option && option.dataset.exceptions === "1");
   }
 
   function schedule() {

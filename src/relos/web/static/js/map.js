@@ -21,9 +21,48 @@
       });
   }
 
+  // A ring that crosses the antimeridian jumps from +180° to -180° between two points;
+  // drawn as it is, it becomes a stripe across the whole world (Chukotka, Fiji) that also
+  // covers the seas at its latitude (the Barents Sea at Murmansk). Unwrap each ring so it
+  // runs on past 180°; a ring that then ends a whole turn away from where it started
+  // (Antarctica, which circles the pole) is left as it was.
+  function unwrapRing(ring) {
+    var out = [ring[0].slice()];
+    for (var i = 1; i < ring.length; i++) {
+      out.push([near(ring[i][0], out[i - 1][0]), ring[i][1]]);
+    }
+    var first = out[0], last = out[out.length - 1];
+    return Math.abs(last[0] - first[0]) > 180 ? ring : out;
+  }
+
+  // The rings of a polygon, unwrapped; a polygon reaching past 180° also gets a copy one
+  // turn west, so both halves of it are on the map (the map draws land at 0° and +360°).
+  function fixPolygon(rings) {
+    var fixed = rings.map(unwrapRing);
+    var east = fixed[0].some(function (c) { return c[0] > 180; });
+    var copies = [fixed];
+    if (east) {
+      copies.push(fixed.map(function (ring) {
+        return ring.map(function (c) { return [c[0] - 360, c[1]]; });
+      }));
+    }
+    return copies;
+  }
+
+  function fixGeometry(geometry) {
+    if (!geometry) { return geometry; }
+    var polygons = geometry.type === "Polygon" ? [geometry.coordinates]
+      : geometry.type === "MultiPolygon" ? geometry.coordinates : null;
+    if (!polygons) { return geometry; }
+    var out = [];
+    polygons.forEach(function (rings) { out = out.concat(fixPolygon(rings)); });
+    return { type: "MultiPolygon", coordinates: out };
+  }
+
   function basemap(map, url) {
     return getJSON(url).then(function (topology) {
       var land = topojson.feature(topology, topology.objects.countries);
+      land.features.forEach(function (f) { f.geometry = fixGeometry(f.geometry); });
       // Drawn twice, the second copy east of the antimeridian, so Pacific routes and
       // points unwrapped past 180° still have land under them.
       [0, 360].forEach(function (shift) {
@@ -36,19 +75,40 @@
     });
   }
 
-  function symbol(kind, own, planned, slot, count) {
+  // An APP-6 symbol labelled with where it is (field T, unique designation) and, for more
+  // than one unit, how many (field C, quantity).
+  function symbol(kind, own, planned, label, count, slot) {
     var code = SIDC[kind] || SIDC.personnel;
     code = code.replace("*", own ? "F" : "N");
     if (planned) { code = code.substring(0, 3) + "A" + code.substring(4); }
-    var sym = new ms.Symbol(code, { size: 20, quantity: count > 1 ? String(count) : "" });
+    var sym = new ms.Symbol(code, {
+      size: 20, quantity: count > 1 ? String(count) : "", uniqueDesignation: label
+    });
     var size = sym.getSize();
     var anchor = sym.getAnchor();
     return L.divIcon({
       className: "sym-icon",
       html: sym.asSVG(),
       iconSize: [size.width, size.height],
-      // Several elements at one facility sit side by side instead of on top of each other.
-      iconAnchor: [anchor.x - slot * (size.width + 2), anchor.y + size.height / 2 + 4]
+      // Several symbols at one facility sit side by side instead of on top of each other.
+      iconAnchor: [anchor.x - slot * (size.width + 4), anchor.y]
+    });
+  }
+
+  // Symbols close together on the screen become one numbered circle; zooming in or
+  // clicking it spreads them out again.
+  function clusterIcon(cluster) {
+    var n = cluster.getChildCount();
+    var places = [];
+    cluster.getAllChildMarkers().forEach(function (m) {
+      var place = m.options.place;
+      if (place && places.indexOf(place) < 0) { places.push(place); }
+    });
+    var names = escapeHtml(places.join(", "));
+    return L.divIcon({
+      className: "sym-cluster",
+      html: '<span title="' + names + '">' + n + "</span>",
+      iconSize: [34, 34]
     });
   }
 
@@ -113,19 +173,28 @@
         if (groups[key].titles.indexOf(title) < 0) { groups[key].titles.push(title); }
       });
     });
+    var layer = L.markerClusterGroup
+      ? L.markerClusterGroup({
+        iconCreateFunction: clusterIcon, maxClusterRadius: 36, showCoverageOnHover: false,
+        // Zoomed in to a region, every symbol is shown, side by side at its facility.
+        disableClusteringAtZoom: 6
+      })
+      : L.layerGroup();
     var slots = {};
     order.forEach(function (key) {
       var g = groups[key];
       var slot = slots[g.facility.id] || 0;
       slots[g.facility.id] = slot + 1;
       var marker = L.marker([g.facility.lat, g.facility.lon], {
-        icon: symbol(g.kind, g.own, g.planned, slot, g.count),
+        icon: symbol(g.kind, g.own, g.planned, slot ? "" : g.facility.id, g.count, slot),
         keyboard: true,
+        place: g.facility.name,
         title: g.facility.name + " — " + g.titles.join("; ")
       });
       marker.bindTooltip(escapeHtml(g.facility.name) + "<br>" + g.titles.map(escapeHtml).join("<br>"));
-      marker.addTo(map);
+      marker.addTo(layer);
     });
+    layer.addTo(map);
     return order.length;
   }
 

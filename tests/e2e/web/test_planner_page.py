@@ -1,0 +1,24 @@
+"""The planner page shows the passage law and what each agreement contributes."""
+
+from __future__ import annotations
+
+from tests.e2e.web.conftest import Login
+
+
+def test_the_page_lists_passage_notices_risks_and_contributions(login: Login) -> None:
+    client = login("in-planner")
+    query = {
+        "platform": "talwar",
+        "origin": "INBOM",
+        "destination": "RUNVS",
+        "depart": "2026-07-15",
+        "objective": "distance",
+        "reserve": "0.15",
+        "agreements": ["in-ru-relos", "in-fr-rls", "in-us-lemoa"],
+    }
+    page = client.get("/planner", params=query)
+    assert page.status_code == 200
+    text = page.text
+    assert 'data-testid="contributions"' in text
+    assert "turkish_straits" in text and "Montreux" in text
+    assert 'data-testid="conditions"' in text and 'data-testid="risks"' in text

@@ -1,0 +1,140 @@
+"""Every page a Russian reader can reach, for every demo role of both parties, carries no
+English from the catalogue and no raw code (`pending_host_consent`, `spare_parts`...).
+
+The pages are found by following the links of each user's pages from the dashboard (so a
+new page is covered as soon as it is linked), a few of each kind, plus the error pages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
+
+import pytest
+from babel.messages.pofile import read_po
+from fastapi.testclient import TestClient
+from tests.e2e.web.conftest import Login
+
+from relos.access.demo import demo_users
+from relos.web.i18n import LOCALE_DIR
+from relos.web.vocabulary import IMPORT_PROBLEMS, LABELS, VIOLATIONS
+
+SKIP = ("/api/", "/static/", "/logout", "/login", "/lang/")
+PER_KIND = 2  # pages of each shape (one deployment, one order...) per user
+SHOWN_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "data-ok", "data-pending")
+# A catalogue string this short or a single word may be part of a name in the data.
+MIN_WORDS = 3
+
+
+class _Visible(HTMLParser):
+    """The text a reader sees or hears: text nodes and the attributes read out."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.links: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._skip += 1
+        values = dict(attrs)
+        for name in SHOWN_ATTRIBUTES:
+            if values.get(name):
+                self.parts.append(str(values[name]))
+        if tag == "a" and values.get("href") and "download" not in values:
+            self.links.append(str(values["href"]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip and data.strip():
+            self.parts.append(data.strip())
+
+
+def _english_catalogue() -> list[str]:
+    """Catalogue sentences that read differently in Russian, cut at their placeholders."""
+    with (LOCALE_DIR / "ru" / "LC_MESSAGES" / "relos.po").open("rb") as handle:
+        catalogue = read_po(handle)
+    found = set()
+    for message in catalogue:
+        if not message.id or not isinstance(message.id, str) or message.string == message.id:
+            continue
+        for piece in re.split(r"%\([a-z_]+\)s|%%", message.id):
+            piece = piece.strip(" .,:;()–—")
+            if len(piece.split()) >= MIN_WORDS:
+                found.add(piece)
+    return sorted(found)
+
+
+ENGLISH = _english_catalogue()
+CODES = sorted(c for c in {*LABELS, *VIOLATIONS, *IMPORT_PROBLEMS} if "_" in c)
+CODE = re.compile(r"\b(" + "|".join(map(re.escape, CODES)) + r")\b")
+
+
+# A plan with notices (Vladivostok) and one with no open sea route (the Northern Sea Route
+# out of season): the planner's reasons and notices are on them.
+PLANS = [
+    "/planner?platform=talwar&origin=INBOM&destination=RUVVO&depart=2027-01-15"
+    "&objective=distance&reserve=0.15&agreements=in-ru-relos",
+    "/planner?platform=talwar&origin=INBOM&destination=RUDUD&depart=2027-01-15"
+    "&objective=distance&reserve=0.15&agreements=in-ru-relos",
+]
+
+
+PLANNERS = ("in-planner", "ru-viewer")  # planning is slow: two users are enough
+
+
+def _shape(path: str) -> str:
+    """/deployments/dep_1a2b/amend -> /deployments/*/amend: pages of one kind."""
+    if path.startswith("/planner?"):
+        return path
+    return re.sub(r"/(dep_[0-9a-f]+|[0-9a-f-]{36}|in-[a-z]{2}-[a-z]+|\d+)(?=/|$)", "/*", path)
+
+
+def _crawl(client: TestClient, plans: bool) -> dict[str, str]:
+    pages: dict[str, str] = {}
+    seen_shapes: dict[str, int] = {}
+    start = ["/", "/no-such-page", "/deployments/dep_000000000000"]
+    queue = deque(start + (PLANS if plans else []))
+    while queue:
+        path = queue.popleft()
+        shape = _shape(path if path.startswith("/planner?") else urlsplit(path).path)
+        if path in pages or seen_shapes.get(shape, 0) >= PER_KIND:
+            continue
+        seen_shapes[shape] = seen_shapes.get(shape, 0) + 1
+        answer = client.get(path)
+        assert answer.status_code < 500, path
+        pages[path] = answer.text
+        parser = _Visible()
+        parser.feed(answer.text)
+        for link in parser.links:
+            target = urlsplit(link)
+            if target.netloc or not target.path.startswith("/") or target.path.startswith(SKIP):
+                continue
+            queue.append(link.split("#")[0])
+    return pages
+
+
+def _problems(html: str) -> list[str]:
+    parser = _Visible()
+    parser.feed(html)
+    text = " ".join(parser.parts)
+    english = [f"English: {s!r}" for s in ENGLISH if s in text]
+    codes = [f"raw code: {m!r}" for m in sorted(set(CODE.findall(text)))]
+    return english + codes
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", [name for name, _party, _role in demo_users()])
+def test_every_page_is_russian(login: Login, name: str) -> None:
+    client = login(name)
+    client.cookies.set("relos_lang", "ru")
+    pages = _crawl(client, plans=name in PLANNERS)
+    assert len(pages) >= 4
+    found = {path: problems for path, html in pages.items() if (problems := _problems(html))}
+    assert not found, f"{name} sees English or raw codes: {found}"
