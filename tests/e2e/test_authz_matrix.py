@@ -418,7 +418,7 @@ ROUTES: dict[str, Route] = {
     ),
 }
 # Reachable without a token by design (docs/api.md "Conventions").
-OPEN = {"GET /health", "GET /openapi.json"}
+OPEN = {"GET /health", "GET /ready", "GET /openapi.json"}  # kit.security.OPEN_PATHS
 
 
 def served_routes(app: Any) -> set[str]:
