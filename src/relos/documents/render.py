@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from relos.documents.labels import text
+from relos.web.i18n import LOCALES, translations
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PDF = "application/pdf"
@@ -58,6 +59,8 @@ def _environment(lang: str) -> Environment:
     )
     env.globals["t"] = lambda wording: text(lang, wording)
     env.globals["lang"] = lang
+    # Agreement titles and short names: their Russian forms are in the web catalogue.
+    env.filters["ref"] = translations(lang if lang in LOCALES else "en").gettext
     env.filters["signed"] = _signed
     env.filters["amount"] = _amount
     env.filters["day"] = _day
