@@ -125,6 +125,12 @@ def main() -> None:
     except RelosError as exc:
         print(f"relos: error: {exc.detail}", file=sys.stderr)
         sys.exit(1)
+    except (ValueError, OverflowError, OSError) as exc:
+        # A value the user typed that Python could not take (a 13th month, year 10000, a NUL
+        # in a path, a file name too long or not writable): the message says which.
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"relos: error: {reason}", file=sys.stderr)
+        sys.exit(1)
     except (OperationalError, ProgrammingError) as exc:
         # Usually a database that was never migrated, or one that cannot be reached.
         reason = str(exc.orig).splitlines()[0] if exc.orig else type(exc).__name__
