@@ -37,6 +37,17 @@ def _pg_url(name: str) -> str:
     return make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _node_key_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Keep the node key that signed appends create out of the working directory."""
+    if os.environ.get("RELOS_DATA_DIR"):
+        yield
+        return
+    os.environ["RELOS_DATA_DIR"] = str(tmp_path_factory.mktemp("data"))
+    yield
+    os.environ.pop("RELOS_DATA_DIR", None)
+
+
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("tpl") / "template.db"

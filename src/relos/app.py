@@ -87,10 +87,16 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     from relos.kit.migrate import script_heads
 
     settings = settings or Settings.from_env()
-    database = db or Database(settings.database_url)
+    database = db or Database(settings.database_url, settings.data_dir)
+    if database.data_dir is None:
+        database.data_dir = settings.data_dir
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if db is None:  # a served app (tests pass their own db and load on demand)
+            from relos.planning.service import load_in_background
+
+            load_in_background()
         yield
         if db is None:
             database.dispose()

@@ -16,6 +16,7 @@ FEATURES = (
     "platforms",
     "access",
     "audit",
+    "tlog",
     "deployments",
     "logistics",
     "planning",
@@ -43,4 +44,5 @@ def parts(part: str) -> list[tuple[str, ModuleType]]:
 def import_models() -> None:
     """Import every table so Base.metadata is complete (migrations, checks)."""
     parts("models")
+    importlib.import_module("relos.events.models")
     importlib.import_module("relos.kit.idempotency_models")

@@ -230,6 +230,25 @@ def _settlement(w: World) -> Call:
 
 RATES_CSV = "base,quote,on,rate,source\nRUB,INR,2026-08-01,0.95,matrix\n"
 
+
+def log_call(path: str, params: dict[str, str]) -> Callable[[World], Call]:
+    """A call on the agreement's signed log, which gets two entries first if it has fewer.
+
+    (Events routed to the agreement fill it in normal use; the matrix needs it either way.)
+    """
+
+    def call(w: World) -> Call:
+        from relos.tlog import dsse, store
+
+        with w.db.transaction() as session:
+            log = store.log_of(session, AGREEMENT)
+            for n in range(0 if log is None else log.size, 2):
+                store.append(session, AGREEMENT, dsse.canonical({"n": n}), "test.event")
+        return Call(f"/logs/{AGREEMENT}/{path}", params=params)
+
+    return call
+
+
 ROUTES: dict[str, Route] = {
     "GET /agreements": Route("reference.read", "list", lambda w: Call("/agreements")),
     "GET /agreements/{agreement_id}": Route(
@@ -262,6 +281,17 @@ ROUTES: dict[str, Route] = {
     ),
     "GET /audit": Route("audit.read", "list", lambda w: Call("/audit")),
     "GET /audit/verify": Route("audit.verify", "open", lambda w: Call("/audit/verify")),
+    "GET /logs": Route("logs.read", "list", lambda w: Call("/logs")),
+    "GET /logs/{agreement}/checkpoint": Route("logs.read", "record", log_call("checkpoint", {})),
+    "GET /logs/{agreement}/entries": Route(
+        "logs.read", "record", log_call("entries", {"start": "0", "end": "2"})
+    ),
+    "GET /logs/{agreement}/proof/inclusion": Route(
+        "logs.read", "record", log_call("proof/inclusion", {"index": "0", "size": "2"})
+    ),
+    "GET /logs/{agreement}/proof/consistency": Route(
+        "logs.read", "record", log_call("proof/consistency", {"first": "1", "second": "2"})
+    ),
     "POST /deployments/validate": Route(
         "deployments.read", "act", lambda w: Call("/deployments/validate", filing())
     ),

@@ -66,6 +66,9 @@ _TABLE: dict[str, tuple[frozenset[str], str]] = {
     "plans.compute": (ALL, "plan routes and reach, measure sea distances"),
     "audit.read": (_roles("auditor", "admin"), "read the audit trail of the party's records"),
     "audit.verify": (_roles("auditor", "admin"), "verify the audit chain"),
+    "logs.read": (ALL, "read the signed logs, checkpoints and proofs of the party's agreements"),
+    "logs.verify": (_roles("auditor", "admin"), "verify the node's signed logs"),
+    "node.manage": (_roles("admin"), "show the node's identity and rotate its signing key"),
 }
 
 PERMISSIONS: dict[str, frozenset[str]] = {action: roles for action, (roles, _) in _TABLE.items()}

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
+from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
@@ -24,7 +25,8 @@ console = Console(width=None if sys.stdout.isatty() else 160)
 @cache
 def database() -> Database:
     """The database named by RELOS_DATABASE_URL (or the default SQLite file), built once."""
-    return Database(Settings.from_env().database_url)
+    settings = Settings.from_env()
+    return Database(settings.database_url, settings.data_dir)
 
 
 @contextmanager
@@ -47,8 +49,17 @@ def acting_as(session: Session, user: str | None) -> Principal:
     return principal_of(row)
 
 
+def _plain(value: Any) -> Any:
+    """Result models as their JSON shape (the same one the API documents)."""
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    return value
+
+
 def print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, ensure_ascii=False, default=str))
+    print(json.dumps(_plain(value), indent=2, ensure_ascii=False, default=str))
 
 
 def print_table(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:

@@ -131,13 +131,19 @@ def check_strings(session: Session, *_: Any) -> None:
 class Database:
     """Holds the engine and makes sessions; built once by the composition root."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, data_dir: Path | None = None) -> None:
         self.url = _normalise_url(url)
         self.engine = make_engine(self.url)
         self.sqlite = is_sqlite(self.url)
-        self._reader = sessionmaker(bind=self.engine, expire_on_commit=False)
+        # Where the node key lives (relos.tlog.node); None: the default data directory.
+        self.data_dir = data_dir
+        # Sessions can find their Database (and so the node key) through session.info.
+        info = {"relos.database": self}
+        self._reader = sessionmaker(bind=self.engine, expire_on_commit=False, info=info)
         self._writer = sessionmaker(
-            bind=self.engine.execution_options(relos_write=True), expire_on_commit=False
+            bind=self.engine.execution_options(relos_write=True),
+            expire_on_commit=False,
+            info=info,
         )
         event.listen(self._writer, "before_flush", check_strings)
 

@@ -1,0 +1,356 @@
+"""Use cases of the signed logs: the node identity, reading logs and proofs, verifying.
+
+One function per route and command; each takes the session and the caller, checks the
+policy first and, for an agreement's log, that the caller's party is one of its parties.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from relos.access.domain import Principal
+from relos.access.policy import require, require_visible, scope
+from relos.events.models import EventRow
+from relos.kit.errors import InvalidInput, NotFound
+from relos.kit.timeutil import format_instant, utcnow
+from relos.tlog import dsse, merkle, note, store
+from relos.tlog.events import copy_events
+from relos.tlog.keys import BadKey, Signer, Verifier
+from relos.tlog.models import LogRow, NodeRow
+from relos.tlog.node import create_key, node_name, read_key, session_key_path, stage_key
+from relos.tlog.verify import ROTATION, ROTATION_TYPE, HeldCheckpoint, Problem, Report, verify_log
+
+MAX_ENTRIES = 1000
+
+
+# --- the node --------------------------------------------------------------------------
+
+
+def _describe_log(log: LogRow) -> dict[str, Any]:
+    return {
+        "origin": log.origin,
+        "agreement": log.agreement,
+        "size": int(log.size),
+        "root": base64.b64encode(bytes(log.root)).decode(),
+    }
+
+
+def _all_logs(session: Session) -> list[LogRow]:
+    return list(session.scalars(select(LogRow).order_by(LogRow.id)))
+
+
+def init_node(session: Session, caller: Principal, party: str) -> dict[str, Any]:
+    """Make the node key if there is none, record the party; never replaces a key."""
+    require(caller, "node.manage")
+    if len(party) != 2 or not party.isalpha() or not party.isupper():
+        raise InvalidInput(f"party {party!r}: an ISO 3166-1 alpha-2 code such as IN")
+    node = session.get(NodeRow, 1)
+    if node is not None and node.party not in (None, party):
+        raise InvalidInput(f"this node is already {node.party}'s; a node serves one party")
+    signer, made = create_key(session_key_path(session), node_name(party))
+    if node is None:
+        session.add(
+            NodeRow(id=1, party=party, key_name=signer.name, verifier_key=signer.verifier.vkey)
+        )
+    else:
+        node.party = party
+    session.flush()
+    if not _all_logs(session):
+        copy_events(session)
+    return {**show_node(session, caller), "created": made}
+
+
+def show_node(session: Session, caller: Principal) -> dict[str, Any]:
+    require(caller, "node.manage")
+    node = session.get(NodeRow, 1)
+    signer = read_key(session_key_path(session))
+    return {
+        "party": node.party if node else None,
+        "key_name": signer.name if signer else None,
+        "verifier_key": signer.verifier.vkey if signer else None,
+        "logs": [_describe_log(log) for log in _all_logs(session)],
+    }
+
+
+def rotate_key(session: Session, caller: Principal) -> dict[str, Any]:
+    """A new key, announced in every log by an entry signed by the old key and the new one.
+
+    The new key is staged beside the old one, the announcement and the checkpoints it
+    needs (signed by the new key) are written, and the caller's commit is followed by the
+    key file's replacement (see `finish_rotation`).
+    """
+    require(caller, "node.manage")
+    path = session_key_path(session)
+    old = read_key(path)
+    if old is None:
+        raise InvalidInput(f"no node key at {path}: run `relos node init --party XX` first")
+    node = session.get(NodeRow, 1)
+    new = Signer.generate(node.key_name if node else old.name)
+    stage_key(path, new)
+    body = {
+        "type": ROTATION,
+        "v": 1,
+        "at": format_instant(utcnow()),
+        "old": old.verifier.vkey,
+        "new": new.verifier.vkey,
+    }
+    payload = dsse.canonical(body)
+    logs = _all_logs(session)
+    if not any(log.agreement is None for log in logs):
+        store.append(session, None, payload, ROTATION, extra_signers=[new])
+    for log in logs:
+        store.append(session, log.agreement, payload, ROTATION, extra_signers=[new])
+    # Checkpoints at commit are signed by the new key: the old one is revoked from here.
+    session.info[store.SIGNER] = new
+    if node is not None:
+        node.verifier_key = new.verifier.vkey
+    session.flush()
+    return {"old": old.verifier.vkey, "new": new.verifier.vkey, "logs": len(_all_logs(session))}
+
+
+def latest_checkpoint(session: Session, caller: Principal, origin: str) -> str:
+    """The latest signed checkpoint of any log of this node (the operator's copy to keep)."""
+    require(caller, "logs.verify")
+    row = store.log_by_origin(session, origin)
+    latest = None if row is None else store.latest_checkpoint(session, row.id)
+    if latest is None:
+        raise NotFound(f"no checkpoint of log {origin}")
+    return latest.note
+
+
+# --- reading a log over HTTP -----------------------------------------------------------
+
+
+def _agreement_log(session: Session, caller: Principal, agreement: str) -> LogRow:
+    from relos.agreements.models import AgreementRow
+
+    require(caller, "logs.read")
+    row = session.get(AgreementRow, agreement)
+    if row is None:
+        raise NotFound(f"agreement {agreement}")
+    require_visible(caller, (row.party_a, row.party_b), f"agreement {agreement}")
+    log = store.log_of(session, agreement)
+    if log is None:
+        raise NotFound(f"no log of agreement {agreement} yet")
+    return log
+
+
+def list_logs(session: Session, caller: Principal) -> list[dict[str, Any]]:
+    from sqlalchemy import or_
+
+    from relos.agreements.models import AgreementRow
+
+    require(caller, "logs.read")
+    query = (
+        select(LogRow)
+        .join(AgreementRow, AgreementRow.id == LogRow.agreement)
+        .order_by(LogRow.origin)
+    )
+    party = scope(caller)
+    if party is not None:
+        query = query.where(or_(AgreementRow.party_a == party, AgreementRow.party_b == party))
+    return [_describe_log(log) for log in session.scalars(query)]
+
+
+def checkpoint(session: Session, caller: Principal, agreement: str) -> str:
+    log = _agreement_log(session, caller, agreement)
+    latest = store.latest_checkpoint(session, log.id)
+    if latest is None:
+        raise NotFound(f"no checkpoint of agreement {agreement} yet")
+    return latest.note
+
+
+def _size(session: Session, log: LogRow) -> int:
+    latest = store.latest_checkpoint(session, log.id)
+    return 0 if latest is None else int(latest.size)
+
+
+def entries(
+    session: Session, caller: Principal, agreement: str, start: int, end: int
+) -> list[dict[str, Any]]:
+    log = _agreement_log(session, caller, agreement)
+    if end <= start or end - start > MAX_ENTRIES:
+        raise InvalidInput(f"entries [start, end): end > start, at most {MAX_ENTRIES} at once")
+    size = _size(session, log)
+    if end > size:
+        raise InvalidInput(f"the log has {size} entries (checkpointed); end must be at most that")
+    return [
+        {"index": index, "leaf": base64.b64encode(leaf).decode()}
+        for index, leaf in store.entries(session, log.id, start, end)
+    ]
+
+
+def _hashes(values: Sequence[bytes]) -> list[str]:
+    return [base64.b64encode(v).decode() for v in values]
+
+
+def inclusion(
+    session: Session, caller: Principal, agreement: str, index: int, size: int
+) -> dict[str, Any]:
+    log = _agreement_log(session, caller, agreement)
+    if not 0 <= index < size <= _size(session, log):
+        raise InvalidInput("need 0 <= index < size <= the checkpointed size")
+    proof = store.inclusion_proof(session, log.id, index, size)
+    return {"index": index, "size": size, "hashes": _hashes(proof)}
+
+
+def consistency(
+    session: Session, caller: Principal, agreement: str, first: int, second: int
+) -> dict[str, Any]:
+    log = _agreement_log(session, caller, agreement)
+    if not 0 < first <= second <= _size(session, log):
+        raise InvalidInput("need 0 < first <= second <= the checkpointed size")
+    proof = [] if first == second else store.consistency_proof(session, log.id, first, second)
+    return {"first": first, "second": second, "hashes": _hashes(proof)}
+
+
+# --- verifying -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    reports: list[Report] = field(default_factory=list)
+    problem: Problem | None = None
+
+    @property
+    def whole(self) -> bool:
+        return self.problem is None
+
+
+def trusted_keys(session: Session, given: Sequence[str]) -> list[Verifier]:
+    if given:
+        try:
+            return [Verifier.parse(text) for text in given]
+        except BadKey as exc:
+            raise InvalidInput(str(exc)) from exc
+    signer = read_key(session_key_path(session))
+    if signer is None:
+        raise InvalidInput("no node key here to trust: give --verifier-key VKEY")
+    return [signer.verifier]
+
+
+def _origin_of(text: str, label: str) -> str:
+    try:
+        return note.Checkpoint.parse_text(note.parse(text).text).origin
+    except note.BadNote as exc:
+        raise InvalidInput(f"{label}: not a signed checkpoint ({exc})") from exc
+
+
+def verify(
+    session: Session,
+    caller: Principal,
+    origin: str | None = None,
+    checkpoint_files: Sequence[tuple[str, str]] = (),
+    verifier_keys: Sequence[str] = (),
+) -> Verdict:
+    """Check every log (or one), against held checkpoints and the ones given."""
+    require(caller, "logs.verify")
+    trusted = trusted_keys(session, verifier_keys)
+    logs = _all_logs(session)
+    if origin is not None:
+        logs = [log for log in logs if log.origin == origin]
+        if not logs:
+            raise NotFound(f"no log {origin}")
+    given: dict[str, list[HeldCheckpoint]] = {}
+    for label, text in checkpoint_files:
+        named = _origin_of(text, label)
+        if origin is not None and named != origin:
+            continue
+        if named not in {log.origin for log in logs}:
+            return Verdict([], Problem(named, label, "no such log here: it was removed"))
+        given.setdefault(named, []).append(HeldCheckpoint(label, text))
+    reports: list[Report] = []
+    events_seen: dict[tuple[str, int], str] = {}
+    for log in logs:
+        held = [
+            HeldCheckpoint(f"held checkpoint of size {row.size}", row.note)
+            for row in store.checkpoints(session, log.id)
+        ]
+        result = verify_log(
+            log.origin,
+            partial(store.all_entries, session, log.id),
+            trusted,
+            held + given.get(log.origin, []),
+            partial(store.root_at, session, log.id),
+        )
+        if isinstance(result, Problem):
+            return Verdict(reports, result)
+        reports.append(result)
+        events_seen.update(_event_copies(session, log.id))
+    if origin is None and logs:
+        problem = _check_event_log(session, events_seen)
+        if problem is not None:
+            return Verdict(reports, problem)
+    return Verdict(reports)
+
+
+def _event_copies(session: Session, log_id: int) -> dict[tuple[str, int], str]:
+    """(event log, seq) -> SHA-256 of the signed statement, for the events in one log."""
+    seen: dict[tuple[str, int], str] = {}
+    for _, leaf in store.all_entries(session, log_id):
+        envelope = dsse.parse(leaf)
+        if envelope.payload_type == ROTATION_TYPE:
+            continue
+        statement = json.loads(envelope.payload)
+        if isinstance(statement, dict) and isinstance(statement.get("seq"), int):
+            key = (str(statement.get("log")), statement["seq"])
+            seen[key] = hashlib.sha256(envelope.payload).hexdigest()
+    return seen
+
+
+def _check_event_log(session: Session, seen: dict[tuple[str, int], str]) -> Problem | None:
+    """The event log (and so the audit trail) is a view of the signed logs.
+
+    Each event's hash is the SHA-256 of its sealed statement, which is the payload of
+    its signed leaf: every event must have one, with that hash, and no leaf may name an
+    event that is gone.
+    """
+    for row in session.scalars(select(EventRow).order_by(EventRow.id)):
+        copy = seen.pop((row.log, row.seq), None)
+        where = f"event {row.id} ({row.log} #{row.seq})"
+        if copy is None:
+            return Problem("event log", where, "it has no signed copy in any log")
+        if copy != row.hash:
+            return Problem("event log", where, "it differs from its signed copy")
+    if seen:
+        log, seq = min(seen)
+        return Problem("event log", f"{log} #{seq}", "signed, but gone from the event log")
+    return None
+
+
+def describe(verdict: Verdict) -> dict[str, Any]:
+    return {
+        "whole": verdict.whole,
+        "logs": [
+            {
+                "origin": r.origin,
+                "size": r.size,
+                "root": base64.b64encode(r.root).decode(),
+                "checkpoints": r.checkpoints,
+            }
+            for r in verdict.reports
+        ],
+        "problem": None if verdict.problem is None else str(verdict.problem),
+    }
+
+
+def proof_self_check(session: Session, log: LogRow, index: int, size: int) -> bool:
+    """Whether the stored subtrees give a proof that verifies (used by tools and tests)."""
+    leaf = store.entries(session, log.id, index, index + 1)[0][1]
+    proof = store.inclusion_proof(session, log.id, index, size)
+    try:
+        merkle.verify_inclusion(
+            index, size, merkle.leaf_hash(leaf), proof, store.root_at(session, log.id, size)
+        )
+    except merkle.ProofError:
+        return False
+    return True

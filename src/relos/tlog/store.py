@@ -1,0 +1,256 @@
+"""Appending to the signed logs and reading them back: leaves, subtrees, checkpoints.
+
+Appends to one log are serialised by an advisory lock on that log alone (PostgreSQL), so
+appends to different agreements' logs never wait on each other; on SQLite every write
+transaction already holds the database's write lock. Each append writes the leaf and the
+perfect subtrees it completes (O(1) amortised); when the transaction commits, every log
+it touched gets a signed checkpoint (one per log per transaction: the "small batch").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import event, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from relos.kit.db import advisory_lock
+from relos.kit.timeutil import utcnow
+from relos.tlog import dsse, merkle, note
+from relos.tlog.keys import Signer
+from relos.tlog.models import CheckpointRow, EntryRow, LogRow, NodeRow, SubtreeRow
+from relos.tlog.node import create_key, node_name, read_key, session_key_path
+
+INTERNAL = "internal"
+WRITERS = "relos.tlog.writers"
+SIGNER = "relos.tlog.signer"
+
+
+@dataclass(frozen=True)
+class Appended:
+    origin: str
+    index: int
+    leaf: bytes
+
+
+@dataclass
+class _Writer:
+    log_id: int
+    origin: str
+    tree: merkle.CompactRange
+    appended: int = 0
+    signers: list[Signer] = field(default_factory=list)
+
+
+def origin_for(name: str, agreement: str | None) -> str:
+    """`relos.example/IN/in-ru-relos`: the node's key name, then the agreement (or internal)."""
+    return f"{name}/{agreement or INTERNAL}"
+
+
+def node_signer(session: Session) -> Signer:
+    """The key this session signs with: the node key, made on first use (single-node mode)."""
+    override = session.info.get(SIGNER)
+    if isinstance(override, Signer):
+        return override
+    path = session_key_path(session)
+    signer = read_key(path)
+    if signer is None:
+        node = session.get(NodeRow, 1)
+        signer, _ = create_key(path, node.key_name if node else node_name(None))
+    return signer
+
+
+def log_of(session: Session, agreement: str | None) -> LogRow | None:
+    where = LogRow.agreement.is_(None) if agreement is None else LogRow.agreement == agreement
+    return session.scalar(select(LogRow).where(where))
+
+
+def log_by_origin(session: Session, origin: str) -> LogRow | None:
+    return session.scalar(select(LogRow).where(LogRow.origin == origin))
+
+
+def stored_size(session: Session, log_id: int) -> int:
+    """The number of leaves as stored (not the head row, which is only a cache)."""
+    top = session.scalar(select(func.max(EntryRow.idx)).where(EntryRow.log_id == log_id))
+    return 0 if top is None else int(top) + 1
+
+
+def subtrees(session: Session, log_id: int, nodes: Iterable[merkle.Node]) -> merkle.Lookup:
+    """Fetch perfect subtrees in one query; the lookup names any that are missing.
+
+    One primary-key seek per node, joined by UNION ALL, as plain SQL on the driver: with an
+    OR of many pairs SQLite's planner scanned the whole log's subtrees instead, and an ORM
+    statement per proof cost more than the query. Proofs are the hot read path.
+    """
+    wanted = sorted(set(nodes))
+    found: dict[merkle.Node, bytes] = {}
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    # Only placeholders are interpolated; every value is a bound parameter.
+    seek = (
+        "SELECT level, idx, hash FROM tlog_subtrees "  # noqa: S608
+        f"WHERE log_id = {mark} AND level = {mark} AND idx = {mark}"
+    )
+    for start in range(0, len(wanted), 100):
+        chunk = wanted[start : start + 100]
+        sql = " UNION ALL ".join([seek] * len(chunk))
+        params = tuple(value for level, idx in chunk for value in (log_id, level, idx))
+        rows = connection.exec_driver_sql(sql, params)
+        found.update(((level, int(idx)), bytes(value)) for level, idx, value in rows)
+    return merkle.lookup_in(found)
+
+
+def _writer(session: Session, agreement: str | None, signer: Signer) -> _Writer:
+    writers: dict[str | None, _Writer] = session.info.setdefault(WRITERS, {})
+    writer = writers.get(agreement)
+    if writer is not None:
+        return writer
+    # This log's writers queue here, and only here; other logs are not held up.
+    advisory_lock(session, "tlog", agreement or f"({INTERNAL})")
+    log = log_of(session, agreement)
+    if log is None:
+        log = LogRow(
+            origin=origin_for(signer.name, agreement),
+            agreement=agreement,
+            size=0,
+            root=merkle.EMPTY_ROOT,
+        )
+        session.add(log)
+        session.flush()
+    size = stored_size(session, log.id)
+    tree = merkle.CompactRange.load(size, subtrees(session, log.id, merkle.needed_for_root(size)))
+    writer = _Writer(log.id, log.origin, tree)
+    writers[agreement] = writer
+    return writer
+
+
+def append(
+    session: Session,
+    agreement: str | None,
+    payload: bytes,
+    event_type: str,
+    extra_signers: Sequence[Signer] = (),
+) -> Appended:
+    """Sign `payload` (an event's canonical JSON bytes) and append it to a log.
+
+    `agreement` names the agreement's log; None the node's internal log (users, tokens).
+    The envelope is signed by the node key (and `extra_signers`, e.g. the next key during
+    rotation) and stored byte for byte; the checkpoint follows at commit.
+    """
+    signer = node_signer(session)
+    writer = _writer(session, agreement, signer)
+    signers = [signer, *extra_signers]
+    leaf = dsse.seal(payload, dsse.payload_type(event_type), signers)
+    index = writer.tree.size
+    made = writer.tree.append(merkle.leaf_hash(leaf))
+    session.execute(insert(EntryRow), [{"log_id": writer.log_id, "idx": index, "leaf": leaf}])
+    session.execute(
+        insert(SubtreeRow),
+        [
+            {"log_id": writer.log_id, "level": level, "idx": idx, "hash": value}
+            for (level, idx), value in made
+        ],
+    )
+    writer.appended += 1
+    return Appended(writer.origin, index, leaf)
+
+
+def checkpoint_pending(session: Session) -> None:
+    """Sign a checkpoint for every log this transaction appended to, and move its head."""
+    writers: dict[str | None, _Writer] = session.info.get(WRITERS, {})
+    pending = [w for w in writers.values() if w.appended]
+    if not pending:
+        return
+    signer = node_signer(session)
+    now = utcnow()
+    for writer in pending:
+        root = writer.tree.root()
+        checkpoint = note.Checkpoint(writer.origin, writer.tree.size, root)
+        signed = note.sign_checkpoint(checkpoint, [signer])
+        session.execute(
+            update(LogRow)
+            .where(LogRow.id == writer.log_id)
+            .values(size=writer.tree.size, root=root)
+        )
+        session.execute(
+            insert(CheckpointRow),
+            [{"log_id": writer.log_id, "size": writer.tree.size, "note": signed, "signed_at": now}],
+        )
+        writer.appended = 0
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: Session) -> None:
+    checkpoint_pending(session)
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_writers(session: Session) -> None:
+    # The lock ends with the transaction: the next one must read the head again.
+    session.info.pop(WRITERS, None)
+
+
+def latest_checkpoint(session: Session, log_id: int) -> CheckpointRow | None:
+    return session.scalar(
+        select(CheckpointRow)
+        .where(CheckpointRow.log_id == log_id)
+        .order_by(CheckpointRow.size.desc())
+        .limit(1)
+    )
+
+
+def checkpoints(session: Session, log_id: int) -> list[CheckpointRow]:
+    return list(
+        session.scalars(
+            select(CheckpointRow).where(CheckpointRow.log_id == log_id).order_by(CheckpointRow.size)
+        )
+    )
+
+
+def entries(session: Session, log_id: int, start: int, end: int) -> list[tuple[int, bytes]]:
+    rows = session.execute(
+        select(EntryRow.idx, EntryRow.leaf)
+        .where(EntryRow.log_id == log_id, EntryRow.idx >= start, EntryRow.idx < end)
+        .order_by(EntryRow.idx)
+    )
+    return [(int(idx), bytes(leaf)) for idx, leaf in rows]
+
+
+def all_entries(session: Session, log_id: int, batch: int = 2000) -> Iterator[tuple[int, bytes]]:
+    """Every stored entry in index order, in batches (a log may be large)."""
+    after = -1
+    while True:
+        rows = session.execute(
+            select(EntryRow.idx, EntryRow.leaf)
+            .where(EntryRow.log_id == log_id, EntryRow.idx > after)
+            .order_by(EntryRow.idx)
+            .limit(batch)
+        ).all()
+        for idx, leaf in rows:
+            yield int(idx), bytes(leaf)
+        if len(rows) < batch:
+            return
+        after = int(rows[-1][0])
+
+
+def all_subtrees(session: Session, log_id: int) -> dict[merkle.Node, bytes]:
+    rows = session.execute(
+        select(SubtreeRow.level, SubtreeRow.idx, SubtreeRow.hash).where(SubtreeRow.log_id == log_id)
+    )
+    return {(level, int(idx)): bytes(value) for level, idx, value in rows}
+
+
+def inclusion_proof(session: Session, log_id: int, index: int, size: int) -> list[bytes]:
+    lookup = subtrees(session, log_id, merkle.needed_for_inclusion(index, size))
+    return merkle.inclusion_proof(index, size, lookup)
+
+
+def consistency_proof(session: Session, log_id: int, first: int, second: int) -> list[bytes]:
+    lookup = subtrees(session, log_id, merkle.needed_for_consistency(first, second))
+    return merkle.consistency_proof(first, second, lookup)
+
+
+def root_at(session: Session, log_id: int, size: int) -> bytes:
+    return merkle.root(size, subtrees(session, log_id, merkle.needed_for_root(size)))
