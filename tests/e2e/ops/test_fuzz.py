@@ -257,7 +257,8 @@ def test_every_cli_command_survives_hostile_values(
                     handled = (SystemExit, RelosError, ValueError, OverflowError, OSError)
                     if error is None or isinstance(error, handled):
                         continue
-                    if type(error).__name__ in ("OperationalError", "ProgrammingError"):
+                    main_handles = ("OperationalError", "ProgrammingError", "ArgumentError")
+                    if type(error).__name__ in main_handles:
                         continue  # main() turns these into one line too
                     tracebacks.append((" ".join(a[:30] for a in args), repr(error)[:200]))
     finally:
