@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI
 
 from relos import __version__
+from relos.access.service import authenticate_token
 from relos.kit.db import Database
 from relos.kit.problems import install as problems_install
 from relos.kit.security import install as security_install
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         lifespan=lifespan,
     )
     app.state.db = database
+    app.state.authenticate = authenticate_token
     app.state.settings = settings
     problems_install(app)
     security_install(app)

@@ -14,7 +14,7 @@ from relos.agreements.domain import (
     ELEMENT_KINDS,
     FACILITY_KINDS,
     SETTLEMENT_METHODS,
-    Access,
+    AccessGrant,
     Agreement,
     Logistics,
     Term,
@@ -140,10 +140,10 @@ class AgreementFile(_Strict):
         )
 
 
-def _access(data: AccessFile | None) -> Access | None:
+def _access(data: AccessFile | None) -> AccessGrant | None:
     if data is None:
         return None
-    return Access(
+    return AccessGrant(
         caps=dict(data.caps),
         crew_counts_as_personnel=data.crew_counts_as_personnel,
         purposes=tuple(data.purposes),
