@@ -19,7 +19,7 @@ def test_a_rotated_key_is_announced_and_the_old_one_refused_after(
     monkeypatch.setenv("RELOS_SIGNING_KEY", str(key))
     with database.transaction() as session:
         service.init_node(session, SYSTEM, "IN")
-        store.append(session, "in-ru-relos", dsse.canonical({"n": 1}), "test.event")
+        store.append(session, "rotation-test", dsse.canonical({"n": 1}), "test.event")
     old = read_key(key)
     assert old is not None
     with database.transaction() as session:
@@ -29,10 +29,10 @@ def test_a_rotated_key_is_announced_and_the_old_one_refused_after(
     new = read_key(key)
     assert new is not None and rotated["new"] == new.verifier.vkey != old.verifier.vkey
     with database.transaction() as session:
-        store.append(session, "in-ru-relos", dsse.canonical({"n": 2}), "test.event")
+        store.append(session, "rotation-test", dsse.canonical({"n": 2}), "test.event")
     # (The template's other logs were signed by the test session's key, not this one.)
     with database.transaction(write=False) as session:
-        log = store.log_of(session, "in-ru-relos")
+        log = store.log_of(session, "rotation-test")
         assert log is not None
         origin, size = log.origin, log.size
         assert service.verify(session, SYSTEM, origin).problem is None
@@ -41,7 +41,7 @@ def test_a_rotated_key_is_announced_and_the_old_one_refused_after(
     # Someone still holding the old key signs after the rotation: refused.
     with database.transaction() as session:
         session.info[store.SIGNER] = old
-        store.append(session, "in-ru-relos", dsse.canonical({"n": 3}), "test.event")
+        store.append(session, "rotation-test", dsse.canonical({"n": 3}), "test.event")
     with database.transaction(write=False) as session:
         problem = service.verify(session, SYSTEM, origin).problem
     assert problem is not None and problem.where == f"entry {size}"
