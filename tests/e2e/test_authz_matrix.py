@@ -283,14 +283,14 @@ ROUTES: dict[str, Route] = {
     "GET /audit": Route("audit.read", "list", lambda w: Call("/audit")),
     "GET /audit/verify": Route("audit.verify", "open", lambda w: Call("/audit/verify")),
     "GET /logs": Route("logs.read", "list", lambda w: Call("/logs")),
-    "GET /logs/{agreement}/checkpoint": Route("logs.read", "record", log_call("checkpoint", {})),
-    "GET /logs/{agreement}/entries": Route(
+    "GET /logs/{agreement_id}/checkpoint": Route("logs.read", "record", log_call("checkpoint", {})),
+    "GET /logs/{agreement_id}/entries": Route(
         "logs.read", "record", log_call("entries", {"start": "0", "end": "2"})
     ),
-    "GET /logs/{agreement}/proof/inclusion": Route(
+    "GET /logs/{agreement_id}/proof/inclusion": Route(
         "logs.read", "record", log_call("proof/inclusion", {"index": "0", "size": "2"})
     ),
-    "GET /logs/{agreement}/proof/consistency": Route(
+    "GET /logs/{agreement_id}/proof/consistency": Route(
         "logs.read", "record", log_call("proof/consistency", {"first": "1", "second": "2"})
     ),
     "POST /deployments/validate": Route(
