@@ -401,7 +401,7 @@ ROUTES: dict[str, Route] = {
     ),
 }
 # Reachable without a token by design (docs/api.md "Conventions").
-OPEN = {"GET /health", "GET /openapi.json"}
+OPEN = {"GET /health", "GET /ready", "GET /openapi.json"}
 
 
 def served_routes(app: Any) -> set[str]:
@@ -527,6 +527,7 @@ def test_every_route_is_in_the_matrix(world: World) -> None:
 
 def test_open_routes_need_no_token(world: World) -> None:
     assert world.client.get(f"{API}/health").status_code == 200
+    assert world.client.get(f"{API}/ready").status_code == 200
     assert world.client.get(f"{API}/openapi.json").status_code == 200
 
 
