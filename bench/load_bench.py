@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import os
 import random
+import signal
 import socket
 import subprocess
 import sys
@@ -233,18 +234,31 @@ def start_server(url: str, workers: int, folder: Path) -> tuple[subprocess.Popen
     command = [sys.executable, "-m", "relos", "serve", "--port", str(port)]
     if workers > 1:
         command += ["--workers", str(workers)]
-    with (folder / f"serve-{port}.log").open("wb") as log:
-        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log_path = folder / f"serve-{port}.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            command, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and process.poll() is None:
         try:
-            if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+            if httpx.get(f"{base}/api/v1/health", timeout=10).status_code == 200:
                 return process, base
         except httpx.TransportError:
             time.sleep(0.2)
-    process.kill()
-    raise SystemExit(f"server did not start; see {folder}")
+    stop_server(process)
+    tail = log_path.read_text(errors="replace")[-2000:]
+    raise SystemExit(f"server did not start:\n{tail}")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the server's process group (the master and its workers)."""
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    process.wait(timeout=60)
 
 
 def tree_cpu(pid: int) -> float:
@@ -376,8 +390,7 @@ def bench_one(
                     tally, wall = run_load(base, tokens, clients, seconds, mix)
                     cpu = tree_cpu(process.pid) - cpu0
                 finally:
-                    process.terminate()
-                    process.wait(timeout=60)
+                    stop_server(process)
                 problems = check_invariants(url, tally, folder) if load == "mixed" else []
             finally:
                 drop_pg(pg_name)

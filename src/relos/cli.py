@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
 from relos import __version__
 from relos.kit.errors import InvalidInput, RelosError
@@ -165,6 +165,16 @@ def main() -> None:
         app()
     except RelosError as exc:
         print(f"relos: error: {exc.detail}", file=sys.stderr)
+        sys.exit(1)
+    except ArgumentError as exc:
+        # A database URL (RELOS_DATABASE_URL, --from) that SQLAlchemy cannot parse.
+        print(f"relos: error: database URL: {str(exc).splitlines()[0]}", file=sys.stderr)
+        sys.exit(1)
+    except (ValueError, OverflowError, OSError) as exc:
+        # A value the user typed that Python could not take (a 13th month, year 10000, a NUL
+        # in a path, a file name too long or not writable): the message says which.
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        print(f"relos: error: {reason}", file=sys.stderr)
         sys.exit(1)
     except (OperationalError, ProgrammingError) as exc:
         # Usually a database that was never migrated, or one that cannot be reached.

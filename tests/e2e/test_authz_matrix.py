@@ -283,14 +283,14 @@ ROUTES: dict[str, Route] = {
     "GET /audit": Route("audit.read", "list", lambda w: Call("/audit")),
     "GET /audit/verify": Route("audit.verify", "open", lambda w: Call("/audit/verify")),
     "GET /logs": Route("logs.read", "list", lambda w: Call("/logs")),
-    "GET /logs/{agreement}/checkpoint": Route("logs.read", "record", log_call("checkpoint", {})),
-    "GET /logs/{agreement}/entries": Route(
+    "GET /logs/{agreement_id}/checkpoint": Route("logs.read", "record", log_call("checkpoint", {})),
+    "GET /logs/{agreement_id}/entries": Route(
         "logs.read", "record", log_call("entries", {"start": "0", "end": "2"})
     ),
-    "GET /logs/{agreement}/proof/inclusion": Route(
+    "GET /logs/{agreement_id}/proof/inclusion": Route(
         "logs.read", "record", log_call("proof/inclusion", {"index": "0", "size": "2"})
     ),
-    "GET /logs/{agreement}/proof/consistency": Route(
+    "GET /logs/{agreement_id}/proof/consistency": Route(
         "logs.read", "record", log_call("proof/consistency", {"first": "1", "second": "2"})
     ),
     "POST /deployments/validate": Route(
@@ -418,7 +418,7 @@ ROUTES: dict[str, Route] = {
     ),
 }
 # Reachable without a token by design (docs/api.md "Conventions").
-OPEN = {"GET /health", "GET /ready", "GET /openapi.json"}  # kit.security.OPEN_PATHS
+OPEN = {"GET /health", "GET /ready", "GET /openapi.json"}
 
 
 def served_routes(app: Any) -> set[str]:
@@ -544,6 +544,7 @@ def test_every_route_is_in_the_matrix(world: World) -> None:
 
 def test_open_routes_need_no_token(world: World) -> None:
     assert world.client.get(f"{API}/health").status_code == 200
+    assert world.client.get(f"{API}/ready").status_code == 200
     assert world.client.get(f"{API}/openapi.json").status_code == 200
 
 

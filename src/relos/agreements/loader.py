@@ -144,7 +144,9 @@ def _access(data: AccessFile | None) -> AccessGrant | None:
     if data is None:
         return None
     return AccessGrant(
-        caps=dict(data.caps),
+        # In the agreement's own order (warships, aircraft, personnel), whatever order the
+        # stored definition has (the event log keeps it as canonical JSON, keys sorted).
+        caps={c: data.caps[c] for c in CAP_CATEGORIES if c in data.caps},
         crew_counts_as_personnel=data.crew_counts_as_personnel,
         purposes=tuple(data.purposes),
         facility_kinds=tuple(data.facility_kinds),

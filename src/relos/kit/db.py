@@ -56,11 +56,25 @@ def _prepare_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def _stop_cancelled_work(engine: Engine) -> None:
+def _has_nul(parameters: Any) -> bool:
+    if isinstance(parameters, str):
+        return "\x00" in parameters
+    if isinstance(parameters, dict):
+        return any(isinstance(v, str) and "\x00" in v for v in parameters.values())
+    if isinstance(parameters, list | tuple):
+        return any(_has_nul(p) for p in parameters)
+    return False
+
+
+def _guard_statements(engine: Engine) -> None:
     @event.listens_for(engine, "before_cursor_execute")
-    def _before(*_: Any) -> None:
+    def _before(_conn: Any, _cursor: Any, _statement: str, parameters: Any, *_: Any) -> None:
         # A request whose client left or whose time ran out runs no further statement.
         cancel_point()
+        # PostgreSQL cannot take a NUL in text and SQLite would store it: refuse it the same
+        # way on both, whatever the path (HTTP, CLI, a query's filter or a bulk insert).
+        if _has_nul(parameters):
+            raise InvalidInput("a NUL character is not allowed")
 
 
 def make_engine(url: str) -> Engine:
@@ -74,7 +88,7 @@ def make_engine(url: str) -> Engine:
         _prepare_sqlite(engine)
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
-    _stop_cancelled_work(engine)
+    _guard_statements(engine)
     return engine
 
 

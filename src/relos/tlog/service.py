@@ -130,7 +130,7 @@ def latest_checkpoint(session: Session, caller: Principal, origin: str) -> str:
 # --- reading a log over HTTP -----------------------------------------------------------
 
 
-def _agreement_log(session: Session, caller: Principal, agreement: str) -> LogRow:
+def _visible_agreement(session: Session, caller: Principal, agreement: str) -> None:
     from relos.agreements.models import AgreementRow
 
     require(caller, "logs.read")
@@ -138,9 +138,13 @@ def _agreement_log(session: Session, caller: Principal, agreement: str) -> LogRo
     if row is None:
         raise NotFound(f"agreement {agreement}")
     require_visible(caller, (row.party_a, row.party_b), f"agreement {agreement}")
+
+
+def _agreement_log(session: Session, caller: Principal, agreement: str) -> LogRow:
+    _visible_agreement(session, caller, agreement)
     log = store.log_of(session, agreement)
     if log is None:
-        raise NotFound(f"no log of agreement {agreement} yet")
+        raise InvalidInput(f"the log of agreement {agreement} is empty")
     return log
 
 
@@ -162,11 +166,16 @@ def list_logs(session: Session, caller: Principal) -> list[dict[str, Any]]:
 
 
 def checkpoint(session: Session, caller: Principal, agreement: str) -> str:
-    log = _agreement_log(session, caller, agreement)
-    latest = store.latest_checkpoint(session, log.id)
-    if latest is None:
-        raise NotFound(f"no checkpoint of agreement {agreement} yet")
-    return latest.note
+    """The latest signed checkpoint; an agreement with no entries yet has an empty log."""
+    _visible_agreement(session, caller, agreement)
+    log = store.log_of(session, agreement)
+    latest = None if log is None else store.latest_checkpoint(session, log.id)
+    if latest is not None:
+        return latest.note
+    signer = store.node_signer(session)
+    origin = log.origin if log is not None else store.origin_for(signer.name, agreement)
+    empty = note.Checkpoint(origin, 0, merkle.EMPTY_ROOT)
+    return note.sign_checkpoint(empty, [signer])
 
 
 def _size(session: Session, log: LogRow) -> int:

@@ -76,6 +76,7 @@ def test_sqlite_demo_moves_to_postgres_with_equal_records(
     refused(relos(target, "db", "restore", str(archive)), "not empty")
 
 
+@pytest.mark.slow
 def test_a_damaged_or_truncated_archive_is_refused(tmp_path: Path) -> None:
     demo = cli_env(tmp_path / "source")
     ok(relos(demo, "db", "upgrade"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 import re
+import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -155,3 +156,46 @@ def test_ready_says_503_when_the_database_is_gone(
     assert gone.status_code == 503
     assert gone.json()["status"] == "not ready"
     assert client.get("/api/v1/health").status_code == 200, "the process itself still lives"
+
+
+def _exchange(sock: socket.socket, request: bytes) -> tuple[int, dict[str, str], bytes]:
+    """Send one request on a kept-alive socket and read exactly one response."""
+    sock.sendall(request)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += sock.recv(65536)
+    head, _, rest = data.partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = dict(line.split(": ", 1) for line in lines[1:])
+    headers = {k.lower(): v for k, v in headers.items()}
+    length = int(headers.get("content-length", "0"))
+    while len(rest) < length:
+        rest += sock.recv(65536)
+    return int(lines[0].split()[1]), headers, rest[:length]
+
+
+def test_errors_keep_the_connection_usable(sqlite_database: Database, tmp_path: Path) -> None:
+    def post(body: bytes) -> bytes:
+        return (
+            b"POST /api/v1/deployments/validate HTTP/1.1\r\nHost: t\r\n"
+            b"Content-Type: application/json\r\nAuthorization: Bearer nope\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body
+        )
+
+    with serving(sqlite_database.url, tmp_path) as base:
+        port = int(base.rsplit(":", 1)[1])
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+            answers = [
+                _exchange(sock, post(b'{"a":' * 100 + b"1" + b"}" * 100)),
+                _exchange(sock, post(b'{"title": "a\\u0000"}')),
+                _exchange(sock, post(b"{}")),
+                _exchange(sock, b"GET /api/v1/nowhere HTTP/1.1\r\nHost: t\r\n\r\n"),
+                _exchange(
+                    sock, b"GET /api/v1/deployments?active_at=%00 HTTP/1.1\r\nHost: t\r\n\r\n"
+                ),
+                _exchange(sock, b"GET /api/v1/health HTTP/1.1\r\nHost: t\r\n\r\n"),
+            ]
+    assert [status for status, _, _ in answers] == [422, 422, 401, 404, 422, 200]
+    for _, headers, _ in answers:
+        assert headers.get("connection") != "close" and headers["x-request-id"]
