@@ -11,6 +11,7 @@ from sqlalchemy import text
 from tests.conftest import TokenFactory
 from tests.integration.deployments.deployment_bodies import filing, warship
 
+from relos.events import replay
 from relos.kit.db import Database
 from relos.kit.migrate import alembic_config
 from relos.lifecycle import upgrade_database
@@ -83,3 +84,20 @@ def test_migration_numbers_existing_rows(
     assert after == before
     third = client.post(URL, json=filing(warship("F42")), headers=india).json()
     assert third["reference"] == "RELOS-IN-2027-0003"
+
+
+def test_replay_reproduces_the_deployment_reference(
+    database: Database, client: TestClient, auth: TokenFactory
+) -> None:
+    india = auth("in-planner", "IN", ("planner",))
+    filed = client.post(URL, json=filing(warship("F43")), headers=india).json()
+    assert filed["reference"] == "RELOS-IN-2027-0001"
+    assert replay.check(database) is None
+    with database.engine.begin() as connection:
+        connection.execute(text("UPDATE deployments SET reference = 'RELOS-IN-2027-0099'"))
+    difference = replay.check(database)
+    assert difference is not None and difference.table == "deployments"
+    with database.transaction() as session:
+        replay.rebuild(session)
+    again = client.get(f"{URL}/{filed['id']}", headers=india).json()
+    assert again["reference"] == "RELOS-IN-2027-0001"
