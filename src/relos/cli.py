@@ -65,6 +65,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     demo: Annotated[bool, typer.Option("--demo", help="Upgrade and load demo data first.")] = False,
+    sync_every: Annotated[
+        float, typer.Option("--sync-every", help="Sync with peers every SECONDS (0: never).")
+    ] = 0,
 ) -> None:
     """Serve the web UI and the HTTP API."""
     import uvicorn
@@ -86,6 +89,10 @@ def serve(
         f"relos {__version__} listening on http://{host}:{port}/  (API: /api/v1, "
         f"database: {settings.database_url})"
     )
+    if sync_every > 0:
+        from relos.federation.background import start
+
+        start(database(), sync_every)
     uvicorn.run(create_app(settings, database()), host=host, port=port, log_level="warning")
 
 

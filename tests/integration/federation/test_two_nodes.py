@@ -1,0 +1,114 @@
+"""Two in-process nodes (IN on SQLite, RU on PostgreSQL): filings and consents cross as
+signed facts by HTTP sync and by bundles, with the same ids, and nothing twice."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from tests.integration.deployments.deployment_bodies import (
+    IN_PLANNER,
+    RU_LIAISON,
+    RU_PLANNER,
+    filing,
+    warship,
+)
+from tests.integration.federation.nodes import Node, Router
+
+from relos.access.domain import SYSTEM
+from relos.deployments import service as deployments
+from relos.federation import bundle, service, sync
+from relos.federation.models import ReceivedRow
+from relos.kit.errors import Forbidden
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def router(nodes: tuple[Node, Node], tmp_path: Path) -> Iterator[Router]:
+    found = Router(list(nodes), tmp_path)
+    yield found
+    found.shutdown()
+
+
+def _ok(results: dict[str, object]) -> None:
+    for party, result in results.items():
+        assert not isinstance(result, str), f"{party}: {result}"
+        assert not result.incidents, result.incidents  # type: ignore[attr-defined]
+
+
+def test_a_filing_crosses_by_http_with_its_id(nodes: tuple[Node, Node], router: Router) -> None:
+    india, russia = nodes
+    filed = india.file(filing(warship("F44")), IN_PLANNER)
+    _ok(sync.sync(russia.db, "IN", router))
+    assert russia.get(filed["id"])["status"] == "cleared"
+    assert russia.get(filed["id"])["elements"] == filed["elements"]
+    _ok(sync.sync(russia.db, "IN", router))  # nothing new: a no-op
+    with russia.db.transaction(write=False) as session:
+        assert len(deployments.list_deployments(session, SYSTEM)) == 1
+    _ok(sync.sync(india.db, "RU", router))  # IN sees RU's acknowledgement
+    with india.db.transaction(write=False) as session:
+        status = service.status(session, SYSTEM)
+    assert status[0]["unacknowledged"] == 0 and status[0]["incidents"] == []
+
+
+def test_consent_on_ru_shows_cleared_on_in(nodes: tuple[Node, Node], router: Router) -> None:
+    india, russia = nodes
+    for i in range(5):
+        india.file(filing(warship(f"A{i}")), IN_PLANNER)
+    asked = india.file(
+        filing(warship("B1"), request_exception=True, justification="INDRA"), IN_PLANNER
+    )
+    assert asked["status"] == "pending_host_consent"
+    _ok(sync.sync(russia.db, "IN", router))
+    with russia.db.transaction() as session:
+        deployments.consent(session, RU_LIAISON, asked["id"], True)
+    _ok(sync.sync(india.db, "RU", router))
+    assert india.get(asked["id"])["status"] == "cleared"
+
+
+def test_a_node_refuses_to_originate_what_its_party_may_not_write(nodes: tuple[Node, Node]) -> None:
+    india, _ = nodes
+    with pytest.raises(Forbidden):
+        india.file(filing(warship("R1", facility="INVTZ"), party="RU"), SYSTEM)
+    with pytest.raises(Forbidden):
+        india.file(filing(warship("R2", facility="INVTZ"), party="RU"), RU_PLANNER)
+
+
+def test_the_same_through_bundles_only(nodes: tuple[Node, Node], tmp_path: Path) -> None:
+    india, russia = nodes
+    for i in range(5):
+        india.file(filing(warship(f"A{i}")), IN_PLANNER)
+    asked = india.file(filing(warship("B1"), request_exception=True, justification="x"), IN_PLANNER)
+    with india.db.transaction() as session:
+        data = bundle.export(session, "RU")
+    first = bundle.import_bundle(russia.db, data)
+    assert (first.applied, first.rejected, first.incidents) == (6, 0, [])
+    again = bundle.import_bundle(russia.db, data)
+    assert (again.received, again.applied) == (0, 0)
+    with russia.db.transaction() as session:
+        deployments.consent(session, RU_LIAISON, asked["id"], True)
+    with russia.db.transaction() as session:
+        back = bundle.export(session, "IN")
+    result = bundle.import_bundle(india.db, back)
+    assert result.incidents == [] and result.applied == 1
+    assert india.get(asked["id"])["status"] == "cleared"
+
+
+def test_a_damaged_bundle_is_refused_whole(nodes: tuple[Node, Node]) -> None:
+    india, russia = nodes
+    india.file(filing(warship("F1")), IN_PLANNER)
+    with india.db.transaction() as session:
+        data = bundle.export(session, "RU")
+    body = json.loads(data)
+    leaf = bytearray(base64.b64decode(body["logs"][0]["entries"][-1]))
+    leaf[len(leaf) // 2] ^= 1  # one flipped bit in the last entry
+    body["logs"][0]["entries"][-1] = base64.b64encode(bytes(leaf)).decode()
+    broken = json.dumps(body).encode()
+    with pytest.raises(bundle.receive.Damaged):
+        bundle.import_bundle(russia.db, broken)
+    with russia.db.transaction(write=False) as session:
+        assert session.query(ReceivedRow).count() == 0
