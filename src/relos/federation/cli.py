@@ -143,3 +143,39 @@ def bundle_import(file: Annotated[Path, typer.Argument(help="A bundle from a pee
         raise InvalidInput(f"{file}: refused whole: {exc}") from exc
     if not _report("bundle", result):
         raise typer.Exit(1)
+
+
+@peer_app.command("demo")
+def peer_demo(
+    folder: Annotated[Path, typer.Option(help="Where the two nodes keep their data.")] = Path(
+        "var/two-nodes"
+    ),
+    in_port: Annotated[int, typer.Option(help="India's node.")] = 8000,
+    ru_port: Annotated[int, typer.Option(help="Russia's node.")] = 8001,
+    in_database: Annotated[str | None, typer.Option(help="India's database URL.")] = None,
+    ru_database: Annotated[str | None, typer.Option(help="Russia's database URL.")] = None,
+    sync_every: Annotated[float, typer.Option(help="Seconds between syncs.")] = 5.0,
+) -> None:
+    """Start two demo nodes (India and Russia), each with its own database, already peered."""
+    from relos.access.demo import DEMO_PASSWORD
+    from relos.federation import twonodes
+
+    india = twonodes.prepare("IN", in_port, folder / "in", in_database)
+    russia = twonodes.prepare("RU", ru_port, folder / "ru", ru_database)
+    twonodes.pair(india, russia)
+    running = [twonodes.serve(node, sync_every) for node in (india, russia)]
+    for node in (india, russia):
+        typer.echo(
+            f"{node.party} node: {node.url}/  (logins {node.party.lower()}-*, "
+            f"password {DEMO_PASSWORD}; database {node.database_url})"
+        )
+    try:
+        for process in running:
+            process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in running:
+            process.terminate()
+        for process in running:
+            process.wait(timeout=30)
