@@ -50,6 +50,44 @@ def db_upgrade() -> None:
     )
 
 
+@db_app.command("replay")
+def db_replay(
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check",
+            help="Rebuild into a scratch database and compare; exit 1 at the first difference.",
+        ),
+    ] = False,
+    source: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="Database URL whose events rebuild this (empty, migrated) database.",
+        ),
+    ] = None,
+) -> None:
+    """Rebuild the read tables from the event log (state is the replay of events)."""
+    from relos.events import replay
+    from relos.kit.clikit import database
+    from relos.kit.db import Database
+
+    db = database()
+    if check:
+        difference = replay.check(db)
+        if difference is not None:
+            typer.echo(f"replay differs: {difference}")
+            raise typer.Exit(1)
+        typer.echo("replay matches: every projection rebuilt from the events is identical")
+        return
+    if source is not None:
+        count = replay.copy_and_project(Database(source), db)
+    else:
+        with db.transaction() as session:
+            count = replay.rebuild(session)
+    typer.echo(f"replayed {count} events")
+
+
 @demo_app.command("load")
 def demo_load() -> None:
     """Add demo users, price lists and a season of deployments and orders (idempotent)."""

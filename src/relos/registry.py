@@ -45,4 +45,5 @@ def parts(part: str) -> list[tuple[str, ModuleType]]:
 def import_models() -> None:
     """Import every table so Base.metadata is complete (migrations, checks)."""
     parts("models")
+    importlib.import_module("relos.events.models")
     importlib.import_module("relos.kit.idempotency_models")

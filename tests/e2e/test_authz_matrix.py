@@ -230,6 +230,25 @@ def _settlement(w: World) -> Call:
 
 RATES_CSV = "base,quote,on,rate,source\nRUB,INR,2026-08-01,0.95,matrix\n"
 
+
+def log_call(path: str, params: dict[str, str]) -> Callable[[World], Call]:
+    """A call on the agreement's signed log, which gets two entries first if it has fewer.
+
+    (Events routed to the agreement fill it in normal use; the matrix needs it either way.)
+    """
+
+    def call(w: World) -> Call:
+        from relos.tlog import dsse, store
+
+        with w.db.transaction() as session:
+            log = store.log_of(session, AGREEMENT)
+            for n in range(0 if log is None else log.size, 2):
+                store.append(session, AGREEMENT, dsse.canonical({"n": n}), "test.event")
+        return Call(f"/logs/{AGREEMENT}/{path}", params=params)
+
+    return call
+
+
 ROUTES: dict[str, Route] = {
     "GET /agreements": Route("reference.read", "list", lambda w: Call("/agreements")),
     "GET /agreements/{agreement_id}": Route(
@@ -264,25 +283,15 @@ ROUTES: dict[str, Route] = {
     "GET /audit/verify": Route("audit.verify", "open", lambda w: Call("/audit/verify")),
     "GET /logs": Route("logs.read", "list", lambda w: Call("/logs")),
     "GET /peers": Route("logs.read", "list", lambda w: Call("/peers")),
-    "GET /logs/{agreement}/checkpoint": Route(
-        "logs.read", "record", lambda w: Call(f"/logs/{AGREEMENT}/checkpoint")
+    "GET /logs/{agreement_id}/checkpoint": Route("logs.read", "record", log_call("checkpoint", {})),
+    "GET /logs/{agreement_id}/entries": Route(
+        "logs.read", "record", log_call("entries", {"start": "0", "end": "2"})
     ),
-    "GET /logs/{agreement}/entries": Route(
-        "logs.read",
-        "record",
-        lambda w: Call(f"/logs/{AGREEMENT}/entries", params={"start": "0", "end": "2"}),
+    "GET /logs/{agreement_id}/proof/inclusion": Route(
+        "logs.read", "record", log_call("proof/inclusion", {"index": "0", "size": "2"})
     ),
-    "GET /logs/{agreement}/proof/inclusion": Route(
-        "logs.read",
-        "record",
-        lambda w: Call(f"/logs/{AGREEMENT}/proof/inclusion", params={"index": "0", "size": "2"}),
-    ),
-    "GET /logs/{agreement}/proof/consistency": Route(
-        "logs.read",
-        "record",
-        lambda w: Call(
-            f"/logs/{AGREEMENT}/proof/consistency", params={"first": "1", "second": "2"}
-        ),
+    "GET /logs/{agreement_id}/proof/consistency": Route(
+        "logs.read", "record", log_call("proof/consistency", {"first": "1", "second": "2"})
     ),
     "POST /deployments/validate": Route(
         "deployments.read", "act", lambda w: Call("/deployments/validate", filing())
@@ -396,10 +405,10 @@ OPEN = {"GET /health", "GET /openapi.json"}
 # Partner nodes' routes: no bearer token opens them, only a pinned node's signature (RFC 9421).
 NODE_SIGNED = {
     "GET /federation/logs",
-    "GET /federation/logs/{agreement}/checkpoint",
-    "GET /federation/logs/{agreement}/entries",
-    "GET /federation/logs/{agreement}/proof/consistency",
-    "GET /federation/cosigned/{agreement}",
+    "GET /federation/logs/{agreement_id}/checkpoint",
+    "GET /federation/logs/{agreement_id}/entries",
+    "GET /federation/logs/{agreement_id}/proof/consistency",
+    "GET /federation/cosigned/{agreement_id}",
 }
 
 
@@ -528,7 +537,7 @@ def test_node_routes_refuse_every_bearer_token(world: World) -> None:
     served = served_routes(world.client.app)
     assert served >= NODE_SIGNED
     for key in sorted(NODE_SIGNED):
-        path = key.split(" ", 1)[1].replace("{agreement}", AGREEMENT)
+        path = key.split(" ", 1)[1].replace("{agreement_id}", AGREEMENT)
         params = {"start": "0", "end": "1", "first": "1", "second": "1"}
         for headers in ({}, world.admin["IN"]):
             got = world.client.get(f"{API}{path}", params=params, headers=headers)

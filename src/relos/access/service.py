@@ -14,12 +14,21 @@ from sqlalchemy.orm import Session
 
 from relos.access import repository
 from relos.access.domain import ROLES, SYSTEM, Principal
+from relos.access.events import (
+    PasswordSet,
+    TokenIssued,
+    TokenRevoked,
+    UserAdded,
+    UserDisabled,
+    UserEnabled,
+)
 from relos.access.models import TokenRow, UserRow
 from relos.access.passwords import hash_password, verify_password
 from relos.access.policy import require_visible
 from relos.access.ratelimit import limiter_for
 from relos.access.tokens import new_token, token_digest
-from relos.audit.service import record
+from relos.events import INTERNAL, record
+from relos.events.store import lock_log, next_id
 from relos.kit.codes import is_country
 from relos.kit.errors import (
     Conflict,
@@ -71,21 +80,19 @@ def add_user(
 ) -> UserRow:
     """Create a user of one party with one or more roles."""
     _check_user(name, party, roles, password)
+    lock_log(session, INTERNAL)
     if repository.user_by_name(session, name) is not None:
         raise Conflict(f"user {name!r} already exists")
-    user = UserRow(
+    added = UserAdded(
+        user_id=next_id(session, UserRow.id),
         name=name,
         party=party,
-        roles=sorted(set(roles)),
+        roles=tuple(sorted(set(roles))),
         password_hash=hash_password(password) if password else None,
-        active=True,
         created_at=utcnow(),
     )
-    session.add(user)
-    session.flush()
-    after = {"name": user.name, "party": user.party, "roles": user.roles}
-    record(session, actor, "user.add", "user", user.name, [party], after=after, detail=after)
-    return user
+    record(session, actor, added, added.created_at)
+    return _user(session, name)
 
 
 def _user(session: Session, name: str) -> UserRow:
@@ -98,10 +105,8 @@ def _user(session: Session, name: str) -> UserRow:
 def set_active(session: Session, name: str, active: bool, actor: Principal = SYSTEM) -> UserRow:
     """Enable or disable a user; a disabled user's tokens stop working at once."""
     user = _user(session, name)
-    user.active = active
-    session.flush()
-    action = "user.enable" if active else "user.disable"
-    record(session, actor, action, "user", name, [user.party], detail={"active": active})
+    change = UserEnabled if active else UserDisabled
+    record(session, actor, change(name=name, party=user.party))
     return user
 
 
@@ -110,9 +115,11 @@ def set_password(session: Session, name: str, password: str, actor: Principal = 
     if len(password) < 8:
         raise InvalidInput("password: at least 8 characters")
     user = _user(session, name)
-    user.password_hash = hash_password(password)
-    session.flush()
-    record(session, actor, "user.password", "user", name, [user.party])
+    record(
+        session,
+        actor,
+        PasswordSet(name=name, party=user.party, password_hash=hash_password(password)),
+    )
 
 
 def _issue(
@@ -120,18 +127,19 @@ def _issue(
 ) -> str:
     token = new_token()
     now = utcnow()
-    row = TokenRow(
-        user_id=user.id,
-        token_hash=token_digest(token),
+    lock_log(session, INTERNAL)
+    issued = TokenIssued(
+        token_id=next_id(session, TokenRow.id),
+        party=user.party,
         prefix=token[:12],
+        user=user.name,
+        user_id=user.id,
+        kind=kind,
+        token_hash=token_digest(token),
         created_at=now,
         expires_at=now + lifetime,
     )
-    session.add(row)
-    session.flush()
-    detail = {"user": user.name, "kind": kind, "prefix": row.prefix}
-    detail["expires_at"] = format_instant(row.expires_at)
-    record(session, actor, "token.create", "token", str(row.id), [user.party], detail=detail)
+    record(session, actor, issued, now)
     return token
 
 
@@ -155,10 +163,10 @@ def _revoke(session: Session, row: TokenRow, actor: Principal) -> None:
     parties = [user.party] if user else []
     require_visible(actor, parties, "such token")
     if row.revoked_at is None:
-        row.revoked_at = utcnow()
-        session.flush()
-        detail = {"prefix": row.prefix}
-        record(session, actor, "token.revoke", "token", str(row.id), parties, detail=detail)
+        now = utcnow()
+        party = user.party if user else ""
+        revoked = TokenRevoked(token_id=row.id, party=party, prefix=row.prefix, revoked_at=now)
+        record(session, actor, revoked, now)
 
 
 def revoke_token(session: Session, token: str, actor: Principal = SYSTEM) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
@@ -23,7 +23,7 @@ def list_entries(
     ] = None,
     after_id: Annotated[int, Query(ge=0, le=2**31 - 1, description="Entries after this id.")] = 0,
     limit: Annotated[int, Query(ge=1, le=service.MAX_PAGE)] = service.MAX_PAGE,
-) -> list[dict[str, Any]]:
+) -> list[AuditEntryOut]:
     """Entries about the caller's party's records, oldest first."""
     start = None if since is None else parse_instant(since, "since")
     with db.transaction(write=False) as session:
@@ -31,7 +31,7 @@ def list_entries(
 
 
 @router.get("/verify", response_model=VerdictOut)
-def verify_chain(db: Db, caller: Caller) -> dict[str, Any]:
+def verify_chain(db: Db, caller: Caller) -> VerdictOut:
     """Verify the whole chain: entries, head, and the first broken entry if any."""
     with db.transaction(write=False) as session:
         return verify.describe(verify.verify(session, caller))

@@ -63,8 +63,5 @@ def list_entries(
     if json_out:
         print_json(items)
         return
-    rows = [
-        (e["id"], e["at"], e["actor"], e["action"], f"{e['record_type']} {e['record_id']}")
-        for e in items
-    ]
+    rows = [(e.id, e.at, e.actor, e.action, f"{e.record_type} {e.record_id}") for e in items]
     print_table("Audit trail", ["id", "at", "actor", "action", "record"], rows)

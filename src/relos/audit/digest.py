@@ -1,12 +1,10 @@
-"""Canonical JSON and the hashes that chain audit entries."""
+"""Canonical JSON and digests (ETags, idempotency keys, untyped audit entries)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 from typing import Any
-
-GENESIS = "0" * 64
 
 
 def canonical(value: Any) -> str:
@@ -16,8 +14,3 @@ def canonical(value: Any) -> str:
 
 def digest(value: Any) -> str:
     return hashlib.sha256(canonical(value).encode()).hexdigest()
-
-
-def chain_hash(prev_hash: str, entry: dict[str, Any]) -> str:
-    """The hash of an entry: over the previous hash and the entry's canonical form."""
-    return hashlib.sha256((prev_hash + canonical(entry)).encode()).hexdigest()

@@ -1,7 +1,8 @@
-"""Append to the audit trail and read it; every change in relos goes through `record`."""
+"""The audit trail is the event log: read it, and (for code not yet on typed events) add to it."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Iterable
 from datetime import datetime
@@ -12,35 +13,16 @@ from sqlalchemy.orm import Session
 from relos.access.domain import Principal
 from relos.access.policy import require, scope
 from relos.audit import repository
-from relos.audit.digest import GENESIS, canonical, chain_hash, digest
-from relos.audit.models import AuditRow
-from relos.kit.db import advisory_lock
-from relos.kit.timeutil import as_utc, format_instant, utcnow
-from relos.tlog.events import record_audit_entry
+from relos.audit.digest import canonical, digest
+from relos.audit.schemas import AuditEntryOut
+from relos.events import catalog
+from relos.events.legacy import AuditEntry
+from relos.events.models import EventRow
+from relos.events.store import RecordedEvent
+from relos.events.store import record as record_event
+from relos.kit.timeutil import format_instant
 
 MAX_PAGE = 1000
-
-
-def _precise(at: datetime) -> str:
-    # Microseconds, so that moving an entry within its second also breaks its hash.
-    return as_utc(at).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def entry_body(row: AuditRow) -> dict[str, Any]:
-    """The fields an entry's hash covers."""
-    return {
-        "id": row.id,
-        "at": _precise(row.at),
-        "actor": row.actor,
-        "party": row.party,
-        "action": row.action,
-        "record_type": row.record_type,
-        "record_id": row.record_id,
-        "parties": row.parties,
-        "before": row.before_digest,
-        "after": row.after_digest,
-        "detail": row.detail,
-    }
 
 
 def record(
@@ -53,57 +35,64 @@ def record(
     before: Any = None,
     after: Any = None,
     detail: dict[str, Any] | None = None,
-    agreement: str | None = None,
-) -> AuditRow:
-    """Append one entry, chained to the last; callers hold their own transaction.
+    log: str = "internal",
+) -> RecordedEvent[AuditEntry]:
+    """Append an untyped audit entry (prefer a typed event: it can be replayed).
 
-    `parties` are the parties whose auditors may read the entry (e.g. deploying and host
-    party). `before` / `after` are the record's states; only their digests are kept.
+    `before` / `after` are the record's states; only their digests are kept.
     """
-    # One writer at a time extends the chain, or two entries could share a predecessor.
-    advisory_lock(session, "audit-chain")
-    last = repository.last(session)
-    row = AuditRow(
-        id=(last.id + 1) if last else 1,
-        at=utcnow(),
-        actor=actor.name,
-        party=actor.party or None,
+    entry = AuditEntry(
         action=action,
         record_type=record_type,
         record_id=str(record_id),
-        parties=",".join(sorted(set(parties))),
+        parties=tuple(sorted(set(parties))),
+        log=log,
         before_digest=None if before is None else digest(before),
         after_digest=None if after is None else digest(after),
-        # Stored as it will read back (tuples become lists, dates strings), so the hash
-        # computed now is the hash `verify` recomputes later.
         detail=json.loads(canonical(detail or {})),
-        prev_hash=last.hash if last else GENESIS,
-        hash="",
     )
-    row.hash = chain_hash(row.prev_hash, entry_body(row))
-    session.add(row)
-    session.flush()
-    record_audit_entry(session, row, agreement)
-    return row
+    return record_event(session, actor, entry)
 
 
-def describe(row: AuditRow) -> dict[str, Any]:
-    """The public shape of an entry (API.md "Audit")."""
-    return {
-        "id": row.id,
-        "at": format_instant(row.at),
-        "actor": row.actor,
-        "actor_party": row.party,
-        "action": row.action,
-        "record_type": row.record_type,
-        "record_id": row.record_id,
-        "parties": row.parties.split(",") if row.parties else [],
-        "before_digest": row.before_digest,
-        "after_digest": row.after_digest,
-        "detail": row.detail,
-        "prev_hash": row.prev_hash,
-        "hash": row.hash,
-    }
+def action_of(type_name: str) -> str:
+    """`deployment.filed.v1` -> `deployment.filed`: what the trail calls the change."""
+    return type_name.rsplit(".", 1)[0]
+
+
+def describe(row: EventRow) -> AuditEntryOut:
+    """The public shape of an entry (API.md "Audit"): an event, its secrets left out."""
+    content: dict[str, Any] = json.loads(row.content)
+    parties = row.parties.split(",") if row.parties else []
+    if row.type == AuditEntry.event_type:
+        action, detail = content["action"], content.get("detail", {})
+        before, after = content.get("before_digest"), content.get("after_digest")
+    else:
+        secret = _secret_fields(row.type)
+        detail = {k: v for k, v in content.items() if k not in secret}
+        action, before = action_of(row.type), None
+        after = hashlib.sha256(row.content.encode()).hexdigest()
+    return AuditEntryOut(
+        id=row.id,
+        at=format_instant(row.at),
+        actor=row.actor,
+        actor_party=row.actor_party,
+        action=action,
+        record_type=row.record_type,
+        record_id=row.record_id,
+        parties=parties,
+        before_digest=before,
+        after_digest=after,
+        detail=detail,
+        prev_hash=row.prev_hash,
+        hash=row.hash,
+    )
+
+
+def _secret_fields(type_name: str) -> frozenset[str]:
+    try:
+        return catalog.event_class(type_name).secret_fields
+    except LookupError:
+        return frozenset()
 
 
 def list_entries(
@@ -112,7 +101,7 @@ def list_entries(
     since: datetime | None = None,
     after_id: int = 0,
     limit: int = MAX_PAGE,
-) -> list[dict[str, Any]]:
+) -> list[AuditEntryOut]:
     """Entries about the caller's party's records, oldest first, for auditors and admins."""
     require(caller, "audit.read")
     limit = max(1, min(limit, MAX_PAGE))

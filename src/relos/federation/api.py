@@ -91,42 +91,42 @@ def shared_logs(db: Db, peer: Peer) -> list[dict[str, Any]]:
     return shared
 
 
-@router.get("/federation/logs/{agreement}/checkpoint", response_class=PlainTextResponse)
-def checkpoint(agreement: Agreement, db: Db, peer: Peer) -> PlainTextResponse:
-    _ours(db, agreement)
+@router.get("/federation/logs/{agreement_id}/checkpoint", response_class=PlainTextResponse)
+def checkpoint(agreement_id: Agreement, db: Db, peer: Peer) -> PlainTextResponse:
+    _ours(db, agreement_id)
     with db.transaction(write=False) as session:
-        text = logs.checkpoint(session, peer, agreement)
+        text = logs.checkpoint(session, peer, agreement_id)
     return PlainTextResponse(text, media_type="text/plain; charset=utf-8")
 
 
-@router.get("/federation/logs/{agreement}/entries", response_model=list[EntryOut])
+@router.get("/federation/logs/{agreement_id}/entries", response_model=list[EntryOut])
 def entries(
-    agreement: Agreement, db: Db, peer: Peer, start: Count, end: Count
+    agreement_id: Agreement, db: Db, peer: Peer, start: Count, end: Count
 ) -> list[dict[str, Any]]:
-    _ours(db, agreement)
+    _ours(db, agreement_id)
     with db.transaction(write=False) as session:
-        return logs.entries(session, peer, agreement, start, end)
+        return logs.entries(session, peer, agreement_id, start, end)
 
 
-@router.get("/federation/logs/{agreement}/proof/consistency", response_model=ConsistencyOut)
+@router.get("/federation/logs/{agreement_id}/proof/consistency", response_model=ConsistencyOut)
 def consistency(
-    agreement: Agreement, db: Db, peer: Peer, first: Count, second: Count
+    agreement_id: Agreement, db: Db, peer: Peer, first: Count, second: Count
 ) -> dict[str, Any]:
-    _ours(db, agreement)
+    _ours(db, agreement_id)
     with db.transaction(write=False) as session:
-        return logs.consistency(session, peer, agreement, first, second)
+        return logs.consistency(session, peer, agreement_id, first, second)
 
 
-@router.get("/federation/cosigned/{agreement}", response_class=PlainTextResponse)
-def cosigned(agreement: Agreement, db: Db, peer: Peer) -> PlainTextResponse:
+@router.get("/federation/cosigned/{agreement_id}", response_class=PlainTextResponse)
+def cosigned(agreement_id: Agreement, db: Db, peer: Peer) -> PlainTextResponse:
     """The peer's checkpoint of this agreement's log as this node last verified and co-signed it."""
-    _ours(db, agreement)
+    _ours(db, agreement_id)
     with db.transaction(write=False) as session:
         row = session.scalar(
             select(PeerLogRow).where(
-                PeerLogRow.party == peer.party, PeerLogRow.agreement == agreement
+                PeerLogRow.party == peer.party, PeerLogRow.agreement == agreement_id
             )
         )
     if row is None or row.cosigned_note is None:
-        raise NotFound(f"nothing of {peer.party}'s log of {agreement} co-signed yet")
+        raise NotFound(f"nothing of {peer.party}'s log of {agreement_id} co-signed yet")
     return PlainTextResponse(row.cosigned_note, media_type="text/plain; charset=utf-8")

@@ -372,3 +372,35 @@ def apply_pending(db: Database, party: str, origin: str, limit: int | None = Non
             log.updated_at = utcnow()
         done += 1
     return outcome
+
+
+def last_cosigned(db: Database, origin: str) -> tuple[int, str | None]:
+    with db.transaction(write=False) as session:
+        log = session.get(PeerLogRow, origin)
+        return (0, None) if log is None else (int(log.verified_size), log.verified_note)
+
+
+def check_consistency(
+    db: Database, peer: PeerRow, origin: str, text: str, proof: Sequence[bytes]
+) -> str | None:
+    """The peer's RFC 9162 proof that its new checkpoint extends the one last co-signed;
+    a proof that fails is a fork incident with both checkpoints as evidence."""
+    size, held = last_cosigned(db, origin)
+    if held is None:
+        return None
+    old, new = open_checkpoint(peer, held), open_checkpoint(peer, text)
+    try:
+        merkle.verify_consistency(old.size, new.size, old.root, new.root, proof)
+    except merkle.ProofError as exc:
+        with db.transaction() as session:
+            return incident(
+                session,
+                peer.party,
+                "fork",
+                f"{origin}: checkpoint of size {new.size} is not consistent with the one "
+                f"of size {size} co-signed before ({exc})",
+                origin=origin,
+                checkpoint=text,
+                last_cosigned=held,
+            )
+    return None

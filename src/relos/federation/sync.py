@@ -75,9 +75,19 @@ def _decode(leaf: object) -> bytes:
 def pull_log(db: Database, client: PeerClient, origin: str, agreement: str) -> receive.Outcome:
     text = client.get(f"/logs/{agreement}/checkpoint").text
     checkpoint = receive.open_checkpoint(client.peer, text)
+    outcome = receive.Outcome()
+    cosigned, _ = receive.last_cosigned(db, origin)
+    if 0 < cosigned < checkpoint.size:
+        answer = client.json(
+            f"/logs/{agreement}/proof/consistency", first=cosigned, second=checkpoint.size
+        )
+        proof = [_decode(value) for value in answer.get("hashes", [])]
+        fork = receive.check_consistency(db, client.peer, origin, text, proof)
+        if fork is not None:
+            outcome.incidents.append(fork)
+            return outcome
     with db.transaction(write=False) as session:
         start = receive.held_prefix(session, origin)
-    outcome = receive.Outcome()
     entries: list[tuple[int, bytes]] = []
     while start < checkpoint.size:
         end = min(start + PAGE, checkpoint.size)

@@ -13,7 +13,7 @@ from relos.tlog.schemas import ConsistencyOut, EntryOut, InclusionOut, LogOut
 
 router = APIRouter(prefix="/logs", tags=["logs"])
 
-Agreement = Annotated[str, Path(max_length=64, description="The agreement's id.")]
+Agreement = Annotated[str, Path(max_length=64, description="The agreement id.")]
 Count = Annotated[int, Query(ge=0, le=2**62)]
 
 
@@ -25,39 +25,39 @@ def list_logs(db: Db, caller: Caller) -> list[dict[str, Any]]:
 
 
 @router.get(
-    "/{agreement}/checkpoint",
+    "/{agreement_id}/checkpoint",
     response_class=PlainTextResponse,
     responses={200: {"content": {"text/plain": {}}, "description": "A C2SP signed note."}},
 )
-def checkpoint(agreement: Agreement, db: Db, caller: Caller) -> PlainTextResponse:
+def checkpoint(agreement_id: Agreement, db: Db, caller: Caller) -> PlainTextResponse:
     """The latest signed checkpoint (C2SP tlog-checkpoint in a signed note)."""
     with db.transaction(write=False) as session:
-        text = service.checkpoint(session, caller, agreement)
+        text = service.checkpoint(session, caller, agreement_id)
     return PlainTextResponse(text, media_type="text/plain; charset=utf-8")
 
 
-@router.get("/{agreement}/entries", response_model=list[EntryOut])
+@router.get("/{agreement_id}/entries", response_model=list[EntryOut])
 def entries(
-    agreement: Agreement, db: Db, caller: Caller, start: Count, end: Count
+    agreement_id: Agreement, db: Db, caller: Caller, start: Count, end: Count
 ) -> list[dict[str, Any]]:
     """Entries [start, end), at most 1,000: the exact envelope bytes, base64."""
     with db.transaction(write=False) as session:
-        return service.entries(session, caller, agreement, start, end)
+        return service.entries(session, caller, agreement_id, start, end)
 
 
-@router.get("/{agreement}/proof/inclusion", response_model=InclusionOut)
+@router.get("/{agreement_id}/proof/inclusion", response_model=InclusionOut)
 def inclusion(
-    agreement: Agreement, db: Db, caller: Caller, index: Count, size: Count
+    agreement_id: Agreement, db: Db, caller: Caller, index: Count, size: Count
 ) -> dict[str, Any]:
     """RFC 9162 inclusion proof of entry `index` in the tree of `size` entries."""
     with db.transaction(write=False) as session:
-        return service.inclusion(session, caller, agreement, index, size)
+        return service.inclusion(session, caller, agreement_id, index, size)
 
 
-@router.get("/{agreement}/proof/consistency", response_model=ConsistencyOut)
+@router.get("/{agreement_id}/proof/consistency", response_model=ConsistencyOut)
 def consistency(
-    agreement: Agreement, db: Db, caller: Caller, first: Count, second: Count
+    agreement_id: Agreement, db: Db, caller: Caller, first: Count, second: Count
 ) -> dict[str, Any]:
     """RFC 9162 consistency proof from the tree of `first` entries to that of `second`."""
     with db.transaction(write=False) as session:
-        return service.consistency(session, caller, agreement, first, second)
+        return service.consistency(session, caller, agreement_id, first, second)

@@ -7,6 +7,7 @@ policy first and, for an agreement's log, that the caller's party is one of its 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -18,15 +19,15 @@ from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
 from relos.access.policy import require, require_visible, scope
-from relos.audit import repository as audit_repository
+from relos.events.models import EventRow
 from relos.kit.errors import InvalidInput, NotFound
 from relos.kit.timeutil import format_instant, utcnow
 from relos.tlog import dsse, merkle, note, store
-from relos.tlog.events import copy_chain
+from relos.tlog.events import copy_events
 from relos.tlog.keys import BadKey, Signer, Verifier
 from relos.tlog.models import LogRow, NodeRow
 from relos.tlog.node import create_key, node_name, read_key, session_key_path, stage_key
-from relos.tlog.verify import ROTATION, HeldCheckpoint, Problem, Report, verify_log
+from relos.tlog.verify import ROTATION, ROTATION_TYPE, HeldCheckpoint, Problem, Report, verify_log
 
 MAX_ENTRIES = 1000
 
@@ -64,7 +65,7 @@ def init_node(session: Session, caller: Principal, party: str) -> dict[str, Any]
         node.party = party
     session.flush()
     if not _all_logs(session):
-        copy_chain(session)
+        copy_events(session)
     return {**show_node(session, caller), "created": made}
 
 
@@ -129,7 +130,7 @@ def latest_checkpoint(session: Session, caller: Principal, origin: str) -> str:
 # --- reading a log over HTTP -----------------------------------------------------------
 
 
-def _agreement_log(session: Session, caller: Principal, agreement: str) -> LogRow:
+def _visible_agreement(session: Session, caller: Principal, agreement: str) -> None:
     from relos.agreements.models import AgreementRow
 
     require(caller, "logs.read")
@@ -137,9 +138,13 @@ def _agreement_log(session: Session, caller: Principal, agreement: str) -> LogRo
     if row is None:
         raise NotFound(f"agreement {agreement}")
     require_visible(caller, (row.party_a, row.party_b), f"agreement {agreement}")
+
+
+def _agreement_log(session: Session, caller: Principal, agreement: str) -> LogRow:
+    _visible_agreement(session, caller, agreement)
     log = store.log_of(session, agreement)
     if log is None:
-        raise NotFound(f"no log of agreement {agreement} yet")
+        raise InvalidInput(f"the log of agreement {agreement} is empty")
     return log
 
 
@@ -161,11 +166,16 @@ def list_logs(session: Session, caller: Principal) -> list[dict[str, Any]]:
 
 
 def checkpoint(session: Session, caller: Principal, agreement: str) -> str:
-    log = _agreement_log(session, caller, agreement)
-    latest = store.latest_checkpoint(session, log.id)
-    if latest is None:
-        raise NotFound(f"no checkpoint of agreement {agreement} yet")
-    return latest.note
+    """The latest signed checkpoint; an agreement with no entries yet has an empty log."""
+    _visible_agreement(session, caller, agreement)
+    log = store.log_of(session, agreement)
+    latest = None if log is None else store.latest_checkpoint(session, log.id)
+    if latest is not None:
+        return latest.note
+    signer = store.node_signer(session)
+    origin = log.origin if log is not None else store.origin_for(signer.name, agreement)
+    empty = note.Checkpoint(origin, 0, merkle.EMPTY_ROOT)
+    return note.sign_checkpoint(empty, [signer])
 
 
 def _size(session: Session, log: LogRow) -> int:
@@ -268,7 +278,7 @@ def verify(
             return Verdict([], Problem(named, label, "no such log here: it was removed"))
         given.setdefault(named, []).append(HeldCheckpoint(label, text))
     reports: list[Report] = []
-    audit_seen: dict[int, str] = {}
+    events_seen: dict[tuple[str, int], str] = {}
     for log in logs:
         held = [
             HeldCheckpoint(f"held checkpoint of size {row.size}", row.note)
@@ -284,36 +294,45 @@ def verify(
         if isinstance(result, Problem):
             return Verdict(reports, result)
         reports.append(result)
-        audit_seen.update(_audit_copies(session, log.id))
+        events_seen.update(_event_copies(session, log.id))
     if origin is None and logs:
-        problem = _check_audit_chain(session, audit_seen)
+        problem = _check_event_log(session, events_seen)
         if problem is not None:
             return Verdict(reports, problem)
     return Verdict(reports)
 
 
-def _audit_copies(session: Session, log_id: int) -> dict[int, str]:
-    """audit id -> hash, from the signed copies of audit entries in one log."""
-    seen: dict[int, str] = {}
+def _event_copies(session: Session, log_id: int) -> dict[tuple[str, int], str]:
+    """(event log, seq) -> SHA-256 of the signed statement, for the events in one log."""
+    seen: dict[tuple[str, int], str] = {}
     for _, leaf in store.all_entries(session, log_id):
-        payload = json.loads(dsse.parse(leaf).payload)
-        audit = payload.get("audit") if isinstance(payload, dict) else None
-        if isinstance(audit, dict) and isinstance(audit.get("id"), int):
-            seen[audit["id"]] = str(audit.get("hash"))
+        envelope = dsse.parse(leaf)
+        if envelope.payload_type == ROTATION_TYPE:
+            continue
+        statement = json.loads(envelope.payload)
+        if isinstance(statement, dict) and isinstance(statement.get("seq"), int):
+            key = (str(statement.get("log")), statement["seq"])
+            seen[key] = hashlib.sha256(envelope.payload).hexdigest()
     return seen
 
 
-def _check_audit_chain(session: Session, seen: dict[int, str]) -> Problem | None:
-    """The audit trail is a view of the logs: each of its entries has a signed copy."""
-    for row in audit_repository.chain(session):
-        copy = seen.pop(row.id, None)
+def _check_event_log(session: Session, seen: dict[tuple[str, int], str]) -> Problem | None:
+    """The event log (and so the audit trail) is a view of the signed logs.
+
+    Each event's hash is the SHA-256 of its sealed statement, which is the payload of
+    its signed leaf: every event must have one, with that hash, and no leaf may name an
+    event that is gone.
+    """
+    for row in session.scalars(select(EventRow).order_by(EventRow.id)):
+        copy = seen.pop((row.log, row.seq), None)
+        where = f"event {row.id} ({row.log} #{row.seq})"
         if copy is None:
-            return Problem("audit trail", f"entry {row.id}", "it has no signed copy in any log")
+            return Problem("event log", where, "it has no signed copy in any log")
         if copy != row.hash:
-            return Problem("audit trail", f"entry {row.id}", "it differs from its signed copy")
+            return Problem("event log", where, "it differs from its signed copy")
     if seen:
-        first = min(seen)
-        return Problem("audit trail", f"entry {first}", "signed, but gone from the audit trail")
+        log, seq = min(seen)
+        return Problem("event log", f"{log} #{seq}", "signed, but gone from the event log")
     return None
 
 

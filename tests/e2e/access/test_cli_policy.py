@@ -18,6 +18,7 @@ from relos import cli
 NO_PARTY_RECORDS = {
     "serve": "starts the server",
     "db upgrade": "schema and shipped reference data",
+    "db replay": "rebuilds the read tables from the event log, as the operator",
     "demo load": "the demo data set, as the operator",
     "users permissions": "prints the policy table",
     "facilities list": "public reference data",

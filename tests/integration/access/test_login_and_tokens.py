@@ -9,7 +9,8 @@ from sqlalchemy import select
 from relos.access import service
 from relos.access.domain import Principal
 from relos.access.models import TokenRow
-from relos.audit.models import AuditRow
+from relos.audit.service import describe
+from relos.events.models import EventRow
 from relos.kit.db import Database
 from relos.kit.errors import InvalidInput, NotFound, TooManyRequests, Unauthenticated
 from relos.kit.timeutil import utcnow
@@ -106,7 +107,7 @@ def test_no_secret_reaches_logs_or_the_audit_trail(
         with pytest.raises(Unauthenticated) as failed:
             service.login(session, "in-logistics", "wrong-" + PASSWORD, "c")
         service.revoke_token(session, token)
-        trail = " ".join(str(r.detail) for r in session.scalars(select(AuditRow)))
+        trail = " ".join(str(describe(r).detail) for r in session.scalars(select(EventRow)))
         stored = " ".join(r.token_hash for r in session.scalars(select(TokenRow)))
     for secret in (token, PASSWORD, "wrong-" + PASSWORD):
         assert secret not in caplog.text and secret not in trail and secret not in stored
@@ -120,8 +121,13 @@ def test_user_and_token_changes_are_audited(database: Database) -> None:
         token = service.create_token(session, "ru-finance")
         service.revoke_token(session, token)
         service.set_password(session, "ru-finance", "another-passphrase")
-        rows = list(session.scalars(select(AuditRow).order_by(AuditRow.id)))[-4:]
-    assert [r.action for r in rows] == ["user.add", "token.create", "token.revoke", "user.password"]
+        rows = list(session.scalars(select(EventRow).order_by(EventRow.id)))[-4:]
+    assert [r.type for r in rows] == [
+        "user.added.v1",
+        "token.issued.v1",
+        "token.revoked.v1",
+        "user.password_set.v1",
+    ]
     assert {r.parties for r in rows} == {"RU"}
 
 

@@ -26,7 +26,7 @@ def test_scoping_is_done_in_the_query(database: Database) -> None:
     def seen(party: str) -> list[str]:
         with database.transaction(write=False) as session:
             entries = list_entries(session, auditor(party))
-        return [e["record_id"] for e in entries if e["record_type"] == "thing"]
+        return [e.record_id for e in entries if e.record_type == "thing"]
 
     assert seen("IN") == ["a", "c", "d"]
     assert seen("RU") == ["a", "b", "c"]
@@ -41,9 +41,9 @@ def test_since_and_limit(database: Database) -> None:
             record(session, SYSTEM, "test.touch", "thing", str(i), ["IN"])
     with database.transaction(write=False) as session:
         everything = list_entries(session, SYSTEM)
-        two = list_entries(session, SYSTEM, after_id=everything[-4]["id"], limit=2)
+        two = list_entries(session, SYSTEM, after_id=everything[-4].id, limit=2)
         later = list_entries(session, SYSTEM, since=utcnow() + timedelta(minutes=1))
-    assert [e["record_id"] for e in two] == ["2", "3"]
+    assert [e.record_id for e in two] == ["2", "3"]
     assert later == []
 
 

@@ -12,10 +12,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from relos.access.domain import SYSTEM
-from relos.audit.digest import chain_hash
-from relos.audit.models import AuditRow
-from relos.audit.service import entry_body, record
+from relos.audit.service import record
 from relos.audit.verify import Anchor, verify
+from relos.events.models import EventRow
+from relos.events.seal import chain_hash, seal
+from relos.events.store import envelope_of
 from relos.kit.db import Database
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -42,10 +43,10 @@ def run_verify(db: Database, *args: str) -> subprocess.CompletedProcess[str]:
 def drop_triggers(db: Database) -> None:
     with db.engine.begin() as conn:
         if db.sqlite:
-            conn.exec_driver_sql("DROP TRIGGER audit_log_no_update")
-            conn.exec_driver_sql("DROP TRIGGER audit_log_no_delete")
+            conn.exec_driver_sql("DROP TRIGGER events_no_update")
+            conn.exec_driver_sql("DROP TRIGGER events_no_delete")
         else:
-            conn.exec_driver_sql("DROP TRIGGER audit_log_append_only ON audit_log")
+            conn.exec_driver_sql("DROP TRIGGER events_append_only ON events")
 
 
 def tamper(db: Database, sql: str, **params: object) -> None:
@@ -69,9 +70,9 @@ def first_break(db: Database, anchor: Anchor | None = None) -> int | None:
 @pytest.mark.parametrize(
     "sql",
     [
-        "UPDATE audit_log SET actor = 'nobody' WHERE id = 2",
-        "DELETE FROM audit_log WHERE id = 2",
-        "DELETE FROM audit_log",
+        "UPDATE events SET actor = 'nobody' WHERE id = 2",
+        "DELETE FROM events WHERE id = 2",
+        "DELETE FROM events",
     ],
 )
 def test_the_database_refuses_to_rewrite_the_trail(database: Database, sql: str) -> None:
@@ -84,7 +85,7 @@ def test_the_database_refuses_to_rewrite_the_trail(database: Database, sql: str)
 def test_the_database_refuses_truncate_on_postgres(postgres_database: Database) -> None:
     fill(postgres_database)
     with pytest.raises(DBAPIError, match="append-only"):
-        tamper(postgres_database, "TRUNCATE audit_log")
+        tamper(postgres_database, "TRUNCATE events")
 
 
 def test_whole_chain_exits_0_and_prints_its_head(database: Database) -> None:
@@ -104,7 +105,7 @@ def test_a_changed_row_is_caught_by_the_command(database: Database) -> None:
     drop_triggers(database)
     tamper(
         database,
-        "UPDATE audit_log SET record_id = 'forged' WHERE id = :id",
+        "UPDATE events SET record_id = 'forged' WHERE id = :id",
         id=target,
     )
     result = run_verify(database)
@@ -117,7 +118,7 @@ def test_a_deleted_row_is_caught(database: Database) -> None:
     fill(database)
     drop_triggers(database)
     last = last_id(database)
-    tamper(database, "DELETE FROM audit_log WHERE id = :id", id=last - 2)
+    tamper(database, "DELETE FROM events WHERE id = :id", id=last - 2)
     assert first_break(database) == last - 1
     result = run_verify(database, "--json")
     assert result.returncode == 1 and f'"id": {last - 1}' in result.stdout
@@ -129,32 +130,33 @@ def test_deleted_newest_rows_are_caught_against_an_anchor(database: Database) ->
         head = verify(session, SYSTEM).head
     assert head is not None
     drop_triggers(database)
-    tamper(database, "DELETE FROM audit_log WHERE id >= :id", id=head.id - 1)
+    tamper(database, "DELETE FROM events WHERE id >= :id", id=head.id - 1)
     assert first_break(database) is None, "without an anchor a truncated chain looks whole"
     result = run_verify(database, "--anchor", f"{head.id}:{head.hash}")
     assert result.returncode == 1 and f"broken at entry {head.id}" in result.stdout
 
 
-def _insert(db: Database, row: AuditRow) -> None:
+def _insert(db: Database, row: EventRow) -> None:
     with db.transaction() as session:
         session.add(row)
 
 
-def _forged(entry_id: int, prev_hash: str) -> AuditRow:
+def _forged(entry_id: int, seq: int, prev_hash: str) -> EventRow:
     from datetime import UTC, datetime
 
-    return AuditRow(
+    return EventRow(
         id=entry_id,
+        log="internal",
+        seq=seq,
+        type="audit.entry.v1",
         at=datetime(2026, 7, 1, tzinfo=UTC),
         actor="intruder",
-        party="RU",
-        action="deployment.consent",
+        actor_party="RU",
+        parties="IN,RU",
         record_type="deployment",
         record_id="9",
-        parties="IN,RU",
-        before_digest=None,
-        after_digest=None,
-        detail={},
+        content='{"action":"deployment.consent","parties":["IN","RU"],'
+        '"record_id":"9","record_type":"deployment"}',
         prev_hash=prev_hash,
         hash="f" * 64,
     )
@@ -164,32 +166,32 @@ def test_an_inserted_row_is_caught(database: Database) -> None:
     fill(database)
     drop_triggers(database)
     with database.transaction(write=False) as session:
-        last = session.get(AuditRow, last_id(database))
+        last = session.get(EventRow, last_id(database))
         assert last is not None
-        last_hash, new_id = last.hash, last.id + 1
-    _insert(database, _forged(new_id, last_hash))
+        last_hash, new_id, seq = last.hash, last.id + 1, last.seq + 1
+    _insert(database, _forged(new_id, seq, last_hash))
     assert first_break(database) == new_id
 
 
 def test_a_row_slipped_in_between_is_caught_even_with_a_valid_hash(database: Database) -> None:
     fill(database)
     drop_triggers(database)
-    # Make room by moving the last three entries up one, then insert a well-hashed entry in
-    # the gap, linked to the entry before it.
+    # Make room by moving the last three events up one (id and position in their log), then
+    # insert a well-hashed event in the gap, linked to the event before it.
     last = last_id(database)
     gap = last - 2
     with database.transaction() as session:
-        prev = session.get(AuditRow, gap - 1)
+        prev = session.get(EventRow, gap - 1)
         assert prev is not None
-        prev_hash = prev.hash
+        prev_hash, prev_seq = prev.hash, prev.seq
     for entry_id in range(last, gap - 1, -1):
         tamper(
             database,
-            "UPDATE audit_log SET id = :new WHERE id = :old",
+            "UPDATE events SET id = :new, seq = seq + 1 WHERE id = :old",
             new=entry_id + 1,
             old=entry_id,
         )
-    row = _forged(gap, prev_hash)
-    row.hash = chain_hash(prev_hash, entry_body(row))
+    row = _forged(gap, prev_seq + 1, prev_hash)
+    row.hash = chain_hash(seal(envelope_of(row), row.content))
     _insert(database, row)
     assert first_break(database) == gap + 1

@@ -47,8 +47,11 @@ def test_a_filing_crosses_by_http_with_its_id(nodes: tuple[Node, Node], router: 
     assert russia.get(filed["id"])["status"] == "cleared"
     assert russia.get(filed["id"])["elements"] == filed["elements"]
     _ok(sync.sync(russia.db, "IN", router))  # nothing new: a no-op
+    later = india.file(filing(warship("F45")), IN_PLANNER)
+    _ok(sync.sync(russia.db, "IN", router))  # checked by a consistency proof from the last
+    assert russia.get(later["id"])["status"] == "cleared"
     with russia.db.transaction(write=False) as session:
-        assert len(deployments.list_deployments(session, SYSTEM)) == 1
+        assert len(deployments.list_deployments(session, SYSTEM)) == 2
     _ok(sync.sync(india.db, "RU", router))  # IN sees RU's acknowledgement
     with india.db.transaction(write=False) as session:
         status = service.status(session, SYSTEM)

@@ -5,35 +5,42 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from relos.audit.digest import GENESIS, canonical, chain_hash, digest
-from relos.audit.models import AuditRow
-from relos.audit.service import entry_body
+from relos.audit.digest import canonical, digest
 from relos.audit.verify import Anchor, verify_chain
+from relos.events.models import EventRow
+from relos.events.seal import GENESIS, chain_hash, seal
+from relos.events.store import envelope_of
 
 T0 = datetime(2026, 7, 1, 12, 0, 0, 123456, tzinfo=UTC)
 
 
-def chain(n: int) -> list[AuditRow]:
-    rows: list[AuditRow] = []
-    prev = GENESIS
+def rehash(row: EventRow) -> None:
+    row.hash = chain_hash(seal(envelope_of(row), row.content))
+
+
+def chain(n: int, logs: tuple[str, ...] = ("internal",)) -> list[EventRow]:
+    rows: list[EventRow] = []
+    tails: dict[str, tuple[int, str]] = {}
     for i in range(1, n + 1):
-        row = AuditRow(
+        log = logs[i % len(logs)]
+        seq, prev = tails.get(log, (0, GENESIS))
+        row = EventRow(
             id=i,
+            log=log,
+            seq=seq + 1,
+            type="audit.entry.v1",
             at=T0 + timedelta(seconds=i),
             actor="in-planner",
-            party="IN",
-            action="deployment.file",
+            actor_party="IN",
+            parties="IN,RU",
             record_type="deployment",
             record_id=str(i),
-            parties="IN,RU",
-            before_digest=None,
-            after_digest=digest({"n": i}),
-            detail={"status": "cleared"},
+            content=f'{{"status":"cleared","n":{i}}}',
             prev_hash=prev,
             hash="",
         )
-        row.hash = chain_hash(prev, entry_body(row))
-        prev = row.hash
+        rehash(row)
+        tails[log] = (row.seq, row.hash)
         rows.append(row)
     return rows
 
@@ -51,13 +58,23 @@ def test_a_whole_chain_verifies_and_names_its_head() -> None:
     assert verify_chain([]).whole
 
 
+def test_logs_interleave_each_with_its_own_chain() -> None:
+    rows = chain(9, ("internal", "relos-2025", "lemoa-2016"))
+    assert verify_chain(rows).whole
+    assert {r.log for r in rows} == {"internal", "relos-2025", "lemoa-2016"}
+    del rows[4]  # a gap in one log breaks at that log's next event only
+    verdict = verify_chain(rows)
+    assert verdict.broken is not None and verdict.broken.entry_id == 8
+
+
 @pytest.mark.parametrize(
     ("field", "value"),
     [
         ("actor", "ru-planner"),
-        ("detail", {"status": "declined"}),
+        ("content", '{"status":"declined"}'),
         ("parties", "IN"),
-        ("after_digest", "0" * 64),
+        ("record_id", "forged"),
+        ("type", "audit.other.v1"),
         ("at", T0 + timedelta(seconds=3, microseconds=1)),
     ],
 )
@@ -81,14 +98,15 @@ def test_a_renumbered_chain_still_breaks_at_the_link() -> None:
     del rows[1]
     for i, row in enumerate(rows[1:], start=2):
         row.id = i
+        row.seq = i
     verdict = verify_chain(rows)
     assert verdict.broken is not None and verdict.broken.entry_id == 2
 
 
 def test_a_rehashed_entry_breaks_the_next_link() -> None:
     rows = chain(4)
-    rows[1].detail = {"status": "forged"}
-    rows[1].hash = chain_hash(rows[1].prev_hash, entry_body(rows[1]))
+    rows[1].content = '{"status":"forged"}'
+    rehash(rows[1])
     verdict = verify_chain(rows)
     assert verdict.broken is not None and verdict.broken.entry_id == 3
 

@@ -149,3 +149,13 @@ def test_pae_is_dsse_v1() -> None:
     assert dsse.pae("http://example.com/HelloWorld", b"hello world") == (
         b"DSSEv1 29 http://example.com/HelloWorld 11 hello world"
     )
+
+
+@pytest.mark.parametrize(
+    "name", ["relos.example/IN", "relos.example/\u0928\u094b\u0921", 'quote"back\\slash/x']
+)
+def test_the_envelope_written_directly_is_rfc_8785(name: str) -> None:
+    signer = Signer(name, bytes(range(32)))
+    kind = dsse.payload_type("deployment.filed.v1")
+    sealed = dsse.seal(b'{"a":"\\u0001\xe2\x80\xa8"}', kind, [signer, signer])
+    assert dsse.canonical(json.loads(sealed)) == sealed

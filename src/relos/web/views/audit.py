@@ -30,6 +30,6 @@ def audit_page(request: Request, user: PageUser, since: str = "", after_id: int 
         "entries": entries,
         "verdict": verdict,
         "since": since,
-        "next_after": entries[-1]["id"] if len(entries) == PAGE else None,
+        "next_after": entries[-1].id if len(entries) == PAGE else None,
     }
     return render(request, "audit/list.html", context)

@@ -1,0 +1,167 @@
+"""State as the replay of events: rebuild the read tables from the log, and compare.
+
+`rebuild` empties the projection tables of a database and applies its own events again;
+`copy_and_project` applies another database's events to an empty one; `check` does the
+latter into a scratch database of the same kind and compares every projection table.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Table, create_engine, delete, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from relos.events import catalog
+from relos.events.models import EventRow
+from relos.events.store import in_order, recorded_of
+from relos.kit.db import Base, Database
+from relos.kit.errors import Conflict
+from relos.kit.migrate import upgrade
+from relos.registry import import_models
+
+# Surrogate keys that nothing outside their table refers to: PostgreSQL may skip numbers
+# after a rolled-back insert, so they are left out of the comparison (rows are matched on
+# everything else).
+SURROGATE = {"id"}
+
+
+@dataclass(frozen=True)
+class Difference:
+    table: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.table}: {self.detail}"
+
+
+def projection_tables() -> list[Table]:
+    """The read tables rebuilt from events, parents before children."""
+    import_models()
+    names = catalog.tables()
+    return [t for t in Base.metadata.sorted_tables if t.name in names]
+
+
+def apply(session: Session, rows: Iterable[EventRow], copy: bool) -> int:
+    """Run each event's projector in order; with `copy`, first add the event row itself."""
+    count = 0
+    for row in rows:
+        recorded = recorded_of(row)
+        if copy:
+            session.add(_copy(row))
+            session.flush()
+        catalog.projector_for(row.type)(session, recorded)
+        session.flush()
+        count += 1
+    return count
+
+
+def _copy(row: EventRow) -> EventRow:
+    columns = {c.key: getattr(row, c.key) for c in EventRow.__table__.columns}
+    return EventRow(**columns)
+
+
+def rebuild(session: Session) -> int:
+    """Empty every projection table and project this database's own events again."""
+    for table in reversed(projection_tables()):
+        session.execute(delete(table))
+    session.flush()
+    source = list(session.scalars(select(EventRow).order_by(EventRow.id)))
+    return apply(session, source, copy=False)
+
+
+def copy_and_project(source: Database, target: Database) -> int:
+    """Apply every event of `source` to `target`, which must hold no events yet."""
+    with target.transaction() as out:
+        if out.scalar(select(EventRow.id).limit(1)) is not None:
+            raise Conflict("the target database already holds events")
+        for table in projection_tables():
+            if out.scalar(select(table).limit(1)) is not None:
+                raise Conflict(f"the target database already holds rows in {table.name}")
+        with source.transaction(write=False) as read:
+            count = apply(out, in_order(read), copy=True)
+        if not target.sqlite:
+            out.execute(
+                text(
+                    "SELECT setval(pg_get_serial_sequence('events', 'id'), "
+                    "COALESCE((SELECT max(id) FROM events), 1))"
+                )
+            )
+    return count
+
+
+def _rows(session: Session, table: Table) -> list[tuple[Any, ...]]:
+    columns = [c for c in table.columns if not (c.name in SURROGATE and _surrogate(table))]
+    rows = [tuple(r) for r in session.execute(select(*columns))]
+    return sorted(rows, key=repr)
+
+
+def _surrogate(table: Table) -> bool:
+    # An integer id that no foreign key in the projections points at.
+    pk = [c.name for c in table.primary_key.columns]
+    if pk != ["id"] or table.c.id.type.python_type is not int:
+        return False
+    return not any(fk.column.table is table for t in projection_tables() for fk in t.foreign_keys)
+
+
+def compare(live: Session, rebuilt: Session) -> Difference | None:
+    """The first difference between two databases' projection tables, or None."""
+    for table in projection_tables():
+        a, b = _rows(live, table), _rows(rebuilt, table)
+        if a == b:
+            continue
+        only_live = [r for r in a if r not in b]
+        only_rebuilt = [r for r in b if r not in a]
+        names = [c.name for c in table.columns if not (c.name in SURROGATE and _surrogate(table))]
+        if only_live:
+            return Difference(
+                table.name, f"live row not rebuilt: {dict(zip(names, only_live[0], strict=True))}"
+            )
+        if only_rebuilt:
+            rebuilt_row = dict(zip(names, only_rebuilt[0], strict=True))
+            return Difference(table.name, f"rebuilt row not live: {rebuilt_row}")
+        return Difference(table.name, f"{len(a)} live rows, {len(b)} rebuilt")
+    return None
+
+
+@contextmanager
+def scratch_like(db: Database) -> Iterator[Database]:
+    """An empty, migrated database of the same kind: a temp SQLite file or a PostgreSQL db."""
+    if db.sqlite:
+        with tempfile.TemporaryDirectory(prefix="relos-replay-") as folder:
+            scratch = Database(f"sqlite:///{Path(folder) / 'replay.db'}")
+            try:
+                upgrade(scratch)
+                yield scratch
+            finally:
+                scratch.dispose()
+        return
+    name = f"relos_replay_{uuid.uuid4().hex[:12]}"
+    url = make_url(db.url)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    scratch = Database(url.set(database=name).render_as_string(hide_password=False))
+    try:
+        upgrade(scratch)
+        yield scratch
+    finally:
+        scratch.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def check(db: Database) -> Difference | None:
+    """Rebuild every projection from `db`'s events elsewhere and compare with `db`."""
+    with scratch_like(db) as scratch:
+        copy_and_project(db, scratch)
+        with db.transaction(write=False) as live, scratch.transaction(write=False) as rebuilt:
+            return compare(live, rebuilt)

@@ -1,0 +1,167 @@
+"""Appending to the event log: `record` is the only way a change gets into relos."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Generic, TypeVar, cast
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from relos.access.domain import Principal
+from relos.events import catalog
+from relos.events.base import DomainEvent
+from relos.events.models import EventRow
+from relos.events.seal import GENESIS, Envelope, canonical, chain_hash, seal
+from relos.kit.db import advisory_lock
+from relos.kit.timeutil import utcnow
+
+E = TypeVar("E", bound=DomainEvent)
+
+
+@dataclass(frozen=True)
+class RecordedEvent(Generic[E]):
+    """An event as it stands in its log."""
+
+    id: int
+    envelope: Envelope
+    event: E
+    content: str  # the event's canonical JSON
+    sealed: bytes  # the canonical statement its hash covers (what a signed log wraps)
+    hash: str
+
+    @property
+    def at(self) -> datetime:
+        return self.envelope.at
+
+
+# Called with each event right after it is appended and projected, in the same transaction
+# (the signed log adds its entry here). A hook that raises undoes the whole change.
+AppendHook = Callable[[Session, "RecordedEvent[DomainEvent]"], None]
+APPEND_HOOKS: list[AppendHook] = []
+
+
+def content_of(event: DomainEvent) -> str:
+    return canonical(event.model_dump(mode="json")).decode()
+
+
+def last_in_log(session: Session, log: str) -> EventRow | None:
+    return session.scalar(
+        select(EventRow).where(EventRow.log == log).order_by(EventRow.seq.desc()).limit(1)
+    )
+
+
+def lock_log(session: Session, log: str) -> None:
+    """Hold `log`'s append lock until the transaction ends (`record` takes it too).
+
+    A service that picks the next id of a table only its log's events write (users,
+    tokens) takes the lock first, so two writers never pick the same id.
+    """
+    advisory_lock(session, f"log:{log}")
+
+
+def next_id(session: Session, column: Any) -> int:
+    """One more than the largest value of an integer id column (0 when empty)."""
+    return int(session.scalar(select(func.max(column))) or 0) + 1
+
+
+def record(
+    session: Session, actor: Principal, event: E, at: datetime | None = None
+) -> RecordedEvent[E]:
+    """Append `event` to its log and project it, in the caller's transaction.
+
+    `at` is the time of the change (services pass the time their content uses); the log's
+    lock is held until the transaction ends, so each log's chain has one writer at a time
+    while different agreements never wait on each other.
+    """
+    route = event.route()
+    project = catalog.projector_for(event.event_type)
+    lock_log(session, route.log)
+    last = last_in_log(session, route.log)
+    envelope = Envelope(
+        log=route.log,
+        seq=(last.seq + 1) if last else 1,
+        type=event.event_type,
+        at=at or utcnow(),
+        actor=actor.name,
+        actor_party=actor.party or None,
+        parties=tuple(sorted(set(route.parties))),
+        record_type=route.record_type,
+        record_id=route.record_id,
+        prev_hash=last.hash if last else GENESIS,
+    )
+    content = content_of(event)
+    sealed = seal(envelope, content)
+    row = row_of(envelope, content, chain_hash(sealed))
+    session.add(row)
+    session.flush()
+    recorded = RecordedEvent(row.id, envelope, event, content, sealed, row.hash)
+    project(session, recorded)
+    for hook in APPEND_HOOKS:
+        hook(session, cast("RecordedEvent[DomainEvent]", recorded))
+    session.flush()
+    return recorded
+
+
+def row_of(envelope: Envelope, content: str, hash_: str, id_: int | None = None) -> EventRow:
+    return EventRow(
+        id=id_,
+        log=envelope.log,
+        seq=envelope.seq,
+        type=envelope.type,
+        at=envelope.at,
+        actor=envelope.actor,
+        actor_party=envelope.actor_party,
+        parties=",".join(envelope.parties),
+        record_type=envelope.record_type,
+        record_id=envelope.record_id,
+        content=content,
+        prev_hash=envelope.prev_hash,
+        hash=hash_,
+    )
+
+
+def envelope_of(row: EventRow) -> Envelope:
+    return Envelope(
+        log=row.log,
+        seq=row.seq,
+        type=row.type,
+        at=row.at,
+        actor=row.actor,
+        actor_party=row.actor_party,
+        parties=tuple(row.parties.split(",")) if row.parties else (),
+        record_type=row.record_type,
+        record_id=row.record_id,
+        prev_hash=row.prev_hash,
+    )
+
+
+def recorded_of(row: EventRow) -> RecordedEvent[DomainEvent]:
+    """A stored row back as a typed event (replay, the signed log, tools)."""
+    event = catalog.event_class(row.type).model_validate_json(row.content)
+    envelope = envelope_of(row)
+    return RecordedEvent(
+        row.id, envelope, event, row.content, seal(envelope, row.content), row.hash
+    )
+
+
+def in_order(session: Session, batch: int = 1000) -> Iterator[EventRow]:
+    """Every event in recording order, read in batches so a long log needs little memory."""
+    after = 0
+    while True:
+        rows = list(
+            session.scalars(
+                select(EventRow).where(EventRow.id > after).order_by(EventRow.id).limit(batch)
+            )
+        )
+        yield from rows
+        if len(rows) < batch:
+            return
+        after = rows[-1].id
+        session.expunge_all()
+
+
+def count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(EventRow)) or 0
