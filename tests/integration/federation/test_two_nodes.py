@@ -22,7 +22,7 @@ from relos.access.domain import SYSTEM
 from relos.deployments import service as deployments
 from relos.federation import bundle, service, sync
 from relos.federation.models import ReceivedRow
-from relos.kit.errors import Forbidden
+from relos.kit.errors import Forbidden, InvalidInput
 
 pytestmark = pytest.mark.postgres
 
@@ -115,3 +115,24 @@ def test_a_damaged_bundle_is_refused_whole(nodes: tuple[Node, Node]) -> None:
         bundle.import_bundle(russia.db, broken)
     with russia.db.transaction(write=False) as session:
         assert session.query(ReceivedRow).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("party", "url", "key", "message"),
+    [
+        ("IN", "http://x", None, "own party"),
+        ("R", "http://x", None, "alpha-2"),
+        ("RU", "ftp://x", None, "http"),
+        ("RU", "http://x", "not-a-key", "verifier key"),
+        ("RU", "http://x", "IN", "not a key of RU"),
+    ],
+)
+def test_bad_peers_are_refused_and_change_nothing(
+    nodes: tuple[Node, Node], party: str, url: str, key: str | None, message: str
+) -> None:
+    india, russia = nodes
+    vkey = {None: russia.vkey, "IN": india.vkey}.get(key, key)
+    with india.db.transaction() as session, pytest.raises(InvalidInput, match=message):
+        service.add_peer(session, SYSTEM, party, url, str(vkey))
+    with india.db.transaction(write=False) as session:
+        assert [p["url"] for p in service.list_peers(session, SYSTEM)] == [russia.url]
