@@ -127,6 +127,7 @@ def cosigned(agreement_id: Agreement, db: Db, peer: Peer) -> PlainTextResponse:
                 PeerLogRow.party == peer.party, PeerLogRow.agreement == agreement_id
             )
         )
-    if row is None or row.cosigned_note is None:
+        text = None if row is None else row.cosigned_note
+    if text is None:
         raise NotFound(f"nothing of {peer.party}'s log of {agreement_id} co-signed yet")
-    return PlainTextResponse(row.cosigned_note, media_type="text/plain; charset=utf-8")
+    return PlainTextResponse(text, media_type="text/plain; charset=utf-8")

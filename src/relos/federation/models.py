@@ -78,3 +78,14 @@ class IncidentRow(Base):
     detail: Mapped[str] = mapped_column(Text)
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
     open: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class CosignatureRow(Base):
+    """The peer's latest co-signature of one of this node's logs (its witness statement)."""
+
+    __tablename__ = "fed_cosignatures"
+
+    origin: Mapped[str] = mapped_column(String(200), primary_key=True)
+    party: Mapped[str] = mapped_column(String(2))
+    size: Mapped[int] = mapped_column(BigInteger)
+    note: Mapped[str] = mapped_column(Text)

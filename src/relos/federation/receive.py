@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from relos.federation import facts, writers
 from relos.federation.models import (
+    CosignatureRow,
     IncidentRow,
     PeerLogRow,
     PeerRow,
@@ -403,4 +404,41 @@ def check_consistency(
                 checkpoint=text,
                 last_cosigned=held,
             )
+    return None
+
+
+def keep_cosignature(db: Database, peer: PeerRow, agreement: str, text: str) -> str | None:
+    """Store the peer's co-signature of our log, after checking it names a checkpoint this
+    node signed (our signature and our root at that size); otherwise an incident."""
+    with db.transaction() as session:
+        ours = store.log_of(session, agreement)
+        signer = store.node_signer(session)
+        try:
+            checkpoint = open_checkpoint(peer, text)
+            note.open_note(text, [signer.verifier])
+        except (Damaged, note.BadNote) as exc:
+            return incident(session, peer.party, "cosignature", str(exc), cosigned=text)
+        if (
+            ours is None
+            or checkpoint.origin != ours.origin
+            or checkpoint.size > store.stored_size(session, ours.id)
+            or store.root_at(session, ours.id, checkpoint.size) != checkpoint.root
+        ):
+            return incident(
+                session,
+                peer.party,
+                "cosignature",
+                f"{peer.party} co-signed a checkpoint of {checkpoint.origin} this node's log "
+                "does not have",
+                cosigned=text,
+            )
+        row = session.get(CosignatureRow, ours.origin)
+        if row is None:
+            session.add(
+                CosignatureRow(
+                    origin=ours.origin, party=peer.party, size=checkpoint.size, note=text
+                )
+            )
+        elif checkpoint.size >= int(row.size):
+            row.size, row.note = checkpoint.size, text
     return None

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from relos.access.domain import Principal
 from relos.access.policy import require
 from relos.federation.facts import FACT
-from relos.federation.models import IncidentRow, PeerLogRow, PeerRow, VerdictRow
+from relos.federation.models import CosignatureRow, IncidentRow, PeerLogRow, PeerRow, VerdictRow
 from relos.federation.outbox import node_party
 from relos.kit.errors import InvalidInput
 from relos.kit.timeutil import format_instant, utcnow
@@ -115,6 +115,12 @@ def status(session: Session, caller: Principal) -> list[dict[str, Any]]:
                 "lag": their - applied,
                 "last_cosigned": [
                     {"origin": log.origin, "size": int(log.verified_size)} for log in logs
+                ],
+                "cosigned_by_peer": [
+                    {"origin": row.origin, "size": int(row.size)}
+                    for row in session.scalars(
+                        select(CosignatureRow).where(CosignatureRow.party == peer.party)
+                    )
                 ],
                 "unacknowledged": _unacknowledged(session, peer.party),
                 "incidents": [_incident(i) for i in incidents],

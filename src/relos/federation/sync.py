@@ -101,7 +101,18 @@ def pull_log(db: Database, client: PeerClient, origin: str, agreement: str) -> r
             entries = []
     outcome.add(receive.ingest(db, client.peer, receive.Batch(origin, agreement, text, entries)))
     outcome.add(receive.apply_pending(db, client.peer.party, origin))
+    outcome.incidents += _cosignature(db, client, agreement)
     return outcome
+
+
+def _cosignature(db: Database, client: PeerClient, agreement: str) -> list[str]:
+    """Fetch the peer's co-signature of our log of this agreement (none yet is fine)."""
+    try:
+        text = client.get(f"/cosigned/{agreement}").text
+    except Unreachable:
+        return []
+    found = receive.keep_cosignature(db, client.peer, agreement, text)
+    return [] if found is None else [found]
 
 
 def sync_peer(

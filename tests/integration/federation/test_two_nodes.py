@@ -56,6 +56,9 @@ def test_a_filing_crosses_by_http_with_its_id(nodes: tuple[Node, Node], router: 
     with india.db.transaction(write=False) as session:
         status = service.status(session, SYSTEM)
     assert status[0]["unacknowledged"] == 0 and status[0]["incidents"] == []
+    # RU witnessed IN's log; IN fetched and checked RU's co-signature of it.
+    (cosigned,) = status[0]["cosigned_by_peer"]
+    assert cosigned["size"] >= 2
 
 
 def test_consent_on_ru_shows_cleared_on_in(nodes: tuple[Node, Node], router: Router) -> None:

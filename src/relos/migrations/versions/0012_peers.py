@@ -4,8 +4,9 @@ Creates fed_peers (a partner node's party, URL and pinned verifier key), fed_pee
 (per peer log: the next index to judge, the last verified and co-signed checkpoint),
 fed_received (every entry received from a peer, unique by origin and index, with its
 state: held, applied, rejected or noted), fed_verdicts (the peer's signed
-acknowledgements and rejections of this node's entries) and fed_incidents (forks,
-rejections and other divergence, with evidence).
+acknowledgements and rejections of this node's entries), fed_incidents (forks,
+rejections and other divergence, with evidence) and fed_cosignatures (the peer's latest
+co-signature of each of this node's logs).
 
 Revision ID: 0012_peers
 Revises: 0007_tlog
@@ -80,9 +81,18 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
     op.create_index("ix_fed_incidents_party", "fed_incidents", ["party"])
+    op.create_table(
+        "fed_cosignatures",
+        sa.Column("origin", sa.String(length=200), nullable=False),
+        sa.Column("party", sa.String(length=2), nullable=False),
+        sa.Column("size", sa.BigInteger(), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
+        sa.PrimaryKeyConstraint("origin"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("fed_cosignatures")
     op.drop_index("ix_fed_incidents_party", table_name="fed_incidents")
     op.drop_table("fed_incidents")
     op.drop_table("fed_verdicts")
