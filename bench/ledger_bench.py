@@ -47,8 +47,13 @@ from relos.kit.db import Database
 from relos.kit.money import Money
 from relos.kit.settings import Settings
 from relos.lifecycle import upgrade_database
-from relos.logistics import ledger_service, service
-from relos.logistics.ledger import Posting, delivery_posting, settlement_posting
+from relos.logistics.commands import ImportPrices, RaiseOrder, SignOrder, build
+from relos.logistics.ledger import service as ledger_service
+from relos.logistics.ledger.postings import Posting, delivery_posting, settlement_posting
+from relos.logistics.orders import service
+from relos.logistics.prices.parse import csv_rows
+from relos.logistics.prices.service import import_prices
+from relos.logistics.statements import service as statements
 
 PG_ADMIN = os.environ.get(
     "RELOS_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -134,7 +139,7 @@ def through_api(db: Database, count: int, folder: Path) -> float:
     """Deliveries per second through the HTTP API, one posting each, ten per order."""
     orders = []
     with db.transaction() as session:
-        service.import_prices_csv(session, SYSTEM, PRICES)
+        import_prices(session, SYSTEM, build(ImportPrices, {"lines": csv_rows(PRICES)}))
         access.add_user(session, "bench-ru", "RU", ["logistics"])
         token = access.create_token(session, "bench-ru")
         body = {
@@ -146,9 +151,9 @@ def through_api(db: Database, count: int, folder: Path) -> float:
             "lines": [{"category": "fuel", "item": "F-76", "quantity": "1000", "unit": "t"}],
         }
         for _ in range(max(1, count // 10)):
-            order_id = service.raise_order(session, SYSTEM, body)["id"]
-            service.sign_order(session, SYSTEM, order_id, "IN")
-            service.sign_order(session, SYSTEM, order_id, "RU")
+            order_id = service.raise_order(session, SYSTEM, build(RaiseOrder, body)).id
+            service.sign_order(session, SYSTEM, SignOrder(order=order_id, party="IN"))
+            service.sign_order(session, SYSTEM, SignOrder(order=order_id, party="RU"))
             orders.append(order_id)
     headers = {"Authorization": f"Bearer {token}"}
     app = create_app(Settings(database_url=db.url, data_dir=folder), db)
@@ -219,11 +224,11 @@ def run(label: str, db: Database, args: argparse.Namespace, rows: list[list[str]
 
     def overdue() -> Any:
         with db.transaction(write=False) as session:
-            return ledger_service.overdue(session, SYSTEM, as_of)
+            return statements.overdue(session, SYSTEM, as_of)
 
     def overdue_past() -> Any:
         with db.transaction(write=False) as session:
-            return ledger_service.overdue(session, SYSTEM, date(2026, 6, 1))
+            return statements.overdue(session, SYSTEM, date(2026, 6, 1))
 
     with db.transaction(write=False) as session:
         entries = sum(

@@ -2,35 +2,90 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import os
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse, Response
+from starlette.types import ASGIApp
 
 from relos import __version__
 from relos.kit.db import Database
+from relos.kit.errors import Forbidden
+from relos.kit.guard import RequestGuard
 from relos.kit.problems import install as problems_install
 from relos.kit.security import install as security_install
 from relos.kit.settings import Settings
+from relos.kit.web import Caller
 from relos.registry import parts
 
 API_PREFIX = "/api/v1"
+METRICS_ROLES = frozenset({"admin", "auditor"})
 
 
-def _api_router() -> APIRouter:
+def _api_router(expected_heads: set[str]) -> APIRouter:
+    from relos.ops import ready
+
     api = APIRouter(prefix=API_PREFIX)
 
     @api.get("/health", tags=["meta"])
     def health() -> dict[str, str]:
+        """The process answers (liveness); says nothing about the database: see /ready."""
         return {"status": "ok"}
+
+    @api.get(
+        "/ready",
+        tags=["meta"],
+        responses={503: {"description": "Database unreachable or migrations not current"}},
+    )
+    def readiness(request: Request) -> JSONResponse:
+        """200 when the database answers and its schema is current, else 503 (for a balancer)."""
+        verdict = ready.check(request.app.state.db, expected_heads)
+        return JSONResponse(verdict.to_dict(), status_code=200 if verdict.ready else 503)
 
     for _feature, module in parts("api"):
         api.include_router(module.router)
     return api
 
 
+def _metrics_router() -> APIRouter:
+    from relos.ops import metrics
+
+    router = APIRouter()
+
+    @router.get("/metrics", include_in_schema=False)
+    def prometheus(request: Request, caller: Caller) -> Response:
+        """Prometheus text format, for an admin's or auditor's token."""
+        if not caller.roles & METRICS_ROLES:
+            raise Forbidden("metrics are for the admin and auditor roles")
+        body = metrics.exposition(request.app.state.db)
+        return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
+
+    return router
+
+
+def _guarded(app: FastAPI, settings: Settings, db: Database) -> Callable[[], ASGIApp]:
+    from relos.ops.metrics import observer
+
+    build = app.build_middleware_stack
+
+    def build_with_guard() -> ASGIApp:
+        return RequestGuard(
+            build(),
+            max_body_bytes=settings.max_body_bytes,
+            max_json_depth=settings.max_json_depth,
+            timeout_s=settings.request_timeout_s,
+            observe=observer(db),
+        )
+
+    return build_with_guard
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     """An app bound to one database; the caller may pass an existing Database (tests)."""
+    from relos.kit.migrate import script_heads
+
     settings = settings or Settings.from_env()
     database = db or Database(settings.database_url, settings.data_dir)
     if database.data_dir is None:
@@ -38,9 +93,18 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        if db is None:  # a served app (tests pass their own db and load on demand)
+            from relos.planning.service import load_in_background
+
+            load_in_background()
         yield
         if db is None:
             database.dispose()
+        if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+            from prometheus_client import multiprocess
+
+            # This worker's live gauges (the pool) leave the sums.
+            multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
     app = FastAPI(
         title="relos",
@@ -55,7 +119,15 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     app.state.settings = settings
     problems_install(app)
     security_install(app)
-    app.include_router(_api_router())
+    # Outermost of all: the request id, limits and log line cover even the headers layer.
+    app.build_middleware_stack = _guarded(app, settings, database)  # type: ignore[method-assign]
+    app.include_router(_api_router(script_heads()))
+    app.include_router(_metrics_router())
     for _feature, module in parts("pages"):
         module.mount(app)
     return app
+
+
+def create_served_app() -> FastAPI:
+    """The factory `relos serve` hands to uvicorn (each worker process builds its own app)."""
+    return create_app(Settings.from_env())

@@ -7,13 +7,14 @@ exit 2 (Typer's own); nothing a user types should end in a traceback.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from relos import __version__
-from relos.kit.errors import RelosError
+from relos.kit.errors import InvalidInput, RelosError
 from relos.registry import parts
 
 app = typer.Typer(
@@ -88,6 +89,40 @@ def db_replay(
     typer.echo(f"replayed {count} events")
 
 
+@db_app.command("backup")
+def db_backup(
+    out: Annotated[Path, typer.Option("--out", help="Archive to write (.tar.gz).")],
+) -> None:
+    """Write every table to a portable, checksummed archive (see docs/operations.md)."""
+    from relos.kit.clikit import database
+    from relos.ops.backup import backup
+
+    if out.exists():
+        raise InvalidInput(f"{out}: exists already; choose a new file name")
+    summary = backup(database(), out)
+    typer.echo(
+        f"backup written to {out}: {summary.tables} tables, {summary.rows} rows, "
+        f"schema {', '.join(summary.revisions)}"
+    )
+
+
+@db_app.command("restore")
+def db_restore(
+    archive: Annotated[Path, typer.Argument(help="Archive written by `relos db backup`.")],
+) -> None:
+    """Load an archive into an empty database (SQLite or PostgreSQL); refuses damage."""
+    from relos.kit.clikit import database
+    from relos.ops.backup import restore
+
+    if not archive.is_file():
+        raise InvalidInput(f"{archive}: no such file")
+    summary = restore(database(), archive)
+    typer.echo(
+        f"restored {summary.rows} rows into {summary.tables} tables; "
+        "run `relos audit verify` to check the trail"
+    )
+
+
 @demo_app.command("load")
 def demo_load() -> None:
     """Add demo users, price lists and a season of deployments and orders (idempotent)."""
@@ -102,36 +137,24 @@ def demo_load() -> None:
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (each a full server).")
+    ] = 1,
     demo: Annotated[bool, typer.Option("--demo", help="Upgrade and load demo data first.")] = False,
     sync_every: Annotated[
         float, typer.Option("--sync-every", help="Sync with peers every SECONDS (0: never).")
     ] = 0,
 ) -> None:
-    """Serve the web UI and the HTTP API."""
-    import uvicorn
+    """Serve the web UI and the HTTP API (JSON logs on stderr; see docs/operations.md)."""
+    from relos.ops.serve import run
 
-    from relos.access.demo import DEMO_PASSWORD, demo_users
-    from relos.app import create_app
-    from relos.kit.clikit import database
-    from relos.kit.settings import Settings
-    from relos.lifecycle import load_demo, upgrade_database
-
-    settings = Settings.from_env()
-    if demo:
-        upgrade_database(database())
-        load_demo(database())
-        typer.echo("Demo logins (password: " + DEMO_PASSWORD + "):")
-        for name, party, role in demo_users():
-            typer.echo(f"  {name:<18} {party}  {role}")
-    typer.echo(
-        f"relos {__version__} listening on http://{host}:{port}/  (API: /api/v1, "
-        f"database: {settings.database_url})"
-    )
     if sync_every > 0:
+        # The sync loop runs in this (supervising) process, beside the workers.
         from relos.federation.background import start
+        from relos.kit.clikit import database
 
         start(database(), sync_every)
-    uvicorn.run(create_app(settings, database()), host=host, port=port, log_level="warning")
+    run(host, port, workers, demo)
 
 
 def _register_features() -> None:

@@ -33,3 +33,7 @@ class TokenRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+# The login limiter's counts live with the users they protect (see relos.access.ratelimit).
+from relos.access.ratelimit import LoginAttemptRow  # noqa: E402, F401

@@ -1,4 +1,4 @@
-"""Login rate limiting: failed attempts counted in a sliding window, per name and per client.
+"""Login rate limiting: attempts counted in the database, per name and per client.
 
 Three keys are counted, so that neither a single client guessing many names nor many clients
 guessing one name get far:
@@ -6,17 +6,38 @@ guessing one name get far:
 - the client address alone: more, to let a shared gateway keep working;
 - the user name alone: many, bounding a distributed guess without letting one client lock
   an officer out.
-A successful login clears the pair's count. The state is kept in memory, per database and per
-process: a server run with several worker processes multiplies the limits by their number.
+An attempt is counted *before* the password is checked, in one atomic statement per key
+(an upsert that returns the new count), so simultaneous guesses cannot all slip under the
+limit, and the count is shared by every worker process of every server on the database.
+A successful login clears the pair's count and takes its attempt back from the others.
+Windows are fixed: a key's window starts at its first attempt and lasts `window`.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import deque
+import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TypeVar, cast
+
+from sqlalchemy import BigInteger, Connection, Integer, String, Table, case, delete, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from relos.kit.db import Base
+
+T = TypeVar("T")
+
+
+class LoginAttemptRow(Base):
+    """Attempts on one key within its current window (epoch seconds, so no time zones)."""
+
+    __tablename__ = "login_attempts"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    window_start: Mapped[int] = mapped_column(BigInteger, index=True)
+    attempts: Mapped[int] = mapped_column(Integer)
 
 
 @dataclass(frozen=True)
@@ -27,60 +48,80 @@ class Limits:
     per_name: int = 50
 
 
-@dataclass
-class LoginLimiter:
-    """Counts failures; `blocked` says whether one more attempt may be tried now."""
-
-    limits: Limits = field(default_factory=Limits)
-    max_keys: int = 100_000
-    _failures: dict[tuple[str, ...], deque[datetime]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def _keys(self, name: str, client: str) -> list[tuple[tuple[str, ...], int]]:
-        name = name.casefold()
-        return [
-            (("pair", name, client), self.limits.per_pair),
-            (("client", client), self.limits.per_client),
-            (("name", name), self.limits.per_name),
-        ]
-
-    def _recent(self, key: tuple[str, ...], now: datetime) -> deque[datetime]:
-        times = self._failures.get(key, deque())
-        while times and times[0] <= now - self.limits.window:
-            times.popleft()
-        return times
-
-    def blocked(self, name: str, client: str, now: datetime) -> bool:
-        with self._lock:
-            return any(len(self._recent(k, now)) >= limit for k, limit in self._keys(name, client))
-
-    def failed(self, name: str, client: str, now: datetime) -> None:
-        with self._lock:
-            if len(self._failures) >= self.max_keys:
-                self._prune(now)
-            for key, _ in self._keys(name, client):
-                times = self._recent(key, now)
-                times.append(now)
-                self._failures[key] = times
-
-    def succeeded(self, name: str, client: str) -> None:
-        with self._lock:
-            self._failures.pop(("pair", name.casefold(), client), None)
-
-    def _prune(self, now: datetime) -> None:
-        # Memory stays bounded under a flood of made-up names: forget what has expired.
-        for key in [k for k in self._failures if not self._recent(k, now)]:
-            del self._failures[key]
+def keys(name: str, client: str, limits: Limits) -> list[tuple[str, int]]:
+    """The three counted keys of an attempt, with their limits (names compare without case)."""
+    name = name.casefold()[:100]
+    client = client[:100]
+    return [
+        (f"pair\x1f{name}\x1f{client}", limits.per_pair),
+        (f"client\x1f{client}", limits.per_client),
+        (f"name\x1f{name}", limits.per_name),
+    ]
 
 
-_limiters: dict[str, LoginLimiter] = {}
-_registry_lock = threading.Lock()
+def _count(conn: Connection | Session, key: str, now: int, window: int) -> int:
+    """Add one attempt to a key in one atomic statement; the key's count after it."""
+    table = cast(Table, LoginAttemptRow.__table__)
+    dialect = (conn.get_bind() if isinstance(conn, Session) else conn).dialect.name
+    maker = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    insert = maker(table).values(key=key, window_start=now, attempts=1)
+    expired = table.c.window_start <= now - window
+    stmt = insert.on_conflict_do_update(
+        index_elements=[table.c.key],
+        set_={
+            "attempts": case((expired, 1), else_=table.c.attempts + 1),
+            "window_start": case((expired, now), else_=table.c.window_start),
+        },
+    ).returning(table.c.attempts)
+    count: int = conn.execute(stmt).scalar_one()
+    return count
 
 
-def limiter_for(database_key: str, make: Callable[[], LoginLimiter] = LoginLimiter) -> LoginLimiter:
-    """The limiter of one database (one per process), so test databases do not share counts."""
-    with _registry_lock:
-        limiter = _limiters.get(database_key)
-        if limiter is None:
-            limiter = _limiters[database_key] = make()
-        return limiter
+def _run(session: Session, work: Callable[[Connection | Session], T]) -> T:
+    """Run `work` so that its counts are committed at once, whatever the caller does next.
+
+    The caller's transaction is rolled back when the password is wrong, so the counts go
+    through a connection of their own: autocommitted statements on PostgreSQL (no row lock
+    is held while the password is hashed), a short write transaction on SQLite. When the
+    caller's SQLite transaction is already open it holds the database's write lock, and a
+    second connection would wait for it: the counts then go into that transaction.
+    """
+    engine = session.get_bind().engine
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            return work(conn)
+    if session.in_transaction():
+        return work(session)
+    with engine.connect().execution_options(relos_write=True) as conn, conn.begin():
+        return work(conn)
+
+
+def attempt(session: Session, name: str, client: str, limits: Limits) -> bool:
+    """Count one attempt on each key; False when any key is over its limit (refuse it)."""
+    now = int(time.time())
+    window = int(limits.window.total_seconds())
+
+    def count_all(conn: Connection | Session) -> bool:
+        over = False
+        for key, limit in keys(name, client, limits):
+            over = _count(conn, key, now, window) > limit or over
+        # Forget windows long over, so made-up names cannot fill the table.
+        conn.execute(delete(LoginAttemptRow).where(LoginAttemptRow.window_start < now - 2 * window))
+        return not over
+
+    return _run(session, count_all)
+
+
+def succeeded(session: Session, name: str, client: str, limits: Limits) -> None:
+    """A right password: the pair starts afresh and the attempt is taken back from the others.
+
+    Done in the caller's transaction: it only counts if the login it belongs to stands.
+    """
+    pair, *others = keys(name, client, limits)
+    session.execute(delete(LoginAttemptRow).where(LoginAttemptRow.key == pair[0]))
+    for key, _ in others:
+        session.execute(
+            update(LoginAttemptRow)
+            .where(LoginAttemptRow.key == key, LoginAttemptRow.attempts > 0)
+            .values(attempts=LoginAttemptRow.attempts - 1)
+        )

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from relos.access import repository
+from relos.access import ratelimit, repository
 from relos.access.domain import ROLES, SYSTEM, Principal
 from relos.access.events import (
     PasswordSet,
@@ -25,7 +25,6 @@ from relos.access.events import (
 from relos.access.models import TokenRow, UserRow
 from relos.access.passwords import hash_password, verify_password
 from relos.access.policy import require_visible
-from relos.access.ratelimit import limiter_for
 from relos.access.tokens import new_token, token_digest
 from relos.events import INTERNAL, record
 from relos.events.store import lock_log, next_id
@@ -230,27 +229,20 @@ def authenticate_password(session: Session, name: str, password: str) -> Princip
     return principal_of(user)
 
 
-def _database_key(session: Session) -> str:
-    return session.get_bind().engine.url.render_as_string(hide_password=True)
-
-
 def login(session: Session, name: str, password: str, client_key: str) -> Principal:
     """Check a name and password for the web login, rate-limited per name and client.
 
-    `client_key` is the client's address (or another stable client identity). Raises
-    TooManyRequests (429) while the name, the client or the pair has too many recent
-    failures, and Unauthenticated (401) on a wrong name or password.
+    `client_key` is the client's address (or another stable client identity). The attempt
+    is counted before the password is checked (relos.access.ratelimit), so a burst of guesses
+    is cut off at the limit even when they all arrive at once. Raises TooManyRequests (429)
+    while the name, the client or the pair has too many recent attempts, and
+    Unauthenticated (401) on a wrong name or password.
     """
-    limiter = limiter_for(_database_key(session))
-    now = utcnow()
-    if limiter.blocked(name, client_key, now):
+    limits = ratelimit.Limits()
+    if not ratelimit.attempt(session, name, client_key, limits):
         raise TooManyRequests("too many failed logins; wait 15 minutes and try again")
-    try:
-        principal = authenticate_password(session, name, password)
-    except Unauthenticated:
-        limiter.failed(name, client_key, now)
-        raise
-    limiter.succeeded(name, client_key)
+    principal = authenticate_password(session, name, password)
+    ratelimit.succeeded(session, name, client_key, limits)
     return principal
 
 

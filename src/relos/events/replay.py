@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,13 +68,24 @@ def _copy(row: EventRow) -> EventRow:
     return EventRow(**columns)
 
 
+# (before, after) pairs run around an in-place rebuild, in its transaction: a feature
+# whose tables refuse DELETE (the append-only ledger) lets the rebuild through here.
+REBUILD_HOOKS: list[tuple[Callable[[Session], None], Callable[[Session], None]]] = []
+
+
 def rebuild(session: Session) -> int:
     """Empty every projection table and project this database's own events again."""
+    catalog.load()
+    for before, _ in REBUILD_HOOKS:
+        before(session)
     for table in reversed(projection_tables()):
         session.execute(delete(table))
     session.flush()
     source = list(session.scalars(select(EventRow).order_by(EventRow.id)))
-    return apply(session, source, copy=False)
+    count = apply(session, source, copy=False)
+    for _, after in REBUILD_HOOKS:
+        after(session)
+    return count
 
 
 def copy_and_project(source: Database, target: Database) -> int:

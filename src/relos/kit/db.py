@@ -14,9 +14,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import JSON, Engine, String, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from relos.kit.errors import InvalidInput
+from relos.kit.guard import cancel_point
 
 
 class Base(DeclarativeBase):
@@ -53,6 +56,13 @@ def _prepare_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _stop_cancelled_work(engine: Engine) -> None:
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before(*_: Any) -> None:
+        # A request whose client left or whose time ran out runs no further statement.
+        cancel_point()
+
+
 def make_engine(url: str) -> Engine:
     """An engine for the URL; creates the SQLite file's folder when needed."""
     url = _normalise_url(url)
@@ -62,8 +72,46 @@ def make_engine(url: str) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _prepare_sqlite(engine)
-        return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    else:
+        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    _stop_cancelled_work(engine)
+    return engine
+
+
+def _nul_inside(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_nul_inside(k) or _nul_inside(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_nul_inside(v) for v in value)
+    return False
+
+
+def check_strings(session: Session, *_: Any) -> None:
+    """Before a flush: no NUL character and no string longer than its column, on any table.
+
+    PostgreSQL refuses both (with a DataError deep in the write) while SQLite stores them;
+    checking here makes both databases answer the same clear 422, whatever the feature.
+    """
+    for row in (*session.new, *session.dirty):
+        mapper = inspect(row).mapper
+        for attr in mapper.column_attrs:
+            column = attr.columns[0]
+            value = getattr(row, attr.key, None)
+            if value is None:
+                continue
+            if isinstance(column.type, JSON):
+                if _nul_inside(value):
+                    raise InvalidInput(f"{attr.key}: a NUL character is not allowed")
+                continue
+            if not isinstance(column.type, String) or not isinstance(value, str):
+                continue
+            if "\x00" in value:
+                raise InvalidInput(f"{attr.key}: a NUL character is not allowed")
+            limit = column.type.length
+            if limit is not None and len(value) > limit:
+                raise InvalidInput(f"{attr.key}: at most {limit} characters (got {len(value)})")
 
 
 class Database:
@@ -83,6 +131,7 @@ class Database:
             expire_on_commit=False,
             info=info,
         )
+        event.listen(self._writer, "before_flush", check_strings)
 
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[Session]:

@@ -115,3 +115,11 @@ class ReferenceDataError(RelosError):
     status = 422
     slug = "reference-data"
     title = "Invalid reference data"
+
+
+class RequestCancelled(RelosError):
+    """The request's client left or its time ran out, so its work was stopped."""
+
+    status = 503
+    slug = "timeout"
+    title = "Request stopped"

@@ -39,6 +39,7 @@ HEADERS: dict[str, str] = {
     "permissions-policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 API_PREFIX = "/api/"
+STATIC_PREFIX = "/static/"
 
 
 class SecurityHeaders:
@@ -54,14 +55,15 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        api = str(scope.get("path", "")).startswith(API_PREFIX)
+        # API answers and pages carry one party's records: no shared or browser caching.
+        # Only the static assets (same for everyone) may be cached.
+        private = not str(scope.get("path", "")).startswith(STATIC_PREFIX)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 present = {name.lower() for name, _ in message.get("headers", [])}
                 extra = dict(self.headers)
-                # API answers carry one party's records: no shared or browser caching.
-                if api:
+                if private:
                     extra["cache-control"] = "no-store"
                 message["headers"] = list(message.get("headers", [])) + [
                     (k.encode(), v.encode()) for k, v in extra.items() if k.encode() not in present
@@ -94,7 +96,7 @@ ERRORS = {
     "428": "If-Match required",
     "429": "Too many requests",
 }
-OPEN_PATHS = frozenset({"/api/v1/health", "/api/v1/openapi.json"})
+OPEN_PATHS = frozenset({"/api/v1/health", "/api/v1/ready", "/api/v1/openapi.json"})
 
 
 def _problem_response(description: str) -> dict[str, Any]:

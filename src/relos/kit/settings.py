@@ -1,4 +1,7 @@
-"""Settings read from the environment, once, by the composition root (never at import time)."""
+"""Settings read from the environment, once, by the composition root (never at import time).
+
+Every RELOS_* variable is listed in docs/operations.md ("Configuration reference").
+"""
 
 from __future__ import annotations
 
@@ -6,10 +9,25 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from relos.kit.errors import InvalidInput
+
 
 def default_data_dir() -> Path:
     """Where the embedded database lives: RELOS_DATA_DIR, else ./var under the working directory."""
     return Path(os.environ.get("RELOS_DATA_DIR", Path.cwd() / "var"))
+
+
+def _number(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError as exc:
+        raise InvalidInput(f"{name}: {raw!r} is not a number") from exc
+    if value <= 0:
+        raise InvalidInput(f"{name}: {raw!r} must be positive")
+    return value
 
 
 @dataclass(frozen=True)
@@ -18,15 +36,33 @@ class Settings:
     data_dir: Path
     secure_cookies: bool = False
     token_days: int = 30
+    # Limits that keep one request from hurting the others.
+    max_body_bytes: int = 2 * 1024 * 1024
+    max_json_depth: int = 32
+    request_timeout_s: float = 30.0
+    # Addresses of reverse proxies whose X-Forwarded-For is believed (comma-separated);
+    # empty means none, so a client cannot choose the address it is rate-limited by.
+    trusted_proxies: str = ""
+    shutdown_timeout_s: float = 20.0
+    log_format: str = "json"
 
     @classmethod
     def from_env(cls) -> Settings:
         """Build settings from RELOS_* variables; an unset database means an SQLite file."""
         data_dir = default_data_dir()
         url = os.environ.get("RELOS_DATABASE_URL") or f"sqlite:///{data_dir / 'relos.db'}"
+        log_format = os.environ.get("RELOS_LOG_FORMAT", "json")
+        if log_format not in ("json", "text"):
+            raise InvalidInput(f"RELOS_LOG_FORMAT: {log_format!r} is not json or text")
         return cls(
             database_url=url,
             data_dir=data_dir,
             secure_cookies=os.environ.get("RELOS_SECURE_COOKIES", "0") == "1",
-            token_days=int(os.environ.get("RELOS_TOKEN_DAYS", "30")),
+            token_days=int(_number("RELOS_TOKEN_DAYS", 30)),
+            max_body_bytes=int(_number("RELOS_MAX_BODY_BYTES", 2 * 1024 * 1024)),
+            max_json_depth=int(_number("RELOS_MAX_JSON_DEPTH", 32)),
+            request_timeout_s=_number("RELOS_REQUEST_TIMEOUT", 30.0),
+            trusted_proxies=os.environ.get("RELOS_TRUSTED_PROXIES", "").strip(),
+            shutdown_timeout_s=_number("RELOS_SHUTDOWN_TIMEOUT", 20.0),
+            log_format=log_format,
         )

@@ -1,4 +1,9 @@
-"""RFC 3339 UTC times: parse strictly, format with a Z."""
+"""RFC 3339 UTC times: parse strictly, format with a Z.
+
+The supported range is what a UTC datetime can hold, 0001-01-01T00:00:00Z to
+9999-12-31T23:59:59Z: an instant whose offset carries it outside (9999-12-31T23:00:00-05:00)
+is invalid input, never an overflow deeper in.
+"""
 
 from __future__ import annotations
 
@@ -6,31 +11,56 @@ from datetime import UTC, date, datetime
 
 from relos.kit.errors import InvalidInput
 
+SUPPORTED_RANGE = "0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z"
+
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def in_utc(value: datetime, field: str = "time") -> datetime:
+    """An aware datetime converted to UTC, or InvalidInput when UTC cannot hold it."""
+    try:
+        return value.astimezone(UTC)
+    except (OverflowError, ValueError) as exc:
+        raise InvalidInput(f"{field}: {value.isoformat()} is outside {SUPPORTED_RANGE}") from exc
+
+
 def parse_instant(value: str, field: str = "time") -> datetime:
     """Parse an RFC 3339 time with an offset (or a bare date as midnight UTC) into UTC."""
+    if len(value) > 64 or "\x00" in value:
+        raise InvalidInput(f"{field}: not an RFC 3339 time")
     try:
         if len(value) == 10:
             return datetime.combine(date.fromisoformat(value), datetime.min.time(), UTC)
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError as exc:
+    except (ValueError, OverflowError) as exc:
         raise InvalidInput(f"{field}: {value!r} is not an RFC 3339 time") from exc
     if parsed.tzinfo is None:
         raise InvalidInput(f"{field}: {value!r} has no UTC offset")
-    return parsed.astimezone(UTC)
+    return in_utc(parsed, field)
+
+
+def parse_day(value: str, field: str = "date") -> date:
+    """Parse an ISO calendar date (YYYY-MM-DD), or InvalidInput naming the field."""
+    try:
+        return date.fromisoformat(value)
+    except (ValueError, TypeError) as exc:
+        raise InvalidInput(f"{field}: {value!r} is not a date (YYYY-MM-DD)") from exc
 
 
 def as_utc(value: datetime) -> datetime:
     """Treat naive datetimes (SQLite returns them) as UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else in_utc(value)
 
 
 def format_instant(value: datetime) -> str:
-    return as_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """RFC 3339 with a Z and always a four-digit year (strftime drops zeros before 1000)."""
+    moment = as_utc(value)
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
+        f"T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z"
+    )
 
 
 def midnight(day: date) -> datetime:

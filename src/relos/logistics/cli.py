@@ -1,18 +1,39 @@
-"""`relos prices ...`, `relos logistics ...`, `relos ledger ...` and `relos rates ...`."""
+"""`relos prices ...`, `relos logistics ...` and `relos rates ...` (`relos ledger ...`: ledger_cli).
+
+Each command builds the same typed command the HTTP route builds and prints the same
+result model (`--json`), so a bad value is the same one-line error everywhere.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from relos.kit.clikit import acting_as, print_json, print_table, transaction
 from relos.kit.errors import InvalidInput
 from relos.kit.timeutil import parse_instant, utcnow
-from relos.logistics import ledger_service, service, settlements
-from relos.logistics.reconcile import Export, Reconciliation, reconcile
+from relos.logistics.commands import (
+    ImportPrices,
+    ImportRates,
+    RaiseOrder,
+    RecordDelivery,
+    RecordSettlement,
+    ReversePosting,
+    SignOrder,
+    build,
+)
+from relos.logistics.deliveries.service import record_delivery
+from relos.logistics.ledger_cli import ledger
+from relos.logistics.orders import service as orders
+from relos.logistics.prices import service as prices_service
+from relos.logistics.prices.parse import csv_rows
+from relos.logistics.rates.domain import rate_rows
+from relos.logistics.rates.service import import_rates as store_rates
+from relos.logistics.results import OrderOut
+from relos.logistics.settlement import service as settlements
 
 prices = typer.Typer(
     name="prices", help="Price lists of the supplying parties.", no_args_is_help=True
@@ -20,7 +41,6 @@ prices = typer.Typer(
 logistics = typer.Typer(
     name="logistics", help="Support orders: raise, sign, deliver, settle.", no_args_is_help=True
 )
-ledger = typer.Typer(name="ledger", help="The reimbursement ledger.", no_args_is_help=True)
 rates = typer.Typer(
     name="rates", help="Exchange rates for the reporting currency.", no_args_is_help=True
 )
@@ -30,11 +50,12 @@ AsUser = Annotated[str | None, typer.Option("--as", help="Act as this user (defa
 Json = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 
-def _read(path: Path) -> str:
+def read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8-sig")
-    except OSError as error:
-        raise InvalidInput(f"cannot read {path}: {error.strerror}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not UTF-8 text"
+        raise InvalidInput(f"cannot read {path}: {reason}") from None
 
 
 def _pairs(values: list[str], what: str) -> list[dict[str, str]]:
@@ -48,12 +69,27 @@ def _pairs(values: list[str], what: str) -> list[dict[str, str]]:
     return pairs
 
 
+def _when(at: str | None) -> datetime:
+    try:
+        return parse_instant(at, "at") if at else utcnow()
+    except OverflowError:
+        raise InvalidInput(f"at: {at!r} is out of range once converted to UTC") from None
+
+
+def _owed(order: OrderOut) -> str:
+    return " ".join(f"{x.amount} {x.currency}" for x in order.owed)
+
+
 @prices.command("import")
-def import_prices(file: Path, as_user: AsUser = None) -> None:
+def import_prices(file: Path, as_user: AsUser = None, json_out: Json = False) -> None:
     """Import a price list CSV (supplying_party,facility,item,category,unit,unit_price,...)."""
+    command = build(ImportPrices, {"lines": csv_rows(read(file))})
     with transaction() as session:
-        result = service.import_prices_csv(session, acting_as(session, as_user), _read(file))
-    typer.echo(f"price lines imported: {result['imported']}, unchanged: {result['unchanged']}")
+        result = prices_service.import_prices(session, acting_as(session, as_user), command)
+    if json_out:
+        print_json(result.model_dump(mode="json"))
+        return
+    typer.echo(f"price lines imported: {result.imported}, unchanged: {result.unchanged}")
 
 
 @prices.command("list")
@@ -62,21 +98,23 @@ def list_prices(
 ) -> None:
     """List stored prices."""
     with transaction(write=False) as session:
-        rows = service.list_prices(session, acting_as(session, None), supplier)
+        rows = prices_service.list_prices(session, acting_as(session, None), supplier)
     if json_out:
-        print_json(rows)
+        print_json([row.model_dump(mode="json") for row in rows])
         return
-    columns = [
-        "supplying_party",
-        "facility",
-        "item",
-        "unit",
-        "unit_price",
-        "currency",
-        "valid_from",
-        "valid_to",
-    ]
-    print_table("Prices", columns, [[r[c] for c in columns] for r in rows])
+    columns = ["supplying_party", "facility", "item", "unit", "unit_price", "currency"]
+    columns += ["valid_from", "valid_to"]
+    print_table("Prices", columns, [[getattr(r, c) for c in columns] for r in rows])
+
+
+def _order_lines(line: list[str]) -> list[dict[str, str]]:
+    lines = []
+    for text in line:
+        parts = text.split(":")
+        if len(parts) != 4:
+            raise InvalidInput(f"line {text!r}: write CATEGORY:ITEM:QUANTITY:UNIT")
+        lines.append(dict(zip(("category", "item", "quantity", "unit"), parts, strict=True)))
+    return lines
 
 
 @logistics.command("order")
@@ -89,14 +127,9 @@ def raise_order(
     settlement: Annotated[str, typer.Option()] = "cash",
     deployment: Annotated[str | None, typer.Option()] = None,
     as_user: AsUser = None,
+    json_out: Json = False,
 ) -> None:
     """Raise a support order (status `requested` until both sides sign)."""
-    lines = []
-    for text in line:
-        parts = text.split(":")
-        if len(parts) != 4:
-            raise InvalidInput(f"line {text!r}: write CATEGORY:ITEM:QUANTITY:UNIT")
-        lines.append(dict(zip(("category", "item", "quantity", "unit"), parts, strict=True)))
     body = {
         "agreement": agreement,
         "requesting_party": requesting,
@@ -104,11 +137,19 @@ def raise_order(
         "facility": facility,
         "settlement": settlement,
         "deployment": deployment,
-        "lines": lines,
+        "lines": _order_lines(line),
     }
+    command = build(RaiseOrder, body)
     with transaction() as session:
-        order = service.raise_order(session, acting_as(session, as_user), body)
-    typer.echo(f"{order['id']} {order['status']}")
+        order = orders.raise_order(session, acting_as(session, as_user), command)
+    _print_order(order, json_out)
+
+
+def _print_order(order: OrderOut, json_out: bool, text: str = "") -> None:
+    if json_out:
+        print_json(order.model_dump(mode="json"))
+    else:
+        typer.echo(text or f"{order.id} {order.status}")
 
 
 @logistics.command("list")
@@ -120,20 +161,20 @@ def list_orders(
 ) -> None:
     """List support orders."""
     with transaction(write=False) as session:
-        orders = service.list_orders(session, acting_as(session, as_user), agreement, status)
+        found = orders.list_orders(session, acting_as(session, as_user), agreement, status)
     if json_out:
-        print_json(orders)
+        print_json([o.model_dump(mode="json") for o in found])
         return
     rows = [
         (
-            o["id"],
-            o["agreement"],
-            f"{o['requesting_party']}←{o['supplying_party']}",
-            o["facility"],
-            o["status"],
-            " ".join(f"{x['amount']} {x['currency']}" for x in o["owed"]),
+            o.id,
+            o.agreement,
+            f"{o.requesting_party}←{o.supplying_party}",
+            o.facility,
+            o.status,
+            _owed(o),
         )
-        for o in orders
+        for o in found
     ]
     print_table("Support orders", ["id", "agreement", "for←by", "facility", "status", "owed"], rows)
 
@@ -142,7 +183,8 @@ def list_orders(
 def show(order_id: str, as_user: AsUser = None) -> None:
     """One order, as JSON."""
     with transaction(write=False) as session:
-        print_json(service.get_order(session, acting_as(session, as_user), order_id))
+        order = orders.get_order(session, acting_as(session, as_user), order_id)
+    print_json(order.model_dump(mode="json"))
 
 
 @logistics.command("sign")
@@ -150,11 +192,13 @@ def sign(
     order_id: str,
     party: Annotated[str | None, typer.Option(help="The operator signs for this party.")] = None,
     as_user: AsUser = None,
+    json_out: Json = False,
 ) -> None:
     """Sign an order for your party; it binds once both sides have signed."""
+    command = build(SignOrder, {"order": order_id, "party": party})
     with transaction() as session:
-        order = service.sign_order(session, acting_as(session, as_user), order_id, party)
-    typer.echo(f"{order['id']} {order['status']}")
+        order = orders.sign_order(session, acting_as(session, as_user), command)
+    _print_order(order, json_out)
 
 
 @logistics.command("deliver")
@@ -164,15 +208,19 @@ def deliver(
     received_by: Annotated[str, typer.Option(help="The receiving side's officer.")],
     at: Annotated[str | None, typer.Option(help="RFC 3339 time (default: now).")] = None,
     as_user: AsUser = None,
+    json_out: Json = False,
 ) -> None:
     """Record a delivery; it posts to the ledger at the price in force that day."""
-    when = parse_instant(at, "at") if at else utcnow()
+    body = {
+        "order": order_id,
+        "lines": _pairs(line, "line"),
+        "delivered_at": _when(at),
+        "received_by": received_by,
+    }
+    command = build(RecordDelivery, body)
     with transaction() as session:
-        order = service.record_delivery(
-            session, acting_as(session, as_user), order_id, _pairs(line, "line"), when, received_by
-        )
-    owed = ", ".join(f"{x['amount']} {x['currency']}" for x in order["owed"])
-    typer.echo(f"{order['id']} {order['status']}; owed {owed}")
+        order = record_delivery(session, acting_as(session, as_user), command)
+    _print_order(order, json_out, f"{order.id} {order.status}; owed {_owed(order)}")
 
 
 @logistics.command("settle")
@@ -188,187 +236,49 @@ def settle(
     at: Annotated[str | None, typer.Option(help="RFC 3339 time (default: now).")] = None,
     reference: Annotated[str, typer.Option()] = "",
     as_user: AsUser = None,
+    json_out: Json = False,
 ) -> None:
     """Settle (part of) an order by cash, replacement in kind or equal-value exchange."""
-    body: dict[str, Any] = {
+    body = {
         "order": order_id,
         "method": method,
         "amount": amount,
         "currency": currency,
-        "settled_at": parse_instant(at, "at") if at else utcnow(),
+        "settled_at": _when(at),
         "reference": reference,
-        "lines": _pairs(returned or [], "return"),
+        "lines": _pairs(returned or [], "return") or None,
         "counter_order": counter_order,
     }
+    command = build(RecordSettlement, body)
     with transaction() as session:
-        result = settlements.record_settlement(session, acting_as(session, as_user), body)
-    typer.echo(
-        f"{result['id']} {result['amount']} {result['currency']}; order {result['order_status']}"
-    )
+        result = settlements.record_settlement(session, acting_as(session, as_user), command)
+    if json_out:
+        print_json(result.model_dump(mode="json"))
+        return
+    typer.echo(f"{result.id} {result.amount} {result.currency}; order {result.order_status}")
 
 
 @logistics.command("reverse")
-def reverse(ref: str, reason: Annotated[str, typer.Option()], as_user: AsUser = None) -> None:
+def reverse(
+    ref: str,
+    reason: Annotated[str, typer.Option()],
+    as_user: AsUser = None,
+    json_out: Json = False,
+) -> None:
     """Reverse one ledger posting (a correction is a reversal plus a new posting)."""
+    command = build(ReversePosting, {"ref": ref, "reason": reason})
     with transaction() as session:
-        order = settlements.reverse(session, acting_as(session, as_user), ref, reason)
-    typer.echo(f"reversed {ref}; order {order['id']} {order['status']}")
-
-
-@ledger.command("balances")
-def balances(
-    agreement: Annotated[str | None, typer.Option()] = None,
-    currency: Annotated[str | None, typer.Option(help="Reporting currency.")] = None,
-    as_user: AsUser = None,
-    json_out: Json = False,
-) -> None:
-    """What each debtor owes each creditor."""
-    with transaction(write=False) as session:
-        rows = ledger_service.balances(session, acting_as(session, as_user), agreement, currency)
-    if json_out:
-        print_json(rows)
-        return
-    columns = ["agreement", "creditor", "debtor", "currency", "amount"]
-    print_table("Balances", columns, [[r[c] for c in columns] for r in rows])
-
-
-@ledger.command("overdue")
-def overdue(
-    as_of: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: today).")] = None,
-    as_user: AsUser = None,
-    json_out: Json = False,
-) -> None:
-    """Amounts past their settlement deadline."""
-    day = date.fromisoformat(as_of) if as_of else utcnow().date()
-    with transaction(write=False) as session:
-        rows = ledger_service.overdue(session, acting_as(session, as_user), day)
-    if json_out:
-        print_json(rows)
-        return
-    columns = ["order", "creditor", "debtor", "currency", "amount", "due_on", "days_overdue"]
-    print_table(f"Overdue as of {day}", columns, [[r[c] for c in columns] for r in rows])
-
-
-@ledger.command("statement")
-def statement(
-    party: Annotated[str, typer.Option()],
-    start: Annotated[str, typer.Option(help="First day, YYYY-MM-DD.")],
-    end: Annotated[str, typer.Option(help="Day after the last, YYYY-MM-DD.")],
-    csv_out: Annotated[bool, typer.Option("--csv", help="Print CSV.")] = False,
-    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Write an XLSX file.")] = None,
-    as_user: AsUser = None,
-    json_out: Json = False,
-) -> None:
-    """Statement of account of one party for [start, end)."""
-    with transaction(write=False) as session:
-        result = ledger_service.statement(
-            session,
-            acting_as(session, as_user),
-            party,
-            date.fromisoformat(start),
-            date.fromisoformat(end),
-        )
-    if xlsx:
-        xlsx.write_bytes(ledger_service.statement_xlsx(result))
-        typer.echo(f"statement of {party} written to {xlsx}")
-        return
-    if csv_out:
-        typer.echo(ledger_service.statement_csv(result), nl=False)
-        return
-    body = ledger_service.statement_out(result)
-    if json_out:
-        print_json(body)
-        return
-    columns = ["booked_on", "ref", "kind", "counterparty", "side", "amount", "currency", "balance"]
-    print_table(
-        f"Statement of {party}, {start} to {end}",
-        columns,
-        [[r[c] for c in columns] for r in body["lines"]],
-    )
-    for position in body["closing"]:
-        typer.echo(
-            f"closing with {position['counterparty']}: {position['amount']} {position['currency']}"
-        )
-
-
-@ledger.command("export")
-def export(
-    party: Annotated[str, typer.Option()],
-    out: Annotated[Path, typer.Option(help="File to write the export to.")],
-    as_user: AsUser = None,
-) -> None:
-    """Write the party's ledger export for bilateral reconciliation."""
-    with transaction(write=False) as session:
-        exported = ledger_service.export_for(session, acting_as(session, as_user), party)
-    out.write_text(exported.to_json(), encoding="utf-8")
-    typer.echo(f"{len(exported.records)} records of {party} written to {out}")
-
-
-def _report(result: Reconciliation) -> None:
-    typer.echo(f"matched: {len(result.matched)}")
-    for title, records in (
-        ("missing on ours", result.missing_on_ours),
-        ("missing on theirs", result.missing_on_theirs),
-    ):
-        typer.echo(f"{title}: {len(records)}")
-        for r in records:
-            typer.echo(
-                f"  {r.ref} {r.kind} {r.date} {r.amount} {r.currency} {r.creditor}←{r.debtor}"
-            )
-    typer.echo(f"mismatched: {len(result.mismatched)}")
-    for m in result.mismatched:
-        changes = ", ".join(
-            f"{f}: ours {m.ours.to_dict()[f]} / theirs {m.theirs.to_dict()[f]}" for f in m.fields
-        )
-        typer.echo(f"  {m.ref} {changes}")
-
-
-@ledger.command("reconcile")
-def reconcile_exports(ours: Path, theirs: Path, json_out: Json = False) -> None:
-    """Compare two exports; exit 0 only when nothing differs."""
-    result = reconcile(Export.from_json(_read(ours)), Export.from_json(_read(theirs)))
-    if json_out:
-        print_json(
-            {
-                "matched": result.matched,
-                "missing_on_ours": [r.to_dict() for r in result.missing_on_ours],
-                "missing_on_theirs": [r.to_dict() for r in result.missing_on_theirs],
-                "mismatched": [
-                    {
-                        "ref": m.ref,
-                        "fields": list(m.fields),
-                        "ours": m.ours.to_dict(),
-                        "theirs": m.theirs.to_dict(),
-                    }
-                    for m in result.mismatched
-                ],
-            }
-        )
-    else:
-        _report(result)
-    if not result.clean:
-        raise typer.Exit(code=1)
-
-
-@ledger.command("entries")
-def entries(
-    agreement: Annotated[str | None, typer.Option()] = None,
-    order: Annotated[str | None, typer.Option()] = None,
-    limit: Annotated[int, typer.Option()] = 100,
-    as_user: AsUser = None,
-) -> None:
-    """Ledger postings with their entries, as JSON."""
-    with transaction(write=False) as session:
-        print_json(
-            ledger_service.entries(
-                session, acting_as(session, as_user), agreement=agreement, order=order, limit=limit
-            )
-        )
+        order = settlements.reverse(session, acting_as(session, as_user), command)
+    _print_order(order, json_out, f"reversed {ref}; order {order.id} {order.status}")
 
 
 @rates.command("import")
-def import_rates(file: Path, as_user: AsUser = None) -> None:
+def import_rates(file: Path, as_user: AsUser = None, json_out: Json = False) -> None:
     """Import exchange rates CSV (base,quote,on,rate,source)."""
+    command = build(ImportRates, {"lines": rate_rows(read(file))})
     with transaction() as session:
-        result = ledger_service.import_rates(session, acting_as(session, as_user), _read(file))
-    typer.echo(f"rates imported: {result['imported']}")
+        result = store_rates(session, acting_as(session, as_user), command)
+    if json_out:
+        print_json(result.model_dump(mode="json"))
+        return
+    typer.echo(f"rates imported: {result.imported}")

@@ -20,8 +20,23 @@ from sqlalchemy.orm import Session
 from relos.access.domain import Principal
 from relos.deployments.models import DeploymentRow, ElementRow
 from relos.kit.timeutil import utcnow
-from relos.logistics import ledger_service, service, settlements
+from relos.logistics.commands import (
+    ImportPrices,
+    ImportRates,
+    RaiseOrder,
+    RecordDelivery,
+    RecordSettlement,
+    SignOrder,
+    build,
+)
+from relos.logistics.deliveries.service import record_delivery
 from relos.logistics.models import OrderRow
+from relos.logistics.orders.service import raise_order, sign_order
+from relos.logistics.prices.parse import csv_rows
+from relos.logistics.prices.service import import_prices
+from relos.logistics.rates.domain import rate_rows
+from relos.logistics.rates.service import import_rates
+from relos.logistics.settlement.service import record_settlement
 
 DEMO = Principal(user_id=0, name="demo", party="", roles=frozenset({"admin"}))
 NOTE = "illustrative: no public source gives RELOS prices"
@@ -90,29 +105,34 @@ def _order(
             dict(zip(("category", "item", "quantity", "unit"), line, strict=True)) for line in lines
         ],
     }
-    order_id: str = service.raise_order(session, DEMO, body)["id"]
-    service.sign_order(session, DEMO, order_id, requesting)
-    service.sign_order(session, DEMO, order_id, supplying)
+    order_id = raise_order(session, DEMO, build(RaiseOrder, body)).id
+    sign_order(session, DEMO, SignOrder(order=order_id, party=requesting))
+    sign_order(session, DEMO, SignOrder(order=order_id, party=supplying))
     return order_id
 
 
 def _deliver(session: Session, order_id: str, at: datetime, *quantities: tuple[int, str]) -> None:
     lines = [{"line": line, "quantity": quantity} for line, quantity in quantities]
-    service.record_delivery(session, DEMO, order_id, lines, at, "duty officer (demo)")
+    body = {
+        "order": order_id,
+        "lines": lines,
+        "delivered_at": at,
+        "received_by": "duty officer (demo)",
+    }
+    record_delivery(session, DEMO, build(RecordDelivery, body))
 
 
 def _settle(session: Session, order_id: str, at: datetime, **body: Any) -> None:
-    settlements.record_settlement(
-        session, DEMO, {"order": order_id, "settled_at": at, "reference": "demo", **body}
-    )
+    command = {"order": order_id, "settled_at": at, "reference": "demo", **body}
+    record_settlement(session, DEMO, build(RecordSettlement, command))
 
 
 def load(session: Session) -> int:
     """Load the demo set once; a second call finds the demo orders and adds nothing."""
     if session.scalar(select(OrderRow.id).where(OrderRow.created_by == DEMO.name).limit(1)):
         return 0
-    service.import_prices_csv(session, DEMO, PRICES)
-    ledger_service.import_rates(session, DEMO, RATES)
+    import_prices(session, DEMO, build(ImportPrices, {"lines": csv_rows(PRICES)}))
+    import_rates(session, DEMO, build(ImportRates, {"lines": rate_rows(RATES)}))
     day = utcnow().replace(hour=9, minute=0, second=0, microsecond=0, tzinfo=UTC)
 
     fuel = _order(session, "IN", "RU", "RUVVO", "cash", [("fuel", "F-76", "420", "t")])

@@ -17,7 +17,7 @@ from typing import Any
 
 from relos.kit.errors import InvalidInput
 from relos.kit.money import Money
-from relos.logistics.ledger import Posting
+from relos.logistics.ledger.postings import Posting
 
 EXPORT_FORMAT = "relos-ledger-export/1"
 COMPARED = ("amount", "currency", "date", "kind", "order", "agreement", "creditor", "debtor")

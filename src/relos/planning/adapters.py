@@ -7,6 +7,7 @@ these attributes plans, which is also how the unit tests feed small fixtures.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Protocol
 
 from relos.kit.errors import InvalidInput
@@ -90,6 +91,16 @@ class PlatformLike(Protocol):
     def ferry_range_km(self) -> float | None: ...
     @property
     def source(self) -> str: ...
+    @property
+    def displacement_t(self) -> float | None: ...
+    @property
+    def draught_m(self) -> float | None: ...
+    @property
+    def beam_m(self) -> float | None: ...
+    @property
+    def max_speed_kn(self) -> float | None: ...
+    @property
+    def illustrative(self) -> tuple[str, ...]: ...
 
 
 def site(f: FacilityLike) -> Site:
@@ -127,4 +138,10 @@ def craft(p: PlatformLike, speed_kn: float | None = None) -> Craft:
     speed = speed_kn or p.cruise_speed_kn or (points[0][1] if points else None)
     if speed is None or not points:
         raise InvalidInput(f"platform {p.id}: needs a published range at a speed to plan")
-    return ship(p.id, p.party, points, fuel, speed, p.source)
+    return replace(
+        ship(p.id, p.party, points, fuel, speed, p.source),
+        displacement_t=p.displacement_t,
+        draught_m=p.draught_m,
+        beam_m=p.beam_m,
+        ice_class=getattr(p, "ice_class", None),  # platforms may add it; none do yet
+    )

@@ -2,52 +2,89 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import ValidationError
 
+from relos.kit.errors import InvalidInput
 from relos.kit.timeutil import parse_instant, utcnow
 from relos.kit.web import Caller, Db
 from relos.planning import service
-from relos.planning.schemas import ReachIn, ReachOut, RouteIn, RoutePlanOut, SeaDistanceOut
+from relos.planning.schemas import (
+    ReachIn,
+    ReachOut,
+    RouteIn,
+    RoutePlanOut,
+    SeaDistanceOut,
+    SeaDistanceQuery,
+)
 
 router = APIRouter(tags=["planner"])
 
 
-@router.get("/sea-distance", response_model=SeaDistanceOut)
+@router.get("/sea-distance", response_model=SeaDistanceOut, response_model_by_alias=True)
 def sea_distance(
     caller: Caller,
+    db: Db,
     origin: Annotated[str, Query(alias="from", description="Facility id, UN/LOCODE or lon,lat")],
     destination: Annotated[str, Query(alias="to")],
     depart: Annotated[str | None, Query(description="RFC 3339; seasons apply")] = None,
-    kind: Annotated[str, Query(description="warship or merchant")] = "warship",
-    speed_kn: Annotated[float | None, Query(gt=0, le=60)] = None,
+    platform: Annotated[
+        str | None, Query(description="Platform id: apply its flag's passage law")
+    ] = None,
+    speed_kn: Annotated[float | None, Query(ge=1, le=60)] = None,
     close: Annotated[list[str] | None, Query(description="Passages to close")] = None,
     open_: Annotated[list[str] | None, Query(alias="open", description="Passages to open")] = None,
-) -> dict[str, Any]:
-    """Shortest open sea route; 422 problem+json with the reasons when none is open."""
-    when: datetime = parse_instant(depart, "depart") if depart else utcnow()
-    return service.sea_distance(
-        caller, origin, destination, when, kind, speed_kn, tuple(open_ or ()), tuple(close or ())
+) -> SeaDistanceOut:
+    """Shortest open sea route: geography without a platform, passage law with one;
+    422 problem+json with the reasons when none is open."""
+    query = sea_distance_query(
+        origin, destination, depart, platform, speed_kn, open_ or [], close or []
     )
+    with db.transaction(write=False) as session:
+        return service.sea_distance(session, caller, query)
 
 
-@router.post("/plans/route", response_model=RoutePlanOut)
-def plan_route(body: RouteIn, db: Db, caller: Caller) -> dict[str, Any]:
+def sea_distance_query(
+    origin: str,
+    destination: str,
+    depart: str | None,
+    platform: str | None,
+    speed_kn: float | None,
+    opened: list[str],
+    closed: list[str],
+) -> SeaDistanceQuery:
+    """The command from query parameters or CLI options (one message on bad input)."""
+    try:
+        return SeaDistanceQuery(
+            origin=origin,
+            destination=destination,
+            depart=parse_instant(depart, "depart") if depart else utcnow(),
+            platform=platform,
+            speed_kn=speed_kn,
+            open_passages=opened,
+            closed_passages=closed,
+        )
+    except ValidationError as exc:
+        raise InvalidInput(first_error(exc)) from None
+
+
+def first_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "request"
+    return f"{where}: {first['msg'].removeprefix('Value error, ')}"
+
+
+@router.post("/plans/route", response_model=RoutePlanOut, response_model_by_alias=True)
+def plan_route(body: RouteIn, db: Db, caller: Caller) -> RoutePlanOut:
     """Route plan with refuel stops, notices, and the baseline without the agreements."""
     with db.transaction(write=False) as session:
-        return service.plan_route(session, caller, _body(body))
+        return service.plan_route(session, caller, body)
 
 
-@router.post("/plans/reach", response_model=ReachOut)
-def plan_reach(body: ReachIn, db: Db, caller: Caller) -> dict[str, Any]:
+@router.post("/plans/reach", response_model=ReachOut, response_model_by_alias=True)
+def plan_reach(body: ReachIn, db: Db, caller: Caller) -> ReachOut:
     """Facilities reachable from an origin, with and without the agreements."""
     with db.transaction(write=False) as session:
-        return service.plan_reach(session, caller, _body(body))
-
-
-def _body(body: ReachIn) -> dict[str, Any]:
-    data = body.model_dump()
-    data["reserve"] = float(body.reserve)
-    return data
+        return service.plan_reach(session, caller, body)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any, TypeVar
 
 import typer
+from pydantic import ValidationError
 
 from relos.kit.clikit import acting_as, print_json, print_table, transaction
+from relos.kit.errors import InvalidInput
 from relos.kit.timeutil import parse_instant, utcnow
 from relos.planning import service
+from relos.planning.api import first_error, sea_distance_query
+from relos.planning.schemas import ReachIn, RouteIn
+
+C = TypeVar("C", bound=ReachIn)
 
 app = typer.Typer(name="plan", help="Sea distances, route plans and reach.", no_args_is_help=True)
 
@@ -29,25 +37,29 @@ def distance(
     origin: str,
     destination: str,
     depart: Depart = None,
-    kind: Annotated[str, typer.Option(help="warship or merchant")] = "warship",
+    platform: Annotated[
+        str | None, typer.Option(help="Apply this platform's passage law (flag, type, hull).")
+    ] = None,
     speed: Speed = None,
     close: Close = None,
     open_: Open = None,
+    as_user: AsUser = None,
     json_out: Json = False,
 ) -> None:
     """Sea distance FROM TO (facility id, UN/LOCODE or lon,lat), with the passages used."""
-    when = parse_instant(depart, "depart") if depart else utcnow()
-    with transaction(write=False) as session:
-        caller = acting_as(session, None)
-    found = service.sea_distance(
-        caller, origin, destination, when, kind, speed, tuple(open_ or ()), tuple(close or ())
+    query = sea_distance_query(
+        origin, destination, depart, platform, speed, open_ or [], close or []
     )
+    with transaction(write=False) as session:
+        found = service.sea_distance(session, acting_as(session, as_user), query)
+    out = found.model_dump(mode="json", by_alias=True)
     if json_out:
-        print_json(found)
+        print_json(out)
         return
-    via = ", ".join(found["via"]) or "open sea"
-    rows = [(found["from"], found["to"], f"{found['distance_nm']:,.1f}", via)]
+    via = ", ".join(out["via"]) or "open sea"
+    rows = [(out["from"], out["to"], f"{out['distance_nm']:,.1f}", via)]
     print_table("Sea distance", ["from", "to", "nm", "via"], rows)
+    _print_law(out)
 
 
 @app.command("route")
@@ -68,13 +80,19 @@ def route(
     """Plan PLATFORM from ORIGIN to DESTINATION with refuel stops, against the baseline."""
     body = _body(platform, origin, depart, agreement, reserve, speed, close, open_)
     body |= {"destination": destination, "objective": objective}
+    command = _command(RouteIn, body)
     with transaction(write=False) as session:
-        result = service.plan_route(session, acting_as(session, as_user), body)
+        plan = service.plan_route(session, acting_as(session, as_user), command)
+    result = plan.model_dump(mode="json", by_alias=True)
     if json_out:
         print_json(result)
         return
     _print_plan("Plan", result)
     _print_plan("Baseline (without the agreements)", result["baseline"])
+    for c in result["contributions"]:
+        w = c["without"]
+        shown = f"{w['distance_nm']:,.0f} nm, {w['days']} days" if w["feasible"] else "not feasible"
+        typer.echo(f"without {c['agreement']}: {shown}")
     for warning in result["warnings"]:
         typer.echo(f"warning: {warning}")
 
@@ -94,8 +112,10 @@ def reach(
 ) -> None:
     """Facilities PLATFORM can reach from ORIGIN, with and without the agreements."""
     body = _body(platform, origin, depart, agreement, reserve, speed, close, open_)
+    command = _command(ReachIn, body)
     with transaction(write=False) as session:
-        result = service.plan_reach(session, acting_as(session, as_user), body)
+        reached = service.plan_reach(session, acting_as(session, as_user), command)
+    result = reached.model_dump(mode="json", by_alias=True)
     if json_out:
         print_json(result)
         return
@@ -117,6 +137,18 @@ def reach(
     typer.echo(f"baseline without the agreements: {len(result['baseline']['reachable'])}")
 
 
+def _command(schema: type[C], body: dict[str, Any]) -> C:
+    """The same command the API validates; a bad field is one line, not a traceback."""
+    try:
+        return schema.model_validate(body)
+    except ValidationError as exc:
+        raise InvalidInput(first_error(exc)) from None
+
+
+def _depart(depart: str | None) -> datetime:
+    return parse_instant(depart, "depart") if depart else utcnow()
+
+
 def _body(
     platform: str,
     origin: str,
@@ -128,13 +160,13 @@ def _body(
     open_: list[str] | None,
 ) -> dict[str, Any]:
     try:
-        fraction = float(reserve)
-    except ValueError:
-        fraction = -1.0  # the service refuses it with the usual message
+        fraction = Decimal(reserve)
+    except InvalidOperation:
+        raise InvalidInput(f"reserve: {reserve!r} is not a fraction") from None
     return {
         "platform": platform,
         "origin": origin,
-        "depart": parse_instant(depart, "depart") if depart else utcnow(),
+        "depart": _depart(depart),
         "agreements": agreement or [],
         "reserve": fraction,
         "speed_kn": speed,
@@ -164,10 +196,28 @@ def _print_plan(title: str, plan: dict[str, Any]) -> None:
         f"{plan['fuel_t']:,.0f} t fuel, "
         f"cost {plan['cost']} {plan['currency']} ({plan['cost_source']})"
     )
+    _print_law(plan)
+
+
+def _print_law(plan: dict[str, Any]) -> None:
     for n in plan["notices"]:
         typer.echo(
             f"  notice: {n['facility']} {n['days']} days ({n['reason']}), file by {n['file_by']}"
         )
+    for c in plan.get("conditions", []):
+        typer.echo(f"  condition: {c}")
+    for r in plan.get("risks", []):
+        typer.echo(f"  risk: {r}")
+
+
+@app.command("warm")
+def warm() -> None:
+    """Build the sea network cache and its contraction hierarchies (run at set-up)."""
+    from time import perf_counter
+
+    start = perf_counter()
+    built = service.warm()
+    typer.echo(f"planner cache ready: {built} hierarchies in {perf_counter() - start:.1f} s")
 
 
 apps = {"plan": app}  # the command is `relos plan`, not the folder's name

@@ -64,6 +64,11 @@ class Craft:
     grades: tuple[str, ...]
     source: str = ""
     fit: str = ""  # how the burn rate was obtained
+    # what passage law looks at (None where the platform file gives no figure)
+    displacement_t: float | None = None
+    draught_m: float | None = None
+    beam_m: float | None = None
+    ice_class: str | None = None
 
     def range_nm(self, reserve: float) -> float:
         """Distance on a full tank keeping `reserve` (a fraction) in hand at arrival."""

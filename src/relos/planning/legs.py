@@ -11,10 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from math import inf
 
-from relos.planning import hierarchy
 from relos.planning.endpoints import Endpoint
 from relos.planning.geo import haversine_nm
-from relos.planning.search import anchors, anchors_from, direct, distances_from
+from relos.planning.search import anchors, distances_from, distances_to
 from relos.planning.seaway import Conditions, Seaway, bounded
 
 
@@ -38,24 +37,14 @@ class SeaRows:
         return found
 
     def matrix(self, mask: int) -> list[list[float]]:
-        """Every universe point to every other (the facility distance matrix), on the
-        contraction hierarchy of this mask (built once per mask and cached on disk)."""
+        """Every universe point to every other (the facility distance matrix): one shortest-
+        path tree per point in scgraph, approach legs and same-link shortcuts added here."""
         net = self.seaway.net
-        hier = hierarchy.for_mask(net, mask)
         here = [self.seaway.attach(p) for p in self.universe]
-        sources = [dict(anchors_from(net, a, mask)) for a in here]
-        targets = [dict(anchors(net, a.node, mask)) for a in here]
-        out = hierarchy.table(hier, sources, targets)
-        for i, a in enumerate(here):
-            for j, b in enumerate(here):
-                if i == j:
-                    out[i][j] = 0.0
-                    continue
-                nm = out[i][j] + b.approach_nm
-                own_way = direct(net, a.node, b.node, mask)
-                if own_way is not None:
-                    nm = min(nm, a.approach_nm + own_way + b.approach_nm)
-                out[i][j] = nm
+        ends = [anchors(net, t.node, mask) for t in here]
+        out = [distances_to(net, a, here, ends, mask) for a in here]
+        for i in range(len(out)):
+            out[i][i] = 0.0
         return out
 
 
@@ -67,32 +56,33 @@ class SeaLegs:
         self.nodes = nodes
         self.when = when
         self._slot = [rows.index.get((n.lon, n.lat), -1) for n in nodes]
-        self._masks: dict[date, int] = {}
+        # passages behind which node j is a base of the ship's flag ("return to its base")
+        self._home = [rows.seaway.bound_home(when, n) for n in nodes]
+        self._masks: dict[tuple[date, int], int] = {}
 
-    def mask_on(self, at: datetime) -> int:
-        day = at.date()
-        if day not in self._masks:
-            self._masks[day] = self.rows.seaway.closed_mask(self.when, at)
-        return self._masks[day]
+    def home_of(self, j: int) -> int:
+        return self._home[j]
+
+    def mask_on(self, at: datetime, j: int = -1) -> int:
+        """Passages shut on a day for a leg ending at node j (-1: no return to base)."""
+        home = self._home[j] if j >= 0 else 0
+        key = (at.date(), home)
+        if key not in self._masks:
+            end = self.nodes[j] if home else None
+            self._masks[key] = self.rows.seaway.closed_mask(self.when, at, end)
+        return self._masks[key]
 
     def nm(self, i: int, j: int, at: datetime) -> float:
-        mask = self.mask_on(at)
+        mask = self.mask_on(at, j)
         distance = self._between(i, j, mask)
         if distance == inf:
             return inf
-        later = mask | self.mask_on(at + timedelta(hours=distance / self.when.speed_kn))
+        later = mask | self.mask_on(at + timedelta(hours=distance / self.when.speed_kn), j)
         return distance if later == mask else self._between(i, j, later)
 
     def best_case(self, i: int, j: int) -> float:
         """Distance with nothing closed: a lower bound for pruning."""
         return self._between(i, j, 0)
-
-    def uses(self, i: int, j: int, at: datetime, bit: int) -> bool:
-        """Whether the leg's route sails the passage `bit` (it gets longer without it)."""
-        mask = self.mask_on(at)
-        if mask & bit:
-            return False
-        return self._between(i, j, mask | bit) > self._between(i, j, mask) + 1e-6
 
     def _between(self, i: int, j: int, mask: int) -> float:
         if self._slot[j] >= 0:
@@ -116,6 +106,3 @@ class AirLegs:
 
     def best_case(self, i: int, j: int) -> float:
         return self.nm(i, j, datetime.min)
-
-    def uses(self, i: int, j: int, at: datetime, bit: int) -> bool:
-        return False

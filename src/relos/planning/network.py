@@ -28,7 +28,7 @@ from pathlib import Path
 from relos.planning.geo import haversine_nm, in_box, normalize_lon
 from relos.planning.passages import PassageRules
 
-FORMAT = 10  # bump when the pickled layout changes
+FORMAT = 12  # bump when the pickled layout changes
 
 Edge = tuple[int, float, int, int]  # (to core node, nm, passage mask, link id)
 
@@ -61,8 +61,9 @@ class SeaNetwork:
     )
 
     components: dict[int, list[int]] = field(default_factory=dict, repr=False, compare=False)
-    hierarchies: dict[int, object] = field(default_factory=dict, repr=False, compare=False)
-    # where the network was cached and under which digest: hierarchies are cached beside it
+    # scgraph engines per closure mask (engine.py), never pickled
+    engines: dict[int, object] = field(default_factory=dict, repr=False, compare=False)
+    # where the network was cached and under which digest: scgraph hierarchies lie beside it
     cache_path: Path | None = field(default=None, repr=False, compare=False)
 
     def component(self, closed: int) -> list[int]:
@@ -130,7 +131,7 @@ def load_network(rules: PassageRules, cache: Path | None = None) -> SeaNetwork:
     network = contract(*read_graph(source, rules), seasonal)
     network.open_adj.clear()
     network.components.clear()
-    network.hierarchies.clear()
+    network.engines.clear()
     _write_atomically(path, pickle.dumps(network, protocol=pickle.HIGHEST_PROTOCOL))
     _forget_stale(path)
     network.cache_path = path
@@ -189,7 +190,7 @@ def _mask(rules: PassageRules, lon: float, lat: float) -> int:
 
 def _forget_stale(current: Path) -> None:
     """Remove networks (and their hierarchies) built from other inputs or formats."""
-    for old in current.parent.glob("sea-network-*.pickle"):
+    for old in current.parent.glob("sea-network-*"):
         if not old.name.startswith(current.stem):
             with contextlib.suppress(OSError):
                 old.unlink()

@@ -1,8 +1,10 @@
 """Passages of the sea network (straits, canals, the Northern Sea Route) and when they are open.
 
-Passages are data (data/planning/passages.toml). A request may close any passage by name, or
-open one whose default policy closes it (the Turkish Straits to warships, the Northwest
-Passage); a season is never overridden by a request: ice does not read treaties.
+Passages are data (data/planning/passages.toml), each with its law by flag and ship type
+(law.py). A request may close any passage by name, or open one whose policy closes it (the
+Northwest Passage by default, a waivable rule such as Turkey's application of Montreux
+article 19); a season is never overridden by a request: ice does not read treaties, and
+neither is a physical limit (a draught the canal cannot take).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from importlib import resources
 from typing import Any
 
 from relos.kit.errors import InvalidInput, ReferenceDataError
+from relos.planning.geo import in_box
+from relos.planning.law import Law, Verdict, Vessel, parse_rules
 
 Box = tuple[float, float, float, float]
 
@@ -43,25 +47,33 @@ class Passage:
     bit: int
     boxes: tuple[Box, ...]
     open: bool = True
-    closed_to: frozenset[str] = frozenset()
     season: Season | None = None
-    notice_days: int | None = None
-    coastal_state: str | None = None
     source: str = ""
     aliases: tuple[str, ...] = ()
+    law: Law = field(default_factory=lambda: Law(""))
+    inner: tuple[Box, ...] = ()  # waters behind the passage (the Black Sea)
 
-    def closure(self, day: date, kind: str, opened: bool) -> str | None:
-        """Why the passage is shut on this day for this kind of platform, or None if open."""
+    def closure(
+        self, day: date, vessel: Vessel | None, opened: bool, bound_home: bool = False
+    ) -> str | None:
+        """Why the passage is shut on this day for this vessel, or None if open.
+
+        Without a vessel only geography counts (seasons, the ice-bound default)."""
         if self.season is not None and not self.season.is_open(day):
             start, end = self.season.window(day.year)
             return f"{self.name} is outside its season [{start}, {end}) on {day}"
-        if opened:
-            return None
-        if not self.open:
+        if not self.open and not opened:
             return f"{self.name} is closed by default"
-        if kind in self.closed_to:
-            return f"{self.name} is closed to {kind}s by default ({self.source.split(';')[0]})"
-        return None
+        if vessel is None:
+            return None
+        return self.judge(vessel, day, bound_home, opened).closed
+
+    def judge(self, vessel: Vessel, day: date, bound_home: bool, opened: bool) -> Verdict:
+        return self.law.judge(vessel, day, bound_home, opened)
+
+    def leads_to(self, lon: float, lat: float) -> bool:
+        """Whether a point lies in the waters behind the passage."""
+        return any(in_box(lon, lat, box) for box in self.inner)
 
 
 @dataclass(frozen=True)
@@ -79,9 +91,15 @@ class PassageRules:
         raise InvalidInput(f"unknown passage {name!r}; known: {known}")
 
     def closures(
-        self, day: date, kind: str, opened: Iterable[str] = (), closed: Iterable[str] = ()
+        self,
+        day: date,
+        vessel: Vessel | None,
+        opened: Iterable[str] = (),
+        closed: Iterable[str] = (),
+        bound_home: int = 0,
     ) -> dict[int, str]:
-        """Bit -> reason for every passage shut on a day for a platform kind."""
+        """Bit -> reason for every passage shut on a day for a vessel (None: geography);
+        `bound_home` is the mask of passages behind which the voyage ends at a home base."""
         opened_ids = {self.find(n).id for n in opened}
         closed_ids = {self.find(n).id for n in closed}
         out: dict[int, str] = {}
@@ -89,10 +107,13 @@ class PassageRules:
             if p.id in closed_ids:
                 out[p.bit] = f"{p.name} is closed by the request"
                 continue
-            reason = p.closure(day, kind, p.id in opened_ids)
+            reason = p.closure(day, vessel, p.id in opened_ids, bool(bound_home & p.bit))
             if reason is not None:
                 out[p.bit] = reason
         return out
+
+    def ids(self, names: Iterable[str]) -> frozenset[str]:
+        return frozenset(self.find(n).id for n in names)
 
     def names(self, mask: int) -> list[str]:
         return [p.name for p in self.passages if mask & p.bit]
@@ -124,18 +145,21 @@ def _passage(key: str, raw: Mapping[str, Any], bit: int) -> Passage:
             years = {int(y): (w[0], w[1]) for y, w in raw.get("seasons", {}).items()}
             season = Season(raw["season"][0], raw["season"][1], years)
             season.window(2000)  # fails now, not mid-plan, on a bad MM-DD
+        inner = tuple(
+            (float(b[0]), float(b[1]), float(b[2]), float(b[3])) for b in raw.get("inner", [])
+        )
+        name = str(raw["name"])
         return Passage(
             id=key,
-            name=str(raw["name"]),
+            name=name,
             bit=bit,
             boxes=boxes,
             open=bool(raw.get("open", True)),
-            closed_to=frozenset(raw.get("closed_to", [])),
             season=season,
-            notice_days=raw.get("notice_days"),
-            coastal_state=raw.get("coastal_state"),
             source=str(raw.get("source", "")),
             aliases=tuple(str(a) for a in raw.get("aliases", [])),
+            law=parse_rules(key, name, list(raw.get("rules", []))),
+            inner=inner,
         )
     except (KeyError, ValueError, IndexError, TypeError) as exc:
         raise ReferenceDataError(f"passages.toml: passage {key!r}: {exc!r}") from exc

@@ -10,7 +10,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from math import inf
 
 from relos.planning.access import Access, Pact, Site, access, may_refuel
@@ -18,10 +18,12 @@ from relos.planning.craft import Craft
 from relos.planning.endpoints import Endpoint
 from relos.planning.errors import RouteBlocked
 from relos.planning.geo import haversine_nm
+from relos.planning.law import Verdict, Vessel
 from relos.planning.legs import AirLegs, SeaLegs, SeaRows
+from relos.planning.passages import Passage
 from relos.planning.prices import PriceBook
 from relos.planning.refuel import DESTINATION, Problem, Stop, Voyage, plan
-from relos.planning.seaway import Conditions, Seaway, bounded
+from relos.planning.seaway import Conditions, SeaRoute, Seaway, bounded
 from relos.planning.settings import PlannerSettings
 from relos.planning.voyage import Notice, RoutePlan, describe, difference, infeasible
 
@@ -41,17 +43,37 @@ class Mission:
     closed: tuple[str, ...] = ()
     allow_clearance: bool = False
     prices: PriceBook | None = None  # the planner's defaults unless the caller adds lists
+    home_ports: frozenset[tuple[float, float]] = frozenset()  # the flag's own bases
+
+    @property
+    def vessel(self) -> Vessel | None:
+        """The ship as passage law sees it (an aircraft sails no passage)."""
+        c = self.craft
+        if c.kind == "aircraft":
+            return None
+        return Vessel(c.kind, c.party, c.displacement_t, c.draught_m, c.beam_m, c.ice_class)
 
     @property
     def conditions(self) -> Conditions:
         return Conditions(
-            self.depart, self.craft.kind, self.craft.speed_kn, self.opened, self.closed
+            self.depart,
+            self.craft.kind,
+            self.craft.speed_kn,
+            self.opened,
+            self.closed,
+            self.vessel,
+            self.home_ports,
         )
 
 
 class Planner:
     def __init__(
-        self, seaway: Seaway, sites: list[Site], prices: PriceBook, settings: PlannerSettings
+        self,
+        seaway: Seaway,
+        sites: list[Site],
+        prices: PriceBook,
+        settings: PlannerSettings,
+        rows: SeaRows | None = None,  # rows of another planner over the same port positions
     ) -> None:
         self.seaway = seaway
         self.sites = {s.id: s for s in sites}
@@ -59,9 +81,15 @@ class Planner:
         self.settings = settings
         self.ports = [s for s in sites if s.kind == "port"]
         self.airfields = [s for s in sites if s.kind == "airfield"]
-        self.rows = SeaRows(seaway, [s.endpoint for s in self.ports])
+        self.rows = rows or SeaRows(seaway, [s.endpoint for s in self.ports])
         self._sorted: dict[tuple[str, float, float], list[tuple[float, int]]] = {}
         self._stops_for: dict[tuple[object, ...], list[Site]] = {}
+
+    def home_ports(self, party: str) -> frozenset[tuple[float, float]]:
+        """Positions of the ports of a party's own (country or operator) bases."""
+        return frozenset(
+            (s.lon, s.lat) for s in self.ports if s.country == party or party in s.operators
+        )
 
     def site_kind(self, craft: Craft) -> str:
         return "airfield" if craft.kind == "aircraft" else "port"
@@ -79,7 +107,8 @@ class Planner:
         voyage = plan(problem, mission.objective)
         if voyage is None:
             return infeasible(mission, self._why(mission, legs, problem), problem)
-        return describe(mission, voyage, problem, self._notices(mission, voyage, stops, legs))
+        notices, conditions, risks = self._notices(mission, voyage, stops, legs)
+        return describe(mission, voyage, problem, notices, conditions, risks)
 
     # -- building the problem -------------------------------------------------------------
 
@@ -250,24 +279,55 @@ class Planner:
 
     def _notices(
         self, mission: Mission, voyage: Voyage, stops: list[Stop], legs: SeaLegs | AirLegs
-    ) -> list[Notice]:
+    ) -> tuple[list[Notice], list[str], list[str]]:
+        """Notices of the visits and passages, and the passages' conditions and risks."""
         notices = []
+        conditions: list[str] = []
+        risks: list[str] = []
         for leg in voyage.legs:
             stop = stops[leg.end]
             if stop.notice_days:
                 why = stop.notice_reason or ""
                 notices.append(Notice(stop.id, stop.notice_days, why, leg.arrive))
-        for passage in self.seaway.rules.passages:
-            if not passage.notice_days or mission.craft.kind != "warship":
+        if mission.vessel is None or not isinstance(legs, SeaLegs):
+            return notices, conditions, risks
+        seen: set[int] = set()
+        for x in voyage.legs:
+            when = replace(mission.conditions, depart=x.depart)
+            try:
+                found = self.seaway.route(legs.nodes[x.start], legs.nodes[x.end], when)
+            except RouteBlocked:  # pragma: no cover - the leg was planned on an open route
                 continue
-            if passage.coastal_state == mission.craft.party:
-                continue
-            sailing = (x for x in voyage.legs if legs.uses(x.start, x.end, x.depart, passage.bit))
-            entry = next(sailing, None)
-            if entry is not None:
-                why = f"{passage.name}: foreign warship notice to {passage.coastal_state}"
-                notices.append(Notice(passage.id, passage.notice_days, why, entry.depart))
-        return notices
+            for passage, enter, verdict in self.judge_route(mission, found, x.depart):
+                if passage.bit in seen:
+                    continue
+                seen.add(passage.bit)
+                conditions += [f"{passage.name}: {c}" for c in verdict.conditions]
+                risks += [f"{passage.name}: {r}" for r in verdict.risks]
+                notices += [
+                    Notice(passage.id, due.days, due.reason, enter, "passage", due.desirable_days)
+                    for due in verdict.notices
+                ]
+        return notices, conditions, risks
+
+    def judge_route(
+        self, mission: Mission, found: SeaRoute, depart: datetime
+    ) -> list[tuple[Passage, datetime, Verdict]]:
+        """Each passage a sea route sails, judged for the mission's vessel on the day the ship
+        enters it (at the planning speed)."""
+        vessel = mission.vessel
+        if vessel is None:
+            return []
+        rules = self.seaway.rules
+        opened = rules.ids(mission.opened)
+        home = self.seaway.bound_home(mission.conditions, found.destination)
+        out = []
+        for bit, sailed in found.entries:
+            passage = rules.by_bit(bit)
+            enter = depart + timedelta(hours=sailed / mission.craft.speed_kn)
+            verdict = passage.judge(vessel, enter.date(), bool(home & bit), passage.id in opened)
+            out.append((passage, enter, verdict))
+        return out
 
 
 def _key(point: Endpoint) -> tuple[float, float]:

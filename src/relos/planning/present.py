@@ -11,8 +11,8 @@ from relos.kit.timeutil import format_instant
 from relos.planning.errors import RouteBlocked
 from relos.planning.planner import Mission, Planner
 from relos.planning.reach import Reached
-from relos.planning.seaway import Conditions, SeaRoute
-from relos.planning.voyage import PlanLeg, RoutePlan
+from relos.planning.seaway import SeaRoute
+from relos.planning.voyage import Notice, PlanLeg, RoutePlan
 
 
 def sea_route(found: SeaRoute, depart: datetime) -> dict[str, Any]:
@@ -25,6 +25,34 @@ def sea_route(found: SeaRoute, depart: datetime) -> dict[str, Any]:
         "approach_nm": [round(x, 1) for x in found.approach_nm],
         "geometry": _line(found.coordinates),
         "source": "searoute marine network (data only); relos routing",
+    }
+
+
+def passage_law(planner: Planner, mission: Mission, found: SeaRoute) -> dict[str, Any]:
+    """Notices (with deadlines), conditions and risks of the passages a sea route sails,
+    each passage judged on the day the ship enters it."""
+    notices: list[dict[str, Any]] = []
+    conditions: list[str] = []
+    risks: list[str] = []
+    for passage, enter, verdict in planner.judge_route(mission, found, mission.depart):
+        for due in verdict.notices:
+            notice = Notice(passage.id, due.days, due.reason, enter, "passage", due.desirable_days)
+            notices.append(notice_out(notice))
+        conditions += [f"{passage.name}: {c}" for c in verdict.conditions]
+        risks += [f"{passage.name}: {r}" for r in verdict.risks]
+    return {"notices": notices, "conditions": conditions, "risks": risks}
+
+
+def notice_out(n: Notice) -> dict[str, Any]:
+    return {
+        "facility": n.facility,
+        "days": n.days,
+        "reason": n.reason,
+        "visit": format_instant(n.visit),
+        "file_by": format_instant(n.file_by),
+        "kind": n.kind,
+        "desirable_days": n.desirable_days,
+        "state": n.state,
     }
 
 
@@ -67,28 +95,21 @@ def plan(p: RoutePlan, currency: str, planner: Planner, mission: Mission) -> dic
             "arrive": format_instant(c.arrive),
             "depart": format_instant(c.depart),
             "fuel_t": round(c.fuel_t, 1),
-            "price_per_t": _money(c.stop.price_per_t),
+            "price_per_t": money(c.stop.price_per_t),
             "price_source": c.stop.price_source,
-            "cost": _money(c.cost),
+            "cost": money(c.cost),
         }
         for c in p.stops
     ]
-    out["notices"] = [
-        {
-            "facility": n.facility,
-            "days": n.days,
-            "reason": n.reason,
-            "visit": format_instant(n.visit),
-            "file_by": format_instant(n.file_by),
-        }
-        for n in p.notices
-    ]
+    out["notices"] = [notice_out(n) for n in p.notices]
+    out["conditions"] = list(p.conditions)
+    out["risks"] = list(p.risks)
     assert p.distance_nm is not None and p.days is not None and p.fuel_t is not None
     out |= {
         "distance_nm": round(p.distance_nm, 1),
         "days": round(p.days, 2),
         "fuel_t": round(p.fuel_t, 1),
-        "cost": _money(p.cost or 0.0),
+        "cost": money(p.cost or 0.0),
         "currency": currency,
         "cost_source": ", ".join(p.price_sources),
     }
@@ -113,9 +134,7 @@ def _leg_geometry(x: PlanLeg, planner: Planner, mission: Mission) -> dict[str, A
     ends = [(x.start.lon, x.start.lat), (x.end.lon, x.end.lat)]
     if mission.craft.kind == "aircraft":
         return _line(ends)
-    when = Conditions(
-        x.depart, mission.craft.kind, mission.craft.speed_kn, mission.opened, mission.closed
-    )
+    when = replace(mission.conditions, depart=x.depart)
     a, b = (
         planner.sites[s.id].endpoint if s.id in planner.sites else None for s in (x.start, x.end)
     )
@@ -162,7 +181,7 @@ def _difference(diff: dict[str, object]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in diff.items():
         if key == "cost" and isinstance(value, float):
-            out[key] = _money(value)
+            out[key] = money(value)
         elif isinstance(value, float):
             out[key] = round(value, 2)
         else:
@@ -170,7 +189,7 @@ def _difference(diff: dict[str, object]) -> dict[str, Any]:
     return out
 
 
-def _money(value: float) -> str:
+def money(value: float) -> str:
     return str(Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
 
 

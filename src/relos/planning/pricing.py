@@ -22,14 +22,15 @@ TONNE_UNITS = ("t", "tonne", "tonnes", "mt")
 def listed_prices(
     session: Session, sites: Iterable[Site], currency: str, on: datetime
 ) -> dict[tuple[str, str], Price]:
-    from relos.logistics import repository
-    from relos.logistics.prices import PriceBook, PriceLine
-    from relos.logistics.rates import MissingRate, Rate, RateTable
+    from relos.logistics.prices.repository import prices
+    from relos.logistics.prices.table import PriceLine, PriceTable
+    from relos.logistics.rates.domain import MissingRate, Rate, RateTable
+    from relos.logistics.rates.repository import rates
 
-    rows = repository.prices(session)
+    rows = prices(session)
     if not rows:
         return {}
-    book = PriceBook(
+    book = PriceTable(
         PriceLine(
             r.supplying_party,
             r.facility,
@@ -44,9 +45,7 @@ def listed_prices(
         for r in rows
         if r.unit.lower() in TONNE_UNITS
     )
-    table = RateTable(
-        Rate(r.base, r.quote, r.on, r.rate, r.source) for r in repository.rates(session)
-    )
+    table = RateTable(Rate(r.base, r.quote, r.on, r.rate, r.source) for r in rates(session))
     day = on.date()
     out: dict[tuple[str, str], Price] = {}
     for site in sites:

@@ -2,14 +2,39 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+# Plans reach from the age of steam to the end of the century after this one; a date
+# outside is a typing mistake, and would overflow date arithmetic along a long voyage.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
+def check_year(value: datetime) -> datetime:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"departure year must be within {FIRST_YEAR}-{LAST_YEAR}")
+    return value
 
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+
+class SeaDistanceQuery(_In):
+    """The command of a sea distance: geography without a platform, passage law with one."""
+
+    origin: str = Field(description="Facility id, UN/LOCODE or lon,lat")
+    destination: str
+    depart: AwareDatetime
+    platform: str | None = Field(default=None, description="Apply this platform's passage law")
+    speed_kn: float | None = Field(default=None, ge=1, le=60, description="Times the seasons")
+    open_passages: list[str] = Field(default_factory=list)
+    closed_passages: list[str] = Field(default_factory=list)
+
+    _year = field_validator("depart")(check_year)
 
 
 class ReachIn(_In):
@@ -24,6 +49,8 @@ class ReachIn(_In):
     open_passages: list[str] = Field(default_factory=list)
     closed_passages: list[str] = Field(default_factory=list)
     allow_clearance: bool = Field(default=False, description="Stop at third-country sites too")
+
+    _year = field_validator("depart")(check_year)
 
 
 class RouteIn(ReachIn):
@@ -47,6 +74,10 @@ class SeaDistanceOut(BaseModel):
     approach_nm: list[float] = Field(description="Approach legs at each end, included")
     geometry: LineString
     source: str
+    platform: str | None = Field(default=None, description="Whose passage law applied")
+    notices: list[NoticeOut] = Field(default_factory=list)
+    conditions: list[str] = Field(default_factory=list)
+    risks: list[str] = Field(default_factory=list)
 
 
 class LegOut(BaseModel):
@@ -76,11 +107,22 @@ class StopOut(BaseModel):
 
 
 class NoticeOut(BaseModel):
-    facility: str = Field(description="Facility id, or passage id for a passage notice")
+    facility: str = Field(description="Facility id, passage id, or state for an overflight")
     days: int
     reason: str
     visit: str
     file_by: str
+    kind: Literal["visit", "passage", "overflight"] = "visit"
+    desirable_days: int | None = Field(default=None, description="Notice the law recommends")
+    state: str | None = Field(default=None, description="State to notify, where not the site's")
+
+
+class PlanSummary(BaseModel):
+    feasible: bool
+    distance_nm: float | None = None
+    days: float | None = None
+    cost: str | None = None
+    reason: str | None = None
 
 
 class PlanCore(BaseModel):
@@ -96,6 +138,13 @@ class PlanCore(BaseModel):
     cost: str | None = None
     currency: str | None = None
     cost_source: str | None = None
+    conditions: list[str] = Field(default_factory=list, description="Passage law to meet")
+    risks: list[str] = Field(default_factory=list, description="Risk flags of the passages")
+
+
+class Contribution(BaseModel):
+    agreement: str
+    without: PlanSummary
 
 
 class RoutePlanOut(PlanCore):
@@ -111,6 +160,9 @@ class RoutePlanOut(PlanCore):
     difference: dict[str, bool | float | int | str | None]
     warnings: list[str]
     sources: dict[str, str | list[str]]
+    contributions: list[Contribution] = Field(
+        default_factory=list, description="The plan without each agreement in turn (2 or more)"
+    )
 
 
 class ReachedOut(BaseModel):
@@ -140,3 +192,6 @@ class ReachOut(BaseModel):
     gained: list[str]
     warnings: list[str]
     sources: dict[str, str | list[str]]
+
+
+SeaDistanceOut.model_rebuild()

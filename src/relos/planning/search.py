@@ -10,8 +10,10 @@ from __future__ import annotations
 import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
 from math import cos, inf, radians
 
+from relos.planning.engine import engine
 from relos.planning.geo import haversine_nm, normalize_lon
 from relos.planning.landmarks import pick_active
 from relos.planning.network import SeaNetwork
@@ -70,7 +72,43 @@ def anchors(net: SeaNetwork, node: int, closed: int) -> list[tuple[int, float]]:
 
 
 def shortest_path(net: SeaNetwork, a: Attachment, b: Attachment, closed: int) -> SeaPath | None:
-    """Shortest open path between two attachments (approach legs included), or None."""
+    """Shortest open path between two attachments (approach legs included), or None; the
+    core search runs in scgraph (engine.py)."""
+    starts = {c: a.approach_nm + off for c, off in anchors(net, a.node, closed)}
+    ends = {c: b.approach_nm + off for c, off in anchors(net, b.node, closed)}
+    own_way = direct(net, a.node, b.node, closed)
+    best = a.approach_nm + b.approach_nm + own_way if own_way is not None else inf
+    prev: dict[int, tuple[int, int]] = {}
+    best_meet = -1
+    if starts and ends:
+        found, core = engine(net, closed).path(starts, ends)
+        if found < best and core:
+            run = engine(net, closed)
+            for u, v in pairwise(core):
+                prev[v] = (u, run.link(u, v))
+            best, best_meet = found, core[-1]
+    if best == inf:
+        return None
+    if best_meet < 0:
+        return _direct_path(net, a.node, b.node, best)
+    return _assemble(net, a.node, b.node, best_meet, prev, best)
+
+
+def shortest_distance(net: SeaNetwork, a: Attachment, b: Attachment, closed: int) -> float:
+    """The distance of shortest_path without its nodes (inf when no open path)."""
+    starts = {c: a.approach_nm + off for c, off in anchors(net, a.node, closed)}
+    ends = {c: b.approach_nm + off for c, off in anchors(net, b.node, closed)}
+    own_way = direct(net, a.node, b.node, closed)
+    best = a.approach_nm + b.approach_nm + own_way if own_way is not None else inf
+    if starts and ends:
+        best = min(best, engine(net, closed).path(starts, ends, length_only=True)[0])
+    return best
+
+
+def shortest_path_pure(
+    net: SeaNetwork, a: Attachment, b: Attachment, closed: int
+) -> SeaPath | None:
+    """The same in pure Python (A* with ALT bounds): the reference the engine is tested on."""
     starts = {c: a.approach_nm + off for c, off in anchors(net, a.node, closed)}
     ends = {c: b.approach_nm + off for c, off in anchors(net, b.node, closed)}
     own_way = direct(net, a.node, b.node, closed)
@@ -148,19 +186,38 @@ def distances_from(
 ) -> list[float]:
     """Sea distance from one attachment to many (inf where no open path exists)."""
     target_anchors = [anchors(net, t.node, closed) for t in targets]
+    return distances_to(net, a, targets, target_anchors, closed)
+
+
+def distances_to(
+    net: SeaNetwork,
+    a: Attachment,
+    targets: list[Attachment],
+    target_anchors: list[list[tuple[int, float]]],
+    closed: int,
+) -> list[float]:
+    """distances_from with the targets' anchors computed once by the caller (a matrix)."""
     starts = dict(anchors_from(net, a, closed))
-    label = net.component(closed)
-    mine = {label[c] for c in starts}
-    wanted = {c for group in target_anchors for c, _ in group if label[c] in mine}
-    dist = _dijkstra(net, starts, wanted, closed)
+    dist = engine(net, closed).tree(starts) if starts else [inf] * len(net.core_nodes)
+    home = _home(net, a.node)
     out = []
     for t, group in zip(targets, target_anchors, strict=True):
         via_core = min((dist[c] + off for c, off in group), default=inf)
-        own_way = direct(net, a.node, t.node, closed)
-        if own_way is not None:
-            via_core = min(via_core, a.approach_nm + own_way)
+        if _home(net, t.node) == home:  # same link or tree: there may be a way off the core
+            own_way = direct(net, a.node, t.node, closed)
+            if own_way is not None:
+                via_core = min(via_core, a.approach_nm + own_way)
         out.append(via_core + t.approach_nm)
     return out
+
+
+def _home(net: SeaNetwork, node: int) -> tuple[int, int]:
+    """Where a node meets the core: its link, or the root of its tree, or itself."""
+    if net.link_of[node] >= 0:
+        return (0, net.link_of[node])
+    if net.tree_parent[node] >= 0:
+        return (1, net.tree_root[node])
+    return (1, net.core_of[node])
 
 
 def anchors_from(net: SeaNetwork, a: Attachment, closed: int) -> list[tuple[int, float]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -18,6 +19,9 @@ class Notice:
     days: int
     reason: str
     visit: datetime  # when the ship or aircraft arrives (or enters the passage)
+    kind: str = "visit"  # "visit", "passage" or "overflight"
+    desirable_days: int | None = None  # where the law asks more than it requires
+    state: str | None = None  # the state to notify, where it is not the facility's
 
     @property
     def file_by(self) -> datetime:
@@ -58,6 +62,8 @@ class RoutePlan:
     fuel_t: float | None = None
     cost: float | None = None
     origin_fuel_t: float = 0.0
+    conditions: tuple[str, ...] = ()  # passage law the plan must meet
+    risks: tuple[str, ...] = ()  # risk flags of the passages sailed
 
     @property
     def price_sources(self) -> list[str]:
@@ -66,7 +72,12 @@ class RoutePlan:
 
 
 def describe(
-    mission: Mission, voyage: Voyage, problem: Problem, notices: list[Notice]
+    mission: Mission,
+    voyage: Voyage,
+    problem: Problem,
+    notices: list[Notice],
+    conditions: Sequence[str] = (),
+    risks: Sequence[str] = (),
 ) -> RoutePlan:
     stops = problem.stops
     legs = tuple(
@@ -105,6 +116,8 @@ def describe(
         fuel_t=sum(x.fuel_t for x in voyage.legs),
         cost=voyage.cost,
         origin_fuel_t=voyage.bought_t.get(0, 0.0),
+        conditions=tuple(conditions),
+        risks=tuple(risks),
     )
 
 

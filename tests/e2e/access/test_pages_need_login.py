@@ -15,7 +15,8 @@ def page_routes(client: TestClient) -> list[tuple[str, str]]:
     found = []
     for context in iter_route_contexts(client.app.routes):  # type: ignore[attr-defined]
         path = context.path or ""
-        if path.startswith(("/api/", "/static")) or not path.startswith("/"):
+        # /metrics is for Prometheus with a bearer token (401 without), not a page.
+        if path.startswith(("/api/", "/static", "/metrics")) or not path.startswith("/"):
             continue
         for method in sorted(set(getattr(context, "methods", None) or ()) - {"HEAD"}):
             found.append((method, path))

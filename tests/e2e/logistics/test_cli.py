@@ -133,3 +133,26 @@ def test_rates_import_and_reporting_currency(env: dict[str, str], tmp_path: Path
     assert "rates imported: 1" in ok(env, "rates", "import", str(rates))
     converted = json.loads(ok(env, "ledger", "balances", "--currency", "INR", "--json"))
     assert all(b["currency"] == "INR" for b in converted)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("ledger", "overdue", "--as-of", "2026-13-01"),
+        ("ledger", "statement", "--party", "IN", "--start", "2026-02-30", "--end", "2026-03-01"),
+        ("ledger", "statement", "--party", "IN", "--start", "2026-01-01", "--end", "soon"),
+        ("logistics", "deliver", "no-such-order", "--line", "0=1", "--received-by", "X",
+         "--at", "2026-13-01T00:00:00Z"),
+        ("logistics", "settle", "no-such-order", "--amount", "1", "--currency", "RUB",
+         "--reference", "x" * 201),
+        ("logistics", "settle", "no-such-order", "--amount", "1", "--currency", "RUB",
+         "--at", "9999-12-31T23:00:00-05:00"),
+    ],
+)  # fmt: skip
+def test_bad_values_are_one_line_errors_not_tracebacks(
+    env: dict[str, str], args: tuple[str, ...]
+) -> None:
+    refused = relos(env, *args)
+    assert refused.returncode == 1, refused.stdout + refused.stderr
+    assert "Traceback" not in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr

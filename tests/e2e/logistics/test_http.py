@@ -314,3 +314,58 @@ def test_a_counter_order_must_run_the_other_way(
     unknown = order_body(counter_to="nope")
     response = client.post("/api/v1/support-orders", json=unknown, headers=people["in-log"])
     assert [v["code"] for v in response.json()["violations"]] == ["counter_order_unknown"]
+
+
+def test_price_lines_longer_than_their_columns_or_with_nul_are_refused(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    csv_headers = {**people["ru-log"], "Content-Type": "text/csv"}
+    line = {
+        "supplying_party": "RU",
+        "item": "F-76",
+        "category": "fuel",
+        "unit": "t",
+        "unit_price": "1",
+        "currency": "RUB",
+        "valid_from": "2026-01-01",
+    }
+    for bad in ({"item": "x" * 101}, {"unit": "t\x00"}, {"source": "s" * 401}):
+        refused = client.post(
+            "/api/v1/price-lists", json={"lines": [{**line, **bad}]}, headers=people["ru-log"]
+        )
+        assert refused.status_code == 422, refused.text
+        assert refused.headers["content-type"] == PROBLEM
+    long_csv = PRICES.replace("ration-pack", "r" * 101)
+    refused = client.post("/api/v1/price-lists", content=long_csv, headers=csv_headers)
+    assert refused.status_code == 422 and "lines.1.item" in refused.json()["detail"]
+    nul_order = order_body(facility="RU\x00VO")
+    refused = client.post("/api/v1/support-orders", json=nul_order, headers=people["in-log"])
+    assert refused.status_code == 422
+    listed = client.get("/api/v1/price-lists", headers=people["ru-log"])
+    assert listed.json() == []
+
+
+def test_a_price_list_has_a_line_limit(client: TestClient, people: dict[str, Headers]) -> None:
+    from relos.logistics.prices.parse import MAX_PRICE_LINES
+
+    header, row = PRICES.splitlines()[:2]
+    body = "\n".join([header] + [row] * (MAX_PRICE_LINES + 1)) + "\n"
+    csv_headers = {**people["ru-log"], "Content-Type": "text/csv"}
+    refused = client.post("/api/v1/price-lists", content=body, headers=csv_headers)
+    assert refused.status_code == 422 and "at most" in refused.json()["detail"]
+
+
+def test_instants_past_the_last_utc_year_are_422(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    order_id = agreed_order(client, people)
+    late = deliver(client, people["ru-log"], order_id, "1", at="9999-12-31T23:00:00-05:00")
+    assert late.status_code == 422, late.text
+    pay = {
+        "order": order_id,
+        "method": "cash",
+        "amount": "1.00",
+        "currency": "RUB",
+        "settled_at": "9999-12-31T23:00:00-05:00",
+    }
+    assert client.post("/api/v1/settlements", json=pay, headers=people["in-fin"]).status_code == 422

@@ -32,9 +32,33 @@ def test_plan_distance_table_and_json(env: dict[str, str]) -> None:
 
 
 def test_a_blocked_distance_exits_1_with_the_reason(env: dict[str, str]) -> None:
-    result = relos(env, "plan", "distance", "INBOM", "RUNVS")
+    geography = relos(env, "plan", "distance", "INBOM", "RUNVS", "--depart", "2026-08-01")
+    assert geography.returncode == 0, geography.stderr
+    assert "Turkish Straits" in geography.stdout
+    russian = ("--platform", "admiral_grigorovich", "--depart", "2026-08-01")
+    result = relos(env, "plan", "distance", "RUNVS", "GRPIR", *russian)
     assert result.returncode == 1
-    assert "Turkish Straits" in result.stderr
+    assert "Turkish Straits" in result.stderr and "article 19" in result.stderr
+    indian = relos(env, "plan", "distance", "INBOM", "RUNVS", "--platform", "talwar")
+    assert indian.returncode == 0, indian.stderr
+    assert "notice: turkish_straits 8 days" in indian.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("route", "talwar", "INBOM", "RUMMK", "--depart", "9999-12-25"),
+        ("route", "talwar", "INBOM", "RUMMK", "--speed", "0.0001"),
+        ("route", "talwar", "INBOM", "RUMMK", "--speed", "45"),
+        ("distance", "INBOM", "RUNVS", "--depart", "1850-01-01"),
+        ("route", "talwar", "INBOM", "RUMMK", "--reserve", "lots"),
+    ],
+)
+def test_bad_plan_input_is_one_line_and_exit_1(env: dict[str, str], args: tuple[str, ...]) -> None:
+    result = relos(env, "plan", *args)
+    assert result.returncode == 1, result.stdout
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
 
 
 def test_plan_route_and_reach(env: dict[str, str]) -> None:

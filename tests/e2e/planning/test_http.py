@@ -37,10 +37,11 @@ def test_a_blocked_sea_route_is_a_422_problem_with_reasons(
     client: TestClient, auth: TokenFactory
 ) -> None:
     headers = auth("in-viewer", "IN", ("viewer",))
-    response = get_distance(client, headers, **{"from": "INBOM", "to": "RUNVS"})
+    query = {"from": "RUNVS", "to": "GRPIR", "platform": "admiral_grigorovich"}
+    response = get_distance(client, headers, **query, depart=SUMMER)
     assert response.status_code == 422
     assert response.headers["content-type"] == PROBLEM
-    assert any("Turkish Straits" in r for r in response.json()["reasons"])
+    assert any("Turkish Straits" in r and "article 19" in r for r in response.json()["reasons"])
     closed = get_distance(client, headers, **{"from": "INBOM", "to": "NLRTM", "close": "Suez"})
     assert closed.status_code == 200 and "Suez" not in closed.json()["via"]
 
@@ -52,6 +53,11 @@ def test_a_blocked_sea_route_is_a_422_problem_with_reasons(
         {"from": "RUMMK", "to": "200,10"},
         {"from": "RUMMK", "to": "JPYOK", "depart": "yesterday"},
         {"from": "RUMMK", "to": "JPYOK", "close": "Atlantis"},
+        {"from": "RUMMK", "to": "JPYOK", "depart": "9999-12-25"},
+        {"from": "RUMMK", "to": "JPYOK", "depart": "1899-12-31T23:00:00Z"},
+        {"from": "RUMMK", "to": "JPYOK", "speed_kn": "0.0001"},
+        {"from": "RUMMK", "to": "JPYOK", "platform": "nope"},
+        {"from": "RUMMK", "to": "JPYOK", "platform": "p8i"},
     ],
 )
 def test_bad_sea_distance_input_is_422(
@@ -112,6 +118,10 @@ def test_plan_input_errors_are_422(client: TestClient, auth: TokenFactory) -> No
         route_body(reserve="1.5"),
         route_body(depart="2026-07-15T00:00:00"),
         route_body(origin="XXNOPE"),
+        route_body(depart="9999-12-25T00:00:00Z"),
+        route_body(depart="1850-01-01T00:00:00Z"),
+        route_body(speed_kn=0.0001),
+        route_body(speed_kn=45),  # Talwar tops out at 30 kn
     ):
         response = client.post("/api/v1/plans/route", json=body, headers=headers)
         assert response.status_code == 422, (body, response.text)

@@ -7,7 +7,19 @@ from typing import Any
 
 from relos.access.domain import SYSTEM
 from relos.kit.db import Database
-from relos.logistics import service, settlements
+from relos.logistics.commands import (
+    ImportPrices,
+    RaiseOrder,
+    RecordDelivery,
+    RecordSettlement,
+    SignOrder,
+    build,
+)
+from relos.logistics.deliveries.service import record_delivery
+from relos.logistics.orders.service import raise_order, sign_order
+from relos.logistics.prices.parse import csv_rows
+from relos.logistics.prices.service import import_prices
+from relos.logistics.settlement.service import record_settlement
 
 PRICES = (
     "supplying_party,facility,item,category,unit,unit_price,currency,valid_from,valid_to\n"
@@ -20,7 +32,7 @@ JULY = datetime(2026, 7, 3, 10, tzinfo=UTC)
 
 def load_prices(db: Database) -> None:
     with db.transaction() as session:
-        service.import_prices_csv(session, SYSTEM, PRICES)
+        import_prices(session, SYSTEM, build(ImportPrices, {"lines": csv_rows(PRICES)}))
 
 
 def agreed_order(
@@ -42,17 +54,17 @@ def agreed_order(
         **extra,
     }
     with db.transaction() as session:
-        order_id: str = service.raise_order(session, SYSTEM, body)["id"]
-        service.sign_order(session, SYSTEM, order_id, requesting)
-        service.sign_order(session, SYSTEM, order_id, supplying)
+        order_id = raise_order(session, SYSTEM, build(RaiseOrder, body)).id
+        sign_order(session, SYSTEM, SignOrder(order=order_id, party=requesting))
+        sign_order(session, SYSTEM, SignOrder(order=order_id, party=supplying))
     return order_id
 
 
 def deliver(db: Database, order_id: str, tonnes: str, at: datetime = JULY) -> dict[str, Any]:
     with db.transaction() as session:
-        return service.record_delivery(
-            session, SYSTEM, order_id, [{"line": 0, "quantity": tonnes}], at, "Lt R. Singh"
-        )
+        lines = [{"line": 0, "quantity": tonnes}]
+        body = {"order": order_id, "lines": lines, "delivered_at": at, "received_by": "Lt R. Singh"}
+        return record_delivery(session, SYSTEM, build(RecordDelivery, body)).model_dump()
 
 
 def settle(
@@ -68,4 +80,4 @@ def settle(
         **extra,
     }
     with db.transaction() as session:
-        return settlements.record_settlement(session, SYSTEM, body)
+        return record_settlement(session, SYSTEM, build(RecordSettlement, body)).model_dump()

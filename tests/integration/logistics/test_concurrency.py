@@ -17,7 +17,11 @@ from tests.integration.logistics.helpers import agreed_order, deliver, load_pric
 from relos.access.domain import SYSTEM
 from relos.kit.db import Database
 from relos.kit.errors import RuleViolations
-from relos.logistics import repository, service, settlements
+from relos.logistics.commands import RecordDelivery, RecordSettlement, build
+from relos.logistics.deliveries.service import record_delivery
+from relos.logistics.ledger import repository as ledger
+from relos.logistics.orders import repository
+from relos.logistics.settlement.service import record_settlement
 
 WORKERS = 6
 
@@ -35,7 +39,7 @@ def _settle(url: str, order_id: str, start_at: float) -> str:
     try:
         time.sleep(max(0.0, start_at - time.time()))
         with db.transaction() as session:
-            settlements.record_settlement(session, SYSTEM, body)
+            record_settlement(session, SYSTEM, build(RecordSettlement, body))
         return "ok"
     except RuleViolations as refused:
         return refused.violations[0].code
@@ -48,14 +52,13 @@ def _deliver(url: str, order_id: str, start_at: float) -> str:
     try:
         time.sleep(max(0.0, start_at - time.time()))
         with db.transaction() as session:
-            service.record_delivery(
-                session,
-                SYSTEM,
-                order_id,
-                [{"line": 0, "quantity": "30"}],
-                datetime(2026, 7, 3, tzinfo=UTC),
-                "race",
-            )
+            body = {
+                "order": order_id,
+                "lines": [{"line": 0, "quantity": "30"}],
+                "delivered_at": datetime(2026, 7, 3, tzinfo=UTC),
+                "received_by": "race",
+            }
+            record_delivery(session, SYSTEM, build(RecordDelivery, body))
         return "ok"
     except RuleViolations as refused:
         return refused.violations[0].code
@@ -79,7 +82,7 @@ def test_parallel_settlements_cannot_over_settle(database: Database) -> None:
     assert results.count("ok") == 3
     assert results.count("over_settlement") == WORKERS - 3
     with database.transaction(write=False) as session:
-        [balance] = repository.balances(session, "in-ru-relos", None)
+        [balance] = ledger.balances(session, "in-ru-relos", None)
         assert balance.amount_minor == 100_000_000  # 1,000,000.00 RUB still owed
 
 
@@ -92,5 +95,5 @@ def test_parallel_deliveries_cannot_over_deliver(database: Database) -> None:
     with database.transaction(write=False) as session:
         [line] = repository.order_lines(session, order_id)
         assert str(line.delivered) == "90"
-        [balance] = repository.balances(session, "in-ru-relos", None)
+        [balance] = ledger.balances(session, "in-ru-relos", None)
         assert balance.amount_minor == 90 * 70000 * 100

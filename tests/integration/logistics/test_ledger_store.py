@@ -12,10 +12,16 @@ from tests.integration.logistics.helpers import agreed_order, deliver, load_pric
 from relos.access.domain import SYSTEM
 from relos.kit.db import Database
 from relos.kit.errors import RuleViolations
-from relos.logistics import ledger_service, repository, settlements
+from relos.logistics.commands import ImportRates, RecordSettlement, ReversePosting, build
+from relos.logistics.ledger import repository
+from relos.logistics.ledger import service as ledger_service
 from relos.logistics.models import BalanceRow, EntryRow, PostingRow
-from relos.logistics.rates import MissingRate
-from relos.logistics.reports import overdue
+from relos.logistics.orders import repository as orders_repository
+from relos.logistics.rates.domain import MissingRate, rate_rows
+from relos.logistics.rates.service import import_rates
+from relos.logistics.settlement import service as settlements
+from relos.logistics.statements.reports import overdue
+from relos.logistics.statements.service import overdue as stored_overdue
 
 
 @pytest.mark.parametrize("table", [PostingRow, EntryRow])
@@ -75,14 +81,15 @@ def test_maintained_balances_equal_a_replay_of_the_entries(database: Database) -
     with database.transaction() as session:
         last = repository.postings(session, None, order_id=russian)[-1]
         assert last.kind.value == "settlement"
-        settlements.reverse(session, SYSTEM, last.ref, "bank returned it")
+        reversal = ReversePosting(ref=last.ref, reason="bank returned it")
+        settlements.reverse(session, SYSTEM, reversal)
     with database.transaction(write=False) as session:
         stored = {
             (b.agreement_id, b.creditor, b.debtor, b.currency): b.amount_minor
             for b in session.scalars(select(BalanceRow))
             if b.amount_minor
         }
-        trial = ledger_service.trial_balance(session, SYSTEM)
+        trial = ledger_service.trial_balance(session, SYSTEM).model_dump()
     assert stored == _replayed(database)
     assert stored == {
         ("in-ru-relos", "RU", "IN", "RUB"): 700_000_000,
@@ -110,7 +117,7 @@ def test_equal_value_exchange_nets_two_orders(database: Database) -> None:
         settle(database, russian, "700000.00", **exchange)
     with database.transaction() as session:
         rates = "base,quote,on,rate,source\nRUB,INR,2026-07-01,1.05,illustrative\n"
-        ledger_service.import_rates(session, SYSTEM, rates)
+        import_rates(session, SYSTEM, build(ImportRates, {"lines": rate_rows(rates)}))
     with pytest.raises(RuleViolations):
         settle(database, russian, "800000.00", **exchange)  # more than RU is owed
     settle(database, russian, "700000.00", **exchange)
@@ -119,7 +126,7 @@ def test_equal_value_exchange_nets_two_orders(database: Database) -> None:
             (b.creditor, b.currency): b.amount_minor
             for b in repository.balances(session, None, None)
         }
-        orders = {o.id: o.status for o in repository.orders(session, None, None, None)}
+        orders = {o.id: o.status for o in orders_repository.orders(session, None, None, None)}
     assert owed == {("IN", "INR"): 6_500_000}  # 800,000 - 700,000 x 1.05 INR
     assert orders[russian] == "settled" and orders[counter] == "delivered"
 
@@ -136,11 +143,11 @@ def test_replacement_in_kind_is_valued_at_the_original_price(database: Database)
         "reference": "4 t F-76 returned at Vladivostok",
     }
     with database.transaction() as session:
-        result = settlements.record_settlement(session, SYSTEM, body)
-    assert (result["amount"], result["currency"]) == ("280000.00", "RUB")
+        result = settlements.record_settlement(session, SYSTEM, build(RecordSettlement, body))
+    assert (result.amount, result.currency) == ("280000.00", "RUB")
     body["lines"] = [{"line": 0, "quantity": "6.5"}]
     with pytest.raises(RuleViolations), database.transaction() as session:
-        settlements.record_settlement(session, SYSTEM, body)
+        settlements.record_settlement(session, SYSTEM, build(RecordSettlement, body))
 
 
 def test_overdue_from_the_store_equals_the_pure_replay_on_any_day(database: Database) -> None:
@@ -162,13 +169,13 @@ def test_overdue_from_the_store_equals_the_pure_replay_on_any_day(database: Data
             date(2027, 1, 1),
         ]
         for day in days:
-            stored = ledger_service.overdue(session, SYSTEM, day)
+            stored = [i.model_dump() for i in stored_overdue(session, SYSTEM, day)]
             pure = [
                 (i.order, str(i.amount.amount), i.due_on.isoformat())
                 for i in overdue(postings, day)
             ]
             assert [(i["order"], i["amount"], i["due_on"]) for i in stored] == pure, day
-        assert [i["order"] for i in ledger_service.overdue(session, SYSTEM, date(2027, 1, 1))] == [
+        assert [i.order for i in stored_overdue(session, SYSTEM, date(2027, 1, 1))] == [
             orders[0],
             orders[2],
         ]

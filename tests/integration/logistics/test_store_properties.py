@@ -23,8 +23,24 @@ from tests.integration.logistics.helpers import PRICES
 from relos.access.domain import SYSTEM
 from relos.kit.db import Database
 from relos.kit.errors import Conflict, RuleViolations
-from relos.logistics import ledger_service, repository, service, settlements
+from relos.logistics.commands import (
+    ImportPrices,
+    RaiseOrder,
+    RecordDelivery,
+    RecordSettlement,
+    ReversePosting,
+    SignOrder,
+    build,
+)
+from relos.logistics.deliveries.service import record_delivery
+from relos.logistics.ledger import repository as ledger
+from relos.logistics.ledger import service as ledger_service
 from relos.logistics.models import BalanceRow, EntryRow, PositionRow, PostingRow
+from relos.logistics.orders import repository
+from relos.logistics.orders.service import raise_order, sign_order
+from relos.logistics.prices.parse import csv_rows
+from relos.logistics.prices.service import import_prices
+from relos.logistics.settlement import service as settlements
 
 Op = tuple[str, int, int]
 operations = st.lists(
@@ -38,7 +54,7 @@ operations = st.lists(
 
 def _orders(db: Database) -> list[str]:
     with db.transaction() as session:
-        service.import_prices_csv(session, SYSTEM, PRICES)
+        import_prices(session, SYSTEM, build(ImportPrices, {"lines": csv_rows(PRICES)}))
         made = []
         for requesting, supplying, facility in (
             ("IN", "RU", "RUVVO"),
@@ -53,9 +69,9 @@ def _orders(db: Database) -> list[str]:
                 "settlement": "cash",
                 "lines": [{"category": "fuel", "item": "F-76", "quantity": "100", "unit": "t"}],
             }
-            order_id = service.raise_order(session, SYSTEM, body)["id"]
-            service.sign_order(session, SYSTEM, order_id, requesting)
-            service.sign_order(session, SYSTEM, order_id, supplying)
+            order_id = raise_order(session, SYSTEM, build(RaiseOrder, body)).id
+            sign_order(session, SYSTEM, SignOrder(order=order_id, party=requesting))
+            sign_order(session, SYSTEM, SignOrder(order=order_id, party=supplying))
             made.append(order_id)
     return made
 
@@ -66,7 +82,8 @@ def _apply(db: Database, op: Op, order_id: str, step: int) -> None:
     with db.transaction() as session:
         if kind == "deliver":
             lines = [{"line": 0, "quantity": str(size)}]
-            service.record_delivery(session, SYSTEM, order_id, lines, at, "officer")
+            delivery = {"order": order_id, "lines": lines, "delivered_at": at, "received_by": "o"}
+            record_delivery(session, SYSTEM, build(RecordDelivery, delivery))
         elif kind == "settle":
             currency = (
                 "INR" if repository.order(session, order_id).supplying_party == "IN" else "RUB"
@@ -79,16 +96,18 @@ def _apply(db: Database, op: Op, order_id: str, step: int) -> None:
                 "settled_at": at,
                 "reference": "p",
             }
-            settlements.record_settlement(session, SYSTEM, body)
+            settlements.record_settlement(session, SYSTEM, build(RecordSettlement, body))
         else:
-            postings = repository.postings(session, None, order_id=order_id)
+            postings = ledger.postings(session, None, order_id=order_id)
             if postings:
-                settlements.reverse(session, SYSTEM, postings[size % len(postings)].ref, "fix", at)
+                ref = postings[size % len(postings)].ref
+                reversal = ReversePosting(ref=ref, reason="fix", on=at)
+                settlements.reverse(session, SYSTEM, reversal)
 
 
 def _check(db: Database) -> None:
     with db.transaction(write=False) as session:
-        trial = ledger_service.trial_balance(session, SYSTEM)
+        trial = ledger_service.trial_balance(session, SYSTEM).model_dump()
         assert all(sides.get("debit") == sides.get("credit") for sides in trial.values())
         replay: dict[tuple[str, str, str, str], int] = {}
         owed: dict[tuple[str, str], int] = {}

@@ -7,18 +7,15 @@ import pytest
 
 from relos.kit.errors import Conflict, NotFound, RuleViolations
 from relos.kit.money import Money
-from relos.logistics.ledger import (
+from relos.logistics.ledger.journal import Journal, entries, ledger_balances, trial_balance
+from relos.logistics.ledger.postings import (
     Account,
-    Journal,
     Posting,
     PostingKind,
     Side,
     delivery_posting,
-    entries,
-    ledger_balances,
     reversal_posting,
     settlement_posting,
-    trial_balance,
 )
 
 RELOS = "in-ru-relos"

@@ -11,18 +11,15 @@ from hypothesis import strategies as st
 
 from relos.kit.errors import Conflict, RuleViolations
 from relos.kit.money import Money
-from relos.logistics.ledger import (
-    Journal,
+from relos.logistics.ledger.journal import Journal, entries, ledger_balances, trial_balance
+from relos.logistics.ledger.postings import (
     Posting,
     PostingKind,
     delivery_posting,
-    entries,
-    ledger_balances,
     reversal_posting,
     settlement_posting,
-    trial_balance,
 )
-from relos.logistics.reports import overdue, statement
+from relos.logistics.statements.reports import overdue, statement
 
 # order -> (agreement, supplier, requester, currency)
 ORDERS = {

@@ -7,19 +7,13 @@ import pytest
 
 from relos.kit.errors import Conflict, RuleViolations
 from relos.kit.money import Money
-from relos.logistics.orders import (
-    LogisticsTerms,
-    Lot,
-    OrderDraft,
-    OrderLine,
-    OrderStatus,
-    check_delivery,
-    sign,
-    status_after_delivery,
-    validate_order,
-    value_in_kind,
-)
-from relos.logistics.prices import PriceBook, parse_lines
+from relos.logistics.deliveries.domain import check_delivery
+from relos.logistics.orders.domain import LogisticsTerms, OrderDraft, OrderLine, validate_order
+from relos.logistics.orders.status import OrderStatus, status_after_delivery
+from relos.logistics.orders.status import status_after_signature as sign
+from relos.logistics.prices.parse import parse_lines
+from relos.logistics.prices.table import PriceTable
+from relos.logistics.settlement.domain import Lot, value_in_kind
 
 TERMS = LogisticsTerms(
     agreement="in-ru-relos",
@@ -29,7 +23,7 @@ TERMS = LogisticsTerms(
     methods=frozenset({"cash", "replacement_in_kind", "equal_value_exchange"}),
     days_to_settle={"cash": 90},
 )
-BOOK = PriceBook(
+BOOK = PriceTable(
     parse_lines(
         [
             {

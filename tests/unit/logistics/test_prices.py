@@ -6,7 +6,8 @@ from decimal import Decimal
 import pytest
 
 from relos.kit.errors import InvalidInput, RuleViolations
-from relos.logistics.prices import PriceBook, parse_csv, parse_lines
+from relos.logistics.prices.parse import parse_csv, parse_lines
+from relos.logistics.prices.table import PriceTable
 
 HEADER = "supplying_party,facility,item,category,unit,unit_price,currency,valid_from,valid_to\n"
 
@@ -68,7 +69,7 @@ def test_a_header_without_required_columns_is_refused() -> None:
 
 
 def test_facility_price_beats_party_wide_price() -> None:
-    book = PriceBook(
+    book = PriceTable(
         parse_lines(
             [
                 {

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from relos.kit.errors import RuleViolations
-from relos.logistics.rates import MissingRate, Rate, RateTable, parse_rates
+from relos.logistics.rates.domain import MissingRate, Rate, RateTable, parse_rates
 
 
 def test_latest_rate_on_or_before_the_day_and_the_inverse() -> None:

@@ -8,7 +8,8 @@ import pytest
 
 from relos.kit.errors import InvalidInput
 from relos.kit.money import Money
-from relos.logistics.ledger import Journal, Posting, delivery_posting, settlement_posting
+from relos.logistics.ledger.journal import Journal
+from relos.logistics.ledger.postings import Posting, delivery_posting, settlement_posting
 from relos.logistics.reconcile import Export, export, reconcile
 
 NOW = datetime(2026, 9, 1, tzinfo=UTC)

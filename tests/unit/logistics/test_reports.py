@@ -6,15 +6,15 @@ from decimal import Decimal
 import pytest
 
 from relos.kit.money import Money
-from relos.logistics.ledger import (
-    Journal,
+from relos.logistics.ledger.journal import Journal
+from relos.logistics.ledger.postings import (
     Posting,
     delivery_posting,
     reversal_posting,
     settlement_posting,
 )
-from relos.logistics.rates import MissingRate, Rate, RateTable
-from relos.logistics.reports import balances_in, overdue, statement
+from relos.logistics.rates.domain import MissingRate, Rate, RateTable
+from relos.logistics.statements.reports import balances_in, overdue, statement
 
 RELOS = "in-ru-relos"
 

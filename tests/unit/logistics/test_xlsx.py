@@ -5,7 +5,7 @@ import zipfile
 from decimal import Decimal
 from xml.etree import ElementTree
 
-from relos.logistics.xlsx import Cell, workbook
+from relos.logistics.statements.xlsx import Cell, workbook
 
 NS = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
 

@@ -13,7 +13,13 @@ from relos.planning.endpoints import searoute_ports
 from relos.planning.geo import haversine_nm
 from relos.planning.network import read_graph, searoute_marnet_path
 from relos.planning.passages import PassageRules
-from relos.planning.search import attach, distances_from, shortest_path
+from relos.planning.search import (
+    anchors_from,
+    attach,
+    distances_from,
+    shortest_path,
+    shortest_path_pure,
+)
 from relos.planning.seaway import Seaway
 
 PORTS = sorted(searoute_ports().values(), key=lambda p: p.id)
@@ -84,21 +90,43 @@ def test_a_star_on_the_core_equals_dijkstra_on_the_full_graph(
     assert length == pytest.approx(expected, rel=1e-9, abs=1e-6)
 
 
-@pytest.mark.slow  # builds a contraction hierarchy per mask (seconds of CPU each)
-def test_the_hierarchy_table_equals_dijkstra_rows(seaway: Seaway) -> None:
+def test_the_matrix_equals_the_pure_python_search(seaway: Seaway) -> None:
+    """Trees in scgraph (with approach legs and same-link shortcuts) against relos's own A*."""
     from datetime import UTC, datetime
 
     from relos.planning.legs import SeaRows
     from relos.planning.seaway import Conditions
 
-    ports = PORTS[:: len(PORTS) // 25][:25]
+    ports = PORTS[:: len(PORTS) // 12][:12]
     january = datetime(2026, 1, 15, tzinfo=UTC)
-    for kind in ("warship", "merchant"):
-        mask = seaway.closed_mask(Conditions(january, kind), january)
-        table = SeaRows(seaway, ports).matrix(mask)
-        rows = SeaRows(seaway, ports)
-        for i, port in enumerate(ports):
-            row = rows.row(port, mask)
-            for j in range(len(ports)):
-                if i != j:
-                    assert table[i][j] == pytest.approx(row[j], rel=1e-9, abs=1e-6)
+    mask = seaway.closed_mask(Conditions(january), january)
+    table = SeaRows(seaway, ports).matrix(mask)
+    here = [attach(seaway.net, p.lon, p.lat) for p in ports]
+    for i, a in enumerate(here):
+        for j, b in enumerate(here):
+            if i == j:
+                assert table[i][j] == 0.0
+                continue
+            pure = shortest_path_pure(seaway.net, a, b, mask)
+            expected = inf if pure is None else pure.distance_nm
+            assert table[i][j] == pytest.approx(expected, rel=1e-9, abs=1e-6)
+
+
+@pytest.mark.slow  # contracts the core once (seconds of CPU)
+def test_the_contraction_hierarchy_answers_as_dijkstra(
+    seaway: Seaway, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    from relos.planning.engine import Engine, engine
+
+    net = seaway.net
+    run = engine(net, 0)
+    plain = Engine(0, run.graph, run.links, run.base_links)
+    plain.hierarchy = run.graph.create_contraction_hierarchy()
+    for i in range(0, len(PORTS), max(1, len(PORTS) // 40)):
+        a = attach(net, PORTS[i].lon, PORTS[i].lat)
+        b = attach(net, PORTS[-1 - i].lon, PORTS[-1 - i].lat)
+        starts = dict(anchors_from(net, a, 0))
+        ends = dict(anchors_from(net, b, 0))
+        if not starts or not ends:
+            continue
+        assert plain.path(starts, ends)[0] == pytest.approx(run.path(starts, ends)[0])

@@ -10,6 +10,7 @@ import pytest
 from relos.planning.endpoints import Endpoint, resolve
 from relos.planning.errors import RouteBlocked
 from relos.planning.geo import haversine_nm
+from relos.planning.law import Vessel
 from relos.planning.passages import load_passages
 from relos.planning.seaway import Conditions, Seaway
 
@@ -99,14 +100,16 @@ def test_closing_a_passage_cuts_every_path_through_it(
     assert detour > open_nm + 500
 
 
-def test_the_turkish_straits_are_closed_to_warships_by_default(seaway: Seaway) -> None:
+def test_the_turkish_straits_are_open_to_geography_and_judged_by_flag(seaway: Seaway) -> None:
+    """Without a vessel a sea distance is geography; with one, Montreux decides by flag."""
+    mumbai, novorossiysk = resolve("INBOM"), resolve("RUNVS")
+    assert "Turkish Straits" in seaway.route(mumbai, novorossiysk, Conditions(AUGUST)).via
+    indian = Conditions(AUGUST, vessel=Vessel("warship", "IN", 4035, 4.2, 15.2))
+    assert "Turkish Straits" in seaway.route(mumbai, novorossiysk, indian).via
+    russian = Conditions(AUGUST, vessel=Vessel("warship", "RU", 4035, 4.2, 15.2))
     with pytest.raises(RouteBlocked) as blocked:
-        seaway.route(resolve("INBOM"), resolve("RUNVS"), Conditions(AUGUST))
-    assert any("Turkish Straits" in r and "warship" in r for r in blocked.value.reasons)
-    merchant = seaway.route(resolve("INBOM"), resolve("RUNVS"), Conditions(AUGUST, kind="merchant"))
-    assert "Turkish Straits" in merchant.via
-    opened = Conditions(AUGUST, opened=("turkish straits",))
-    assert "Turkish Straits" in seaway.route(resolve("INBOM"), resolve("RUNVS"), opened).via
+        seaway.route(novorossiysk, resolve("GRPIR"), russian)
+    assert any("article 19" in r for r in blocked.value.reasons)
 
 
 def test_a_port_inside_the_closed_northern_sea_route_is_blocked_with_the_season(

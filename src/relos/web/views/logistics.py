@@ -16,7 +16,13 @@ from relos.facilities import service as facilities
 from relos.kit.db import Database
 from relos.kit.errors import InvalidInput, RuleViolations
 from relos.kit.timeutil import parse_instant, utcnow
-from relos.logistics import ledger_service, service, settlements
+from relos.logistics import commands
+from relos.logistics.deliveries import service as deliveries
+from relos.logistics.ledger import service as ledger_service
+from relos.logistics.orders import service
+from relos.logistics.settlement import service as settlements
+from relos.logistics.statements import formats
+from relos.logistics.statements import service as statements
 from relos.web.render import render
 from relos.web.security import PageUser, check_csrf
 
@@ -34,9 +40,13 @@ def overview(request: Request, user: PageUser, status: str = "") -> Response:
     ledger = allowed(user, "ledger.read")
     today = utcnow().date()
     with _db(request).transaction(write=False) as session:
-        orders = service.list_orders(session, user, None, status or None)
-        balances = ledger_service.balances(session, user, None) if ledger else []
-        overdue = ledger_service.overdue(session, user, today) if ledger else []
+        orders = [o.model_dump() for o in service.list_orders(session, user, None, status or None)]
+        balances = (
+            [b.model_dump() for b in ledger_service.balances(session, user, None)] if ledger else []
+        )
+        overdue = (
+            [o.model_dump() for o in statements.overdue(session, user, today)] if ledger else []
+        )
     context = {
         "orders": orders,
         "balances": balances,
@@ -112,7 +122,8 @@ async def raise_order(request: Request, user: PageUser) -> Response:
     body = order_body(form, user, choices["pacts"])
     try:
         with _db(request).transaction() as session:
-            order = service.raise_order(session, user, body)
+            command = commands.build(commands.RaiseOrder, body)
+            order = service.raise_order(session, user, command).model_dump()
     except RuleViolations as exc:
         violations = [v.to_dict() for v in exc.violations]
         context = {**choices, "form": form, "violations": violations}
@@ -123,7 +134,7 @@ async def raise_order(request: Request, user: PageUser) -> Response:
 @router.get("/logistics/orders/{order_id}")
 def order_page(request: Request, user: PageUser, order_id: str) -> Response:
     with _db(request).transaction(write=False) as session:
-        order = service.get_order(session, user, order_id)
+        order = service.get_order(session, user, order_id).model_dump()
     deliverable = order["status"] in ("agreed", "partially_delivered") and allowed(
         user, "orders.deliver"
     )
@@ -149,7 +160,7 @@ def sign(
 ) -> Response:
     check_csrf(request, csrf)
     with _db(request).transaction() as session:
-        service.sign_order(session, user, order_id)
+        service.sign_order(session, user, commands.build(commands.SignOrder, {"order": order_id}))
     return RedirectResponse(f"/logistics/orders/{order_id}", status_code=303)
 
 
@@ -167,7 +178,16 @@ async def deliver(request: Request, user: PageUser, order_id: str) -> Response:
     delivered_at = parse_instant(str(form.get("delivered_at", "")) or utcnow().date().isoformat())
     received_by = str(form.get("received_by", ""))
     with _db(request).transaction() as session:
-        service.record_delivery(session, user, order_id, lines, delivered_at, received_by)
+        command = commands.build(
+            commands.RecordDelivery,
+            {
+                "order": order_id,
+                "lines": lines,
+                "delivered_at": delivered_at,
+                "received_by": received_by,
+            },
+        )
+        deliveries.record_delivery(session, user, command)
     return RedirectResponse(f"/logistics/orders/{order_id}", status_code=303)
 
 
@@ -192,7 +212,9 @@ def settle(
         "reference": reference.strip(),
     }
     with _db(request).transaction() as session:
-        settlements.record_settlement(session, user, body)
+        settlements.record_settlement(
+            session, user, commands.build(commands.RecordSettlement, body)
+        )
     return RedirectResponse(f"/logistics/orders/{order_id}", status_code=303)
 
 
@@ -205,9 +227,9 @@ def statement_page(
     last = date.fromisoformat(end) if end else today + timedelta(days=1)
     whose = party or user.party
     with _db(request).transaction(write=False) as session:
-        result = ledger_service.statement(session, user, whose or None, first, last)
+        result = statements.statement(session, user, whose or None, first, last)
     context = {
-        "s": ledger_service.statement_out(result),
+        "s": formats.statement_out(result).model_dump(),
         "csv": f"/api/v1/ledger/statement?party={result.party}&start={first}&end={last}&format=csv",
     }
     return render(request, "logistics/statement.html", context)

@@ -77,8 +77,8 @@ def _defaults(user: Principal) -> dict[str, Any]:
     }
 
 
-def _body(query: dict[str, Any], with_destination: bool) -> dict[str, Any]:
-    """The API's request body, validated by the API's own schema."""
+def _body(query: dict[str, Any], with_destination: bool) -> ReachIn:
+    """The API's command, validated by the API's own schema."""
     fields = {
         "platform": query["platform"],
         "origin": query["origin"],
@@ -95,9 +95,7 @@ def _body(query: dict[str, Any], with_destination: bool) -> dict[str, Any]:
     except ValidationError as exc:
         names = ", ".join(str(e["loc"][0]) for e in exc.errors())
         raise InvalidInput(f"check these fields: {names}") from None
-    data = body.model_dump()
-    data["reserve"] = float(body.reserve)
-    return data
+    return body
 
 
 def _compute(
@@ -106,8 +104,12 @@ def _compute(
     db: Database = request.app.state.db
     with db.transaction(write=False) as session:
         if reach:
-            return service.plan_reach(session, user, _body(query, with_destination=False))
-        return service.plan_route(session, user, _body(query, with_destination=True))
+            found = service.plan_reach(session, user, _body(query, with_destination=False))
+            return found.model_dump(mode="json", by_alias=True)
+        command = _body(query, with_destination=True)
+        assert isinstance(command, RouteIn)
+        plan = service.plan_route(session, user, command)
+        return plan.model_dump(mode="json", by_alias=True)
 
 
 def reach_layer(result: dict[str, Any], sites: list[dict[str, Any]]) -> dict[str, Any]:

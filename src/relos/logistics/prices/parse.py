@@ -1,24 +1,17 @@
-"""Price lists, pure: parsing and checking rows, and finding the price in force on a day.
-
-Under RELOS the price is reciprocal: the supplier charges what its own forces pay. Each
-supplying party publishes unit prices per item, optionally per facility, for a validity
-period. `valid_to` is the *last* day a price applies (inclusive, as price lists are
-written: 2026-01-01 to 2031-12-31 covers six whole years); empty means open-ended. Two
-prices for the same supplier, item and facility may not both be in force on any day, so
-the price of a delivery is never ambiguous. A facility price beats a party-wide one.
-"""
+"""Price list rows, pure: every bad field of every row reported together, by row number."""
 
 from __future__ import annotations
 
 import csv
 import io
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from relos.kit.errors import InvalidInput, Violation
 from relos.kit.money import is_currency, minor_units, to_decimal
+from relos.logistics.prices.overlaps import MAX_OVERLAP_EXAMPLES, overlap_violations
+from relos.logistics.prices.table import PriceLine
 from relos.logistics.refusal import refusal
 
 PRICE_COLUMNS = (
@@ -34,48 +27,23 @@ PRICE_COLUMNS = (
     "source",
 )
 REQUIRED = ("supplying_party", "item", "category", "unit", "unit_price", "currency", "valid_from")
+# The widths of the stored columns: a longer value is refused, never cut.
+COLUMN_WIDTHS = {
+    "supplying_party": 2,
+    "facility": 16,
+    "item": 100,
+    "category": 50,
+    "unit": 20,
+    "unit_price": 40,
+    "currency": 3,
+    "valid_from": 10,
+    "valid_to": 10,
+    "source": 400,
+}
+# The most lines one import may hold; a bigger list is split by the sender.
+MAX_PRICE_LINES = 10_000
 # Unit prices may be finer than the minor unit (a litre at 0.857 USD); this bounds typos.
 MAX_PRICE_DECIMALS = 6
-
-
-@dataclass(frozen=True)
-class PriceLine:
-    supplying_party: str
-    facility: str | None
-    item: str
-    category: str
-    unit: str
-    unit_price: Decimal
-    currency: str
-    valid_from: date
-    valid_to: date | None
-    source: str = ""
-
-    @property
-    def key(self) -> tuple[str, str, str | None]:
-        return (self.supplying_party, self.item, self.facility)
-
-    def in_force(self, on: date) -> bool:
-        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
-
-    def overlaps(self, other: PriceLine) -> bool:
-        ends_after_other_starts = self.valid_to is None or self.valid_to >= other.valid_from
-        other_ends_after_start = other.valid_to is None or other.valid_to >= self.valid_from
-        return self.key == other.key and ends_after_other_starts and other_ends_after_start
-
-    def to_dict(self) -> dict[str, str | None]:
-        return {
-            "supplying_party": self.supplying_party,
-            "facility": self.facility,
-            "item": self.item,
-            "category": self.category,
-            "unit": self.unit,
-            "unit_price": str(self.unit_price),
-            "currency": self.currency,
-            "valid_from": self.valid_from.isoformat(),
-            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
-            "source": self.source,
-        }
 
 
 class _Row:
@@ -123,6 +91,9 @@ def parse_row(row: Mapping[str, object], number: int) -> tuple[PriceLine | None,
     for column in REQUIRED:
         if not checked.row.get(column):
             checked.bad("missing_element", f"{column} is required")
+    for column, width in COLUMN_WIDTHS.items():
+        if len(checked.row.get(column, "")) > width:
+            checked.bad("invalid_value", f"{column} is longer than {width} characters")
     if checked.problems:
         return None, checked.problems
     currency = checked.row["currency"].upper()
@@ -147,35 +118,9 @@ def parse_row(row: Mapping[str, object], number: int) -> tuple[PriceLine | None,
         currency,
         valid_from,
         valid_to,
-        checked.row.get("source", "")[:400],
+        checked.row.get("source", ""),
     )
     return line, []
-
-
-def overlap_violations(
-    lines: list[PriceLine], existing: Iterable[PriceLine] = ()
-) -> list[Violation]:
-    """Rows whose period overlaps another row, or a stored price, for the same key."""
-    problems: list[Violation] = []
-    stored = [p for p in existing if p not in lines]
-    for index, line in enumerate(lines):
-        number = index + 1
-        for other_index, other in enumerate(lines[:index]):
-            if line.overlaps(other):
-                problems.append(_overlap(number, line, f"row {other_index + 1}"))
-        for other in stored:
-            if line.overlaps(other):
-                problems.append(_overlap(number, line, f"the stored price from {other.valid_from}"))
-    return problems
-
-
-def _overlap(number: int, line: PriceLine, other: str) -> Violation:
-    where = f" at {line.facility}" if line.facility else ""
-    return Violation(
-        "overlapping_period",
-        f"row {number}: {line.supplying_party} {line.item}{where} overlaps {other}",
-        extra={"row": number},
-    )
 
 
 def parse_lines(
@@ -193,37 +138,30 @@ def parse_lines(
     good = [line for line in lines if line is not None]
     problems = overlap_violations(good, existing)
     if problems:
-        raise refusal(f"{len(problems)} problem(s) in the price list", problems)
+        summary = f"{len(problems)} problem(s) in the price list"
+        if len(problems) > MAX_OVERLAP_EXAMPLES:
+            summary += f" (overlapping rows; the first {MAX_OVERLAP_EXAMPLES} are listed)"
+        raise refusal(summary, problems[:MAX_OVERLAP_EXAMPLES])
     return good
+
+
+def csv_rows(text: str) -> list[dict[str, str]]:
+    """The data rows of a price list CSV (header required; unknown columns ignored)."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    try:
+        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
+        if missing:
+            raise InvalidInput(f"price list header lacks column(s): {', '.join(missing)}")
+        rows: list[dict[str, str]] = []
+        for row in reader:
+            if len(rows) == MAX_PRICE_LINES:
+                raise InvalidInput(f"a price list holds at most {MAX_PRICE_LINES} lines")
+            rows.append({k: v or "" for k, v in row.items() if k in PRICE_COLUMNS})
+    except csv.Error as error:  # e.g. an oversized field: the caller's file, never a 500
+        raise InvalidInput(f"price list: not readable as CSV ({error})") from None
+    return rows
 
 
 def parse_csv(text: str, existing: Iterable[PriceLine] = ()) -> list[PriceLine]:
     """Price lines from CSV text with a header row (see PRICE_COLUMNS)."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
-    try:
-        missing = [c for c in REQUIRED if c not in (reader.fieldnames or [])]
-        rows = list(reader)
-    except csv.Error as error:  # e.g. an oversized field: the caller's file, never a 500
-        raise InvalidInput(f"price list: not readable as CSV ({error})") from None
-    if missing:
-        raise InvalidInput(f"price list header lacks column(s): {', '.join(missing)}")
-    return parse_lines(rows, existing)
-
-
-class PriceBook:
-    """All known prices; answers which unit price is in force for a delivery."""
-
-    def __init__(self, lines: Iterable[PriceLine]) -> None:
-        self._by_key: dict[tuple[str, str, str | None], list[PriceLine]] = {}
-        for line in lines:
-            self._by_key.setdefault(line.key, []).append(line)
-
-    def in_force(
-        self, supplier: str, item: str, facility: str | None, on: date
-    ) -> PriceLine | None:
-        """The facility's own price on `on`, else the supplier's party-wide price, else None."""
-        for key in ((supplier, item, facility), (supplier, item, None)):
-            for line in self._by_key.get(key, []):
-                if line.in_force(on):
-                    return line
-        return None
+    return parse_lines(csv_rows(text), existing)

@@ -95,14 +95,19 @@ def parse_rate(row: Mapping[str, str], number: int) -> tuple[Rate | None, list[V
     return Rate(base, quote, on, value, row["source"].strip()), []
 
 
-def parse_rates(text: str) -> list[Rate]:
-    """Rates from CSV text with columns base,quote,on,rate,source; all bad rows reported."""
-    rates: list[Rate] = []
-    problems: list[Violation] = []
+def rate_rows(text: str) -> list[dict[str, str]]:
+    """The data rows of a rate file (CSV with a header: base,quote,on,rate,source)."""
     try:
-        rows = list(csv.DictReader(io.StringIO(text, newline="")))
+        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+        return [{k: v or "" for k, v in row.items() if k in RATE_COLUMNS} for row in reader]
     except csv.Error as error:  # e.g. an oversized field: the caller's file, never a 500
         raise InvalidInput(f"rate file: not readable as CSV ({error})") from None
+
+
+def parse_rate_rows(rows: Iterable[Mapping[str, str]]) -> list[Rate]:
+    """Rates from rows with columns base,quote,on,rate,source; all bad rows reported."""
+    rates: list[Rate] = []
+    problems: list[Violation] = []
     for number, row in enumerate(rows, start=1):
         rate, row_problems = parse_rate(row, number)
         problems.extend(row_problems)
@@ -111,3 +116,8 @@ def parse_rates(text: str) -> list[Rate]:
     if problems:
         raise refusal(f"{len(problems)} problem(s) in the rate file", problems)
     return rates
+
+
+def parse_rates(text: str) -> list[Rate]:
+    """Rates from CSV text with columns base,quote,on,rate,source; all bad rows reported."""
+    return parse_rate_rows(rate_rows(text))

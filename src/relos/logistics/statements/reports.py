@@ -15,8 +15,9 @@ from decimal import Decimal
 from typing import TypeVar
 
 from relos.kit.money import Money
-from relos.logistics.ledger import Account, Balance, Posting, PostingKind, Side
-from relos.logistics.rates import RateTable
+from relos.logistics.ledger.journal import Balance
+from relos.logistics.ledger.postings import Account, Posting, PostingKind, Side
+from relos.logistics.rates.domain import RateTable
 
 
 @dataclass(frozen=True)

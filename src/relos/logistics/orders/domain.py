@@ -11,23 +11,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from enum import StrEnum
 
-from relos.kit.errors import Conflict, RuleViolations, Violation
-from relos.kit.money import Money, extend
-from relos.logistics.prices import PriceLine
+from relos.kit.errors import Violation
+from relos.logistics.prices.table import PriceLine
 from relos.logistics.refusal import refusal
 
-
-class OrderStatus(StrEnum):
-    REQUESTED = "requested"
-    AGREED = "agreed"
-    PARTIALLY_DELIVERED = "partially_delivered"
-    DELIVERED = "delivered"
-    SETTLED = "settled"
-
-
-DELIVERABLE = frozenset({OrderStatus.AGREED, OrderStatus.PARTIALLY_DELIVERED})
 METHODS = ("cash", "replacement_in_kind", "equal_value_exchange")
 
 
@@ -178,98 +166,3 @@ def validate_order(
         problems = price_violations(draft, prices, on)
     if problems:
         raise refusal("the support order breaks the agreement's rules", problems)
-
-
-def sign(
-    status: OrderStatus, parties: tuple[str, str], signed_by: frozenset[str], party: str
-) -> OrderStatus:
-    """Status after `party` signs; both sides' signatures make the order `agreed`."""
-    if party not in parties:
-        raise Conflict(f"{party} is not a party to this order")
-    if party in signed_by:
-        raise Conflict(f"{party} has already signed this order")
-    if status is not OrderStatus.REQUESTED:
-        raise Conflict(f"an order that is {status} cannot be signed")
-    return OrderStatus.AGREED if signed_by | {party} >= set(parties) else OrderStatus.REQUESTED
-
-
-def check_delivery(
-    status: OrderStatus,
-    ordered: Sequence[Decimal],
-    delivered: Sequence[Decimal],
-    lines: Mapping[int, Decimal],
-) -> list[Violation]:
-    """Violations of a delivery: unknown lines, non-positive quantities, over-delivery."""
-    if status not in DELIVERABLE:
-        raise Conflict(
-            f"nothing may be delivered against an order that is {status};"
-            " both sides must sign first"
-        )
-    problems: list[Violation] = []
-    for index, quantity in lines.items():
-        if not 0 <= index < len(ordered):
-            problems.append(
-                Violation("unknown_line", f"the order has no line {index}", element=index)
-            )
-        elif quantity <= 0:
-            problems.append(
-                Violation(
-                    "invalid_quantity", f"line {index}: quantity must be positive", element=index
-                )
-            )
-        elif delivered[index] + quantity > ordered[index]:
-            left = ordered[index] - delivered[index]
-            problems.append(
-                Violation(
-                    "over_delivery",
-                    f"line {index}: only {left} of {ordered[index]} is left to deliver",
-                    element=index,
-                    limit=str(left),
-                    would_be=str(quantity),
-                )
-            )
-    return problems
-
-
-def status_after_delivery(ordered: Sequence[Decimal], delivered: Sequence[Decimal]) -> OrderStatus:
-    complete = all(d >= o for o, d in zip(ordered, delivered, strict=True))
-    return OrderStatus.DELIVERED if complete else OrderStatus.PARTIALLY_DELIVERED
-
-
-@dataclass(frozen=True)
-class Lot:
-    """A delivered quantity of one line at the unit price it was charged at."""
-
-    quantity: Decimal
-    unit_price: Decimal
-    currency: str
-
-
-def value_in_kind(lots: Sequence[Lot], already_returned: Decimal, quantity: Decimal) -> Money:
-    """Value of items returned in kind at their original prices, oldest delivery first.
-
-    Raises RuleViolations when more would be returned than was delivered on the line.
-    """
-    delivered = sum((lot.quantity for lot in lots), Decimal(0))
-    if quantity <= 0 or already_returned + quantity > delivered:
-        left = delivered - already_returned
-        raise RuleViolations(
-            "more returned in kind than was delivered",
-            [
-                Violation(
-                    "over_settlement",
-                    f"only {left} may still be returned in kind",
-                    limit=str(left),
-                    would_be=str(quantity),
-                )
-            ],
-        )
-    skip, take = already_returned, quantity
-    total = Money.zero(lots[0].currency)
-    for lot in lots:
-        from_lot = min(max(lot.quantity - skip, Decimal(0)), take)
-        skip = max(skip - lot.quantity, Decimal(0))
-        take -= from_lot
-        if from_lot:
-            total = total + extend(lot.unit_price, from_lot, lot.currency)
-    return total

@@ -1,0 +1,472 @@
+"""A real `relos serve` under a bounded mixed API load, on SQLite and PostgreSQL.
+
+    python bench/load_bench.py [--seconds 10] [--clients 1 8 32] [--workers 1 2]
+                               [--backends sqlite postgres]
+
+For each database and worker count a fresh database is migrated, two logistics users and two
+planners get tokens and a price list is loaded; then `relos serve` is started as an operator
+starts it and N clients (asyncio + httpx, one keep-alive connection each) loop over a fixed
+mix of validate, file, headroom, list and support orders for the given seconds. A trivial GET
+(/api/v1/health) on the same server, at the same client count, is the framework's ceiling.
+
+Printed per run: req/s, p50/p99 per operation, errors (any 5xx, transport error or unexpected
+status), the server's CPU seconds beside the wall time, and the load average. After each run
+the invariants are checked: every acknowledged filing and order is stored, the personnel in
+force never exceeds the cap, and `relos audit verify` passes. Needs PostgreSQL at
+RELOS_TEST_POSTGRES (default postgresql+psycopg://postgres@127.0.0.1:5432/test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+SRC = Path(__file__).resolve().parent.parent / "src"
+sys.path.insert(0, str(SRC))
+
+PG_ADMIN = os.environ.get(
+    "RELOS_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+PRICES = (
+    "supplying_party,facility,item,category,unit,unit_price,currency,valid_from,valid_to\n"
+    "RU,RUVVO,F-76,fuel,t,70000.00,RUB,2026-01-01,2031-12-31\n"
+    "IN,INVTZ,F-76,fuel,t,6500000.00,INR,2026-01-01,2031-12-31\n"
+)
+HOSTED = {"IN": ("RU", "RUVVO"), "RU": ("IN", "INVTZ")}
+FIRST = datetime(2027, 1, 1, tzinfo=UTC)
+DAYS = 4 * 365
+MIX = ("validate", "file", "headroom", "list", "order", "validate", "file", "list")
+
+
+def iso(value: datetime) -> str:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Tally:
+    latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    errors: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    filed: list[tuple[str, str]] = field(default_factory=list)  # (party, id) acknowledged
+    ordered: list[str] = field(default_factory=list)
+
+
+def filing(rng: random.Random, party: str) -> dict[str, Any]:
+    start = FIRST + timedelta(days=rng.randrange(DAYS), hours=rng.randrange(24))
+    return {
+        "agreement": "in-ru-relos",
+        "deploying_party": party,
+        "purpose": "training",
+        "title": "load bench",
+        "commander": {"name": "A. Kumar", "rank": "Captain"},
+        "request_exception": False,
+        "justification": None,
+        "elements": [
+            {
+                "kind": "personnel",
+                "count": rng.randrange(5, 40),
+                "facility": HOSTED[party][1],
+                "start": iso(start),
+                "end": iso(start + timedelta(days=rng.randrange(1, 6))),
+            }
+        ],
+    }
+
+
+def order(party: str) -> dict[str, Any]:
+    supplier, facility = HOSTED[party]
+    return {
+        "agreement": "in-ru-relos",
+        "requesting_party": party,
+        "supplying_party": supplier,
+        "facility": facility,
+        "settlement": "cash",
+        "lines": [{"category": "fuel", "item": "F-76", "quantity": "12", "unit": "t"}],
+    }
+
+
+async def client_loop(
+    base: str, tokens: dict[str, str], seed: int, until: float, tally: Tally, mix: tuple[str, ...]
+) -> None:
+    rng = random.Random(seed)
+    party = "IN" if seed % 2 == 0 else "RU"
+    planner = {"Authorization": f"Bearer {tokens[party + '-planner']}"}
+    logistics = {"Authorization": f"Bearer {tokens[party + '-log']}"}
+    async with httpx.AsyncClient(base_url=base, timeout=60) as http:
+        i = seed
+        while time.monotonic() < until:
+            op = mix[i % len(mix)]
+            i += 1
+            began = time.perf_counter()
+            try:
+                response, wanted = await one(http, op, rng, party, planner, logistics)
+            except httpx.HTTPError:
+                tally.errors[op] += 1
+                continue
+            tally.latencies[op].append((time.perf_counter() - began) * 1000)
+            if response.status_code not in wanted:
+                tally.errors[op] += 1
+            elif op == "file" and response.status_code == 201:
+                tally.filed.append((party, response.json()["id"]))
+            elif op == "order":
+                tally.ordered.append(response.json()["id"])
+
+
+async def one(
+    http: httpx.AsyncClient,
+    op: str,
+    rng: random.Random,
+    party: str,
+    planner: dict[str, str],
+    logistics: dict[str, str],
+) -> tuple[httpx.Response, set[int]]:
+    if op == "health":
+        return await http.get("/api/v1/health"), {200}
+    if op == "validate":
+        body = filing(rng, party)
+        return await http.post("/api/v1/deployments/validate", json=body, headers=planner), {200}
+    if op == "file":
+        body = filing(rng, party)
+        # A refusal (422 cap_exceeded) is a correct answer under load, not an error.
+        return await http.post("/api/v1/deployments", json=body, headers=planner), {201, 422}
+    if op == "headroom":
+        start = FIRST + timedelta(days=rng.randrange(DAYS))
+        params = {
+            "party": party,
+            "start": iso(start),
+            "end": iso(start + timedelta(days=30)),
+        }
+        url = "/api/v1/agreements/in-ru-relos/headroom"
+        return await http.get(url, params=params, headers=planner), {200}
+    if op == "list":
+        params = {"agreement": "in-ru-relos", "limit": "20"}
+        return await http.get("/api/v1/deployments", params=params, headers=planner), {200}
+    if op == "order":
+        return await http.post("/api/v1/support-orders", json=order(party), headers=logistics), {
+            201
+        }
+    raise ValueError(op)
+
+
+def run_load(
+    base: str, tokens: dict[str, str], clients: int, seconds: float, mix: tuple[str, ...]
+) -> tuple[Tally, float]:
+    tally = Tally()
+
+    async def main() -> None:
+        until = time.monotonic() + seconds
+        await asyncio.gather(
+            *(client_loop(base, tokens, seed, until, tally, mix) for seed in range(clients))
+        )
+
+    began = time.perf_counter()
+    asyncio.run(main())
+    return tally, time.perf_counter() - began
+
+
+def prepare(url: str) -> dict[str, str]:
+    """Migrate, add the bench's users and tokens (in-process, as `relos users add` would)."""
+    from relos.access import service as access
+    from relos.kit.db import Database
+    from relos.lifecycle import upgrade_database
+
+    db = Database(url)
+    upgrade_database(db)
+    tokens: dict[str, str] = {}
+    with db.transaction() as session:
+        for party in ("IN", "RU"):
+            for kind, role in (("planner", "planner"), ("log", "logistics")):
+                name = f"{party.lower()}-{kind}"
+                access.add_user(session, name, party, [role], None)
+                tokens[f"{party}-{kind}"] = access.create_token(session, name)
+    db.dispose()
+    return tokens
+
+
+def load_prices(base: str, tokens: dict[str, str]) -> None:
+    for party in ("IN", "RU"):
+        lines = [PRICES.splitlines()[0]] + [
+            line for line in PRICES.splitlines()[1:] if line.startswith(party)
+        ]
+        response = httpx.post(
+            f"{base}/api/v1/price-lists",
+            content="\n".join(lines) + "\n",
+            headers={
+                "Authorization": f"Bearer {tokens[party + '-log']}",
+                "Content-Type": "text/csv",
+            },
+            timeout=60,
+        )
+        response.raise_for_status()
+
+
+def start_server(url: str, workers: int, folder: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {**os.environ, "RELOS_DATABASE_URL": url, "RELOS_DATA_DIR": str(folder)}
+    env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
+    command = [sys.executable, "-m", "relos", "serve", "--port", str(port)]
+    if workers > 1:
+        command += ["--workers", str(workers)]
+    with (folder / f"serve-{port}.log").open("wb") as log:
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/api/v1/health", timeout=1).status_code == 200:
+                return process, base
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"server did not start; see {folder}")
+
+
+def tree_cpu(pid: int) -> float:
+    """User+system CPU seconds of a process and its children (workers), from /proc."""
+    total = 0.0
+    tick = os.sysconf("SC_CLK_TCK")
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
+def check_invariants(url: str, tally: Tally, folder: Path) -> list[str]:
+    """Every acknowledged write is stored; no cap is exceeded; the audit chain verifies."""
+    problems: list[str] = []
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        stored = {r[0] for r in conn.execute(text("SELECT id FROM deployments"))}
+        orders = {r[0] for r in conn.execute(text("SELECT id FROM support_orders"))}
+        spans = conn.execute(
+            text(
+                'SELECT e.deploying_party, e.start, e."end", e.personnel'
+                " FROM deployment_elements e JOIN deployments d ON d.id = e.deployment_id"
+                " WHERE d.status IN ('cleared', 'pending_host_consent') AND e.kind = 'personnel'"
+            )
+        ).all()
+    engine.dispose()
+    missing = [i for _, i in tally.filed if i not in stored]
+    if missing:
+        problems.append(f"{len(missing)} acknowledged filings missing")
+    lost = [i for i in tally.ordered if i not in orders]
+    if lost:
+        problems.append(f"{len(lost)} acknowledged orders missing")
+    for party, most in personnel_peaks(spans).items():
+        if most > 3000:
+            problems.append(f"{party} personnel peak {most} > cap 3000")
+    env = {**os.environ, "RELOS_DATABASE_URL": url, "RELOS_DATA_DIR": str(folder)}
+    env["PYTHONPATH"] = str(SRC) + os.pathsep + env.get("PYTHONPATH", "")
+    verdict = subprocess.run(
+        [sys.executable, "-m", "relos", "audit", "verify"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if verdict.returncode != 0:
+        problems.append("audit verify: " + (verdict.stdout + verdict.stderr).strip()[:200])
+    return problems
+
+
+def personnel_peaks(spans: list[Any]) -> dict[str, int]:
+    """The most personnel any party had in force at once (a sweep over starts and ends)."""
+    steps: dict[str, list[tuple[Any, int]]] = defaultdict(list)
+    for party, start, end, count in spans:
+        steps[party] += [(start, count), (end, -count)]
+    peaks: dict[str, int] = {}
+    for party, events in steps.items():
+        level = most = 0
+        for _, change in sorted(events, key=lambda e: (e[0], e[1])):
+            level += change
+            most = max(most, level)
+        peaks[party] = most
+    return peaks
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+@dataclass
+class Row:
+    backend: str
+    workers: int
+    clients: int
+    load: str
+    reqs: int
+    wall: float
+    cpu: float
+    errors: int
+    per_op: dict[str, tuple[float, float]]
+    invariants: str
+
+
+def database_url(backend: str, folder: Path) -> tuple[str, str | None]:
+    if backend == "sqlite":
+        return f"sqlite:///{folder / f'load-{uuid.uuid4().hex[:8]}.db'}", None
+    name = f"relos_load_{uuid.uuid4().hex[:10]}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return make_url(PG_ADMIN).set(database=name).render_as_string(hide_password=False), name
+
+
+def drop_pg(name: str | None) -> None:
+    if name is None:
+        return
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def bench_one(
+    backend: str, workers: int, clients_list: list[int], seconds: float, folder: Path
+) -> list[Row]:
+    rows: list[Row] = []
+    for clients in clients_list:
+        for load, mix in (("mixed", MIX), ("health", ("health",))):
+            url, pg_name = database_url(backend, folder)
+            try:
+                tokens = prepare(url)
+                process, base = start_server(url, workers, folder)
+                try:
+                    load_prices(base, tokens)
+                    cpu0 = tree_cpu(process.pid)
+                    tally, wall = run_load(base, tokens, clients, seconds, mix)
+                    cpu = tree_cpu(process.pid) - cpu0
+                finally:
+                    process.terminate()
+                    process.wait(timeout=60)
+                problems = check_invariants(url, tally, folder) if load == "mixed" else []
+            finally:
+                drop_pg(pg_name)
+            per_op = {
+                op: (pct(values, 0.5), pct(values, 0.99)) for op, values in tally.latencies.items()
+            }
+            rows.append(
+                Row(
+                    backend,
+                    workers,
+                    clients,
+                    load,
+                    sum(len(v) for v in tally.latencies.values()),
+                    wall,
+                    cpu,
+                    sum(tally.errors.values()),
+                    per_op,
+                    "; ".join(problems) or "held",
+                )
+            )
+            print_row(rows[-1])
+    return rows
+
+
+def print_row(row: Row) -> None:
+    ops = "  ".join(f"{op} {p50:.0f}/{p99:.0f}" for op, (p50, p99) in sorted(row.per_op.items()))
+    print(
+        f"# {row.backend} w{row.workers} c{row.clients} {row.load}: "
+        f"{row.reqs / row.wall:.0f} req/s, errors {row.errors}, "
+        f"CPU {row.cpu * 1000 / max(row.reqs, 1):.1f} ms/req, {ops}",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--clients", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--backends", nargs="+", default=["sqlite", "postgres"])
+    args = parser.parse_args()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="relos-load-") as tmp:
+        for backend in args.backends:
+            for workers in args.workers:
+                rows += bench_one(backend, workers, args.clients, args.seconds, Path(tmp))
+    table = Table(title=f"relos serve under load ({args.seconds:.0f} s per run)")
+    for column in (
+        "database",
+        "workers",
+        "clients",
+        "load",
+        "req/s",
+        "errors",
+        "validate p50/p99",
+        "file p50/p99",
+        "headroom p50/p99",
+        "list p50/p99",
+        "order p50/p99",
+        "health p50/p99",
+        "server CPU s / wall s",
+        "CPU ms/req",
+        "invariants",
+    ):
+        table.add_column(column)
+    for row in rows:
+
+        def cell(op: str, row: Row = row) -> str:
+            if op not in row.per_op:
+                return ""
+            p50, p99 = row.per_op[op]
+            return f"{p50:.0f}/{p99:.0f}"
+
+        table.add_row(
+            row.backend,
+            str(row.workers),
+            str(row.clients),
+            row.load,
+            f"{row.reqs / row.wall:.0f}",
+            str(row.errors),
+            *(cell(op) for op in ("validate", "file", "headroom", "list", "order", "health")),
+            f"{row.cpu:.1f} / {row.wall:.1f}",
+            f"{row.cpu * 1000 / max(row.reqs, 1):.1f}",
+            row.invariants,
+        )
+    console = Console(width=220)
+    console.print(table)
+    one, five, fifteen = os.getloadavg()
+    console.print(f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Recording a delivery (and its receipt by the receiving side's officer).
+
+A thin shell around the pure rules: check the delivery against the order, price each lot
+at the price in force that day, let the Journal check the postings, and record it all as
+one event whose projector moves the lines, the status and the ledger.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from relos.access.domain import Principal
+from relos.access.policy import require
+from relos.events import record
+from relos.kit.errors import RuleViolations, Violation
+from relos.kit.timeutil import utcnow
+from relos.logistics.commands import RecordDelivery
+from relos.logistics.deliveries.domain import Delivered, check_delivery, price_lots, quantities
+from relos.logistics.events import DeliveryRecorded, LotRecord, PostingRecord
+from relos.logistics.ledger.journal import Journal
+from relos.logistics.ledger.postings import OrderAccount
+from relos.logistics.models import OrderRow
+from relos.logistics.orders import repository
+from relos.logistics.orders.checks import terms_of
+from relos.logistics.orders.results import order_result
+from relos.logistics.orders.service import lock_order, parties, visible_order
+from relos.logistics.orders.status import OrderStatus, status_after_delivery
+from relos.logistics.prices.service import price_table
+from relos.logistics.refusal import refusal
+from relos.logistics.results import OrderOut
+
+
+def account_of(row: OrderRow) -> OrderAccount:
+    return OrderAccount(row.agreement_id, row.id, row.supplying_party, row.requesting_party)
+
+
+def _receiver(command: RecordDelivery) -> str:
+    received_by = command.received_by.strip()
+    if not received_by:
+        problem = Violation(
+            "missing_element", "received_by is required", extra={"field": "received_by"}
+        )
+        raise RuleViolations("a delivery needs the receiver", [problem])
+    return received_by
+
+
+def record_delivery(session: Session, caller: Principal, command: RecordDelivery) -> OrderOut:
+    """Record a (partial) delivery and post it to the ledger at the price in force that day."""
+    require(caller, "orders.deliver")
+    received_by = _receiver(command)
+    delivered = quantities((line.line, line.quantity) for line in command.lines)
+    lock_order(session, command.order)
+    row = visible_order(session, caller, command.order)
+    lines = repository.order_lines(session, row.id)
+    ordered = [line.quantity for line in lines]
+    before = [line.delivered for line in lines]
+    problems = check_delivery(OrderStatus(row.status), ordered, before, delivered)
+    if problems:
+        raise refusal("the delivery exceeds the order", problems)
+    delivery_id = str(uuid.uuid4())
+    terms = terms_of(session, row.agreement_id)
+    lots = price_lots(
+        account_of(row),
+        row.facility,
+        [Delivered(line.item, line.unit) for line in lines],
+        delivered,
+        price_table(session, row.supplying_party).in_force,
+        command.delivered_at.date(),
+        delivery_id,
+        terms.days_for(row.settlement) if terms else 0,
+    )
+    # New deliveries only raise what is owed, under fresh references: the journal's rules
+    # need none of the order's earlier postings here (settlements and reversals do).
+    Journal().post_all(lot.posting for lot in lots)
+    after = [done + delivered.get(index, 0) for index, done in enumerate(before)]
+    event = DeliveryRecorded(
+        delivery=delivery_id,
+        order=row.id,
+        agreement=row.agreement_id,
+        parties=parties(row),
+        delivered_at=command.delivered_at,
+        received_by=received_by,
+        recorded_by=caller.name,
+        recorded_at=utcnow(),
+        lots=[
+            LotRecord(
+                line=lot.line,
+                quantity=lot.quantity,
+                unit_price=lot.unit_price,
+                currency=lot.value.currency,
+                amount=lot.value.amount,
+                posting=lot.posting.ref,
+            )
+            for lot in lots
+        ],
+        postings=[PostingRecord.of(lot.posting) for lot in lots],
+        status=status_after_delivery(ordered, after).value,
+    )
+    record(session, caller, event, event.recorded_at)
+    return order_result(session, row)

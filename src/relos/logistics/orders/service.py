@@ -1,0 +1,148 @@
+"""Support order use cases: raise, sign, list and read.
+
+Each takes the caller's session (the caller owns the transaction), the principal acting
+and one typed command, and returns a typed result. Writers on one order take its advisory
+lock first, so parallel deliveries or settlements of one order run one after the other
+and each sees what the previous one wrote (see relos.kit.db.advisory_lock).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.orm import Session
+
+from relos.access.domain import Principal
+from relos.access.policy import may_see, require
+from relos.events import record
+from relos.kit.db import advisory_lock
+from relos.kit.errors import Forbidden, InvalidInput, NotFound
+from relos.kit.pagination import Page
+from relos.kit.timeutil import utcnow
+from relos.logistics.commands import RaiseOrder, SignOrder
+from relos.logistics.events import LineRecord, OrderRaised, OrderSigned
+from relos.logistics.models import OrderRow
+from relos.logistics.orders import repository
+from relos.logistics.orders.checks import agreement_violations, counter_violations, terms_of
+from relos.logistics.orders.domain import OrderDraft, OrderLine, validate_order
+from relos.logistics.orders.results import order_result, order_results
+from relos.logistics.orders.status import OrderStatus, status_after_signature
+from relos.logistics.prices.service import price_table
+from relos.logistics.refusal import refusal
+from relos.logistics.results import OrderOut
+
+
+def draft_of(command: RaiseOrder) -> OrderDraft:
+    lines = tuple(
+        OrderLine(line.category, line.item, line.quantity, line.unit)
+        for line in command.lines or []
+    )
+    return OrderDraft(
+        command.agreement,
+        command.requesting_party,
+        command.supplying_party,
+        command.facility,
+        command.settlement,
+        lines,
+        command.deployment,
+    )
+
+
+def raise_order(session: Session, caller: Principal, command: RaiseOrder) -> OrderOut:
+    """Store a support order as `requested` when it breaks no rule; refuse it otherwise."""
+    require(caller, "orders.raise")
+    draft = draft_of(command)
+    if caller.party and draft.requesting_party not in (None, caller.party):
+        raise Forbidden(f"{caller.name} may raise orders only for {caller.party}")
+    problems = agreement_violations(session, draft) + counter_violations(
+        session, draft, command.counter_to
+    )
+    if problems:
+        raise refusal("the support order breaks the agreement's rules", problems)
+    terms = terms_of(session, draft.agreement) if draft.agreement else None
+    validate_order(draft, terms, price_table(session).in_force, utcnow().date())
+    event = OrderRaised(
+        order=str(uuid.uuid4()),
+        agreement=command.agreement or "",
+        parties=(command.requesting_party or "", command.supplying_party or ""),
+        facility=command.facility or "",
+        deployment=command.deployment,
+        settlement=command.settlement or "",
+        counter_to=command.counter_to,
+        lines=[
+            LineRecord(
+                category=(line.category or "").lower(),
+                item=line.item or "",
+                quantity=line.quantity or 0,
+                unit=line.unit or "",
+            )
+            for line in command.lines or []
+        ],
+        created_at=utcnow(),
+        created_by=caller.name,
+    )
+    record(session, caller, event, event.created_at)
+    return order_result(session, _stored(session, event.order))
+
+
+def _stored(session: Session, order_id: str) -> OrderRow:
+    row = repository.order(session, order_id)
+    assert row is not None, "the projector has just written it"
+    return row
+
+
+def parties(row: OrderRow) -> tuple[str, str]:
+    return (row.requesting_party, row.supplying_party)
+
+
+def visible_order(session: Session, caller: Principal, order_id: str) -> OrderRow:
+    """The order, or NotFound when it does not exist or the caller's party is not in it."""
+    row = repository.order(session, order_id)
+    if row is None or not may_see(caller, parties(row)):
+        raise NotFound(f"no support order {order_id!r}")
+    return row
+
+
+def list_orders(
+    session: Session,
+    caller: Principal,
+    agreement: str | None,
+    status: str | None,
+    page: Page = Page(),
+) -> list[OrderOut]:
+    require(caller, "logistics.read")
+    rows = repository.orders(session, caller.party or None, agreement, status, page)
+    return order_results(session, rows)
+
+
+def get_order(session: Session, caller: Principal, order_id: str) -> OrderOut:
+    require(caller, "logistics.read")
+    return order_result(session, visible_order(session, caller, order_id))
+
+
+def lock_order(session: Session, order_id: str) -> None:
+    """Serialise every writer of one order (deliveries, settlements, signatures, reversals)."""
+    advisory_lock(session, "support-order", order_id)
+
+
+def sign_order(session: Session, caller: Principal, command: SignOrder) -> OrderOut:
+    """Record the signature of the caller's party; both sides' signatures make it `agreed`."""
+    require(caller, "orders.sign")
+    lock_order(session, command.order)
+    row = visible_order(session, caller, command.order)
+    signing = caller.party or command.party
+    if not signing:
+        raise InvalidInput("say which party signs (the operator signs for a named party)")
+    signed = frozenset(s.party for s in repository.signatures(session, row.id))
+    status = status_after_signature(OrderStatus(row.status), parties(row), signed, signing)
+    event = OrderSigned(
+        order=row.id,
+        agreement=row.agreement_id,
+        parties=parties(row),
+        party=signing,
+        signed_by=caller.name,
+        signed_at=utcnow(),
+        status=status.value,
+    )
+    record(session, caller, event, event.signed_at)
+    return order_result(session, row)

@@ -1,0 +1,237 @@
+"""The logistics read tables, written by projectors from events and from nothing else.
+
+Each projector applies one event to the tables in the caller's transaction. They decide
+nothing, read no clock and make no ids: the rules ran before the event was made and the
+event carries their outcome, so replaying the same events in the same order writes the
+same rows. Ledger postings and entries are only ever inserted (the database refuses
+UPDATE and DELETE on them).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from relos.events import RecordedEvent, projection_tables, projector
+from relos.events.replay import REBUILD_HOOKS
+from relos.kit.money import Money
+from relos.logistics.events import (
+    DeliveryRecorded,
+    OrderRaised,
+    OrderSigned,
+    PostingRecord,
+    PostingReversed,
+    PostingsImported,
+    PricesImported,
+    QuantityRecord,
+    RatesImported,
+    SettlementRecorded,
+)
+from relos.logistics.ledger.writes import insert_postings
+from relos.logistics.models import (
+    DeliveryRow,
+    OrderLineRow,
+    OrderRow,
+    PriceRow,
+    RateRow,
+    SettlementRow,
+    SignatureRow,
+)
+from relos.logistics.orders import repository
+
+projection_tables(
+    "logistics",
+    "price_lines",
+    "exchange_rates",
+    "support_orders",
+    "support_order_lines",
+    "support_order_signatures",
+    "deliveries",
+    "settlements",
+    "ledger_postings",
+    "ledger_entries",
+    "ledger_balances",
+    "ledger_positions",
+)
+
+
+def _postings(session: Session, records: list[PostingRecord], at: Any) -> None:
+    insert_postings(session, [record.posting() for record in records], at)
+
+
+def _order(session: Session, order_id: str) -> OrderRow:
+    row = repository.order(session, order_id)
+    if row is None:  # events arrive in order; a missing order is a broken log
+        raise LookupError(f"event for unknown support order {order_id}")
+    return row
+
+
+@projector(PricesImported)
+def prices_imported(session: Session, recorded: RecordedEvent[PricesImported]) -> None:
+    event = recorded.event
+    for line in event.lines:
+        session.add(
+            PriceRow(
+                **line.model_dump(), imported_at=event.imported_at, imported_by=event.imported_by
+            )
+        )
+    session.flush()
+
+
+@projector(RatesImported)
+def rates_imported(session: Session, recorded: RecordedEvent[RatesImported]) -> None:
+    event = recorded.event
+    for rate in event.rates:
+        session.merge(RateRow(**rate.model_dump()))
+    session.flush()
+
+
+@projector(OrderRaised)
+def order_raised(session: Session, recorded: RecordedEvent[OrderRaised]) -> None:
+    event = recorded.event
+    session.add(
+        OrderRow(
+            id=event.order,
+            agreement_id=event.agreement,
+            requesting_party=event.parties[0],
+            supplying_party=event.parties[1],
+            facility=event.facility,
+            deployment_id=event.deployment,
+            settlement=event.settlement,
+            status="requested",
+            counter_to=event.counter_to,
+            created_at=event.created_at,
+            created_by=event.created_by,
+        )
+    )
+    session.flush()  # the lines refer to the order; no ORM relationship orders the inserts
+    for number, line in enumerate(event.lines):
+        session.add(
+            OrderLineRow(
+                order_id=event.order,
+                line_no=number,
+                **line.model_dump(),
+                delivered=Decimal(0),
+                returned=Decimal(0),
+            )
+        )
+    session.flush()
+
+
+@projector(OrderSigned)
+def order_signed(session: Session, recorded: RecordedEvent[OrderSigned]) -> None:
+    event = recorded.event
+    _order(session, event.order).status = event.status
+    session.add(
+        SignatureRow(
+            order_id=event.order,
+            party=event.party,
+            signed_by=event.signed_by,
+            signed_at=event.signed_at,
+        )
+    )
+    session.flush()
+
+
+def _move_lines(
+    session: Session, order_id: str, quantities: list[QuantityRecord], column: str
+) -> None:
+    lines = repository.order_lines(session, order_id)
+    for entry in quantities:
+        line = lines[entry.line]
+        setattr(line, column, getattr(line, column) + entry.quantity)
+
+
+@projector(DeliveryRecorded)
+def delivery_recorded(session: Session, recorded: RecordedEvent[DeliveryRecorded]) -> None:
+    event = recorded.event
+    moved = [QuantityRecord(line=lot.line, quantity=lot.quantity) for lot in event.lots]
+    _move_lines(session, event.order, moved, "delivered")
+    _order(session, event.order).status = event.status
+    session.add(
+        DeliveryRow(
+            id=event.delivery,
+            order_id=event.order,
+            delivered_at=event.delivered_at,
+            received_by=event.received_by,
+            recorded_by=event.recorded_by,
+            lines=[lot.model_dump(mode="json") for lot in event.lots],
+        )
+    )
+    _postings(session, event.postings, event.recorded_at)
+    session.flush()
+
+
+@projector(SettlementRecorded)
+def settlement_recorded(session: Session, recorded: RecordedEvent[SettlementRecorded]) -> None:
+    event = recorded.event
+    _move_lines(session, event.order, event.returned, "returned")
+    session.add(
+        SettlementRow(
+            id=event.settlement,
+            order_id=event.order,
+            method=event.method,
+            amount_minor=_minor(event.amount, event.currency),
+            currency=event.currency,
+            settled_at=event.settled_at,
+            reference=event.reference,
+            counter_order=event.counter_order,
+            returned=[entry.model_dump(mode="json") for entry in event.returned],
+            recorded_by=event.recorded_by,
+        )
+    )
+    _postings(session, event.postings, event.recorded_at)
+    for order_id, status in sorted(event.statuses.items()):
+        _order(session, order_id).status = status
+    session.flush()
+
+
+def _minor(amount: Decimal, currency: str) -> int:
+    return Money(amount, currency).minor
+
+
+@projector(PostingReversed)
+def posting_reversed(session: Session, recorded: RecordedEvent[PostingReversed]) -> None:
+    event = recorded.event
+    negated = [QuantityRecord(line=e.line, quantity=-e.quantity) for e in event.undelivered]
+    _move_lines(session, event.order, negated, "delivered")
+    _postings(session, [event.posting], event.recorded_at)
+    _order(session, event.order).status = event.status
+    session.flush()
+
+
+@projector(PostingsImported)
+def postings_imported(session: Session, recorded: RecordedEvent[PostingsImported]) -> None:
+    event = recorded.event
+    _postings(session, event.postings, event.recorded_at)
+
+
+# The ledger's append-only triggers (migrations 0004 and 0011) as a replay lets itself
+# through them while it rebuilds the tables in place, in its own transaction.
+IMMUTABLE = ("ledger_postings", "ledger_entries")
+SQLITE_GUARD = (
+    "CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
+    "BEGIN SELECT RAISE(ABORT, 'ledger entries are immutable: post a reversal instead'); END"
+)
+
+
+def _open_for_rebuild(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL relos.rebuilding = 'on'"))
+        return
+    for table in IMMUTABLE:
+        session.execute(text(f"DROP TRIGGER IF EXISTS {table}_no_delete"))
+
+
+def _close_after_rebuild(session: Session) -> None:
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET LOCAL relos.rebuilding = 'off'"))
+        return
+    for table in IMMUTABLE:
+        session.execute(text(SQLITE_GUARD.format(table=table)))
+
+
+REBUILD_HOOKS.append((_open_for_rebuild, _close_after_rebuild))

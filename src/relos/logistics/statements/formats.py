@@ -1,0 +1,99 @@
+"""A statement of account as a result model, as CSV rows and as an XLSX workbook."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from relos.kit.money import Money
+from relos.logistics.results import PositionOut, StatementLineOut, StatementOut
+from relos.logistics.statements.reports import Statement
+from relos.logistics.statements.xlsx import Cell, workbook
+
+
+def _positions(values: dict[tuple[str, str], Money]) -> list[PositionOut]:
+    return [
+        PositionOut(counterparty=other, currency=currency, amount=str(amount.amount))
+        for (other, currency), amount in sorted(values.items())
+    ]
+
+
+def statement_out(result: Statement) -> StatementOut:
+    return StatementOut(
+        party=result.party,
+        start=result.start.isoformat(),
+        end=result.end.isoformat(),
+        sign="positive: owed to the party; negative: owed by the party",
+        opening=_positions(result.opening),
+        lines=[
+            StatementLineOut(
+                booked_on=line.booked_on.isoformat(),
+                ref=line.ref,
+                kind=line.kind.value,
+                order=line.order,
+                counterparty=line.counterparty,
+                account=line.account.value,
+                side=line.side.value,
+                amount=str(line.amount.amount),
+                currency=line.amount.currency,
+                balance=str(line.balance.amount),
+            )
+            for line in result.lines
+        ],
+        closing=_positions(result.closing),
+    )
+
+
+STATEMENT_COLUMNS = (
+    "booked_on",
+    "ref",
+    "kind",
+    "order",
+    "counterparty",
+    "account",
+    "side",
+    "amount",
+    "currency",
+    "balance",
+)
+
+
+def statement_rows(result: Statement) -> list[list[Cell]]:
+    """Header, opening positions, lines and closing positions, amounts as Decimals."""
+    rows: list[list[Cell]] = [list(STATEMENT_COLUMNS)]
+
+    def position(day: str, label: str, key: tuple[str, str], amount: Money) -> list[Cell]:
+        return [day, label, "", "", key[0], "", "", "", key[1], amount.amount]
+
+    start, end = result.start.isoformat(), result.end.isoformat()
+    rows += [position(start, "opening", k, v) for k, v in sorted(result.opening.items())]
+    rows += [
+        [
+            line.booked_on.isoformat(),
+            line.ref,
+            line.kind.value,
+            line.order,
+            line.counterparty,
+            line.account.value,
+            line.side.value,
+            line.amount.amount,
+            line.amount.currency,
+            line.balance.amount,
+        ]
+        for line in result.lines
+    ]
+    rows += [position(end, "closing", k, v) for k, v in sorted(result.closing.items())]
+    return rows
+
+
+def statement_csv(result: Statement) -> str:
+    """The statement as CSV: opening and closing positions are marked rows."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows(["" if c is None else str(c) for c in row] for row in statement_rows(result))
+    return out.getvalue()
+
+
+def statement_xlsx(result: Statement) -> bytes:
+    """The statement as a one-sheet workbook, amounts as numbers."""
+    return workbook(f"{result.party} {result.start}", statement_rows(result))

@@ -1,0 +1,89 @@
+"""Report use cases: overdue amounts, statements of account, the reconciliation export.
+
+Overdue and statements add up postings in SQL, scoped in the query to the caller's
+party, and hand the sums to the pure reports.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from relos.access.domain import Principal
+from relos.kit.errors import Forbidden, InvalidInput
+from relos.kit.money import Money
+from relos.kit.timeutil import utcnow
+from relos.logistics.ledger import repository
+from relos.logistics.ledger.service import scope as _scope
+from relos.logistics.reconcile import Export, export
+from relos.logistics.results import OverdueOut
+from relos.logistics.statements.reports import Statement, past_due, statement_from
+
+
+def overdue(session: Session, caller: Principal, as_of: date) -> list[OverdueOut]:
+    """Every order with an amount past its settlement deadline as of `as_of`, oldest first."""
+    party = _scope(caller)
+    last = repository.last_booked(session)
+    open_only = last is None or as_of >= last  # nothing booked later: only open orders matter
+    heads: dict[tuple[str, str], tuple[str, str, str]] = {}
+    charges: dict[tuple[str, str], dict[date, int]] = {}
+    paid: dict[tuple[str, str], int] = {}
+    for agreement, order, creditor, debtor, currency, due_on, amount in repository.dues(
+        session, party, as_of, open_only
+    ):
+        key = (order, currency)
+        heads[key] = (agreement, creditor, debtor)
+        if due_on is None:
+            paid[key] = -int(amount)
+        else:
+            charges.setdefault(key, {})[due_on] = int(amount)
+    items = []
+    for key, (agreement, creditor, debtor) in heads.items():
+        found = past_due(charges.get(key, {}), paid.get(key, 0), as_of)
+        if found is not None:
+            items.append((found[1], key[0], agreement, creditor, debtor, key[1], found[0]))
+    return [
+        OverdueOut(
+            agreement=agreement,
+            order=order,
+            creditor=creditor,
+            debtor=debtor,
+            currency=currency,
+            amount=str(Money.from_minor(minor, currency).amount),
+            due_on=due_on.isoformat(),
+            days_overdue=(as_of - due_on).days,
+        )
+        for due_on, order, agreement, creditor, debtor, currency, minor in sorted(items)
+    ]
+
+
+def statement(
+    session: Session, caller: Principal, party: str | None, start: date, end: date
+) -> Statement:
+    """Statement of account of one party for [start, end)."""
+    scope = _scope(caller)
+    party = party or scope
+    if not party:
+        raise InvalidInput("say whose statement (party=IN)")
+    if scope and party != scope:
+        raise Forbidden(f"{caller.name} may read only {scope}'s statement")
+    if end <= start:
+        raise InvalidInput("the statement period ends before it starts")
+    opening: dict[tuple[str, str], Money] = {}
+    for creditor, debtor, currency, amount in repository.opening(session, party, start):
+        signed = Money.from_minor(int(amount), currency)
+        other = debtor if creditor == party else creditor
+        key = (other, currency)
+        change = signed if creditor == party else -signed
+        opening[key] = opening.get(key, Money.zero(currency)) + change
+    period = repository.postings(session, party, start=start, end=end)
+    return statement_from(party, start, end, opening, period)
+
+
+def export_for(session: Session, caller: Principal, party: str) -> Export:
+    """The party's ledger export for bilateral reconciliation."""
+    scope = _scope(caller)
+    if scope and party != scope:
+        raise Forbidden(f"{caller.name} may export only {scope}'s ledger")
+    return export(repository.postings(session, party), party, utcnow())

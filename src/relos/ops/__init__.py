@@ -1,0 +1,1 @@
+"""Operations: readiness, metrics, logs, backups and the server's processes."""

@@ -1,0 +1,127 @@
+"""Prometheus metrics: requests by route template and status, latencies, the pool, the business.
+
+In `relos serve` the variable PROMETHEUS_MULTIPROC_DIR is set before this module is imported,
+so each worker process writes its samples to files there and a scrape of any worker adds them
+up: the numbers are the server's, not one worker's. Business figures (deployments by status,
+orders, audit entries) are read from the database at scrape time, so they are right however
+many processes serve.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+from prometheus_client import (
+    REGISTRY,
+    CollectorRegistry,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+)
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
+from sqlalchemy import text
+from starlette.types import Scope
+
+from relos.kit.db import Database
+from relos.kit.guard import route_template
+
+REQUESTS = Counter("relos_http_requests", "HTTP requests answered", ["method", "route", "status"])
+LATENCY = Histogram(
+    "relos_http_request_duration_seconds",
+    "Time to answer an HTTP request",
+    ["method", "route"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0),
+)
+POOL_IN_USE = Gauge(
+    "relos_db_pool_connections_in_use",
+    "Database connections checked out of the pool",
+    multiprocess_mode="livesum",
+)
+POOL_SIZE = Gauge(
+    "relos_db_pool_connections_open",
+    "Database connections held by the pool (in use or idle)",
+    multiprocess_mode="livesum",
+)
+CANCELLED = Counter(
+    "relos_http_requests_stopped", "Requests stopped because the client left or time ran out"
+)
+
+BUSINESS = (
+    (
+        "relos_deployments",
+        "Deployments by status",
+        "SELECT status, COUNT(*) FROM deployments GROUP BY status",
+    ),
+    (
+        "relos_support_orders",
+        "Support orders by status",
+        "SELECT status, COUNT(*) FROM support_orders GROUP BY status",
+    ),
+)
+
+
+def multiprocess() -> bool:
+    return bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
+
+
+def observer(db: Database):  # type: ignore[no-untyped-def]
+    """The guard's hook: counts one answered request and samples the pool."""
+
+    def observe(scope: Scope, status: int, seconds: float) -> None:
+        route = route_template(scope)
+        method = str(scope.get("method", ""))
+        REQUESTS.labels(method, route, str(status)).inc()
+        LATENCY.labels(method, route).observe(seconds)
+        if status == 503:
+            CANCELLED.inc()
+        pool = db.engine.pool
+        checked_out = getattr(pool, "checkedout", None)
+        if callable(checked_out):
+            POOL_IN_USE.set(checked_out())
+            POOL_SIZE.set(checked_out() + pool.checkedin())  # type: ignore[attr-defined]
+
+    return observe
+
+
+def business(db: Database) -> list[GaugeMetricFamily]:
+    """Counts read from the database now (a scrape is rare; each is one indexed GROUP BY)."""
+    families = []
+    began = time.monotonic()
+    with db.engine.connect() as conn:
+        for name, doc, query in BUSINESS:
+            family = GaugeMetricFamily(name, doc, labels=["status"])
+            for status, count in conn.execute(text(query)):
+                family.add_metric([str(status)], float(count))
+            families.append(family)
+        audit = conn.execute(text("SELECT COUNT(*) FROM audit_log")).scalar_one()
+    entries = GaugeMetricFamily("relos_audit_entries", "Entries in the audit trail")
+    entries.add_metric([], float(audit))
+    families.append(entries)
+    scrape = GaugeMetricFamily("relos_business_scrape_seconds", "Time to read the figures above")
+    scrape.add_metric([], time.monotonic() - began)
+    families.append(scrape)
+    return families
+
+
+class _Business:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def collect(self) -> list[GaugeMetricFamily]:
+        return business(self.db)
+
+
+def exposition(db: Database) -> bytes:
+    """The text a Prometheus scrape gets: this server's metrics, all workers added up."""
+    if multiprocess():
+        registry = CollectorRegistry()
+        MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        served = generate_latest(registry)
+    else:
+        served = generate_latest(REGISTRY)
+    figures = CollectorRegistry()
+    figures.register(_Business(db))
+    return served + generate_latest(figures)
