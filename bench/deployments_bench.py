@@ -37,10 +37,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 from relos.access.domain import Principal
 from relos.deployments import screening, service
 from relos.deployments.domain import AgreementView
+from relos.deployments.inputs import load_agreement
 from relos.deployments.models import DeploymentRow, ElementRow
 from relos.deployments.repository import span_class
 from relos.deployments.schemas import FilingIn
-from relos.deployments.views import load_agreement
 from relos.kit.db import Database
 from relos.kit.timeutil import utcnow
 from relos.lifecycle import upgrade_database

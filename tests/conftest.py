@@ -18,6 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from relos.access import service as access
+from relos.access.schemas import NewUser
 from relos.app import create_app
 from relos.kit.db import Database
 from relos.kit.settings import Settings
@@ -138,7 +139,9 @@ def _token_factory(db: Database) -> TokenFactory:
     ) -> dict[str, str]:
         """Create a user and return the Authorization header for a fresh token."""
         with db.transaction() as session:
-            access.add_user(session, name, party, list(roles), password)
+            access.add_user(
+                session, NewUser(name=name, party=party, roles=tuple(roles), password=password)
+            )
             token = access.create_token(session, name)
         return {"Authorization": f"Bearer {token}"}
 

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp
 
 from relos import __version__
+from relos.access.service import authenticate_token
 from relos.kit.db import Database
 from relos.kit.errors import Forbidden
 from relos.kit.guard import RequestGuard
@@ -116,6 +117,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         lifespan=lifespan,
     )
     app.state.db = database
+    app.state.authenticate = authenticate_token
     app.state.settings = settings
     problems_install(app)
     security_install(app)

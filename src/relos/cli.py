@@ -64,7 +64,7 @@ def db_replay(
         str | None,
         typer.Option(
             "--from",
-            help="Database URL whose events rebuild this (empty, migrated) database.",
+            help="Database URL whose events rebuild this empty database (migrated first).",
         ),
     ] = None,
 ) -> None:
@@ -82,6 +82,9 @@ def db_replay(
         typer.echo("replay matches: every projection rebuilt from the events is identical")
         return
     if source is not None:
+        from relos.kit.migrate import upgrade
+
+        upgrade(db)  # the schema only: everything else comes from the events
         count = replay.copy_and_project(Database(source), db)
     else:
         with db.transaction() as session:

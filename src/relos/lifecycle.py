@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from relos.kit.db import Database
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+from relos.kit.db import Base, Database
 from relos.kit.migrate import upgrade
-from relos.registry import parts
+from relos.registry import import_models, parts
 
 
 def upgrade_database(db: Database) -> dict[str, Any]:
@@ -26,3 +29,12 @@ def load_demo(db: Database) -> dict[str, Any]:
         with db.transaction() as session:
             loaded[feature] = module.load(session)
     return loaded
+
+
+def model_drift(db: Database) -> list[Any]:
+    """Differences between the models and the migrated schema; empty when they agree."""
+    import_models()
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        diffs: list[Any] = compare_metadata(context, Base.metadata)
+    return diffs

@@ -36,6 +36,7 @@ from tests.conftest import PG_ADMIN_URL, _pg_url
 from relos.access import service as access
 from relos.access.domain import ROLES
 from relos.access.policy import PERMISSIONS
+from relos.access.schemas import NewUser
 from relos.app import create_app
 from relos.kit.db import Database
 from relos.kit.settings import Settings
@@ -90,7 +91,7 @@ class World:
 
     def _user(self, name: str, party: str, roles: list[str]) -> dict[str, str]:
         with self.db.transaction() as session:
-            access.add_user(session, name, party, roles)
+            access.add_user(session, NewUser(name=name, party=party, roles=tuple(roles)))
             return {"Authorization": f"Bearer {access.create_token(session, name)}"}
 
     def ok(self, response: httpx.Response) -> Any:
@@ -400,7 +401,7 @@ ROUTES: dict[str, Route] = {
         "plans.compute", "act", lambda w: Call("/plans/reach", plan(reach=True))
     ),
 }
-# Reachable without a token by design (API.md "Auth").
+# Reachable without a token by design (docs/api.md "Conventions").
 OPEN = {"GET /health", "GET /openapi.json"}
 # Partner nodes' routes: no bearer token opens them, only a pinned node's signature (RFC 9421).
 NODE_SIGNED = {

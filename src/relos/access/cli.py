@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from relos.access import repository, service
 from relos.access.domain import Principal
 from relos.access.policy import permission_table, require, require_visible, scope
+from relos.access.schemas import NewUser
 from relos.kit.clikit import acting_as, print_json, print_table, transaction
 
 users = typer.Typer(name="users", help="Users of both parties.", no_args_is_help=True)
@@ -51,7 +52,8 @@ def add(
     password = _read_password() if password_stdin else None
     with transaction() as session:
         actor = _manager(session, as_user, party)
-        user = service.add_user(session, name, party, role, password, actor)
+        command = NewUser(name=name, party=party, roles=tuple(role), password=password)
+        user = service.add_user(session, command, actor)
     typer.echo(f"added {user.name} ({user.party}; {', '.join(user.roles)})")
 
 
@@ -63,13 +65,11 @@ def list_users(
     with transaction(write=False) as session:
         actor = acting_as(session, as_user)
         require(actor, "users.manage")
-        rows = [
-            (u.name, u.party, ",".join(u.roles), "yes" if u.active else "no")
-            for u in service.list_users(session, scope(actor))
-        ]
+        users = service.list_users(session, scope(actor))
     if json_out:
-        print_json([dict(zip(("name", "party", "roles", "active"), r, strict=True)) for r in rows])
+        print_json(users)
         return
+    rows = [(u.name, u.party, ",".join(u.roles), "yes" if u.active else "no") for u in users]
     print_table("Users", ["name", "party", "roles", "active"], rows)
 
 
@@ -134,7 +134,7 @@ def list_tokens(
         print_json(items)
         return
     columns = ["id", "prefix", "created_at", "expires_at", "revoked_at", "state"]
-    print_table(f"Tokens of {name}", columns, [[i[c] for c in columns] for i in items])
+    print_table(f"Tokens of {name}", columns, [[getattr(i, c) for c in columns] for i in items])
 
 
 @token.command("revoke")

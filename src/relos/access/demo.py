@@ -6,6 +6,7 @@ from sqlalchemy.orm import Session
 
 from relos.access import repository, service
 from relos.access.domain import ROLES
+from relos.access.schemas import NewUser
 
 DEMO_PASSWORD = "relos-demo"  # noqa: S105 - printed at start; demo databases only
 
@@ -23,6 +24,7 @@ def load(session: Session) -> int:
     added = 0
     for name, party, role in demo_users():
         if repository.user_by_name(session, name) is None:
-            service.add_user(session, name, party, [role], DEMO_PASSWORD)
+            command = NewUser(name=name, party=party, roles=(role,), password=DEMO_PASSWORD)
+            service.add_user(session, command)
             added += 1
     return added

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import cache
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -25,6 +24,7 @@ from relos.access.events import (
 from relos.access.models import TokenRow, UserRow
 from relos.access.passwords import hash_password, verify_password
 from relos.access.policy import require_visible
+from relos.access.schemas import NewUser, TokenOut, UserOut
 from relos.access.tokens import new_token, token_digest
 from relos.events import INTERNAL, record
 from relos.events.store import lock_log, next_id
@@ -69,16 +69,14 @@ def _check_user(name: str, party: str, roles: list[str], password: str | None) -
         raise InvalidInput("password: at least 8 characters")
 
 
-def add_user(
-    session: Session,
-    name: str,
-    party: str,
-    roles: list[str],
-    password: str | None = None,
-    actor: Principal = SYSTEM,
-) -> UserRow:
+def user_out(user: UserRow) -> UserOut:
+    return UserOut(name=user.name, party=user.party, roles=list(user.roles), active=user.active)
+
+
+def add_user(session: Session, command: NewUser, actor: Principal = SYSTEM) -> UserOut:
     """Create a user of one party with one or more roles."""
-    _check_user(name, party, roles, password)
+    name, party, roles, password = command.name, command.party, command.roles, command.password
+    _check_user(name, party, list(roles), password)
     lock_log(session, INTERNAL)
     if repository.user_by_name(session, name) is not None:
         raise Conflict(f"user {name!r} already exists")
@@ -91,7 +89,7 @@ def add_user(
         created_at=utcnow(),
     )
     record(session, actor, added, added.created_at)
-    return _user(session, name)
+    return user_out(_user(session, name))
 
 
 def _user(session: Session, name: str) -> UserRow:
@@ -101,12 +99,12 @@ def _user(session: Session, name: str) -> UserRow:
     return user
 
 
-def set_active(session: Session, name: str, active: bool, actor: Principal = SYSTEM) -> UserRow:
+def set_active(session: Session, name: str, active: bool, actor: Principal = SYSTEM) -> UserOut:
     """Enable or disable a user; a disabled user's tokens stop working at once."""
     user = _user(session, name)
     change = UserEnabled if active else UserDisabled
     record(session, actor, change(name=name, party=user.party))
-    return user
+    return user_out(user)
 
 
 def set_password(session: Session, name: str, password: str, actor: Principal = SYSTEM) -> None:
@@ -184,7 +182,7 @@ def revoke_token_id(session: Session, token_id: int, actor: Principal = SYSTEM) 
     _revoke(session, row, actor)
 
 
-def list_tokens(session: Session, name: str) -> list[dict[str, Any]]:
+def list_tokens(session: Session, name: str) -> list[TokenOut]:
     """A user's tokens: id, public prefix, dates and state; never the value."""
     user = _user(session, name)
     now = utcnow()
@@ -195,14 +193,14 @@ def list_tokens(session: Session, name: str) -> list[dict[str, Any]]:
         return "expired" if row.expires_at <= now else "active"
 
     return [
-        {
-            "id": row.id,
-            "prefix": row.prefix,
-            "created_at": format_instant(row.created_at),
-            "expires_at": format_instant(row.expires_at),
-            "revoked_at": format_instant(row.revoked_at) if row.revoked_at else None,
-            "state": state(row),
-        }
+        TokenOut(
+            id=row.id,
+            prefix=row.prefix,
+            created_at=format_instant(row.created_at),
+            expires_at=format_instant(row.expires_at),
+            revoked_at=format_instant(row.revoked_at) if row.revoked_at else None,
+            state=state(row),
+        )
         for row in repository.tokens_of(session, user.id)
     ]
 
@@ -246,5 +244,5 @@ def login(session: Session, name: str, password: str, client_key: str) -> Princi
     return principal
 
 
-def list_users(session: Session, party: str | None = None) -> list[UserRow]:
-    return repository.list_users(session, party)
+def list_users(session: Session, party: str | None = None) -> list[UserOut]:
+    return [user_out(user) for user in repository.list_users(session, party)]

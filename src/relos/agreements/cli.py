@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from relos.agreements import service
+from relos.agreements.schemas import ConsentIn
 from relos.kit.clikit import acting_as, print_json, print_table, transaction
 
 app = typer.Typer(
@@ -27,13 +28,13 @@ def list_agreements(
         return
     rows = [
         (
-            a["id"],
-            a["short_name"],
-            "–".join(a["parties"]),
-            a["signed"],
-            a["entry_into_force"],
-            a["in_force_until"] or "renews automatically",
-            "/".join(str(v) for v in a["caps"].values()) if a["caps"] else "no access",
+            a.id,
+            a.short_name,
+            "–".join(a.parties),
+            a.signed,
+            a.entry_into_force,
+            a.in_force_until or "renews automatically",
+            "/".join(str(v) for v in a.caps.values()) if a.caps else "no access",
         )
         for a in items
     ]
@@ -57,8 +58,7 @@ def consent(
     as_user: AsUser = None,
 ) -> None:
     """Record one party's consent to extend the term."""
+    command = ConsentIn(party=party, extend_years=extend_years)
     with transaction() as session:
-        result = service.record_consent(
-            session, acting_as(session, as_user), agreement_id, party, extend_years
-        )
-    typer.echo(f"{agreement_id}: in force until {result['in_force_until']}")
+        result = service.record_consent(session, acting_as(session, as_user), agreement_id, command)
+    typer.echo(f"{agreement_id}: in force until {result.in_force_until}")

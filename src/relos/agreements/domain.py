@@ -21,7 +21,7 @@ Renewal = Literal["mutual_consent", "automatic", "none"]
 
 
 @dataclass(frozen=True)
-class Access:
+class AccessGrant:
     """The standing framework for deployments on the other party's territory."""
 
     caps: dict[str, int]
@@ -60,7 +60,7 @@ class Agreement:
     signed: date
     entry_into_force: date
     term: Term
-    access: Access | None
+    access: AccessGrant | None
     logistics: Logistics | None
     sources: tuple[str, ...]
     notes: tuple[str, ...] = ()

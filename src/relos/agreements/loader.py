@@ -14,7 +14,7 @@ from relos.agreements.domain import (
     ELEMENT_KINDS,
     FACILITY_KINDS,
     SETTLEMENT_METHODS,
-    Access,
+    AccessGrant,
     Agreement,
     Logistics,
     Term,
@@ -140,11 +140,13 @@ class AgreementFile(_Strict):
         )
 
 
-def _access(data: AccessFile | None) -> Access | None:
+def _access(data: AccessFile | None) -> AccessGrant | None:
     if data is None:
         return None
-    return Access(
-        caps=dict(data.caps),
+    return AccessGrant(
+        # In the agreement's own order (warships, aircraft, personnel), whatever order the
+        # stored definition has (the event log keeps it as canonical JSON, keys sorted).
+        caps={c: data.caps[c] for c in CAP_CATEGORIES if c in data.caps},
         crew_counts_as_personnel=data.crew_counts_as_personnel,
         purposes=tuple(data.purposes),
         facility_kinds=tuple(data.facility_kinds),

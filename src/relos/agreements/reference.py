@@ -6,41 +6,30 @@ from sqlalchemy.orm import Session
 
 from relos.access.domain import SYSTEM
 from relos.agreements import repository
+from relos.agreements.events import AgreementLoaded
 from relos.agreements.loader import load_agreement_files, shipped_agreements_dir
-from relos.agreements.models import AgreementRow
-from relos.audit.service import record
+from relos.events import record
 from relos.kit.timeutil import utcnow
 
 
 def refresh(session: Session) -> int:
-    """Upsert every shipped agreement; returns how many rows changed. Idempotent."""
+    """Record every shipped agreement that is new or changed; returns how many. Idempotent."""
     changed = 0
     for data in load_agreement_files(shipped_agreements_dir()):
         definition = data.model_dump(mode="json")
         row = repository.get(session, data.id)
         if row is not None and row.definition == definition:
             continue
-        before = row.definition if row is not None else None
-        if row is None:
-            row = AgreementRow(id=data.id)
-            session.add(row)
-        row.title = data.title
-        row.party_a, row.party_b = data.parties
-        row.signed = data.signed
-        row.entry_into_force = data.entry_into_force
-        row.definition = definition
-        row.loaded_at = utcnow()
-        # Caps and terms decide what is cleared: a changed file is a change of the record.
-        record(
-            session,
-            SYSTEM,
-            "agreement.load",
-            "agreement",
-            data.id,
-            data.parties,
-            before=before,
-            after=definition,
+        now = utcnow()
+        loaded = AgreementLoaded(
+            agreement_id=data.id,
+            parties=data.parties,
+            title=data.title,
+            signed=data.signed,
+            entry_into_force=data.entry_into_force,
+            definition=definition,
+            loaded_at=now,
         )
+        record(session, SYSTEM, loaded, now)
         changed += 1
-    session.flush()
     return changed

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -11,9 +10,11 @@ from relos.access.domain import Principal
 from relos.access.policy import may_see, require
 from relos.agreements import repository
 from relos.agreements.domain import Agreement, Consent, TermInForce, pending_consents, term_in_force
+from relos.agreements.events import ConsentRecorded
 from relos.agreements.loader import agreement_from_definition
-from relos.agreements.models import AgreementRow, ConsentRow
-from relos.audit.service import record
+from relos.agreements.models import AgreementRow
+from relos.agreements.schemas import AgreementOut, ConsentIn
+from relos.events import record
 from relos.kit.errors import Forbidden, InvalidInput, NotFound
 from relos.kit.timeutil import format_instant, utcnow
 
@@ -48,10 +49,6 @@ def agreement_in_force(session: Session, agreement_id: str) -> AgreementInForce:
     return _in_force(session, row)
 
 
-def all_in_force(session: Session) -> list[AgreementInForce]:
-    return [_in_force(session, row) for row in repository.list_for_party(session, None)]
-
-
 def _visible_row(session: Session, caller: Principal, agreement_id: str) -> AgreementRow:
     row = repository.get(session, agreement_id)
     if row is None or not may_see(caller, (row.party_a, row.party_b)):
@@ -59,22 +56,23 @@ def _visible_row(session: Session, caller: Principal, agreement_id: str) -> Agre
     return row
 
 
-def list_agreements(session: Session, caller: Principal) -> list[dict[str, Any]]:
+def list_agreements(session: Session, caller: Principal) -> list[AgreementOut]:
     require(caller, "reference.read")
     rows = repository.list_for_party(session, caller.party or None)
-    return [describe(_in_force(session, row)) for row in rows]
+    return [present(_in_force(session, row)) for row in rows]
 
 
-def get_agreement(session: Session, caller: Principal, agreement_id: str) -> dict[str, Any]:
+def get_agreement(session: Session, caller: Principal, agreement_id: str) -> AgreementOut:
     require(caller, "reference.read")
-    return describe(_in_force(session, _visible_row(session, caller, agreement_id)))
+    return present(_in_force(session, _visible_row(session, caller, agreement_id)))
 
 
 def record_consent(
-    session: Session, caller: Principal, agreement_id: str, party: str, extend_years: int
-) -> dict[str, Any]:
+    session: Session, caller: Principal, agreement_id: str, command: ConsentIn
+) -> AgreementOut:
     """Record one party's consent to extend; the term moves once both have consented."""
     require(caller, "agreements.consent")
+    party, extend_years = command.party, command.extend_years
     row = _visible_row(session, caller, agreement_id)
     current = _in_force(session, row)
     agreement = current.agreement
@@ -89,77 +87,23 @@ def record_consent(
     now = utcnow()
     if current.term.end is not None and now >= current.term.end:
         raise InvalidInput(f"{agreement_id} expired on {format_instant(current.term.end)}")
-    session.add(
-        ConsentRow(
-            agreement_id=agreement_id,
-            party=party,
-            extend_years=extend_years,
-            recorded_at=now,
-            recorded_by=caller.name,
-        )
+    consents = [*current.consents, Consent(party, extend_years, now)]
+    term = term_in_force(agreement, consents)
+    consent = ConsentRecorded(
+        agreement_id=agreement_id,
+        parties=agreement.parties,
+        party=party,
+        extend_years=extend_years,
+        recorded_at=now,
+        recorded_by=caller.name,
+        in_force_until=term.end,
     )
-    session.flush()
-    after = _in_force(session, row)
-    record(
-        session,
-        caller,
-        "agreement.consent",
-        "agreement",
-        agreement_id,
-        agreement.parties,
-        detail={"party": party, "extend_years": extend_years, "in_force_until": _until(after.term)},
+    record(session, caller, consent, now)
+    return present(_in_force(session, row))
+
+
+def present(item: AgreementInForce) -> AgreementOut:
+    """The one output shape of an agreement (docs/api.md \"Agreements\")."""
+    return AgreementOut.of(
+        item.agreement, item.term, pending_consents(item.agreement, item.consents)
     )
-    return describe(after)
-
-
-def _until(term: TermInForce) -> str | None:
-    return format_instant(term.end) if term.end else None
-
-
-def describe(item: AgreementInForce) -> dict[str, Any]:
-    """The public shape of an agreement (API.md "Reference data")."""
-    a = item.agreement
-    access = a.access
-    logistics = a.logistics
-    return {
-        "id": a.id,
-        "title": a.title,
-        "short_name": a.short_name,
-        "parties": list(a.parties),
-        "signed": a.signed.isoformat(),
-        "entry_into_force": a.entry_into_force.isoformat(),
-        "in_force_until": _until(item.term),
-        "term": {
-            "initial_years": a.term.initial_years,
-            "renewal": a.term.renewal,
-            "extension_years": a.term.extension_years,
-            "extensions": item.term.extensions,
-            "pending_consents": [
-                {
-                    "party": c.party,
-                    "extend_years": c.extend_years,
-                    "recorded_at": format_instant(c.recorded_at),
-                }
-                for c in pending_consents(a, item.consents)
-            ],
-        },
-        "caps": a.caps,
-        "purposes": list(access.purposes) if access else [],
-        "facility_kinds": list(access.facility_kinds) if access else [],
-        "notice_days": dict(access.notice_days) if access else {},
-        "notice_exempt_purposes": list(access.notice_exempt_purposes) if access else [],
-        "crew_counts_as_personnel": access.crew_counts_as_personnel if access else None,
-        "exceptions_by_consent": access.exceptions_by_consent if access else None,
-        "logistics": None
-        if logistics is None
-        else {
-            "categories": list(logistics.categories),
-            "excluded_categories": list(logistics.excluded_categories),
-            "settlement_methods": list(logistics.settlement_methods),
-            "settle_days": dict(logistics.settle_days),
-            "pricing": logistics.pricing,
-        },
-        "sources": list(a.sources),
-        "notes": list(a.notes),
-        "illustrative": list(a.illustrative),
-    }

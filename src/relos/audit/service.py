@@ -13,13 +13,13 @@ from sqlalchemy.orm import Session
 from relos.access.domain import Principal
 from relos.access.policy import require, scope
 from relos.audit import repository
-from relos.audit.digest import canonical, digest
 from relos.audit.schemas import AuditEntryOut
 from relos.events import catalog
 from relos.events.legacy import AuditEntry
 from relos.events.models import EventRow
 from relos.events.store import RecordedEvent
 from relos.events.store import record as record_event
+from relos.kit.digest import canonical, digest
 from relos.kit.timeutil import format_instant
 
 MAX_PAGE = 1000
@@ -60,7 +60,7 @@ def action_of(type_name: str) -> str:
 
 
 def describe(row: EventRow) -> AuditEntryOut:
-    """The public shape of an entry (API.md "Audit"): an event, its secrets left out."""
+    """The public shape of an entry (docs/api.md "Audit"): an event, its secrets left out."""
     content: dict[str, Any] = json.loads(row.content)
     parties = row.parties.split(",") if row.parties else []
     if row.type == AuditEntry.event_type:

@@ -1,4 +1,4 @@
-"""HTTP routes for deployments, headroom and utilisation (API.md "Deployments")."""
+"""HTTP routes for deployments, headroom and utilisation (docs/api.md "Deployments")."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ Instant = Annotated[str, Query(description="RFC 3339 UTC", examples=["2026-07-01
 
 
 @router.post("/deployments/validate", response_model=ValidationOut)
-def validate(body: FilingIn, db: Db, caller: Caller) -> dict[str, Any]:
+def validate(body: FilingIn, db: Db, caller: Caller) -> ValidationOut:
     """Judge a filing against every rule; nothing is stored."""
     with db.transaction(write=False) as session:
         return service.validate(session, caller, body)
@@ -51,7 +51,8 @@ def file(
     with db.transaction() as session:
 
         def create() -> tuple[int, dict[str, Any]]:
-            return 201, service.file(session, caller, body)
+            # Stored as JSON: a retry with the same key answers these exact bytes again.
+            return 201, service.file(session, caller, body).model_dump(mode="json")
 
         status, result = run_once(
             session, caller, idempotency_key, "deployments.file", payload, create
@@ -72,7 +73,7 @@ def list_deployments(
     party: str | None = None,
     status: str | None = None,
     active_at: Annotated[str | None, Query(description="RFC 3339 UTC")] = None,
-) -> list[dict[str, Any]]:
+) -> list[DeploymentOut]:
     at = parse_instant(active_at, "active_at") if active_at else None
     with db.transaction(write=False) as session:
         items = service.list_deployments(
@@ -82,9 +83,7 @@ def list_deployments(
 
 
 @router.get("/deployments/{deployment_id}", response_model=DeploymentOut)
-def get_deployment(
-    deployment_id: str, db: Db, caller: Caller, response: Response
-) -> dict[str, Any]:
+def get_deployment(deployment_id: str, db: Db, caller: Caller, response: Response) -> DeploymentOut:
     """One deployment with its history; the ETag goes back in If-Match to amend it."""
     with db.transaction(write=False) as session:
         data, tag = service.get_deployment(session, caller, deployment_id)
@@ -100,7 +99,7 @@ def amend(
     caller: Caller,
     response: Response,
     if_match: Annotated[str | None, Header()] = None,
-) -> dict[str, Any]:
+) -> DeploymentOut:
     """Amend a cleared or pending deployment (If-Match required; stale → 412)."""
     with db.transaction() as session:
         data = service.amend(session, caller, deployment_id, body, if_match)
@@ -109,22 +108,20 @@ def amend(
 
 
 @router.post("/deployments/{deployment_id}/consent", response_model=DeploymentOut)
-def consent(deployment_id: str, body: ConsentIn, db: Db, caller: Caller) -> dict[str, Any]:
+def consent(deployment_id: str, body: ConsentIn, db: Db, caller: Caller) -> DeploymentOut:
     """The host's liaison approves or declines a deployment waiting for consent."""
     with db.transaction() as session:
-        return service.consent(
-            session, caller, deployment_id, body.decision == "approve", body.note
-        )
+        return service.consent(session, caller, deployment_id, body)
 
 
 @router.post("/deployments/{deployment_id}/complete", response_model=DeploymentOut)
-def complete(deployment_id: str, body: CompletionIn, db: Db, caller: Caller) -> dict[str, Any]:
+def complete(deployment_id: str, body: CompletionIn, db: Db, caller: Caller) -> DeploymentOut:
     with db.transaction() as session:
-        return service.complete(session, caller, deployment_id, body.actual_end)
+        return service.complete(session, caller, deployment_id, body)
 
 
 @router.post("/deployments/{deployment_id}/cancel", response_model=DeploymentOut)
-def cancel(deployment_id: str, db: Db, caller: Caller) -> dict[str, Any]:
+def cancel(deployment_id: str, db: Db, caller: Caller) -> DeploymentOut:
     with db.transaction() as session:
         return service.cancel(session, caller, deployment_id)
 
@@ -132,7 +129,7 @@ def cancel(deployment_id: str, db: Db, caller: Caller) -> dict[str, Any]:
 @router.get("/agreements/{agreement_id}/headroom", response_model=HeadroomOut)
 def headroom(
     agreement_id: str, party: str, start: Instant, end: Instant, db: Db, caller: Caller
-) -> dict[str, Any]:
+) -> HeadroomOut:
     """Cap minus peak use over the window, per category, with the binding instant."""
     window = parse_instant(start, "start"), parse_instant(end, "end")
     with db.transaction(write=False) as session:
@@ -142,7 +139,7 @@ def headroom(
 @router.get("/agreements/{agreement_id}/utilisation", response_model=list[UseStepOut])
 def utilisation(
     agreement_id: str, party: str, start: Instant, end: Instant, db: Db, caller: Caller
-) -> list[dict[str, Any]]:
+) -> list[UseStepOut]:
     """Use over the window as consecutive steps."""
     window = parse_instant(start, "start"), parse_instant(end, "end")
     with db.transaction(write=False) as session:

@@ -14,13 +14,13 @@ from functools import partial
 
 from relos.deployments.domain import (
     AgreementView,
+    Breach,
     Category,
     Element,
     ElementKind,
     FacilityView,
     Filing,
     Occupancy,
-    Violation,
     use_of,
 )
 from relos.deployments.timeline import Period, StepFunction
@@ -62,7 +62,7 @@ def _over_limit(
 
 def cap_violations(
     filing: Filing, agreement: AgreementView, existing: Sequence[Occupancy], valid: set[int]
-) -> list[Violation]:
+) -> list[Breach]:
     """cap_exceeded: the deploying party's use on the host's territory, per category."""
     crews = agreement.crew_counts_as_personnel
     same_party = [
@@ -81,7 +81,7 @@ def cap_violations(
         stored = StepFunction((o.period, use_of(o, category, crews)) for o in same_party)
         for index, would_be, at in _over_limit(stored, new, limit):
             violations.append(
-                Violation(
+                Breach(
                     code="cap_exceeded",
                     message=(
                         f"{category.value}: {filing.deploying_party} would have {would_be} on "
@@ -121,7 +121,7 @@ def capacity_violations(
     facilities: dict[str, FacilityView],
     existing: Sequence[Occupancy],
     valid: set[int],
-) -> list[Violation]:
+) -> list[Breach]:
     """facility_capacity_exceeded: berths, stands and accommodation used by anyone at once."""
     violations = []
     for facility_id in sorted({filing.elements[i].facility for i in valid}):
@@ -147,11 +147,11 @@ def _capacity_breaches(
     limit: int,
     here: set[int],
     others: Sequence[Occupancy],
-) -> list[Violation]:
+) -> list[Breach]:
     new = _weights(filing.elements, here, lambda e: _capacity_use(e, capacity))
     stored = StepFunction((o.period, _capacity_use(o, capacity)) for o in others)
     return [
-        Violation(
+        Breach(
             code="facility_capacity_exceeded",
             message=(
                 f"{facility_id}: {capacity.replace('_', ' ')} would be {would_be} at "

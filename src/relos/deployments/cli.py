@@ -12,7 +12,16 @@ import typer
 from pydantic import BaseModel, ValidationError
 
 from relos.deployments import service
-from relos.deployments.schemas import AmendmentIn, FilingIn
+from relos.deployments.schemas import (
+    AmendmentIn,
+    CompletionIn,
+    ConsentIn,
+    DeploymentOut,
+    FilingIn,
+    HeadroomOut,
+    ValidationOut,
+    ViolationOut,
+)
 from relos.kit.clikit import acting_as, console, print_json, print_table, transaction
 from relos.kit.errors import InvalidInput, RuleViolations
 from relos.kit.etags import etag_of
@@ -46,6 +55,10 @@ def _read_json(path: Path, shape: type[Body]) -> Body:
         raise InvalidInput(f"{path}: {where}: {first['msg']}") from None
 
 
+def _plain(violations: list[ViolationOut]) -> list[dict[str, Any]]:
+    return [v.model_dump(exclude_none=True) for v in violations]
+
+
 def _violations_table(title: str, violations: list[dict[str, Any]]) -> None:
     columns = ["code", "element", "category", "at", "limit", "would be", "message"]
     keys = ["code", "element", "category", "at", "limit", "would_be", "message"]
@@ -75,11 +88,9 @@ def file(
     if json_out:
         print_json(created)
         return
-    console.print(
-        f"[bold]{created['id']}[/bold] {created['status']} (host {created['host_party']})"
-    )
-    if created["violations"]:
-        _violations_table("Waiting for the host's consent on", created["violations"])
+    console.print(f"[bold]{created.id}[/bold] {created.status} (host {created.host_party})")
+    if created.violations:
+        _violations_table("Waiting for the host's consent on", _plain(created.violations))
 
 
 @app.command("amend")
@@ -99,7 +110,7 @@ def amend(
             caller = acting_as(session, as_user)
             current, tag = service.get_deployment(session, caller, deployment_id)
             if version is not None:
-                tag = etag_of({"id": current["id"], "version": version})
+                tag = etag_of({"id": current.id, "version": version})
             amended = service.amend(session, caller, deployment_id, body, tag)
     except RuleViolations as exc:
         _report_refusal(exc, json_out)
@@ -107,20 +118,18 @@ def amend(
     if json_out:
         print_json(amended)
         return
-    console.print(
-        f"[bold]{amended['id']}[/bold] {amended['status']} (version {amended['version']})"
-    )
+    console.print(f"[bold]{amended.id}[/bold] {amended.status} (version {amended.version})")
 
 
-def _report_validation(result: dict[str, Any], json_out: bool) -> None:
+def _report_validation(result: ValidationOut, json_out: bool) -> None:
     if json_out:
         print_json(result)
-    elif result["ok"]:
+    elif result.ok:
         console.print("ok: the filing would be cleared")
     else:
-        outcome = result["status"] or "refused"
-        _violations_table(f"Would be {outcome}", result["violations"])
-    if result["status"] is None:
+        outcome = result.status or "refused"
+        _violations_table(f"Would be {outcome}", _plain(result.violations))
+    if result.status is None:
         raise typer.Exit(1)
 
 
@@ -152,13 +161,13 @@ def list_deployments(
         return
     rows = [
         (
-            d["id"],
-            f"{d['deploying_party']}→{d['host_party']}",
-            d["status"],
-            d["purpose"],
-            d["title"],
-            d["start"][:16].replace("T", " "),
-            (d["actual_end"] or d["end"])[:16].replace("T", " "),
+            d.id,
+            f"{d.deploying_party}→{d.host_party}",
+            d.status,
+            d.purpose,
+            d.title,
+            d.start[:16].replace("T", " "),
+            (d.actual_end or d.end)[:16].replace("T", " "),
             _summary(d),
         )
         for d in items
@@ -167,10 +176,10 @@ def list_deployments(
     print_table(f"Deployments ({len(items)})", columns, rows)
 
 
-def _summary(deployment: dict[str, Any]) -> str:
-    ships = sum(1 for e in deployment["elements"] if e["kind"] == "warship")
-    planes = sum(1 for e in deployment["elements"] if e["kind"] == "aircraft")
-    people = sum(e.get("count", 0) for e in deployment["elements"])
+def _summary(deployment: DeploymentOut) -> str:
+    ships = sum(1 for e in deployment.elements if e["kind"] == "warship")
+    planes = sum(1 for e in deployment.elements if e["kind"] == "aircraft")
+    people = sum(e.get("count", 0) for e in deployment.elements)
     parts = [(ships, "ships"), (planes, "aircraft"), (people, "personnel")]
     return ", ".join(f"{n} {what}" for n, what in parts if n)
 
@@ -184,25 +193,25 @@ def show(deployment_id: str, as_user: AsUser = None, json_out: JsonOut = False) 
         print_json(data)
         return
     console.print(
-        f"[bold]{data['id']}[/bold] {data['title']} — {data['status']}; "
-        f"{data['deploying_party']} in {data['host_party']} under {data['agreement']} "
-        f"for {data['purpose']}; commander {data['commander'].get('rank', '')} "
-        f"{data['commander']['name']}"
+        f"[bold]{data.id}[/bold] {data.title} — {data.status}; "
+        f"{data.deploying_party} in {data.host_party} under {data.agreement} "
+        f"for {data.purpose}; commander {data.commander.get('rank', '')} "
+        f"{data.commander['name']}"
     )
     print_table(
         "Elements",
         ["#", "kind", "unit", "facility", "start", "end"],
         [
             (i, e["kind"], _unit(e), e["facility"], e["start"], e["end"])
-            for i, e in enumerate(data["elements"])
+            for i, e in enumerate(data.elements)
         ],
     )
     print_table(
         "History",
         ["at", "who", "action", "status"],
         [
-            (h["at"], h["actor"], h["action"], f"{h['status_before'] or '—'} → {h['status_after']}")
-            for h in data["history"]
+            (h.at, h.actor, h.action, f"{h.status_before or '—'} → {h.status_after}")
+            for h in data.history or []
         ],
     )
 
@@ -226,10 +235,9 @@ def consent(
     """The host's liaison approves or declines an exception (use --as with a host_liaison)."""
     if decision not in ("approve", "decline"):
         raise typer.BadParameter("approve or decline")
+    command = ConsentIn(decision="approve" if decision == "approve" else "decline", note=note)
     with transaction() as session:
-        data = service.consent(
-            session, acting_as(session, as_user), deployment_id, decision == "approve", note
-        )
+        data = service.consent(session, acting_as(session, as_user), deployment_id, command)
     _done(data, json_out)
 
 
@@ -241,9 +249,9 @@ def complete(
     json_out: JsonOut = False,
 ) -> None:
     """Record the actual end; what follows it no longer counts against caps."""
-    end = parse_instant(actual_end, "actual_end")
+    command = CompletionIn(actual_end=parse_instant(actual_end, "actual_end"))
     with transaction() as session:
-        data = service.complete(session, acting_as(session, as_user), deployment_id, end)
+        data = service.complete(session, acting_as(session, as_user), deployment_id, command)
     _done(data, json_out)
 
 
@@ -255,11 +263,11 @@ def cancel(deployment_id: str, as_user: AsUser = None, json_out: JsonOut = False
     _done(data, json_out)
 
 
-def _done(data: dict[str, Any], json_out: bool) -> None:
+def _done(data: DeploymentOut, json_out: bool) -> None:
     if json_out:
         print_json(data)
     else:
-        console.print(f"{data['id']}: {data['status']}")
+        console.print(f"{data.id}: {data.status}")
 
 
 def _window(start: str | None, end: str | None) -> tuple[Any, Any]:
@@ -287,12 +295,12 @@ def headroom(
     rows = [
         (
             c,
-            r["limit"] if r["limit"] is not None else "no cap",
-            r["peak"],
-            r["free"] if r["free"] is not None else "—",
-            r["at"],
+            r.limit if r.limit is not None else "no cap",
+            r.peak,
+            r.free if r.free is not None else "—",
+            r.at,
         )
-        for c, r in room.items()
+        for c, r in ((c, getattr(room, c)) for c in HeadroomOut.model_fields)
     ]
     title = f"Headroom of {party} under {agreement}, {window[0]:%Y-%m-%d} to {window[1]:%Y-%m-%d}"
     print_table(title, ["category", "cap", "peak", "free", "binding at"], rows)
@@ -314,7 +322,7 @@ def utilisation(
     if json_out:
         print_json(steps)
         return
-    rows = [(s["start"], s["end"], s["warships"], s["aircraft"], s["personnel"]) for s in steps]
+    rows = [(s.start, s.end, s.warships, s.aircraft, s.personnel) for s in steps]
     print_table(
         f"Utilisation by {party} under {agreement}",
         ["from", "until", "warships", "aircraft", "personnel"],

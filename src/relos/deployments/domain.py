@@ -3,7 +3,7 @@
 A deployment is filed by the deploying party under one agreement; the host is the other
 party. Its elements (warships, aircraft, personnel) each sit at one facility of the host for
 one half-open UTC period. The rules that judge a filing live in rules.py and caps.py; the
-lifecycle in lifecycle.py; headroom and utilisation in usage.py.
+lifecycle in transitions.py; headroom and utilisation in usage.py.
 """
 
 from __future__ import annotations
@@ -177,7 +177,7 @@ class Filing:
 
 
 @dataclass(frozen=True)
-class Violation:
+class Breach:
     """One broken rule: a stable code, a message, and where and by how much."""
 
     code: str

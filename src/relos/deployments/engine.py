@@ -8,17 +8,18 @@ from dataclasses import dataclass
 from relos.deployments import caps, rules
 from relos.deployments.domain import (
     AgreementView,
+    Breach,
     FacilityView,
     Filing,
     Occupancy,
     Status,
-    Violation,
 )
 
 # "Unless otherwise agreed": only these may be waived by the host's consent.
 EXCEPTIONABLE = frozenset({"cap_exceeded", "notice_too_short"})
 
-# SPEC.md's table, in order: violations are reported in this order, then by element.
+# The rules table of docs/deployments.md, in order: violations are reported in this
+# order, then by element.
 RULE_CODES = (
     "invalid_period",
     "party_not_in_agreement",
@@ -39,7 +40,7 @@ RULE_CODES = (
 class Assessment:
     """The violations of a filing and the status it would take (None: refused)."""
 
-    violations: tuple[Violation, ...]
+    violations: tuple[Breach, ...]
     status: Status | None
 
     @property
@@ -52,8 +53,8 @@ def validate(
     agreement: AgreementView,
     facilities: Iterable[FacilityView],
     existing: Sequence[Occupancy],
-) -> list[Violation]:
-    """Every violation of the filing, in the order of SPEC.md's table.
+) -> list[Breach]:
+    """Every violation of the filing, in the order of the rules table in docs/deployments.md.
 
     `existing` holds the counted elements of stored deployments the filing could meet: the
     same agreement and deploying party, the same facilities, or the same hulls and serials.
@@ -80,11 +81,11 @@ def validate(
     return sorted(violations, key=_table_order)
 
 
-def _table_order(violation: Violation) -> tuple[int, int]:
+def _table_order(violation: Breach) -> tuple[int, int]:
     return RULE_CODES.index(violation.code), -1 if violation.element is None else violation.element
 
 
-def decide(violations: Sequence[Violation], request_exception: bool) -> Status | None:
+def decide(violations: Sequence[Breach], request_exception: bool) -> Status | None:
     """Cleared when nothing is broken; pending when only caps or notice are and an exception
     is asked for; otherwise refused (None)."""
     if not violations:

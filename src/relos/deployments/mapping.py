@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from relos.deployments.domain import Aircraft, Element, Personnel, Violation, Warship
+from relos.deployments.domain import Aircraft, Breach, Element, Personnel, Warship
 from relos.deployments.models import ElementRow
 from relos.deployments.schemas import AircraftIn, ElementIn, WarshipIn
 from relos.deployments.timeline import Period
@@ -88,7 +88,7 @@ def element_out(row: ElementRow) -> dict[str, Any]:
     }
 
 
-def violation_out(violation: Violation) -> dict[str, Any]:
+def violation_out(violation: Breach) -> dict[str, Any]:
     """The problem+json shape: fields that do not apply are left out."""
     data: dict[str, Any] = {"code": violation.code, "message": violation.message}
     if violation.element is not None:

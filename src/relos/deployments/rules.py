@@ -1,4 +1,4 @@
-"""The rules of SPEC.md's table that need no step function, each returning its violations."""
+"""The rules of docs/deployments.md that need no step function, each returning its violations."""
 
 from __future__ import annotations
 
@@ -7,45 +7,45 @@ from datetime import datetime, timedelta
 
 from relos.deployments.domain import (
     AgreementView,
+    Breach,
     ElementKind,
     FacilityView,
     Filing,
     Occupancy,
-    Violation,
     Warship,
 )
 from relos.kit.timeutil import format_instant
 
 
-def period_violations(filing: Filing) -> list[Violation]:
+def period_violations(filing: Filing) -> list[Breach]:
     """invalid_period: at least one element, each ending after it starts, times in UTC."""
     if not filing.elements:
-        return [Violation("invalid_period", "a deployment needs at least one element")]
+        return [Breach("invalid_period", "a deployment needs at least one element")]
     return [
-        Violation("invalid_period", "the period must end after it starts, in UTC", element=index)
+        Breach("invalid_period", "the period must end after it starts, in UTC", element=index)
         for index, element in enumerate(filing.elements)
         if not element.period.is_well_formed()
     ]
 
 
-def party_violations(filing: Filing, agreement: AgreementView) -> list[Violation]:
+def party_violations(filing: Filing, agreement: AgreementView) -> list[Breach]:
     """party_not_in_agreement."""
     if agreement.host_of(filing.deploying_party) is not None:
         return []
     message = f"{filing.deploying_party} is not a party to {agreement.id}"
-    return [Violation("party_not_in_agreement", message)]
+    return [Breach("party_not_in_agreement", message)]
 
 
-def purpose_violations(filing: Filing, agreement: AgreementView) -> list[Violation]:
+def purpose_violations(filing: Filing, agreement: AgreementView) -> list[Breach]:
     """purpose_not_permitted."""
     if filing.purpose in agreement.purposes:
         return []
     permitted = ", ".join(sorted(agreement.purposes)) or "none"
     message = f"{agreement.id} does not permit {filing.purpose!r} (permitted: {permitted})"
-    return [Violation("purpose_not_permitted", message)]
+    return [Breach("purpose_not_permitted", message)]
 
 
-def term_violations(filing: Filing, agreement: AgreementView, valid: set[int]) -> list[Violation]:
+def term_violations(filing: Filing, agreement: AgreementView, valid: set[int]) -> list[Breach]:
     """agreement_not_in_force: every element inside the term in force (extensions counted)."""
     violations = []
     start, until = agreement.in_force_from, agreement.in_force_until
@@ -59,13 +59,13 @@ def term_violations(filing: Filing, agreement: AgreementView, valid: set[int]) -
             at, why = until, f"{agreement.id} is in force until {format_instant(until)}"
         else:
             continue
-        violations.append(Violation("agreement_not_in_force", why, element=index, at=at))
+        violations.append(Breach("agreement_not_in_force", why, element=index, at=at))
     return violations
 
 
 def facility_violations(
     filing: Filing, agreement: AgreementView, facilities: dict[str, FacilityView]
-) -> list[Violation]:
+) -> list[Breach]:
     """facility_unknown / _not_in_host_territory / _kind_not_covered / facility_unsuitable."""
     host = agreement.host_of(filing.deploying_party)
     violations = []
@@ -73,17 +73,17 @@ def facility_violations(
         facility = facilities.get(element.facility)
         if facility is None:
             message = f"no facility {element.facility!r}"
-            violations.append(Violation("facility_unknown", message, element=index))
+            violations.append(Breach("facility_unknown", message, element=index))
             continue
         if host is not None and facility.country != host:
             message = f"{facility.id} is in {facility.country}, not on {host}'s territory"
-            violations.append(Violation("facility_not_in_host_territory", message, element=index))
+            violations.append(Breach("facility_not_in_host_territory", message, element=index))
         if facility.kind not in agreement.facility_kinds:
             message = f"{agreement.id} does not cover facilities of kind {facility.kind!r}"
-            violations.append(Violation("facility_kind_not_covered", message, element=index))
+            violations.append(Breach("facility_kind_not_covered", message, element=index))
         unsuitable = _unsuitability(element.kind, element, facility)
         if unsuitable:
-            violations.append(Violation("facility_unsuitable", unsuitable, element=index))
+            violations.append(Breach("facility_unsuitable", unsuitable, element=index))
     return violations
 
 
@@ -103,7 +103,7 @@ def _unsuitability(kind: ElementKind, element: object, facility: FacilityView) -
 
 def double_booking_violations(
     filing: Filing, existing: Sequence[Occupancy], valid: set[int]
-) -> list[Violation]:
+) -> list[Breach]:
     """unit_double_booked: a hull or serial is never in two overlapping periods."""
     violations = []
     for index in sorted(valid):
@@ -114,7 +114,7 @@ def double_booking_violations(
         if clash is not None:
             message = f"{element.kind.value} {element.unit} is already booked {clash}"
             at = element.period.start
-            violations.append(Violation("unit_double_booked", message, element=index, at=at))
+            violations.append(Breach("unit_double_booked", message, element=index, at=at))
     return violations
 
 
@@ -146,7 +146,7 @@ def _first_clash(
     return None
 
 
-def notice_violations(filing: Filing, agreement: AgreementView, valid: set[int]) -> list[Violation]:
+def notice_violations(filing: Filing, agreement: AgreementView, valid: set[int]) -> list[Breach]:
     """notice_too_short: notice given the agreement's days ahead, unless the purpose is exempt."""
     if filing.purpose in agreement.notice_exempt_purposes:
         return []
@@ -160,12 +160,12 @@ def notice_violations(filing: Filing, agreement: AgreementView, valid: set[int])
     return violations
 
 
-def _short_notice(index: int, start: datetime, given: datetime, days: int) -> Violation:
+def _short_notice(index: int, start: datetime, given: datetime, days: int) -> Breach:
     given_days = max((start - given) // timedelta(days=1), 0)
     message = (
         f"{days} days' notice needed before {format_instant(start)}; "
         f"notice given {format_instant(given)} ({given_days} whole days)"
     )
-    return Violation(
+    return Breach(
         "notice_too_short", message, element=index, at=start, limit=days, would_be=given_days
     )

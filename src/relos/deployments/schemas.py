@@ -1,4 +1,4 @@
-"""API shapes for deployments (API.md "Deployments")."""
+"""API shapes for deployments (docs/api.md "Deployments")."""
 
 from __future__ import annotations
 

@@ -9,14 +9,13 @@ from sqlalchemy.orm import Session
 from relos.deployments import repository
 from relos.deployments.domain import AgreementView, Element, Filing, Occupancy
 from relos.deployments.engine import Assessment, assess
+from relos.deployments.inputs import facility_views
 from relos.deployments.mapping import element_from_input, violation_out
 from relos.deployments.rules import unit_key
 from relos.deployments.schemas import FilingIn
 from relos.deployments.timeline import Period
-from relos.deployments.views import facility_views
 from relos.kit.db import advisory_lock
-from relos.kit.errors import RuleViolations
-from relos.kit.errors import Violation as ProblemViolation
+from relos.kit.errors import RuleViolations, Violation
 
 
 def filing_of(body: FilingIn, now: datetime) -> Filing:
@@ -79,6 +78,6 @@ def judge(session: Session, filing: Filing, agreement: AgreementView) -> Assessm
 
 
 def problem(assessment: Assessment) -> RuleViolations:
-    violations = [ProblemViolation(**violation_out(v)) for v in assessment.violations]
+    violations = [Violation(**violation_out(v)) for v in assessment.violations]
     codes = ", ".join(sorted({v.code for v in violations}))
     return RuleViolations(f"the deployment breaks the agreement: {codes}", violations)

@@ -16,13 +16,33 @@ from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
 from relos.access.policy import may_see, require
-from relos.deployments import lifecycle, records, repository, screening, usage
+from relos.deployments import records, repository, screening, transitions, usage
 from relos.deployments.domain import AgreementView, Filing, Occupancy, Status
+from relos.deployments.events import (
+    DeploymentAmended,
+    DeploymentApproved,
+    DeploymentCancelled,
+    DeploymentCompleted,
+    DeploymentDeclined,
+    DeploymentFiled,
+)
+from relos.deployments.inputs import load_agreement
 from relos.deployments.mapping import element_from_input, violation_out
 from relos.deployments.models import DeploymentRow
-from relos.deployments.schemas import AmendmentIn, ElementIn, FilingIn
+from relos.deployments.schemas import (
+    AmendmentIn,
+    CategoryHeadroom,
+    CompletionIn,
+    ConsentIn,
+    DeploymentOut,
+    FilingIn,
+    HeadroomOut,
+    UseStepOut,
+    ValidationOut,
+    ViolationOut,
+)
 from relos.deployments.timeline import Period
-from relos.deployments.views import load_agreement
+from relos.events import record
 from relos.kit.errors import Forbidden, InvalidInput, NotFound
 from relos.kit.etags import check_if_match
 from relos.kit.pagination import Page
@@ -42,7 +62,7 @@ def _visible(
 
 def get_deployment(
     session: Session, caller: Principal, deployment_id: str
-) -> tuple[dict[str, Any], str]:
+) -> tuple[DeploymentOut, str]:
     """The deployment with its history, and its ETag."""
     require(caller, "deployments.read")
     row = _visible(session, caller, deployment_id)
@@ -57,7 +77,7 @@ def list_deployments(
     status: str | None = None,
     active_at: datetime | None = None,
     page: Page = Page(),
-) -> list[dict[str, Any]]:
+) -> list[DeploymentOut]:
     require(caller, "deployments.read")
     if status is not None and status not in {s.value for s in Status}:
         raise InvalidInput(f"status: one of {', '.join(s.value for s in Status)}")
@@ -85,19 +105,19 @@ def _may_act_for(caller: Principal, party: str) -> None:
         raise Forbidden(f"{caller.name} is of {caller.party} and may not act for {party}")
 
 
-def validate(session: Session, caller: Principal, body: FilingIn) -> dict[str, Any]:
+def validate(session: Session, caller: Principal, body: FilingIn) -> ValidationOut:
     """Judge a filing without storing anything."""
     require(caller, "deployments.read")
     agreement = _agreement_for(session, caller, body.agreement)
     assessment = screening.judge(session, screening.filing_of(body, utcnow()), agreement)
-    return {
-        "ok": assessment.ok,
-        "status": assessment.status.value if assessment.status else None,
-        "violations": [violation_out(v) for v in assessment.violations],
-    }
+    return ValidationOut(
+        ok=assessment.ok,
+        status=assessment.status.value if assessment.status else None,
+        violations=_outs([violation_out(v) for v in assessment.violations]),
+    )
 
 
-def file(session: Session, caller: Principal, body: FilingIn) -> dict[str, Any]:
+def file(session: Session, caller: Principal, body: FilingIn) -> DeploymentOut:
     """Store a filing as cleared or pending_host_consent, or refuse it with its violations."""
     require(caller, "deployments.file")
     _may_act_for(caller, body.deploying_party)
@@ -111,32 +131,35 @@ def file(session: Session, caller: Principal, body: FilingIn) -> dict[str, Any]:
     host = agreement.host_of(body.deploying_party)
     assert host is not None  # a filing by a non-party never passes the engine
     first, last = records.span(filing.elements)
-    row = DeploymentRow(
-        id=f"dep_{uuid.uuid4().hex[:12]}",
-        agreement_id=body.agreement,
+    excused = [violation_out(v) for v in assessment.violations]
+    filed = DeploymentFiled(
+        deployment_id=f"dep_{uuid.uuid4().hex[:12]}",
+        agreement=body.agreement,
         deploying_party=body.deploying_party,
         host_party=host,
+        status_before=None,
+        status=assessment.status.value,
+        updated_at=now,
+        version=1,
         purpose=body.purpose,
         title=body.title,
         commander=body.commander.model_dump(),
         request_exception=body.request_exception,
         justification=body.justification,
-        status=assessment.status.value,
         by_exception=assessment.status is Status.PENDING_HOST_CONSENT,
         starts=first,
         ends=last,
-        actual_end=None,
-        filed_at=now,
+        elements=records.element_states(body.elements, filing, assessment.status),
+        violations_excepted=tuple(excused),
         filed_by=caller.name,
-        updated_at=now,
-        version=1,
     )
-    row.elements = records.element_rows(body.elements, filing, assessment.status)
-    session.add(row)
-    session.flush()
-    excused = [violation_out(v) for v in assessment.violations]
-    records.keep_history(session, caller, row, "filed", None, {"violations_excepted": excused})
-    return {**records.describe(row), "violations": excused}
+    record(session, caller, filed, now)
+    row = _visible(session, caller, filed.deployment_id)
+    return records.describe(row, violations=_outs(excused))
+
+
+def _outs(violations: list[dict[str, Any]]) -> list[ViolationOut]:
+    return [ViolationOut.model_validate(v) for v in violations]
 
 
 # --- changing ------------------------------------------------------------------------------
@@ -144,14 +167,14 @@ def file(session: Session, caller: Principal, body: FilingIn) -> dict[str, Any]:
 
 def amend(
     session: Session, caller: Principal, deployment_id: str, body: AmendmentIn, if_match: str | None
-) -> dict[str, Any]:
+) -> DeploymentOut:
     """Change a cleared or pending deployment; the result is judged against everything else."""
     require(caller, "deployments.amend")
     row = _visible(session, caller, deployment_id, lock=True)
     _may_act_for(caller, row.deploying_party)
     check_if_match(if_match, {"id": row.id, "version": row.version})
     current = records.domain_of(row)
-    lifecycle.amend(current, current.elements, current.status)  # refuses a closed deployment
+    transitions.amend(current, current.elements, current.status)  # refuses a closed deployment
     agreement = _agreement_for(session, caller, row.agreement_id)
     now = utcnow()
     items = body.elements if body.elements is not None else None
@@ -161,7 +184,7 @@ def amend(
     request_exception = (
         body.request_exception if body.request_exception is not None else row.request_exception
     )
-    notice = lifecycle.carried_notice(
+    notice = transitions.carried_notice(
         current.elements, tuple(e.notice_given_at for e in row.elements), elements, now
     )
     filing = Filing(
@@ -178,88 +201,76 @@ def amend(
     assessment = screening.judge(session, filing, agreement)
     if assessment.status is None:
         raise screening.problem(assessment)
-    before = row.status
-    _apply_amendment(session, row, body, filing, assessment.status, items)
+    status = assessment.status
     excused = [violation_out(v) for v in assessment.violations]
-    changed = sorted(body.model_dump(exclude_unset=True))
-    records.keep_history(
-        session,
-        caller,
-        row,
-        "amended",
-        before,
-        {"changed": changed, "violations_excepted": excused},
+    first, last = records.span(filing.elements)
+    amended = DeploymentAmended(
+        deployment_id=row.id,
+        agreement=row.agreement_id,
+        deploying_party=row.deploying_party,
+        host_party=row.host_party,
+        status_before=row.status,
+        status=status.value,
+        updated_at=now,
+        version=row.version + 1,
+        purpose=filing.purpose,
+        title=body.title or row.title,
+        commander=body.commander.model_dump() if body.commander else row.commander,
+        request_exception=filing.request_exception,
+        justification=(
+            body.justification if "justification" in body.model_fields_set else row.justification
+        ),
+        by_exception=status is Status.PENDING_HOST_CONSENT,
+        starts=first,
+        ends=last,
+        elements=(
+            records.element_states(items, filing, status)
+            if items is not None
+            else records.kept_states(row)
+        ),
+        violations_excepted=tuple(excused),
+        changed=tuple(sorted(body.model_dump(exclude_unset=True))),
     )
-    return {**records.describe(row), "violations": excused}
-
-
-def _apply_amendment(
-    session: Session,
-    row: DeploymentRow,
-    body: AmendmentIn,
-    filing: Filing,
-    status: Status,
-    items: list[ElementIn] | None,
-) -> None:
-    row.purpose = filing.purpose
-    row.title = body.title or row.title
-    row.commander = body.commander.model_dump() if body.commander else row.commander
-    row.request_exception = filing.request_exception
-    if "justification" in body.model_fields_set:
-        row.justification = body.justification
-    row.status = status.value
-    row.by_exception = status is Status.PENDING_HOST_CONSENT
-    if items is not None:
-        row.elements.clear()
-        session.flush()
-        row.elements.extend(records.element_rows(items, filing, status))
-    else:
-        for element in row.elements:
-            element.counted_end = element.end
-    row.starts, row.ends = records.span(filing.elements)
-    row.updated_at = filing.filed_at
-    row.version += 1
-    session.flush()
+    record(session, caller, amended, now)
+    return records.describe(row, violations=_outs(excused))
 
 
 def consent(
-    session: Session, caller: Principal, deployment_id: str, approve: bool, note: str | None = None
-) -> dict[str, Any]:
+    session: Session, caller: Principal, deployment_id: str, decision: ConsentIn
+) -> DeploymentOut:
     """The host's liaison approves (→ cleared) or declines an exception."""
+    approve, note = decision.decision == "approve", decision.note
     require(caller, "deployments.consent")
     row = _visible(session, caller, deployment_id, lock=True)
-    before = row.status
-    state = lifecycle.consent(records.domain_of(row), approve, caller.party)
-    records.write_state(session, row, state)
-    action = "approved" if approve else "declined"
-    records.keep_history(session, caller, row, action, before, {"note": note} if note else {})
+    state = transitions.consent(records.domain_of(row), approve, caller.party)
+    change = DeploymentApproved if approve else DeploymentDeclined
+    now = utcnow()
+    record(session, caller, records.state_change(change, row, state, now, note=note), now)
     return records.describe(row)
 
 
 def complete(
-    session: Session, caller: Principal, deployment_id: str, actual_end: datetime
-) -> dict[str, Any]:
+    session: Session, caller: Principal, deployment_id: str, completion: CompletionIn
+) -> DeploymentOut:
     """Record the actual end: what follows it no longer counts against caps."""
+    actual_end = completion.actual_end
     require(caller, "deployments.complete")
     row = _visible(session, caller, deployment_id, lock=True)
     _may_act_for(caller, row.deploying_party)
-    before = row.status
-    state = lifecycle.complete(records.domain_of(row), actual_end)
-    records.write_state(session, row, state)
-    records.keep_history(
-        session, caller, row, "completed", before, {"actual_end": format_instant(actual_end)}
-    )
+    state = transitions.complete(records.domain_of(row), actual_end)
+    now = utcnow()
+    record(session, caller, records.state_change(DeploymentCompleted, row, state, now), now)
     return records.describe(row)
 
 
-def cancel(session: Session, caller: Principal, deployment_id: str) -> dict[str, Any]:
+def cancel(session: Session, caller: Principal, deployment_id: str) -> DeploymentOut:
     """Cancel a cleared or pending deployment: all its headroom is freed."""
     require(caller, "deployments.cancel")
     row = _visible(session, caller, deployment_id, lock=True)
     _may_act_for(caller, row.deploying_party)
-    before = row.status
-    records.write_state(session, row, lifecycle.cancel(records.domain_of(row)))
-    records.keep_history(session, caller, row, "cancelled", before, {})
+    state = transitions.cancel(records.domain_of(row))
+    now = utcnow()
+    record(session, caller, records.state_change(DeploymentCancelled, row, state, now), now)
     return records.describe(row)
 
 
@@ -296,18 +307,17 @@ def headroom(
     party: str,
     start: datetime,
     end: datetime,
-) -> dict[str, Any]:
+) -> HeadroomOut:
     """Per category: cap, peak use in the window, what is free, and the instant that binds."""
     agreement, window, existing = _usage_inputs(session, caller, agreement_id, party, start, end)
-    return {
-        category.value: {
-            "limit": room.limit,
-            "peak": room.peak,
-            "free": room.free,
-            "at": format_instant(room.at),
+    return HeadroomOut.model_validate(
+        {
+            category.value: CategoryHeadroom(
+                limit=room.limit, peak=room.peak, free=room.free, at=format_instant(room.at)
+            )
+            for category, room in usage.headroom(agreement, party, window, existing).items()
         }
-        for category, room in usage.headroom(agreement, party, window, existing).items()
-    }
+    )
 
 
 def utilisation(
@@ -317,14 +327,16 @@ def utilisation(
     party: str,
     start: datetime,
     end: datetime,
-) -> list[dict[str, Any]]:
+) -> list[UseStepOut]:
     """Use over the window as consecutive steps."""
     agreement, window, existing = _usage_inputs(session, caller, agreement_id, party, start, end)
     return [
-        {
-            "start": format_instant(step.start),
-            "end": format_instant(step.end),
-            **{category.value: value for category, value in step.use.items()},
-        }
+        UseStepOut.model_validate(
+            {
+                "start": format_instant(step.start),
+                "end": format_instant(step.end),
+                **{category.value: value for category, value in step.use.items()},
+            }
+        )
         for step in usage.utilisation(agreement, party, window, existing)
     ]

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Table, create_engine, delete, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from relos.events import catalog
@@ -78,9 +79,14 @@ def rebuild(session: Session) -> int:
     catalog.load()
     for before, _ in REBUILD_HOOKS:
         before(session)
-    for table in reversed(projection_tables()):
-        session.execute(delete(table))
-    session.flush()
+    try:
+        for table in reversed(projection_tables()):
+            session.execute(delete(table))
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict(
+            "other rows refer to the read tables; rebuild into an empty database with --from"
+        ) from exc
     source = list(session.scalars(select(EventRow).order_by(EventRow.id)))
     count = apply(session, source, copy=False)
     for _, after in REBUILD_HOOKS:
@@ -108,10 +114,11 @@ def copy_and_project(source: Database, target: Database) -> int:
     return count
 
 
-def _rows(session: Session, table: Table) -> list[tuple[Any, ...]]:
-    columns = [c for c in table.columns if not (c.name in SURROGATE and _surrogate(table))]
-    rows = [tuple(r) for r in session.execute(select(*columns))]
-    return sorted(rows, key=repr)
+Snapshot = dict[str, list[tuple[Any, ...]]]
+
+
+def _compared_columns(table: Table) -> list[Any]:
+    return [c for c in table.columns if not (c.name in SURROGATE and _surrogate(table))]
 
 
 def _surrogate(table: Table) -> bool:
@@ -122,24 +129,50 @@ def _surrogate(table: Table) -> bool:
     return not any(fk.column.table is table for t in projection_tables() for fk in t.foreign_keys)
 
 
-def compare(live: Session, rebuilt: Session) -> Difference | None:
-    """The first difference between two databases' projection tables, or None."""
+def snapshot(session: Session) -> Snapshot:
+    """Every projection table's rows (compared columns only), in a stable order."""
+    taken: Snapshot = {}
     for table in projection_tables():
-        a, b = _rows(live, table), _rows(rebuilt, table)
+        rows = [tuple(r) for r in session.execute(select(*_compared_columns(table)))]
+        taken[table.name] = sorted(rows, key=repr)
+    return taken
+
+
+def first_difference(live: Snapshot, rebuilt: Snapshot) -> Difference | None:
+    """The first table and row where two snapshots differ, or None."""
+    for table in projection_tables():
+        a, b = live[table.name], rebuilt[table.name]
         if a == b:
             continue
+        names = [c.name for c in _compared_columns(table)]
         only_live = [r for r in a if r not in b]
         only_rebuilt = [r for r in b if r not in a]
-        names = [c.name for c in table.columns if not (c.name in SURROGATE and _surrogate(table))]
         if only_live:
-            return Difference(
-                table.name, f"live row not rebuilt: {dict(zip(names, only_live[0], strict=True))}"
-            )
+            row = dict(zip(names, only_live[0], strict=True))
+            return Difference(table.name, f"live row not rebuilt: {row}")
         if only_rebuilt:
-            rebuilt_row = dict(zip(names, only_rebuilt[0], strict=True))
-            return Difference(table.name, f"rebuilt row not live: {rebuilt_row}")
+            row = dict(zip(names, only_rebuilt[0], strict=True))
+            return Difference(table.name, f"rebuilt row not live: {row}")
         return Difference(table.name, f"{len(a)} live rows, {len(b)} rebuilt")
     return None
+
+
+def compare(live: Session, rebuilt: Session) -> Difference | None:
+    """The first difference between two databases' projection tables, or None."""
+    return first_difference(snapshot(live), snapshot(rebuilt))
+
+
+def check_in_place(db: Database) -> Difference | None:
+    """Rebuild inside one transaction of `db` itself, compare, and roll everything back.
+
+    Quicker than `check` (no scratch database), for tests that check after every step.
+    """
+    with db.transaction() as session:
+        live = snapshot(session)
+        rebuild(session)
+        rebuilt = snapshot(session)
+        session.rollback()
+    return first_difference(live, rebuilt)
 
 
 @contextmanager

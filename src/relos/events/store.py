@@ -97,7 +97,10 @@ def record(
     row = row_of(envelope, content, chain_hash(sealed))
     session.add(row)
     session.flush()
-    recorded = RecordedEvent(row.id, envelope, event, content, sealed, row.hash)
+    # The projector sees the event as replay will read it back (e.g. 2.0 stored as 2), so
+    # the rows written now are the rows a replay writes.
+    stored = type(event).model_validate_json(content)
+    recorded = RecordedEvent(row.id, envelope, stored, content, sealed, row.hash)
     project(session, recorded)
     for hook in APPEND_HOOKS:
         hook(session, cast("RecordedEvent[DomainEvent]", recorded))

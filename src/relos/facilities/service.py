@@ -6,11 +6,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from relos.access.domain import Principal
+from relos.access.domain import SYSTEM, Principal
 from relos.access.policy import require, scope
 from relos.agreements.repository import list_for_party
+from relos.events import record
 from relos.facilities import repository
 from relos.facilities.domain import Facility, load_facilities, shipped_facilities_dir
+from relos.facilities.events import FacilityLoaded, FacilityWithdrawn
 from relos.facilities.geojson import facilities_geojson, facility_feature
 from relos.facilities.models import FacilityRow
 from relos.facilities.vocabulary import FACILITY_KINDS
@@ -32,15 +34,22 @@ def refresh_reference(session: Session) -> int:
         row = rows.get(facility.id)
         if row is not None and row.definition == definition:
             continue
-        if row is None:
-            row = FacilityRow(id=facility.id)
-            session.add(row)
-        row.name, row.kind, row.country = facility.name, facility.kind, facility.country
-        row.lon, row.lat = facility.lon, facility.lat
-        row.definition, row.loaded_at = definition, now
+        loaded = FacilityLoaded(
+            facility_id=facility.id,
+            name=facility.name,
+            kind=facility.kind,
+            country=facility.country,
+            lon=facility.lon,
+            lat=facility.lat,
+            definition=definition,
+            loaded_at=now,
+        )
+        record(session, SYSTEM, loaded, now)
         changed += 1
-    changed += repository.delete_except(session, {f.id for f in facilities})
-    session.flush()
+    shipped = {f.id for f in facilities}
+    for stale in sorted(set(rows) - shipped):
+        record(session, SYSTEM, FacilityWithdrawn(facility_id=stale), now)
+        changed += 1
     return changed
 
 
@@ -119,5 +128,5 @@ def _one(session: Session, facility_id: str) -> Facility:
 
 
 def describe(facility: Facility) -> dict[str, Any]:
-    """The public shape of a facility (API.md "Reference data")."""
+    """The public shape of a facility (docs/api.md)."""
     return facility.model_dump(mode="json")

@@ -14,8 +14,8 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy.orm import Session
 
-from relos.access.domain import SYSTEM, Principal
 from relos.kit.db import Database
+from relos.kit.principal import SYSTEM, Principal
 from relos.kit.settings import Settings
 
 # Wide enough for tables when output goes to a file or pipe (no terminal to measure).

@@ -27,7 +27,3 @@ def _user_assigned(code: str) -> bool:
 
 def is_country(code: str) -> bool:
     return code in countries()
-
-
-def country_name(code: str, locale: str = "en") -> str:
-    return str(Locale.parse(locale).territories.get(code, code))

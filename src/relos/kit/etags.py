@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from relos.audit.digest import digest
+from relos.kit.digest import digest
 from relos.kit.errors import PreconditionFailed, PreconditionRequired
 
 

@@ -11,11 +11,11 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from relos.access.domain import Principal
-from relos.audit.digest import digest
 from relos.kit.db import advisory_lock
+from relos.kit.digest import digest
 from relos.kit.errors import InvalidInput
 from relos.kit.idempotency_models import IdempotencyRow
+from relos.kit.principal import Principal
 from relos.kit.timeutil import utcnow
 
 Result = tuple[int, dict[str, Any]]

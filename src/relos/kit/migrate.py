@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from alembic import command
-from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
-from relos.kit.db import Base, Database
-from relos.registry import import_models
+from relos.kit.db import Database
 
 
 def alembic_config() -> Config:
@@ -35,12 +31,3 @@ def current_heads(db: Database) -> set[str]:
 
 def script_heads() -> set[str]:
     return set(ScriptDirectory.from_config(alembic_config()).get_heads())
-
-
-def model_drift(db: Database) -> list[Any]:
-    """Differences between the models and the migrated schema; empty when they agree."""
-    import_models()
-    with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
-        diffs: list[Any] = compare_metadata(context, Base.metadata)
-    return diffs

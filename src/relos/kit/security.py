@@ -109,7 +109,7 @@ def _problem_response(description: str) -> dict[str, Any]:
 
 
 def document_errors(spec: dict[str, Any]) -> dict[str, Any]:
-    """Every /api/v1 operation answers errors as problem+json (API.md "Errors", "Auth")."""
+    """Every /api/v1 operation answers errors as problem+json (docs/api.md "Conventions")."""
     spec.setdefault("components", {}).setdefault("schemas", {})["Problem"] = PROBLEM_SCHEMA
     for path, operations in spec.get("paths", {}).items():
         for operation in operations.values():

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
 
-from relos.access.domain import Principal
-from relos.access.service import authenticate_token
 from relos.kit.db import Database
 from relos.kit.errors import Unauthenticated
+from relos.kit.principal import Principal
 
+Authenticator = Callable[[Session, str], Principal]
 _bearer = HTTPBearer(auto_error=False, description="A token from `relos token create NAME`.")
 
 
@@ -31,8 +33,10 @@ def current_principal(
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthenticated("send Authorization: Bearer <token>")
     db = database(request)
+    # The composition root names the authenticator (access's), so kit depends on no feature.
+    authenticate: Authenticator = request.app.state.authenticate
     with db.transaction(write=False) as session:
-        return authenticate_token(session, credentials.credentials)
+        return authenticate(session, credentials.credentials)
 
 
 Db = Annotated[Database, Depends(database)]

@@ -14,25 +14,10 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String
-from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column
-from sqlalchemy.types import TypeDecorator
 
 from relos.kit.db import Base
-from relos.kit.types import UTCDateTime
-
-
-class DecimalText(TypeDecorator[Decimal]):
-    """An exact Decimal kept as text (SQLite has no decimal type; floats would round)."""
-
-    impl = String(40)
-    cache_ok = True
-
-    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
-        return None if value is None else str(value)
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        return None if value is None else Decimal(value)
+from relos.kit.types import DecimalText, UTCDateTime
 
 
 class PriceRow(Base):

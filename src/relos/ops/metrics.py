@@ -96,8 +96,8 @@ def business(db: Database) -> list[GaugeMetricFamily]:
             for status, count in conn.execute(text(query)):
                 family.add_metric([str(status)], float(count))
             families.append(family)
-        audit = conn.execute(text("SELECT COUNT(*) FROM audit_log")).scalar_one()
-    entries = GaugeMetricFamily("relos_audit_entries", "Entries in the audit trail")
+        audit = conn.execute(text("SELECT COUNT(*) FROM events")).scalar_one()
+    entries = GaugeMetricFamily("relos_audit_entries", "Events in the audit trail (the event log)")
     entries.add_metric([], float(audit))
     families.append(entries)
     scrape = GaugeMetricFamily("relos_business_scrape_seconds", "Time to read the figures above")

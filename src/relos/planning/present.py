@@ -1,4 +1,4 @@
-"""The public JSON shapes of planner answers (API.md "Planner"); the CLI prints the same."""
+"""The public JSON shapes of planner answers (docs/api.md "Planner"); the CLI prints the same."""
 
 from __future__ import annotations
 

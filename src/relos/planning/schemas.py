@@ -1,4 +1,4 @@
-"""Request shapes of the planner routes (API.md "Planner")."""
+"""Request shapes of the planner routes (docs/api.md "Planner")."""
 
 from __future__ import annotations
 

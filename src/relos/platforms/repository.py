@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from relos.platforms.models import PlatformRow
@@ -25,11 +25,3 @@ def list_filtered(
 
 def all_by_id(session: Session) -> dict[str, PlatformRow]:
     return {row.id: row for row in session.scalars(select(PlatformRow))}
-
-
-def delete_except(session: Session, keep: set[str]) -> int:
-    """Remove rows whose platform is no longer shipped; returns how many went."""
-    stale = [row_id for row_id in session.scalars(select(PlatformRow.id)) if row_id not in keep]
-    if stale:
-        session.execute(delete(PlatformRow).where(PlatformRow.id.in_(stale)))
-    return len(stale)

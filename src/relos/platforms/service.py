@@ -6,14 +6,16 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from relos.access.domain import Principal
+from relos.access.domain import SYSTEM, Principal
 from relos.access.policy import require
+from relos.events import record
 from relos.kit.codes import is_country
 from relos.kit.db import advisory_lock
 from relos.kit.errors import InvalidInput, NotFound
 from relos.kit.timeutil import utcnow
 from relos.platforms import repository
 from relos.platforms.domain import Platform, load_platforms, shipped_platforms_path
+from relos.platforms.events import PlatformLoaded, PlatformWithdrawn
 from relos.platforms.models import PlatformRow
 
 PLATFORM_KINDS = ("warship", "aircraft")
@@ -31,14 +33,20 @@ def refresh_reference(session: Session) -> int:
         row = rows.get(platform.id)
         if row is not None and row.definition == definition:
             continue
-        if row is None:
-            row = PlatformRow(id=platform.id)
-            session.add(row)
-        row.name, row.kind, row.party = platform.name, platform.kind, platform.party
-        row.definition, row.loaded_at = definition, now
+        loaded = PlatformLoaded(
+            platform_id=platform.id,
+            name=platform.name,
+            kind=platform.kind,
+            party=platform.party,
+            definition=definition,
+            loaded_at=now,
+        )
+        record(session, SYSTEM, loaded, now)
         changed += 1
-    changed += repository.delete_except(session, {p.id for p in platforms})
-    session.flush()
+    shipped = {p.id for p in platforms}
+    for stale in sorted(set(rows) - shipped):
+        record(session, SYSTEM, PlatformWithdrawn(platform_id=stale), now)
+        changed += 1
     return changed
 
 
@@ -74,7 +82,7 @@ def get_platform(session: Session, caller: Principal, platform_id: str) -> dict[
 
 
 def describe(platform: Platform) -> dict[str, Any]:
-    """The public shape (API.md): the record plus its headline range_nm and speed_kn."""
+    """The public shape (docs/api.md): the record plus its headline range_nm and speed_kn."""
     return {
         **platform.model_dump(mode="json"),
         "range_nm": platform.range_nm,

@@ -80,7 +80,7 @@ LABELS: dict[str, str] = {
     "stops": N_("Fewest stops"),
 }
 
-# Violation codes (SPEC.md "Deployments"), shown beside the element that breaks the rule.
+# Violation codes (docs/deployments.md "The rules"), shown beside the element that breaks the rule.
 VIOLATIONS: dict[str, str] = {
     "invalid_period": N_("The period is not well formed: the end must come after the start."),
     "party_not_in_agreement": N_("The deploying party is not a party to this agreement."),

@@ -1,4 +1,4 @@
-"""The deployments contract over HTTP (API.md "Deployments")."""
+"""The deployments contract over HTTP (docs/api.md "Deployments")."""
 
 from __future__ import annotations
 

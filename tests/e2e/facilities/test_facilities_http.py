@@ -1,4 +1,4 @@
-"""Facilities and platforms over HTTP, as API.md "Reference data" promises."""
+"""Facilities and platforms over HTTP, as docs/api.md "Reference data" promises."""
 
 from __future__ import annotations
 

@@ -25,6 +25,7 @@ from tests.e2e.ops.served import serving, start, stop
 from tests.integration.deployments.deployment_bodies import filing, personnel, warship
 
 from relos.access import service as access
+from relos.access.schemas import NewUser
 from relos.kit.db import Database
 
 pytestmark = pytest.mark.slow
@@ -62,7 +63,10 @@ def test_a_burst_of_wrong_passwords_is_cut_off_across_workers(
     database: Database, tmp_path: Path
 ) -> None:
     with database.transaction() as session:
-        access.add_user(session, "in-officer", "IN", ["viewer"], "right-password-1")
+        access.add_user(
+            session,
+            NewUser(name="in-officer", party="IN", roles=("viewer",), password="right-password-1"),
+        )
     with serving(database.url, tmp_path, workers=2) as base:
         clients = [httpx.Client(base_url=base, timeout=60) for _ in range(30)]
         tokens = [CSRF.search(c.get("/login").text).group(1) for c in clients]  # type: ignore[union-attr]

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from tests.e2e.web.conftest import Login, csrf_of
 
 from relos.access import service as access
+from relos.access.schemas import NewUser
 from relos.kit.db import Database
 
 DEPLOYMENT_LINK = re.compile(r'href="/deployments/(dep_[^"]+)"')
@@ -47,7 +48,9 @@ def test_each_role_sees_its_menu_and_is_refused_the_rest(login: Login) -> None:
 
 def test_a_third_party_sees_nothing_of_relos(demo_database: Database, login: Login) -> None:
     with demo_database.transaction() as session:
-        access.add_user(session, "fr-viewer", "FR", ["viewer"], "relos-demo")
+        access.add_user(
+            session, NewUser(name="fr-viewer", party="FR", roles=("viewer",), password="relos-demo")
+        )
     india = login("in-viewer")
     deployment = DEPLOYMENT_LINK.findall(india.get("/deployments").text)[0]
     france = login("fr-viewer")

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from relos.access import service
 from relos.access.domain import Principal
 from relos.access.models import TokenRow
+from relos.access.schemas import NewUser
 from relos.audit.service import describe
 from relos.events.models import EventRow
 from relos.kit.db import Database
@@ -20,7 +21,9 @@ PASSWORD = "s3cret-passphrase"
 
 def add(db: Database, name: str = "in-logistics", party: str = "IN") -> None:
     with db.transaction() as session:
-        service.add_user(session, name, party, ["logistics"], PASSWORD)
+        service.add_user(
+            session, NewUser(name=name, party=party, roles=("logistics",), password=PASSWORD)
+        )
 
 
 def test_login_returns_the_principal(database: Database) -> None:
@@ -74,13 +77,13 @@ def test_expired_revoked_and_disabled_tokens_fail(database: Database) -> None:
             if row.prefix == expired[:12]:
                 row.expires_at = utcnow() - timedelta(seconds=1)
         tokens = service.list_tokens(session, "in-logistics")
-        service.revoke_token_id(session, tokens[1]["id"])
+        service.revoke_token_id(session, tokens[1].id)
     with database.transaction() as session:
         for token in (expired, revoked):
             with pytest.raises(Unauthenticated):
                 service.authenticate_token(session, token)
         assert service.authenticate_token(session, kept).name == "in-logistics"
-        states = [t["state"] for t in service.list_tokens(session, "in-logistics")]
+        states = [t.state for t in service.list_tokens(session, "in-logistics")]
         assert states == ["expired", "revoked", "active"]
         service.set_active(session, "in-logistics", False)
         with pytest.raises(Unauthenticated):
@@ -136,7 +139,7 @@ def test_a_partys_admin_cannot_revoke_the_partners_tokens(database: Database) ->
     india_admin = Principal(99, "in-admin", "IN", frozenset({"admin"}))
     with database.transaction() as session:
         token = service.create_token(session, "ru-finance")
-        token_id = service.list_tokens(session, "ru-finance")[-1]["id"]
+        token_id = service.list_tokens(session, "ru-finance")[-1].id
         with pytest.raises(NotFound):
             service.revoke_token_id(session, token_id, india_admin)
         with pytest.raises(NotFound):

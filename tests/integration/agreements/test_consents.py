@@ -4,6 +4,7 @@ import pytest
 
 from relos.access.domain import Principal
 from relos.agreements import service
+from relos.agreements.schemas import ConsentIn
 from relos.kit.db import Database
 from relos.kit.errors import Forbidden, InvalidInput, NotFound
 
@@ -15,9 +16,9 @@ IN_VIEWER = Principal(4, "in-viewer", "IN", frozenset({"viewer"}))
 
 def test_list_is_filtered_by_party_in_the_query(database: Database) -> None:
     with database.transaction(write=False) as session:
-        india = {a["id"] for a in service.list_agreements(session, IN_ADMIN)}
-        russia = {a["id"] for a in service.list_agreements(session, RU_ADMIN)}
-        usa = {a["id"] for a in service.list_agreements(session, US_ADMIN)}
+        india = {a.id for a in service.list_agreements(session, IN_ADMIN)}
+        russia = {a.id for a in service.list_agreements(session, RU_ADMIN)}
+        usa = {a.id for a in service.list_agreements(session, US_ADMIN)}
     assert len(india) == 5
     assert russia == {"in-ru-relos"}
     assert usa == {"in-us-lemoa"}
@@ -30,22 +31,34 @@ def test_other_parties_cannot_see_an_agreement(database: Database) -> None:
 
 def test_term_moves_only_when_both_parties_consent(database: Database) -> None:
     with database.transaction() as session:
-        first = service.record_consent(session, IN_ADMIN, "in-ru-relos", "IN", 5)
-    assert first["in_force_until"] == "2031-01-01T00:00:00Z"
-    assert first["term"]["pending_consents"][0]["party"] == "IN"
+        first = service.record_consent(
+            session, IN_ADMIN, "in-ru-relos", ConsentIn(party="IN", extend_years=5)
+        )
+    assert first.in_force_until == "2031-01-01T00:00:00Z"
+    assert first.term.pending_consents[0].party == "IN"
     with database.transaction() as session:
-        second = service.record_consent(session, RU_ADMIN, "in-ru-relos", "RU", 5)
-    assert second["in_force_until"] == "2036-01-01T00:00:00Z"
-    assert second["term"]["extensions"] == 1 and second["term"]["pending_consents"] == []
+        second = service.record_consent(
+            session, RU_ADMIN, "in-ru-relos", ConsentIn(party="RU", extend_years=5)
+        )
+    assert second.in_force_until == "2036-01-01T00:00:00Z"
+    assert second.term.extensions == 1 and second.term.pending_consents == []
 
 
 def test_consent_rules(database: Database) -> None:
     with database.transaction() as session:
         with pytest.raises(Forbidden):
-            service.record_consent(session, IN_ADMIN, "in-ru-relos", "RU", 5)
+            service.record_consent(
+                session, IN_ADMIN, "in-ru-relos", ConsentIn(party="RU", extend_years=5)
+            )
         with pytest.raises(Forbidden):
-            service.record_consent(session, IN_VIEWER, "in-ru-relos", "IN", 5)
+            service.record_consent(
+                session, IN_VIEWER, "in-ru-relos", ConsentIn(party="IN", extend_years=5)
+            )
         with pytest.raises(InvalidInput):
-            service.record_consent(session, IN_ADMIN, "in-us-lemoa", "IN", 5)
+            service.record_consent(
+                session, IN_ADMIN, "in-us-lemoa", ConsentIn(party="IN", extend_years=5)
+            )
         with pytest.raises(InvalidInput):
-            service.record_consent(session, IN_ADMIN, "in-ru-relos", "US", 5)
+            service.record_consent(
+                session, IN_ADMIN, "in-ru-relos", ConsentIn(party="US", extend_years=5)
+            )

@@ -23,7 +23,7 @@ def race(url: str, hull: str, ready: Any, start: Any, results: Any) -> None:
         start.wait(120)
         with db.transaction() as session:
             created = service.file(session, IN_PLANNER, body)
-        results.put((hull, created["status"], []))
+        results.put((hull, created.status, []))
     except RuleViolations as exc:
         results.put((hull, "refused", sorted({v.code for v in exc.violations})))
     except Exception as exc:

@@ -43,5 +43,5 @@ def test_exactly_one_racer_takes_the_last_slot(database: Database) -> None:
     assert all(codes == ["cap_exceeded"] for _, _, codes in refused)
     with database.transaction(write=False) as session:
         stored = service.list_deployments(session, IN_PLANNER, status="cleared")
-    hulls = sorted(e["hull"] for d in stored for e in d["elements"])
+    hulls = sorted(e["hull"] for d in stored for e in d.elements)
     assert hulls == sorted(["A0", "A1", "A2", "A3", cleared[0][0]])

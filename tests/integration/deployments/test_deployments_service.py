@@ -21,14 +21,23 @@ from tests.integration.deployments.deployment_bodies import (
 
 from relos.access.domain import Principal
 from relos.deployments import service
-from relos.deployments.schemas import AmendmentIn, FilingIn
+from relos.deployments.schemas import (
+    AmendmentIn,
+    CompletionIn,
+    ConsentIn,
+    DeploymentOut,
+    FilingIn,
+)
 from relos.kit.db import Database
 from relos.kit.errors import Conflict, Forbidden, PreconditionFailed, RuleViolations
+
+APPROVE = ConsentIn(decision="approve")
+DECLINE = ConsentIn(decision="decline")
 
 
 def file(db: Database, body: dict[str, Any], caller: Principal = IN_PLANNER) -> dict[str, Any]:
     with db.transaction() as session:
-        return service.file(session, caller, FilingIn.model_validate(body))
+        return service.file(session, caller, FilingIn.model_validate(body)).model_dump()
 
 
 def ships(prefix: str, n: int, start: float = 0, end: float = 14) -> list[dict[str, Any]]:
@@ -49,10 +58,10 @@ def test_file_clear_list_get_with_history(database: Database) -> None:
             session, IN_PLANNER, agreement="in-ru-relos", status="cleared"
         )
         active = service.list_deployments(session, IN_PLANNER, active_at=START + timedelta(days=20))
-    assert got["elements"] == created["elements"]
-    assert [h["action"] for h in got["history"]] == ["filed"]
+    assert got.elements == created["elements"]
+    assert [h.action for h in got.history or []] == ["filed"]
     assert tag.startswith('"')
-    assert [d["id"] for d in listed] == [created["id"]]
+    assert [d.id for d in listed] == [created["id"]]
     assert active == []
 
 
@@ -80,14 +89,17 @@ def test_exception_waits_for_the_host_liaison(database: Database) -> None:
     assert pending["status"] == "pending_host_consent"
     assert [v["code"] for v in pending["violations"]] == ["cap_exceeded"]
     with database.transaction() as session, pytest.raises(Forbidden):
-        service.consent(session, IN_LIAISON, pending["id"], True)
+        service.consent(session, IN_LIAISON, pending["id"], APPROVE)
     with database.transaction() as session:
         approved = service.consent(
-            session, RU_LIAISON, pending["id"], True, "agreed at staff talks"
+            session,
+            RU_LIAISON,
+            pending["id"],
+            ConsentIn(decision="approve", note="agreed at staff talks"),
         )
-    assert (approved["status"], approved["by_exception"]) == ("cleared", True)
+    assert (approved.status, approved.by_exception) == ("cleared", True)
     with database.transaction() as session, pytest.raises(Conflict):
-        service.consent(session, RU_LIAISON, pending["id"], False)
+        service.consent(session, RU_LIAISON, pending["id"], DECLINE)
     # Pending and approved exceptions hold headroom: a further ship is refused.
     with pytest.raises(RuleViolations):
         file(database, filing(warship("C1")))
@@ -99,15 +111,16 @@ def test_declined_exception_frees_its_headroom(database: Database) -> None:
     with pytest.raises(RuleViolations):
         file(database, filing(warship("C1")))
     with database.transaction() as session:
-        assert service.consent(session, RU_LIAISON, pending["id"], False)["status"] == "declined"
+        assert service.consent(session, RU_LIAISON, pending["id"], DECLINE).status == "declined"
     assert file(database, filing(warship("C1")))["status"] == "cleared"
 
 
 def test_complete_and_cancel_free_headroom(database: Database) -> None:
     first = file(database, filing(*ships("A", 5)))
     with database.transaction() as session:
-        done = service.complete(session, IN_PLANNER, first["id"], START + timedelta(days=7))
-    assert (done["status"], done["actual_end"]) == ("completed", "2027-07-08T00:00:00Z")
+        end = CompletionIn(actual_end=START + timedelta(days=7))
+        done = service.complete(session, IN_PLANNER, first["id"], end)
+    assert (done.status, done.actual_end) == ("completed", "2027-07-08T00:00:00Z")
     with pytest.raises(RuleViolations):
         file(database, filing(warship("B1", start=6, end=9)))
     second = file(database, filing(*ships("B", 5, start=7, end=9)))
@@ -118,8 +131,9 @@ def test_complete_and_cancel_free_headroom(database: Database) -> None:
         steps = service.utilisation(
             session, RU_LIAISON, "in-ru-relos", "IN", START, START + timedelta(days=30)
         )
-    assert room["warships"] == {"limit": 5, "peak": 5, "free": 0, "at": "2027-07-01T00:00:00Z"}
-    assert [(s["start"], s["end"], s["warships"]) for s in steps] == [
+    warships = room.warships.model_dump()
+    assert warships == {"limit": 5, "peak": 5, "free": 0, "at": "2027-07-01T00:00:00Z"}
+    assert [(s.start, s.end, s.warships) for s in steps] == [
         ("2027-07-01T00:00:00Z", "2027-07-10T00:00:00Z", 5),
         ("2027-07-10T00:00:00Z", "2027-07-31T00:00:00Z", 0),
     ]
@@ -133,7 +147,7 @@ def test_complete_and_cancel_free_headroom(database: Database) -> None:
             START + timedelta(days=7),
             START + timedelta(days=30),
         )
-    assert room["warships"]["free"] == 5
+    assert room.warships.free == 5
     with database.transaction() as session, pytest.raises(Conflict):
         service.cancel(session, IN_PLANNER, second["id"])
 
@@ -159,7 +173,7 @@ def test_amend_needs_the_current_etag_and_is_judged_against_the_rest(database: D
     )
     with database.transaction() as session:
         amended = service.amend(session, IN_PLANNER, base["id"], fits, tag)
-    assert (amended["title"], amended["version"], amended["start"]) == (
+    assert (amended.title, amended.version, amended.start) == (
         "moved",
         2,
         "2027-07-03T00:00:00Z",
@@ -168,8 +182,9 @@ def test_amend_needs_the_current_etag_and_is_judged_against_the_rest(database: D
         service.amend(session, IN_PLANNER, base["id"], fits, tag)
     with database.transaction(write=False) as session:
         got, _ = service.get_deployment(session, IN_PLANNER, base["id"])
-    assert [h["action"] for h in got["history"]] == ["filed", "amended"]
-    assert got["history"][1]["detail"]["changed"] == ["elements", "title"]
+    history = got.history or []
+    assert [h.action for h in history] == ["filed", "amended"]
+    assert history[1].detail["changed"] == ["elements", "title"]
 
 
 def test_parties_see_only_their_own(database: Database) -> None:
@@ -200,7 +215,7 @@ def test_amendment_keeps_notice_while_the_arrival_is_unchanged(
     longer = AmendmentIn.model_validate({"elements": [ship(arrival, arrival + timedelta(days=9))]})
     with database.transaction() as session:
         amended = service.amend(session, IN_PLANNER, created["id"], longer, tag)
-    assert amended["status"] == "cleared"
+    assert amended.status == "cleared"
     moved = AmendmentIn.model_validate(
         {"elements": [ship(arrival + timedelta(days=1), arrival + timedelta(days=9))]}
     )
@@ -209,7 +224,7 @@ def test_amendment_keeps_notice_while_the_arrival_is_unchanged(
     assert [v.code for v in caught.value.violations] == ["notice_too_short"]
 
 
-def records_etag(data: dict[str, Any]) -> str:
+def records_etag(data: DeploymentOut) -> str:
     from relos.deployments.records import etag_for
 
     return etag_for(data)

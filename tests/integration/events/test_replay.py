@@ -5,14 +5,20 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from relos.access import service as access
+from relos.access.schemas import NewUser
 from relos.events import replay
 from relos.kit.db import Database
 
 
 def _users_and_tokens(db: Database) -> None:
     with db.transaction() as session:
-        access.add_user(session, "in-planner", "IN", ["planner"], "long-passphrase")
-        access.add_user(session, "ru-finance", "RU", ["finance", "logistics"])
+        access.add_user(
+            session,
+            NewUser(name="in-planner", party="IN", roles=("planner",), password="long-passphrase"),
+        )
+        access.add_user(
+            session, NewUser(name="ru-finance", party="RU", roles=("finance", "logistics"))
+        )
         token = access.create_token(session, "in-planner", 10)
         access.create_token(session, "ru-finance", 3)
         access.set_active(session, "ru-finance", False)

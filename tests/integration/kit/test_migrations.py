@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from relos.kit.db import Database
-from relos.kit.migrate import current_heads, model_drift, script_heads
-from relos.lifecycle import upgrade_database
+from relos.kit.migrate import current_heads, script_heads
+from relos.lifecycle import model_drift, upgrade_database
 
 
 def test_models_match_the_migrations(database: Database) -> None:

@@ -5,11 +5,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from relos.audit.digest import canonical, digest
 from relos.audit.verify import Anchor, verify_chain
 from relos.events.models import EventRow
 from relos.events.seal import GENESIS, chain_hash, seal
 from relos.events.store import envelope_of
+from relos.kit.digest import canonical, digest
 
 T0 = datetime(2026, 7, 1, 12, 0, 0, 123456, tzinfo=UTC)
 

@@ -15,9 +15,9 @@ from tests.unit.deployments.deployment_factories import (
     ship,
 )
 
-from relos.deployments.domain import Filing, Occupancy, Status, Violation
+from relos.deployments.domain import Breach, Filing, Occupancy, Status
 from relos.deployments.engine import assess, validate
-from relos.deployments.lifecycle import Deployment, occupancies
+from relos.deployments.transitions import Deployment, occupancies
 
 
 def stored(f: Filing, ident: str, status: Status = Status.CLEARED) -> list[Occupancy]:
@@ -29,7 +29,7 @@ def stored(f: Filing, ident: str, status: Status = Status.CLEARED) -> list[Occup
     return occupancies(deployment)
 
 
-def caps_of(violations: list[Violation]) -> list[Violation]:
+def caps_of(violations: list[Breach]) -> list[Breach]:
     return [v for v in violations if v.code == "cap_exceeded"]
 
 
@@ -41,7 +41,7 @@ def test_five_warships_reach_the_cap_exactly_and_clear() -> None:
 def test_a_sixth_warship_exceeds_by_one_and_only_it_is_blamed() -> None:
     six = filing(*(ship(f"F{i}", days(0, 10)) for i in range(6)))
     (violation,) = validate(six, RELOS, FACILITIES, [])
-    assert violation == Violation(
+    assert violation == Breach(
         code="cap_exceeded",
         message=violation.message,
         element=5,

@@ -15,7 +15,7 @@ from tests.unit.deployments.deployment_factories import (
 
 from relos.deployments.domain import Status
 from relos.deployments.engine import assess
-from relos.deployments.lifecycle import (
+from relos.deployments.transitions import (
     Deployment,
     amend,
     cancel,

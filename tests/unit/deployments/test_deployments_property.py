@@ -23,7 +23,8 @@ from relos.deployments.domain import (
     use_of,
 )
 from relos.deployments.engine import assess
-from relos.deployments.lifecycle import (
+from relos.deployments.timeline import Period
+from relos.deployments.transitions import (
     Deployment,
     amend,
     cancel,
@@ -31,7 +32,6 @@ from relos.deployments.lifecycle import (
     consent,
     occupancies,
 )
-from relos.deployments.timeline import Period
 from relos.deployments.usage import headroom, utilisation
 
 HORIZON = 24

@@ -16,8 +16,8 @@ from tests.unit.deployments.deployment_factories import RELOS, T0, plane, ship
 
 from relos.deployments.domain import Element, FacilityView, Filing, Occupancy, Status
 from relos.deployments.engine import assess
-from relos.deployments.lifecycle import Deployment, amend, cancel, complete, occupancies
 from relos.deployments.timeline import Period
+from relos.deployments.transitions import Deployment, amend, cancel, complete, occupancies
 
 HORIZON = 20
 AGREEMENT = replace(RELOS, caps={"warships": 100, "aircraft": 100}, notice_days={})

@@ -1,4 +1,4 @@
-"""Every rule of SPEC.md's table, and all violations reported at once."""
+"""Every rule of the table in docs/deployments.md, and all violations reported at once."""
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta

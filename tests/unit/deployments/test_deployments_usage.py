@@ -7,7 +7,7 @@ from itertools import pairwise
 from tests.unit.deployments.deployment_factories import RELOS, T0, days, people, plane, ship
 
 from relos.deployments.domain import Category, Element, Occupancy, Status
-from relos.deployments.lifecycle import Deployment, occupancies
+from relos.deployments.transitions import Deployment, occupancies
 from relos.deployments.usage import Headroom, UseStep, headroom, utilisation
 
 

@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from alembic import op
 
 import relos.kit.types
-import relos.logistics.models
 
 revision: str = "0004_logistics"
 down_revision: str | Sequence[str] | None = "0001_foundation"
@@ -67,7 +66,7 @@ def upgrade() -> None:
         sa.Column("base", sa.String(length=3), nullable=False),
         sa.Column("quote", sa.String(length=3), nullable=False),
         sa.Column("on", sa.Date(), nullable=False),
-        sa.Column("rate", relos.logistics.models.DecimalText(length=40), nullable=False),
+        sa.Column("rate", relos.kit.types.DecimalText(length=40), nullable=False),
         sa.Column("source", sa.String(length=400), nullable=False),
         sa.PrimaryKeyConstraint("base", "quote", "on"),
     )
@@ -132,7 +131,7 @@ def upgrade() -> None:
         sa.Column("item", sa.String(length=100), nullable=False),
         sa.Column("category", sa.String(length=50), nullable=False),
         sa.Column("unit", sa.String(length=20), nullable=False),
-        sa.Column("unit_price", relos.logistics.models.DecimalText(length=40), nullable=False),
+        sa.Column("unit_price", relos.kit.types.DecimalText(length=40), nullable=False),
         sa.Column("currency", sa.String(length=3), nullable=False),
         sa.Column("valid_from", sa.Date(), nullable=False),
         sa.Column("valid_to", sa.Date(), nullable=True),
@@ -242,10 +241,10 @@ def upgrade() -> None:
         sa.Column("line_no", sa.Integer(), nullable=False),
         sa.Column("category", sa.String(length=50), nullable=False),
         sa.Column("item", sa.String(length=100), nullable=False),
-        sa.Column("quantity", relos.logistics.models.DecimalText(length=40), nullable=False),
+        sa.Column("quantity", relos.kit.types.DecimalText(length=40), nullable=False),
         sa.Column("unit", sa.String(length=20), nullable=False),
-        sa.Column("delivered", relos.logistics.models.DecimalText(length=40), nullable=False),
-        sa.Column("returned", relos.logistics.models.DecimalText(length=40), nullable=False),
+        sa.Column("delivered", relos.kit.types.DecimalText(length=40), nullable=False),
+        sa.Column("returned", relos.kit.types.DecimalText(length=40), nullable=False),
         sa.ForeignKeyConstraint(
             ["order_id"],
             ["support_orders.id"],

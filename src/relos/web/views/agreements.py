@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from relos.access.policy import allowed
 from relos.agreements import service
+from relos.agreements.schemas import ConsentIn
 from relos.kit.db import Database
 from relos.kit.timeutil import parse_instant, utcnow
 from relos.web.render import render
@@ -32,14 +33,14 @@ def _db(request: Request) -> Database:
 @router.get("/agreements")
 def list_page(request: Request, user: PageUser) -> Response:
     with _db(request).transaction(write=False) as session:
-        items = [with_countdown(a) for a in service.list_agreements(session, user)]
+        items = [with_countdown(a.model_dump()) for a in service.list_agreements(session, user)]
     return render(request, "agreements/list.html", {"agreements": items})
 
 
 @router.get("/agreements/{agreement_id}")
 def detail_page(request: Request, user: PageUser, agreement_id: str) -> Response:
     with _db(request).transaction(write=False) as session:
-        agreement = with_countdown(service.get_agreement(session, user, agreement_id))
+        agreement = with_countdown(service.get_agreement(session, user, agreement_id).model_dump())
     may_consent = allowed(user, "agreements.consent") and user.party in agreement["parties"]
     context = {"agreement": agreement, "may_consent": may_consent}
     return render(request, "agreements/detail.html", context)
@@ -55,5 +56,6 @@ def record_consent(
 ) -> Response:
     check_csrf(request, csrf)
     with _db(request).transaction() as session:
-        service.record_consent(session, user, agreement_id, user.party, extend_years)
+        command = ConsentIn(party=user.party, extend_years=extend_years)
+        service.record_consent(session, user, agreement_id, command)
     return RedirectResponse(f"/agreements/{agreement_id}?consented=1", status_code=303)

@@ -12,7 +12,7 @@ from relos.access.domain import Principal
 from relos.access.policy import allowed, require
 from relos.agreements import service as agreements
 from relos.deployments import service
-from relos.deployments.schemas import FilingIn
+from relos.deployments.schemas import CompletionIn, ConsentIn, FilingIn
 from relos.facilities import service as facilities
 from relos.kit.db import Database
 from relos.kit.errors import Forbidden, PreconditionFailed, RuleViolations
@@ -43,10 +43,13 @@ def consent_queue(items: list[dict[str, Any]], user: Principal) -> list[dict[str
 @router.get("/deployments")
 def list_page(request: Request, user: PageUser, status: str = "", agreement: str = "") -> Response:
     with _db(request).transaction(write=False) as session:
-        everything = service.list_deployments(session, user)
-        shown = service.list_deployments(
-            session, user, agreement=agreement or None, status=status or None
-        )
+        everything = [d.model_dump() for d in service.list_deployments(session, user)]
+        shown = [
+            d.model_dump()
+            for d in service.list_deployments(
+                session, user, agreement=agreement or None, status=status or None
+            )
+        ]
     context = {
         "deployments": shown,
         "queue": consent_queue(everything, user),
@@ -59,7 +62,7 @@ def list_page(request: Request, user: PageUser, status: str = "", agreement: str
 
 def _filing_agreements(request: Request, user: Principal) -> list[dict[str, Any]]:
     with _db(request).transaction(write=False) as session:
-        return [a for a in agreements.list_agreements(session, user) if a["caps"]]
+        return [a.model_dump() for a in agreements.list_agreements(session, user) if a.caps]
 
 
 def _host_facilities(
@@ -122,9 +125,12 @@ def _judge(
 
 
 def _file_or_check(session: Any, user: Principal, parsed: FilingIn, store: bool) -> dict[str, Any]:
-    if store:
-        return service.file(session, user, parsed)
-    return service.validate(session, user, parsed)
+    result = (
+        service.file(session, user, parsed) if store else service.validate(session, user, parsed)
+    )
+    # Violations as problem+json shows them: fields that do not apply are left out.
+    violations = [v.model_dump(exclude_none=True) for v in result.violations]
+    return {**result.model_dump(), "violations": violations}
 
 
 @router.post("/deployments/new")
@@ -184,7 +190,7 @@ def _amend_page(
 def _readable(request: Request, user: Principal, deployment_id: str) -> dict[str, Any]:
     with _db(request).transaction(write=False) as session:
         deployment, etag = service.get_deployment(session, user, deployment_id)
-    return {**deployment, "etag": etag}
+    return {**deployment.model_dump(), "etag": etag}
 
 
 @router.get("/deployments/{deployment_id}/amend")
@@ -231,7 +237,8 @@ def _amend(
 @router.get("/deployments/{deployment_id}")
 def detail_page(request: Request, user: PageUser, deployment_id: str) -> Response:
     with _db(request).transaction(write=False) as session:
-        deployment, _etag = service.get_deployment(session, user, deployment_id)
+        found, _etag = service.get_deployment(session, user, deployment_id)
+    deployment = found.model_dump()
     pending = deployment["status"] == "pending_host_consent"
     own = user.party in ("", deployment["deploying_party"])
     live = deployment["status"] in ("cleared", "pending_host_consent")
@@ -261,7 +268,10 @@ def consent(
 ) -> Response:
     check_csrf(request, csrf)
     with _db(request).transaction() as session:
-        service.consent(session, user, deployment_id, decision == "approve", note or None)
+        command = ConsentIn(
+            decision="approve" if decision == "approve" else "decline", note=note or None
+        )
+        service.consent(session, user, deployment_id, command)
     return RedirectResponse(f"/deployments/{deployment_id}", status_code=303)
 
 
@@ -285,5 +295,6 @@ def complete(
 ) -> Response:
     check_csrf(request, csrf)
     with _db(request).transaction() as session:
-        service.complete(session, user, deployment_id, parse_instant(filing.day(actual_end)))
+        command = CompletionIn(actual_end=parse_instant(filing.day(actual_end)))
+        service.complete(session, user, deployment_id, command)
     return RedirectResponse(f"/deployments/{deployment_id}", status_code=303)

@@ -38,8 +38,10 @@ def party_panels(
             {
                 "party": party,
                 "host": host,
-                "gauges": charts.gauges(room),
-                "timeline": charts.timeline(steps, agreement["caps"], now, now + YEAR),
+                "gauges": charts.gauges(room.model_dump()),
+                "timeline": charts.timeline(
+                    [s.model_dump() for s in steps], agreement["caps"], now, now + YEAR
+                ),
             }
         )
     return panels
@@ -49,7 +51,7 @@ def party_panels(
 def dashboard(request: Request, user: PageUser) -> Response:
     db: Database = request.app.state.db
     with db.transaction(write=False) as session:
-        visible = [a for a in agreements.list_agreements(session, user) if a["caps"]]
+        visible = [a.model_dump() for a in agreements.list_agreements(session, user) if a.caps]
         panels = [(a, party_panels(session, user, a)) for a in visible]
     context = {"agreements": visible, "panels": panels, "deployments_url": "/api/v1/deployments"}
     return render(request, "dashboard.html", context)

@@ -71,7 +71,7 @@ ORDER_LINES = 3
 
 def _order_choices(request: Request, user: Principal) -> dict[str, Any]:
     with _db(request).transaction(write=False) as session:
-        pacts = [a for a in agreements.list_agreements(session, user) if a["logistics"]]
+        pacts = [a.model_dump() for a in agreements.list_agreements(session, user) if a.logistics]
         suppliers = sorted({p for a in pacts for p in a["parties"] if p != user.party})
         sites = [f for p in suppliers for f in facilities.list_facilities(session, user, p)]
     categories = sorted({c for a in pacts for c in a["logistics"]["categories"]})

@@ -58,7 +58,7 @@ def _choices(request: Request, user: Principal) -> dict[str, Any]:
     with db.transaction(write=False) as session:
         return {
             "platforms": platforms.list_platforms(session, user),
-            "agreements": agreements.list_agreements(session, user),
+            "agreements": [a.model_dump() for a in agreements.list_agreements(session, user)],
             "facilities": facilities.list_facilities(session, user),
         }
 
