@@ -197,6 +197,14 @@ def verify_time(db: Database, log_id: int, origin: str, signer: Signer) -> dict[
     return took
 
 
+class Rows(list[list[str]]):
+    """The table's rows, each also printed as it is measured (long runs show progress)."""
+
+    def append(self, row: list[str]) -> None:
+        super().append(row)
+        print(" | ".join(row), flush=True)
+
+
 def run(name: str, db: Database, args: argparse.Namespace, rows: list[list[str]]) -> None:
     upgrade_database(db)
     with db.transaction() as session:
@@ -302,14 +310,16 @@ def main() -> None:
     parser.add_argument("--verify-max", type=int, default=100_000)
     parser.add_argument("--appends", type=int, default=3000)
     parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true")
     args = parser.parse_args()
     console.print(f"load average at the start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
-    rows: list[list[str]] = []
+    rows: list[list[str]] = Rows()
     with tempfile.TemporaryDirectory() as folder:
         os.environ["RELOS_DATA_DIR"] = folder
-        db = Database(f"sqlite:///{Path(folder) / 'bench.db'}", Path(folder))
-        run("SQLite", db, args, rows)
-        db.dispose()
+        if not args.no_sqlite:
+            db = Database(f"sqlite:///{Path(folder) / 'bench.db'}", Path(folder))
+            run("SQLite", db, args, rows)
+            db.dispose()
         if not args.no_postgres:
             name = f"relos_bench_{uuid.uuid4().hex[:8]}"
             admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")

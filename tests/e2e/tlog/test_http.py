@@ -96,20 +96,3 @@ def test_bad_parameters_are_problems_and_strangers_see_nothing(
     assert AGREEMENT not in client.get(f"{API}/logs", headers=stranger).text
     assert client.get(f"{API}/logs/no-such/checkpoint", headers=headers).status_code == 404
     assert client.get(f"{API}/logs", headers={}).status_code == 401
-
-
-def test_an_agreement_without_entries_has_an_empty_signed_checkpoint(
-    client: TestClient, auth: TokenFactory, database: Database
-) -> None:
-    headers = auth("in-viewer", "IN", ("viewer",))
-    answer = client.get(f"{API}/logs/in-fr-rls/checkpoint", headers=headers)
-    assert answer.status_code == 200, answer.text
-    with database.transaction(write=False) as session:
-        verifier = store.node_signer(session).verifier
-    checkpoint, _ = note.open_checkpoint(answer.text, [verifier])
-    assert (checkpoint.size, checkpoint.root) == (0, merkle.EMPTY_ROOT)
-    assert checkpoint.origin.endswith("/in-fr-rls")
-    empty = client.get(
-        f"{API}/logs/in-fr-rls/entries", params={"start": 0, "end": 1}, headers=headers
-    )
-    assert empty.status_code == 422

@@ -1,0 +1,63 @@
+"""Every recorded event is signed into its log; an older event log is copied in first."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from sqlalchemy import func, select
+
+from relos.access.domain import SYSTEM
+from relos.audit.service import record
+from relos.events.models import EventRow
+from relos.kit.db import Database
+from relos.tlog import dsse, service, store
+from relos.tlog.models import LogRow
+
+
+def signed_statements(db: Database, agreement: str | None) -> list[bytes]:
+    with db.transaction(write=False) as session:
+        log = store.log_of(session, agreement)
+        assert log is not None
+        return [dsse.parse(leaf).payload for _, leaf in store.all_entries(session, log.id)]
+
+
+def test_an_event_is_signed_into_its_agreement_log(database: Database) -> None:
+    with database.transaction() as session:
+        recorded = record(
+            session, SYSTEM, "test.touch", "thing", "1", ["IN", "RU"], log="in-ru-relos"
+        )
+    payloads = signed_statements(database, "in-ru-relos")
+    assert payloads[-1] == recorded.sealed
+    assert hashlib.sha256(payloads[-1]).hexdigest() == recorded.hash
+    with database.transaction(write=False) as session:
+        log = store.log_of(session, "in-ru-relos")
+        assert log is not None
+        leaf = store.entries(session, log.id, log.size - 1, log.size)[0][1]
+        assert json.loads(leaf)["payloadType"] == "application/vnd.relos.audit.entry.v1+json"
+        assert service.verify(session, SYSTEM).whole
+
+
+def test_events_from_before_the_signed_logs_become_the_first_leaves(database: Database) -> None:
+    with database.engine.begin() as conn:
+        for table in ("tlog_checkpoints", "tlog_subtrees", "tlog_entries"):
+            if database.sqlite:
+                conn.exec_driver_sql(f"DROP TRIGGER {table}_no_delete")
+            else:
+                conn.exec_driver_sql(f"DROP TRIGGER {table}_append_only ON {table}")
+            conn.exec_driver_sql(f"DELETE FROM {table}")
+        conn.exec_driver_sql("DELETE FROM tlog_logs")
+    with database.transaction() as session:
+        events_before = session.scalar(select(func.count()).select_from(EventRow))
+        record(session, SYSTEM, "test.touch", "thing", "1", ["IN"])
+    assert events_before
+    with database.transaction(write=False) as session:
+        signed = [
+            hashlib.sha256(dsse.parse(leaf).payload).hexdigest()
+            for log in session.scalars(select(LogRow))
+            for _, leaf in store.all_entries(session, log.id)
+        ]
+        rows = list(session.scalars(select(EventRow).order_by(EventRow.id)))
+        assert len(rows) == events_before + 1
+        assert sorted(signed) == sorted(r.hash for r in rows), "each event signed once"
+        assert service.verify(session, SYSTEM).whole
