@@ -1,43 +1,39 @@
 """In node mode, every change to a cross-party record leaves as a signed fact.
 
-Deployment services keep a history row for every change they make; this module watches
-for those rows (a SQLAlchemy flush hook, so the services need no federation code) and:
+Deployment services record typed `Deployment*` events; this module hangs off
+`relos.events.APPEND_HOOKS` (so the services need no federation code) and, for each such
+event, in the recording transaction:
 
-- after the flush, refuses the change (403) when the node's party is not the fact's one
-  writer (`writers.py`): a node never originates what its party may not say;
-- before the commit, appends the record's new state as a `federation.fact` entry to the
-  agreement's signed log, in the same transaction as the change itself.
+- refuses the change (403) when the node's party is not the fact's one writer
+  (`writers.py`): a node never originates what its party may not say;
+- appends the event as a `federation.fact` entry to the agreement's signed log, so the
+  change and its fact commit together or not at all.
 
 Single-node mode (no party recorded by `relos node init`) is left exactly as it was.
-Facts being applied from a peer (`APPLYING` set on the session) are not sent back.
+Facts being applied from a peer (`APPLYING` set on the session) are not sent back, and
+`relos db replay` runs the projectors only, never the append hooks, so it sends nothing.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from relos.deployments.models import DeploymentRow, HistoryRow
+# The signed log's own hook must come first: its first append copies older events in.
+import relos.tlog.events  # noqa: F401
+from relos.deployments.events import DeploymentEvent
+from relos.events import APPEND_HOOKS, DomainEvent, RecordedEvent
 from relos.federation import facts, writers
 from relos.kit.errors import Forbidden
 from relos.tlog import dsse, store
 from relos.tlog.models import NodeRow
 
 APPLYING = "relos.federation.applying"
-PENDING = "relos.federation.pending"
 
 
 def node_party(session: Session) -> str | None:
     """The party this node serves, or None in single-node mode."""
-    cached = session.info.get("relos.federation.party", ...)
-    if cached is not ...:
-        return cached  # type: ignore[no-any-return]
     node = session.get(NodeRow, 1)
-    party = node.party if node is not None else None
-    session.info["relos.federation.party"] = party
-    return party
+    return node.party if node is not None else None
 
 
 def check_writer(party: str, fact: str, roles: writers.Roles) -> None:
@@ -46,40 +42,18 @@ def check_writer(party: str, fact: str, roles: writers.Roles) -> None:
         raise Forbidden(f"this is {party}'s node: only the {who} party's node may record {fact}")
 
 
-@event.listens_for(Session, "after_flush")
-def _watch(session: Session, _context: Any) -> None:
-    if session.info.get(APPLYING):
-        return
-    changes = [obj for obj in session.new if isinstance(obj, HistoryRow)]
-    if not changes:
+def send(session: Session, recorded: RecordedEvent[DomainEvent]) -> None:
+    """The hook: check the writer and append the fact, in the recording transaction."""
+    event = recorded.event
+    if session.info.get(APPLYING) or not isinstance(event, DeploymentEvent):
         return
     party = node_party(session)
     if party is None:
         return
-    pending: list[tuple[str, str, str]] = session.info.setdefault(PENDING, [])
-    for history in changes:
-        row = session.get(DeploymentRow, history.deployment_id)
-        assert row is not None
-        fact = f"deployment.{history.action}"
-        check_writer(party, fact, writers.Roles(deploying=row.deploying_party, host=row.host_party))
-        pending.append((row.id, history.action, history.actor))
+    fact = facts.deployment_fact(recorded, party)  # type: ignore[arg-type]
+    check_writer(party, str(fact["fact"]), facts.roles_of(fact))
+    store.append(session, event.agreement, dsse.canonical(fact), facts.FACT)
 
 
-@event.listens_for(Session, "before_commit", insert=True)
-def _send(session: Session) -> None:
-    # insert=True: runs before the signed log's own hook, which checkpoints what we append.
-    pending: list[tuple[str, str, str]] = session.info.pop(PENDING, [])
-    party = session.info.get("relos.federation.party")
-    for deployment_id, action, actor in pending:
-        row = session.get(DeploymentRow, deployment_id)
-        if row is None or party is None:
-            continue
-        payload = dsse.canonical(facts.deployment_fact(row, action, actor, party))
-        store.append(session, row.agreement_id, payload, facts.FACT)
-
-
-@event.listens_for(Session, "after_commit")
-@event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
-    session.info.pop(PENDING, None)
-    session.info.pop("relos.federation.party", None)
+if send not in APPEND_HOOKS:
+    APPEND_HOOKS.append(send)

@@ -42,6 +42,7 @@ def prepare(party: str, port: int, folder: Path, database_url: str | None) -> De
     """Key first (so every log is the party's), then the database, the party, its users."""
     from relos.access import repository
     from relos.access import service as access
+    from relos.access.schemas import NewUser
     from relos.lifecycle import upgrade_database
     from relos.tlog import service as node
     from relos.tlog.node import create_key, key_path, node_name
@@ -56,7 +57,10 @@ def prepare(party: str, port: int, folder: Path, database_url: str | None) -> De
             shown = node.init_node(session, SYSTEM, party)
             for name, user_party, role in demo_users():
                 if user_party == party and repository.user_by_name(session, name) is None:
-                    access.add_user(session, name, party, [role], DEMO_PASSWORD)
+                    access.add_user(
+                        session,
+                        NewUser(name=name, party=party, roles=(role,), password=DEMO_PASSWORD),
+                    )
     finally:
         db.dispose()
     return DemoNode(party, port, folder, url, str(shown["verifier_key"]))

@@ -29,11 +29,15 @@ class Node:
 
     def file(self, body: dict[str, Any], caller: Principal) -> dict[str, Any]:
         with self.db.transaction() as session:
-            return deployments.file(session, caller, FilingIn.model_validate(body))
+            return deployments.file(session, caller, FilingIn.model_validate(body)).model_dump(
+                mode="json"
+            )
 
     def get(self, deployment_id: str) -> dict[str, Any]:
         with self.db.transaction(write=False) as session:
-            return deployments.get_deployment(session, SYSTEM, deployment_id)[0]
+            return deployments.get_deployment(session, SYSTEM, deployment_id)[0].model_dump(
+                mode="json"
+            )
 
 
 def make_node(party: str, url: str, folder: Path) -> Node:

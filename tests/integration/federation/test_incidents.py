@@ -4,15 +4,19 @@ signatures and a peer's signed rejection each end as an incident with evidence."
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 
 import pytest
 from tests.integration.deployments.deployment_bodies import IN_PLANNER, filing, warship
 from tests.integration.federation.nodes import Node
 
 from relos.access.domain import SYSTEM
-from relos.deployments.models import DeploymentRow
+from relos.deployments import records, repository
+from relos.deployments.domain import Status
+from relos.deployments.events import DeploymentApproved
 from relos.federation import bundle, facts, receive, service
 from relos.federation.models import PeerRow
+from relos.kit.timeutil import utcnow
 from relos.tlog import dsse, note, store
 from relos.tlog.keys import Signer
 
@@ -120,10 +124,11 @@ def test_a_fact_its_party_may_not_write_is_rejected_and_the_writer_sees_it(
     assert filed["status"] == "pending_host_consent"
     # A misbehaving IN node signs the host's consent itself.
     with india.db.transaction() as session:
-        row = session.get(DeploymentRow, filed["id"])
+        row = repository.get(session, filed["id"])
         assert row is not None
-        fact = facts.deployment_fact(row, "approved", "in-planner", "IN")
-        fact["state"]["status"] = "cleared"
+        cleared = replace(records.domain_of(row), status=Status.CLEARED)
+        approval = records.state_change(DeploymentApproved, row, cleared, utcnow())
+        fact = facts.fact_of(approval, "in-planner", "IN")
         store.append(session, "in-ru-relos", dsse.canonical(fact), facts.FACT)
     with india.db.transaction() as session:
         data = bundle.export(session, "RU")

@@ -20,6 +20,7 @@ from tests.integration.federation.nodes import Node, Router
 
 from relos.access.domain import SYSTEM
 from relos.deployments import service as deployments
+from relos.deployments.schemas import ConsentIn
 from relos.federation import bundle, service, sync
 from relos.federation.models import ReceivedRow
 from relos.kit.errors import Forbidden, InvalidInput
@@ -71,7 +72,7 @@ def test_consent_on_ru_shows_cleared_on_in(nodes: tuple[Node, Node], router: Rou
     assert asked["status"] == "pending_host_consent"
     _ok(sync.sync(russia.db, "IN", router))
     with russia.db.transaction() as session:
-        deployments.consent(session, RU_LIAISON, asked["id"], True)
+        deployments.consent(session, RU_LIAISON, asked["id"], ConsentIn(decision="approve"))
     _ok(sync.sync(india.db, "RU", router))
     assert india.get(asked["id"])["status"] == "cleared"
 
@@ -96,7 +97,7 @@ def test_the_same_through_bundles_only(nodes: tuple[Node, Node], tmp_path: Path)
     again = bundle.import_bundle(russia.db, data)
     assert (again.received, again.applied) == (0, 0)
     with russia.db.transaction() as session:
-        deployments.consent(session, RU_LIAISON, asked["id"], True)
+        deployments.consent(session, RU_LIAISON, asked["id"], ConsentIn(decision="approve"))
     with russia.db.transaction() as session:
         back = bundle.export(session, "IN")
     result = bundle.import_bundle(india.db, back)
