@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from tests.e2e.cli_runner import cli_env, relos
 from tests.integration.deployments.deployment_bodies import (
     IN_PLANNER,
     RU_LIAISON,
@@ -21,9 +23,12 @@ from tests.integration.federation.nodes import Node, Router
 from relos.access.domain import SYSTEM
 from relos.deployments import service as deployments
 from relos.deployments.schemas import ConsentIn
+from relos.events import replay
 from relos.federation import bundle, service, sync
 from relos.federation.models import ReceivedRow
 from relos.kit.errors import Forbidden, InvalidInput
+from relos.tlog import store
+from relos.tlog.models import LogRow
 
 pytestmark = pytest.mark.postgres
 
@@ -75,6 +80,46 @@ def test_consent_on_ru_shows_cleared_on_in(nodes: tuple[Node, Node], router: Rou
         deployments.consent(session, RU_LIAISON, asked["id"], ConsentIn(decision="approve"))
     _ok(sync.sync(india.db, "RU", router))
     assert india.get(asked["id"])["status"] == "cleared"
+
+
+def _log_sizes(node: Node) -> dict[str, int]:
+    with node.db.transaction(write=False) as session:
+        return {
+            log.origin: store.stored_size(session, log.id)
+            for log in session.scalars(select(LogRow))
+        }
+
+
+def test_replay_keeps_what_came_from_a_peer_and_sends_nothing(
+    nodes: tuple[Node, Node], router: Router, tmp_path: Path
+) -> None:
+    india, russia = nodes
+    for i in range(5):
+        india.file(filing(warship(f"A{i}")), IN_PLANNER)
+    asked = india.file(
+        filing(warship("B1"), request_exception=True, justification="INDRA"), IN_PLANNER
+    )
+    _ok(sync.sync(russia.db, "IN", router))  # RU applies IN's filings
+    with russia.db.transaction() as session:
+        deployments.consent(session, RU_LIAISON, asked["id"], ConsentIn(decision="approve"))
+    _ok(sync.sync(india.db, "RU", router))  # IN applies RU's consent
+    _ok(sync.sync(russia.db, "IN", router))  # RU notes IN's acknowledgement
+    for node in (india, russia):
+        # The console script's check: the rows from the peer are the replay of its events.
+        env = {**cli_env(tmp_path / node.party), "RELOS_DATABASE_URL": node.db.url}
+        checked = relos(env, "db", "replay", "--check")
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+        before, sizes = node.get(asked["id"]), _log_sizes(node)
+        with node.db.transaction() as session:
+            replay.rebuild(session)  # `relos db replay`, in place
+        assert node.get(asked["id"]) == before  # the peer's rows survive
+        assert _log_sizes(node) == sizes  # and no fact was appended (sent) again
+    assert india.get(asked["id"])["status"] == "cleared"
+    # Nothing new to either side: the replay re-sent nothing.
+    for node, peer in ((india, "RU"), (russia, "IN")):
+        results = sync.sync(node.db, peer, router)
+        _ok(results)
+        assert results[peer].applied == 0  # type: ignore[attr-defined]
 
 
 def test_a_node_refuses_to_originate_what_its_party_may_not_write(nodes: tuple[Node, Node]) -> None:
