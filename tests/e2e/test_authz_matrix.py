@@ -402,7 +402,7 @@ ROUTES: dict[str, Route] = {
     ),
 }
 # Reachable without a token by design (docs/api.md "Conventions").
-OPEN = {"GET /health", "GET /openapi.json"}
+OPEN = {"GET /health", "GET /ready", "GET /openapi.json"}
 # Partner nodes' routes: no bearer token opens them, only a pinned node's signature (RFC 9421).
 NODE_SIGNED = {
     "GET /federation/logs",
