@@ -37,7 +37,7 @@ from relos.deployments.events import (
 from relos.deployments.inputs import load_agreement
 from relos.deployments.mapping import element_from_row, violation_out
 from relos.deployments.models import DeploymentRow, ElementRow
-from relos.events import RecordedEvent, catalog, record
+from relos.events import catalog, record
 from relos.federation.writers import Roles
 from relos.kit.errors import RelosError
 
@@ -65,11 +65,6 @@ def fact_of(event: DeploymentEvent, actor: str, party: str) -> dict[str, Any]:
         "agreement": event.agreement,
         "event": {"type": event.event_type, "content": event.model_dump(mode="json")},
     }
-
-
-def deployment_fact(recorded: RecordedEvent[DeploymentEvent], party: str) -> dict[str, Any]:
-    """The fact a recorded deployment event leaves as (the content is the event's own)."""
-    return fact_of(recorded.event, recorded.envelope.actor, party)
 
 
 def roles_of(fact: dict[str, Any]) -> Roles:

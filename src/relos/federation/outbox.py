@@ -50,7 +50,7 @@ def send(session: Session, recorded: RecordedEvent[DomainEvent]) -> None:
     party = node_party(session)
     if party is None:
         return
-    fact = facts.deployment_fact(recorded, party)  # type: ignore[arg-type]
+    fact = facts.fact_of(event, recorded.envelope.actor, party)
     check_writer(party, str(fact["fact"]), facts.roles_of(fact))
     store.append(session, event.agreement, dsse.canonical(fact), facts.FACT)
 
