@@ -20,6 +20,7 @@ FEATURES = (
     "deployments",
     "logistics",
     "planning",
+    "federation",
     "web",
 )
 
