@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
+from relos.access.acting import acting_as
 from relos.federation import receive
-from relos.kit.clikit import acting_as, database, print_json, print_table, transaction
+from relos.kit.clikit import database, print_json, print_table, transaction
 from relos.kit.errors import InvalidInput
 
 peer_app = typer.Typer(name="peer", help="Partner nodes: pin, list, status.", no_args_is_help=True)
