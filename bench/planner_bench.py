@@ -35,12 +35,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from relos.planning.endpoints import Endpoint, resolve, searoute_ports
 from relos.planning.legs import SeaRows
 from relos.planning.network import read_graph, searoute_marnet_path
 from relos.planning.planner import Mission, Planner
 from relos.planning.reach import reach
 from relos.planning.seaway import Conditions, Seaway
+from relos.planning.waypoints import Endpoint, resolve, searoute_ports
 
 JANUARY = datetime(2026, 1, 15, tzinfo=UTC)
 SUMMER = datetime(2026, 7, 15, tzinfo=UTC)
@@ -325,7 +325,8 @@ FIRST_PLAN = """
 import time
 wall, cpu = time.perf_counter(), time.process_time()
 from datetime import UTC, datetime
-from relos.kit.clikit import acting_as, transaction
+from relos.access.acting import acting_as
+from relos.kit.clikit import transaction
 from relos.planning import service
 from relos.planning.schemas import RouteIn
 imported = time.perf_counter(), time.process_time()

@@ -144,10 +144,19 @@ def serve(
         int, typer.Option(min=1, max=64, help="Worker processes (each a full server).")
     ] = 1,
     demo: Annotated[bool, typer.Option("--demo", help="Upgrade and load demo data first.")] = False,
+    sync_every: Annotated[
+        float, typer.Option("--sync-every", help="Sync with peers every SECONDS (0: never).")
+    ] = 0,
 ) -> None:
     """Serve the web UI and the HTTP API (JSON logs on stderr; see docs/operations.md)."""
     from relos.ops.serve import run
 
+    if sync_every > 0:
+        # The sync loop runs in this (supervising) process, beside the workers.
+        from relos.federation.background import start
+        from relos.kit.clikit import database
+
+        start(database(), sync_every)
     run(host, port, workers, demo)
 
 

@@ -23,6 +23,7 @@ FEATURES = (
     "planning",
     "inbox",
     "documents",
+    "federation",
     "web",
 )
 

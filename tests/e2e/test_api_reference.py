@@ -29,7 +29,8 @@ def sections() -> dict[str, str]:
 
 
 def commands(command: Any, prefix: tuple[str, ...] = ()) -> Iterator[str]:
-    if hasattr(command, "commands"):
+    # A group without subcommands runs itself (`relos sync`): it is a command.
+    if getattr(command, "commands", None):
         for name, sub in command.commands.items():
             yield from commands(sub, (*prefix, name))
     else:

@@ -283,6 +283,7 @@ ROUTES: dict[str, Route] = {
     "GET /audit": Route("audit.read", "list", lambda w: Call("/audit")),
     "GET /audit/verify": Route("audit.verify", "open", lambda w: Call("/audit/verify")),
     "GET /logs": Route("logs.read", "list", lambda w: Call("/logs")),
+    "GET /peers": Route("logs.read", "list", lambda w: Call("/peers")),
     "GET /logs/{agreement_id}/checkpoint": Route("logs.read", "record", log_call("checkpoint", {})),
     "GET /logs/{agreement_id}/entries": Route(
         "logs.read", "record", log_call("entries", {"start": "0", "end": "2"})
@@ -419,6 +420,14 @@ ROUTES: dict[str, Route] = {
 }
 # Reachable without a token by design (docs/api.md "Conventions").
 OPEN = {"GET /health", "GET /ready", "GET /openapi.json"}
+# Partner nodes' routes: no bearer token opens them, only a pinned node's signature (RFC 9421).
+NODE_SIGNED = {
+    "GET /federation/logs",
+    "GET /federation/logs/{agreement_id}/checkpoint",
+    "GET /federation/logs/{agreement_id}/entries",
+    "GET /federation/logs/{agreement_id}/proof/consistency",
+    "GET /federation/cosigned/{agreement_id}",
+}
 
 
 def served_routes(app: Any) -> set[str]:
@@ -534,12 +543,23 @@ def check(w: World, key: str) -> list[str]:
 
 def test_every_route_is_in_the_matrix(world: World) -> None:
     served = served_routes(world.client.app)
-    missing = served - set(ROUTES) - OPEN
+    missing = served - set(ROUTES) - OPEN - NODE_SIGNED
     assert not missing, f"add these routes to ROUTES with the action they need: {sorted(missing)}"
     stale = set(ROUTES) - served
     assert not stale, f"ROUTES names routes the app no longer serves: {sorted(stale)}"
     for key, route in ROUTES.items():
         assert route.action in PERMISSIONS, key
+
+
+def test_node_routes_refuse_every_bearer_token(world: World) -> None:
+    served = served_routes(world.client.app)
+    assert served >= NODE_SIGNED
+    for key in sorted(NODE_SIGNED):
+        path = key.split(" ", 1)[1].replace("{agreement_id}", AGREEMENT)
+        params = {"start": "0", "end": "1", "first": "1", "second": "1"}
+        for headers in ({}, world.admin["IN"]):
+            got = world.client.get(f"{API}{path}", params=params, headers=headers)
+            assert got.status_code == 401, (key, got.status_code)
 
 
 def test_open_routes_need_no_token(world: World) -> None:

@@ -13,10 +13,11 @@ import typer
 from sqlalchemy.orm import Session
 
 from relos.access import repository, service
+from relos.access.acting import acting_as
 from relos.access.domain import Principal
 from relos.access.policy import permission_table, require, require_visible, scope
 from relos.access.schemas import NewUser
-from relos.kit.clikit import acting_as, print_json, print_table, transaction
+from relos.kit.clikit import print_json, print_table, transaction
 
 users = typer.Typer(name="users", help="Users of both parties.", no_args_is_help=True)
 token = typer.Typer(name="token", help="Bearer tokens for scripts.", no_args_is_help=True)

@@ -6,9 +6,10 @@ from typing import Annotated
 
 import typer
 
+from relos.access.acting import acting_as
 from relos.agreements import service
 from relos.agreements.schemas import ConsentIn
-from relos.kit.clikit import acting_as, print_json, print_table, transaction
+from relos.kit.clikit import print_json, print_table, transaction
 
 app = typer.Typer(
     name="agreements", help="Agreements, their terms and extension consents.", no_args_is_help=True

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
+from relos.access.acting import acting_as
 from relos.audit import service, verify
-from relos.kit.clikit import acting_as, print_json, print_table, transaction
+from relos.kit.clikit import print_json, print_table, transaction
 from relos.kit.errors import InvalidInput
 from relos.kit.timeutil import parse_instant
 

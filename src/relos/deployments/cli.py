@@ -11,6 +11,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from pydantic import BaseModel, ValidationError
 
+from relos.access.acting import acting_as
 from relos.deployments import service
 from relos.deployments.schemas import (
     AmendmentIn,
@@ -22,7 +23,7 @@ from relos.deployments.schemas import (
     ValidationOut,
     ViolationOut,
 )
-from relos.kit.clikit import acting_as, console, print_json, print_table, transaction
+from relos.kit.clikit import console, print_json, print_table, transaction
 from relos.kit.errors import InvalidInput, RuleViolations
 from relos.kit.etags import etag_of
 from relos.kit.timeutil import parse_instant, utcnow

@@ -15,7 +15,6 @@ from rich.table import Table
 from sqlalchemy.orm import Session
 
 from relos.kit.db import Database
-from relos.kit.principal import SYSTEM, Principal
 from relos.kit.settings import Settings
 
 # Wide enough for tables when output goes to a file or pipe (no terminal to measure).
@@ -33,20 +32,6 @@ def database() -> Database:
 def transaction(write: bool = True) -> Iterator[Session]:
     with database().transaction(write=write) as session:
         yield session
-
-
-def acting_as(session: Session, user: str | None) -> Principal:
-    """The CLI acts as the operator (who holds the database) unless --as names a user."""
-    if user is None:
-        return SYSTEM
-    from relos.access.repository import user_by_name
-    from relos.access.service import principal_of
-    from relos.kit.errors import NotFound
-
-    row = user_by_name(session, user)
-    if row is None:
-        raise NotFound(f"no user {user!r}")
-    return principal_of(row)
 
 
 def _plain(value: Any) -> Any:

@@ -8,7 +8,8 @@ from typing import Annotated
 
 import typer
 
-from relos.kit.clikit import acting_as, print_json, print_table, transaction
+from relos.access.acting import acting_as
+from relos.kit.clikit import print_json, print_table, transaction
 from relos.kit.errors import InvalidInput
 from relos.kit.timeutil import utcnow
 from relos.logistics.ledger import service as ledger_service

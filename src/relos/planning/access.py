@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from relos.planning.endpoints import Endpoint
+from relos.planning.waypoints import Endpoint
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,8 @@ from typing import Annotated, Any, TypeVar
 import typer
 from pydantic import ValidationError
 
-from relos.kit.clikit import acting_as, print_json, print_table, transaction
+from relos.access.acting import acting_as
+from relos.kit.clikit import print_json, print_table, transaction
 from relos.kit.errors import InvalidInput
 from relos.planning import service
 from relos.planning.api import depart_of, first_error, sea_distance_query

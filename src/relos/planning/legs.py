@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from math import inf
 
-from relos.planning.endpoints import Endpoint
 from relos.planning.geo import haversine_nm
 from relos.planning.search import anchors, distances_from, distances_to
 from relos.planning.seaway import Conditions, Seaway, bounded
+from relos.planning.waypoints import Endpoint
 
 
 class SeaRows:

@@ -15,7 +15,6 @@ from math import inf
 
 from relos.planning.access import Access, Pact, Site, access, may_refuel
 from relos.planning.craft import Craft
-from relos.planning.endpoints import Endpoint
 from relos.planning.errors import RouteBlocked
 from relos.planning.geo import haversine_nm
 from relos.planning.law import Verdict, Vessel
@@ -26,6 +25,7 @@ from relos.planning.refuel import DESTINATION, Problem, Stop, Voyage, plan
 from relos.planning.seaway import Conditions, SeaRoute, Seaway, bounded
 from relos.planning.settings import PlannerSettings
 from relos.planning.voyage import Notice, RoutePlan, describe, difference, infeasible
+from relos.planning.waypoints import Endpoint
 
 
 @dataclass(frozen=True)

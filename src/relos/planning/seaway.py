@@ -9,7 +9,6 @@ from itertools import pairwise
 from typing import TypeVar
 
 from relos.kit.errors import InvalidInput
-from relos.planning.endpoints import Endpoint
 from relos.planning.errors import RouteBlocked
 from relos.planning.geo import haversine_nm, unwrap
 from relos.planning.law import Vessel
@@ -22,6 +21,7 @@ from relos.planning.search import (
     shortest_distance,
     shortest_path,
 )
+from relos.planning.waypoints import Endpoint
 
 K = TypeVar("K")
 V = TypeVar("V")

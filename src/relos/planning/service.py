@@ -26,7 +26,6 @@ from relos.kit.timeutil import format_instant
 from relos.planning import adapters, present
 from relos.planning.access import Pact, Site
 from relos.planning.craft import Craft
-from relos.planning.endpoints import Endpoint, resolve
 from relos.planning.legs import SeaRows
 from relos.planning.network import load_network
 from relos.planning.passages import PassageRules, load_passages
@@ -47,6 +46,7 @@ from relos.planning.schemas import (
 from relos.planning.seaway import Conditions, Seaway
 from relos.planning.settings import load_settings
 from relos.planning.voyage import RoutePlan
+from relos.planning.waypoints import Endpoint, resolve
 from relos.platforms.service import platform_by_id
 
 # Slowest planning speed a ship may be given, in knots: below it a voyage is a drift, and

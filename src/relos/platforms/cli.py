@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 import typer
 
-from relos.kit.clikit import acting_as, print_json, print_table, transaction
+from relos.access.acting import acting_as
+from relos.kit.clikit import print_json, print_table, transaction
 from relos.platforms import service
 
 app = typer.Typer(

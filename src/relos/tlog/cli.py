@@ -7,7 +7,8 @@ from typing import Annotated
 
 import typer
 
-from relos.kit.clikit import acting_as, print_json, print_table, transaction
+from relos.access.acting import acting_as
+from relos.kit.clikit import print_json, print_table, transaction
 from relos.kit.errors import InvalidInput
 from relos.tlog import service
 from relos.tlog.node import discard_staged, promote_key, session_key_path

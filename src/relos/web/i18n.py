@@ -18,7 +18,7 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_datetime, format_timedelta
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 from babel.units import format_unit
 from fastapi import Request
@@ -106,9 +106,6 @@ class Formatter:
         """ "5 years" / "5 лет", with the plural the language needs."""
         text: str = format_unit(count, "duration-year", length="long", locale=self.locale)
         return text
-
-    def percent(self, value: float) -> str:
-        return format_percent(value, locale=self.locale)
 
     def duration(self, delta: timedelta) -> str:
         """A countdown such as "in 4 years" (or "3 days ago" once past)."""

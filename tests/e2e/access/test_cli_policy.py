@@ -31,6 +31,9 @@ NO_PARTY_RECORDS = {
     "prices list": "published price lists",
     "plan distance": "sea distance between two points, no records",
     "ledger reconcile": "compares two export files, no database",
+    "peer demo": "starts two demo nodes",
+    "bundle export": "the node itself writes its signed logs for a pinned peer node",
+    "bundle import": "the node itself judges a pinned peer node's signed entries",
 }
 
 

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime
 import pytest
 import searoute
 
-from relos.planning.endpoints import resolve
 from relos.planning.errors import RouteBlocked
 from relos.planning.law import Vessel
 from relos.planning.passages import PassageRules
 from relos.planning.seaway import Conditions, Seaway
+from relos.planning.waypoints import resolve
 
 AUGUST = datetime(2026, 8, 1, tzinfo=UTC)
 TALWAR = Vessel("warship", "IN", 4035, 4.2, 15.2)

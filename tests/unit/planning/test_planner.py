@@ -10,9 +10,9 @@ from hypothesis import strategies as st
 
 from relos.planning.access import Pact
 from relos.planning.craft import Craft, aircraft
-from relos.planning.endpoints import resolve
 from relos.planning.planner import Mission, Planner
 from relos.planning.reach import reach
+from relos.planning.waypoints import resolve
 
 SUMMER = datetime(2026, 7, 15, tzinfo=UTC)
 WINTER = datetime(2026, 1, 15, tzinfo=UTC)

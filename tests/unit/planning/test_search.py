@@ -9,7 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from relos.planning.endpoints import searoute_ports
 from relos.planning.geo import haversine_nm
 from relos.planning.network import read_graph, searoute_marnet_path
 from relos.planning.passages import PassageRules
@@ -21,6 +20,7 @@ from relos.planning.search import (
     shortest_path_pure,
 )
 from relos.planning.seaway import Seaway
+from relos.planning.waypoints import searoute_ports
 
 PORTS = sorted(searoute_ports().values(), key=lambda p: p.id)
 

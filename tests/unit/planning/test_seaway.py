@@ -7,12 +7,12 @@ from importlib import resources
 
 import pytest
 
-from relos.planning.endpoints import Endpoint, resolve
 from relos.planning.errors import RouteBlocked
 from relos.planning.geo import haversine_nm
 from relos.planning.law import Vessel
 from relos.planning.passages import load_passages
 from relos.planning.seaway import Conditions, Seaway
+from relos.planning.waypoints import Endpoint, resolve
 
 AUGUST = datetime(2026, 8, 1, tzinfo=UTC)
 JANUARY = datetime(2026, 1, 15, tzinfo=UTC)

@@ -1,0 +1,181 @@
+"""Two nodes: how fast a node verifies, judges and applies its partner's entries.
+
+    python bench/sync_bench.py [--filings 300]
+
+India's node files `--filings` deployments (each one signed fact plus the audit copy in
+the agreement's log). Then two fresh Russian nodes, offline until now, catch up: one from
+a bundle (`relos bundle export/import`), one over HTTP (`relos sync`, the app in process,
+requests signed as between real nodes). Every entry is signature-checked, the tree is
+recomputed against the checkpoint, every fact is re-judged by the engine and applied in
+its own transaction with a signed acknowledgement. The comparison is the two transports
+in the same run; the peer for the judging cost is IN's own filing of the same deployments
+(the originating node runs the same engine once per filing). All on SQLite files.
+CPU time is this process's; wall time is elapsed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+from fastapi.testclient import TestClient
+from rich.console import Console
+from rich.table import Table
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
+
+from relos.access.domain import Principal
+from relos.app import create_app
+from relos.deployments import service as deployments
+from relos.deployments.schemas import FilingIn
+from relos.federation import bundle, receive, sync, twonodes
+from relos.kit.db import Database
+from relos.kit.settings import Settings
+
+console = Console(width=150)
+PLANNER = Principal(1, "in-planner", "IN", frozenset({"planner"}))
+
+
+def _filing(i: int) -> dict[str, Any]:
+    day = 2 + (i // 4) * 8  # four ships a week-long window: never over the cap of five
+    return {
+        "agreement": "in-ru-relos",
+        "deploying_party": "IN",
+        "purpose": "joint_exercise",
+        "title": f"visit {i}",
+        "commander": {"name": "A. Kumar", "rank": "Captain"},
+        "request_exception": False,
+        "justification": None,
+        "elements": [
+            {
+                "kind": "warship",
+                "name": f"INS B{i}",
+                "hull": f"B{i}",
+                "class": "talwar",
+                "crew": 250,
+                "displacement_t": 4035,
+                "length_m": 124.8,
+                "beam_m": 15.2,
+                "draught_m": 4.5,
+                "facility": "RUVVO",
+                "start": "2027-01-01T00:00:00Z",
+                "end": "2027-01-08T00:00:00Z",
+            }
+        ],
+        "_day": day,
+    }
+
+
+def _body(i: int) -> FilingIn:
+    from datetime import UTC, datetime, timedelta
+
+    raw = _filing(i)
+    start = datetime(2027, 1, 1, tzinfo=UTC) + timedelta(days=raw.pop("_day"))
+    raw["elements"][0]["start"] = start.strftime("%Y-%m-%dT%H:%M:%SZ")
+    raw["elements"][0]["end"] = (start + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return FilingIn.model_validate(raw)
+
+
+class Transport(httpx.BaseTransport):
+    def __init__(self, node: twonodes.DemoNode) -> None:
+        db = Database(node.database_url, node.folder)
+        app = create_app(Settings(database_url=node.database_url, data_dir=node.folder), db)
+        self.client = TestClient(app)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        answer = self.client.request(
+            request.method, request.url.raw_path.decode(), headers=dict(request.headers)
+        )
+        return httpx.Response(answer.status_code, headers=answer.headers, content=answer.content)
+
+    def close(self) -> None:
+        """Kept open across syncs."""
+
+
+def _timed(work: Callable[[], Any]) -> tuple[Any, float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = work()
+    return result, time.perf_counter() - wall, time.process_time() - cpu
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
+    parser.add_argument("--filings", type=int, default=300)
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="relos-sync-bench-"))
+    india = twonodes.prepare("IN", 1, folder / "in", None)
+    bundled = twonodes.prepare("RU", 2, folder / "ru-bundle", None)
+    pulled = twonodes.prepare("RU", 3, folder / "ru-http", None)
+    twonodes.pair(india, bundled)
+    with Database(pulled.database_url, pulled.folder).transaction() as session:
+        from relos.access.domain import SYSTEM
+        from relos.federation.service import add_peer
+
+        add_peer(session, SYSTEM, "IN", "http://in.bench", india.verifier_key)
+    in_db = Database(india.database_url, india.folder)
+    with Database(india.database_url, india.folder).transaction() as session:
+        from relos.access.domain import SYSTEM
+        from relos.federation.service import add_peer
+
+        add_peer(session, SYSTEM, "RU", "http://ru.bench", pulled.verifier_key)
+
+    def file_all() -> int:
+        for i in range(args.filings):
+            with in_db.transaction() as session:
+                deployments.file(session, PLANNER, _body(i))
+        return args.filings
+
+    _, file_wall, file_cpu = _timed(file_all)
+
+    def by_bundle() -> receive.Outcome:
+        with in_db.transaction() as session:
+            data = bundle.export(session, "RU")
+        return bundle.import_bundle(Database(bundled.database_url, bundled.folder), data)
+
+    def by_http() -> receive.Outcome:
+        results = sync.sync(Database(pulled.database_url, pulled.folder), "IN", Transport(india))
+        outcome = results["IN"]
+        assert isinstance(outcome, receive.Outcome), outcome
+        return outcome
+
+    rows = [
+        (
+            "IN files (the originating node's own judging)",
+            args.filings,
+            args.filings,
+            file_wall,
+            file_cpu,
+        )
+    ]
+    for label, work in (
+        ("RU catches up by bundle", by_bundle),
+        ("RU catches up by HTTP sync", by_http),
+    ):
+        outcome, wall, cpu = _timed(work)
+        assert not outcome.incidents and outcome.rejected == 0, outcome
+        rows.append((label, outcome.received, outcome.applied, wall, cpu))
+    table = Table(title=f"Sync: {args.filings} filings (load average {os.getloadavg()[0]:.2f})")
+    for column in ("what", "entries", "facts applied", "wall s", "CPU s", "entries/s", "facts/s"):
+        table.add_column(column, justify="right" if column != "what" else "left")
+    for label, entries, facts, wall, cpu in rows:
+        table.add_row(
+            label,
+            str(entries),
+            str(facts),
+            f"{wall:.2f}",
+            f"{cpu:.2f}",
+            f"{entries / wall:.0f}",
+            f"{facts / wall:.0f}",
+        )
+    console.print(table)
+
+
+if __name__ == "__main__":
+    main()
