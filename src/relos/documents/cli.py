@@ -8,9 +8,10 @@ from typing import Annotated
 
 import typer
 
+from relos.access.acting import acting_as
 from relos.documents import service
 from relos.documents.render import to_pdf
-from relos.kit.clikit import acting_as, transaction
+from relos.kit.clikit import transaction
 from relos.kit.errors import InvalidInput
 
 app = typer.Typer(name="documents", help="Printable documents (HTML or PDF).", no_args_is_help=True)

@@ -6,8 +6,9 @@ from typing import Annotated
 
 import typer
 
+from relos.access.acting import acting_as
 from relos.inbox import service
-from relos.kit.clikit import acting_as, print_json, print_table, transaction
+from relos.kit.clikit import print_json, print_table, transaction
 
 app = typer.Typer(name="inbox", help="What waits for a user.", invoke_without_command=True)
 
