@@ -22,6 +22,7 @@ from typer.testing import CliRunner
 
 from relos.access import service as access
 from relos.access.domain import ROLES
+from relos.access.schemas import NewUser
 from relos.kit.db import Database
 from relos.kit.errors import RelosError
 
@@ -51,7 +52,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture
 def everything(database: Database) -> dict[str, str]:
     with database.transaction() as session:
-        access.add_user(session, "in-everything", "IN", list(ROLES))
+        access.add_user(session, NewUser(name="in-everything", party="IN", roles=tuple(ROLES)))
         token = access.create_token(session, "in-everything")
     return {"Authorization": f"Bearer {token}"}
 
