@@ -119,7 +119,7 @@ def _carry(source: Server, target: Server, folder: Path) -> None:
     assert again.returncode == 0 and "0 received, 0 applied" in again.stdout, again.stdout
 
 
-def _scenario(india: Server, russia: Server, carry: Any, hull: str, day: float) -> None:
+def _check_crossing(india: Server, russia: Server, carry: Any, hull: str, day: float) -> None:
     """File, carry, ask an exception, consent on RU, carry back; `day` keeps runs apart."""
     planner, liaison = india.token("in-planner"), russia.token("ru-host-liaison")
     viewer = russia.token("ru-viewer")
@@ -155,12 +155,12 @@ def _scenario(india: Server, russia: Server, carry: Any, hull: str, day: float) 
 
 def test_by_http_sync(servers: tuple[Server, Server]) -> None:
     india, russia = servers
-    _scenario(india, russia, lambda a, b: _sync(b, a.party), "H", 0)
+    _check_crossing(india, russia, lambda a, b: _sync(b, a.party), "H", 0)
 
 
 def test_by_bundles_only(servers: tuple[Server, Server], tmp_path: Path) -> None:
     india, russia = servers
-    _scenario(india, russia, lambda a, b: _carry(a, b, tmp_path), "B", 100)
+    _check_crossing(india, russia, lambda a, b: _carry(a, b, tmp_path), "B", 100)
 
 
 def test_a_node_refuses_a_fact_its_party_may_not_write(servers: tuple[Server, Server]) -> None:
