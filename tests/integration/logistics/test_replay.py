@@ -281,9 +281,9 @@ def test_a_rebuild_refuses_to_lose_rows_recorded_before_the_event_log(
         conn.execute(
             text(
                 "INSERT INTO support_orders (id, agreement_id, requesting_party,"
-                " supplying_party, facility, settlement, status, created_at, created_by)"
-                " VALUES ('legacy', 'in-ru-relos', 'IN', 'RU', 'RUVVO', 'cash', 'requested',"
-                " '2026-01-01 00:00:00', 'legacy')"
+                " supplying_party, facility, settlement, status, created_at, created_by,"
+                " reference) VALUES ('legacy', 'in-ru-relos', 'IN', 'RU', 'RUVVO', 'cash',"
+                " 'requested', '2026-01-01 00:00:00', 'legacy', 'ORD-IN-2026-9999')"
             )
         )
     before = snapshot(database)
