@@ -42,7 +42,7 @@ from fastapi.testclient import TestClient
 
 from relos.access import service as access
 from relos.access.domain import SYSTEM, Principal
-from relos.access.schemas import NewUser
+from relos.access.schemas import IssueToken, NewUser
 from relos.app import create_app
 from relos.kit.db import Database
 from relos.kit.money import Money
@@ -142,7 +142,7 @@ def through_api(db: Database, count: int, folder: Path) -> float:
     with db.transaction() as session:
         import_prices(session, SYSTEM, build(ImportPrices, {"lines": csv_rows(PRICES)}))
         access.add_user(session, NewUser(name="bench-ru", party="RU", roles=("logistics",)))
-        token = access.create_token(session, "bench-ru")
+        token = access.create_token(session, IssueToken(name="bench-ru")).token
         body = {
             "agreement": "in-ru-relos",
             "requesting_party": "IN",

@@ -193,7 +193,7 @@ def run_load(
 def prepare(url: str) -> dict[str, str]:
     """Migrate, add the bench's users and tokens (in-process, as `relos users add` would)."""
     from relos.access import service as access
-    from relos.access.schemas import NewUser
+    from relos.access.schemas import IssueToken, NewUser
     from relos.kit.db import Database
     from relos.lifecycle import upgrade_database
 
@@ -205,7 +205,9 @@ def prepare(url: str) -> dict[str, str]:
             for kind, role in (("planner", "planner"), ("log", "logistics")):
                 name = f"{party.lower()}-{kind}"
                 access.add_user(session, NewUser(name=name, party=party, roles=(role,)))
-                tokens[f"{party}-{kind}"] = access.create_token(session, name)
+                tokens[f"{party}-{kind}"] = access.create_token(
+                    session, IssueToken(name=name)
+                ).token
     db.dispose()
     return tokens
 

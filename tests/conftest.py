@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from relos.access import service as access
-from relos.access.schemas import NewUser
+from relos.access.schemas import IssueToken, NewUser
 from relos.app import create_app
 from relos.kit.db import Database
 from relos.kit.settings import Settings
@@ -142,7 +142,7 @@ def _token_factory(db: Database) -> TokenFactory:
             access.add_user(
                 session, NewUser(name=name, party=party, roles=tuple(roles), password=password)
             )
-            token = access.create_token(session, name)
+            token = access.create_token(session, IssueToken(name=name)).token
         return {"Authorization": f"Bearer {token}"}
 
     return make

@@ -36,7 +36,7 @@ from tests.conftest import PG_ADMIN_URL, _pg_url
 from relos.access import service as access
 from relos.access.domain import ROLES
 from relos.access.policy import PERMISSIONS
-from relos.access.schemas import NewUser
+from relos.access.schemas import IssueToken, NewUser
 from relos.app import create_app
 from relos.kit.db import Database
 from relos.kit.settings import Settings
@@ -92,7 +92,8 @@ class World:
     def _user(self, name: str, party: str, roles: list[str]) -> dict[str, str]:
         with self.db.transaction() as session:
             access.add_user(session, NewUser(name=name, party=party, roles=tuple(roles)))
-            return {"Authorization": f"Bearer {access.create_token(session, name)}"}
+            issued = access.create_token(session, IssueToken(name=name))
+            return {"Authorization": f"Bearer {issued.token}"}
 
     def ok(self, response: httpx.Response) -> Any:
         assert response.status_code < 300, response.text

@@ -29,7 +29,7 @@ from schemathesis.specs.openapi.checks import (
 
 from relos.access import service as access
 from relos.access.domain import ROLES
-from relos.access.schemas import NewUser
+from relos.access.schemas import IssueToken, NewUser
 from relos.app import create_app
 from relos.kit.db import Database
 from relos.kit.settings import Settings
@@ -55,7 +55,7 @@ def served(
     load_demo(db)  # real deployments, orders and postings, so list answers are checked too
     with db.transaction() as session:
         access.add_user(session, NewUser(name="in-everything", party="IN", roles=tuple(ROLES)))
-        token = access.create_token(session, "in-everything")
+        token = access.create_token(session, IssueToken(name="in-everything")).token
     app = create_app(Settings(database_url=db.url, data_dir=folder), db)
     with TestClient(app):  # runs the lifespan
         yield app, {"Authorization": f"Bearer {token}"}

@@ -16,7 +16,7 @@ from relos.access import repository, service
 from relos.access.acting import acting_as
 from relos.access.domain import Principal
 from relos.access.policy import permission_table, require, require_visible, scope
-from relos.access.schemas import NewUser
+from relos.access.schemas import IssueToken, NewUser, RevokeToken, SetActive, SetPassword
 from relos.kit.clikit import print_json, print_table, transaction
 
 users = typer.Typer(name="users", help="Users of both parties.", no_args_is_help=True)
@@ -84,9 +84,8 @@ def permissions() -> None:
 def disable(name: str, as_user: AsUser = None) -> None:
     """Disable a user: their tokens and sessions stop working at once."""
     with transaction() as session:
-        service.set_active(
-            session, name, False, _manager(session, as_user, _party_of(session, name))
-        )
+        actor = _manager(session, as_user, _party_of(session, name))
+        service.set_active(session, SetActive(name=name, active=False), actor)
     typer.echo(f"disabled {name}")
 
 
@@ -94,9 +93,8 @@ def disable(name: str, as_user: AsUser = None) -> None:
 def enable(name: str, as_user: AsUser = None) -> None:
     """Enable a disabled user again."""
     with transaction() as session:
-        service.set_active(
-            session, name, True, _manager(session, as_user, _party_of(session, name))
-        )
+        actor = _manager(session, as_user, _party_of(session, name))
+        service.set_active(session, SetActive(name=name, active=True), actor)
     typer.echo(f"enabled {name}")
 
 
@@ -106,7 +104,7 @@ def password(name: str, as_user: AsUser = None) -> None:
     value = _read_password()
     with transaction() as session:
         actor = _manager(session, as_user, _party_of(session, name))
-        service.set_password(session, name, value, actor)
+        service.set_password(session, SetPassword(name=name, password=value), actor)
     typer.echo(f"password set for {name}")
 
 
@@ -115,12 +113,16 @@ def create(
     name: str,
     days: Annotated[int, typer.Option(help="Days until it expires.")] = 30,
     as_user: AsUser = None,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Print a new bearer token for a user (shown once; only a hash is kept)."""
     with transaction() as session:
         actor = _manager(session, as_user, _party_of(session, name))
-        value = service.create_token(session, name, days, actor)
-    typer.echo(value)
+        issued = service.create_token(session, IssueToken(name=name, days=days), actor)
+    if json_out:
+        print_json(issued)
+        return
+    typer.echo(issued.token)
 
 
 @token.command("list")
@@ -150,8 +152,5 @@ def revoke(
     with transaction() as session:
         actor = acting_as(session, as_user)
         require(actor, "users.manage")
-        if token_id is not None:
-            service.revoke_token_id(session, token_id, actor)
-        elif value is not None:
-            service.revoke_token(session, value, actor)
+        service.revoke_token(session, RevokeToken(token=value, id=token_id), actor)
     typer.echo("revoked")

@@ -6,7 +6,7 @@ token's public prefix and id are ever shown after it has been issued.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import cache
 
 from sqlalchemy.orm import Session
@@ -24,7 +24,16 @@ from relos.access.events import (
 from relos.access.models import TokenRow, UserRow
 from relos.access.passwords import hash_password, verify_password
 from relos.access.policy import require_visible
-from relos.access.schemas import NewUser, TokenOut, UserOut
+from relos.access.schemas import (
+    IssuedToken,
+    IssueToken,
+    NewUser,
+    RevokeToken,
+    SetActive,
+    SetPassword,
+    TokenOut,
+    UserOut,
+)
 from relos.access.tokens import new_token, token_digest
 from relos.events import INTERNAL, record
 from relos.events.store import lock_log, next_id
@@ -99,29 +108,29 @@ def _user(session: Session, name: str) -> UserRow:
     return user
 
 
-def set_active(session: Session, name: str, active: bool, actor: Principal = SYSTEM) -> UserOut:
+def set_active(session: Session, command: SetActive, actor: Principal = SYSTEM) -> UserOut:
     """Enable or disable a user; a disabled user's tokens stop working at once."""
-    user = _user(session, name)
-    change = UserEnabled if active else UserDisabled
-    record(session, actor, change(name=name, party=user.party))
+    user = _user(session, command.name)
+    change = UserEnabled if command.active else UserDisabled
+    record(session, actor, change(name=command.name, party=user.party))
     return user_out(user)
 
 
-def set_password(session: Session, name: str, password: str, actor: Principal = SYSTEM) -> None:
+def set_password(session: Session, command: SetPassword, actor: Principal = SYSTEM) -> UserOut:
     """Replace a user's password (at least 8 characters); only its Argon2 hash is kept."""
-    if len(password) < 8:
+    if len(command.password) < 8:
         raise InvalidInput("password: at least 8 characters")
-    user = _user(session, name)
-    record(
-        session,
-        actor,
-        PasswordSet(name=name, party=user.party, password_hash=hash_password(password)),
+    user = _user(session, command.name)
+    changed = PasswordSet(
+        name=command.name, party=user.party, password_hash=hash_password(command.password)
     )
+    record(session, actor, changed)
+    return user_out(user)
 
 
 def _issue(
     session: Session, user: UserRow, lifetime: timedelta, kind: str, actor: Principal
-) -> str:
+) -> IssuedToken:
     token = new_token()
     now = utcnow()
     lock_log(session, INTERNAL)
@@ -137,17 +146,27 @@ def _issue(
         expires_at=now + lifetime,
     )
     record(session, actor, issued, now)
-    return token
+    return IssuedToken(
+        id=issued.token_id,
+        prefix=issued.prefix,
+        user=user.name,
+        kind=kind,
+        expires_at=format_instant(issued.expires_at),
+        token=token,
+    )
 
 
-def create_token(session: Session, name: str, days: int = 30, actor: Principal = SYSTEM) -> str:
+def create_token(session: Session, command: IssueToken, actor: Principal = SYSTEM) -> IssuedToken:
     """Issue a bearer token for a user; the plain token is returned once and never stored."""
-    if not 1 <= days <= MAX_TOKEN_DAYS:
+    if not 1 <= command.days <= MAX_TOKEN_DAYS:
         raise InvalidInput(f"days: between 1 and {MAX_TOKEN_DAYS}")
-    return _issue(session, _user(session, name), timedelta(days=days), "api", actor)
+    user = _user(session, command.name)
+    return _issue(session, user, timedelta(days=command.days), "api", actor)
 
 
-def start_session(session: Session, principal: Principal, hours: int = SESSION_HOURS) -> str:
+def start_session(
+    session: Session, principal: Principal, hours: int = SESSION_HOURS
+) -> IssuedToken:
     """A short-lived token for a web session after `login` (the web UI keeps it in a cookie)."""
     user = repository.user_by_id(session, principal.user_id)
     if user is None or not user.active:
@@ -155,7 +174,20 @@ def start_session(session: Session, principal: Principal, hours: int = SESSION_H
     return _issue(session, user, timedelta(hours=hours), "session", principal)
 
 
-def _revoke(session: Session, row: TokenRow, actor: Principal) -> None:
+def revoke_token(session: Session, command: RevokeToken, actor: Principal = SYSTEM) -> TokenOut:
+    """Revoke a token given its value (how a web session logs out) or its id (`token list`).
+
+    The value itself is never kept, so a token is found by its digest. Revoking a revoked
+    token changes nothing and says so in the result's state.
+    """
+    if command.token is not None:
+        row = repository.token_by_digest(session, token_digest(command.token))
+        missing = "no such token"
+    else:
+        row = repository.token_by_id(session, command.id or 0)
+        missing = f"no token {command.id}"
+    if row is None:
+        raise NotFound(missing)
     user = repository.user_by_id(session, row.user_id)
     parties = [user.party] if user else []
     require_visible(actor, parties, "such token")
@@ -164,45 +196,29 @@ def _revoke(session: Session, row: TokenRow, actor: Principal) -> None:
         party = user.party if user else ""
         revoked = TokenRevoked(token_id=row.id, party=party, prefix=row.prefix, revoked_at=now)
         record(session, actor, revoked, now)
+    return token_out(row, utcnow())
 
 
-def revoke_token(session: Session, token: str, actor: Principal = SYSTEM) -> None:
-    """Revoke a token given its value (also how a web session logs out)."""
-    row = repository.token_by_digest(session, token_digest(token))
-    if row is None:
-        raise NotFound("no such token")
-    _revoke(session, row, actor)
-
-
-def revoke_token_id(session: Session, token_id: int, actor: Principal = SYSTEM) -> None:
-    """Revoke a token by the id `relos token list` shows (the value itself is never kept)."""
-    row = repository.token_by_id(session, token_id)
-    if row is None:
-        raise NotFound(f"no token {token_id}")
-    _revoke(session, row, actor)
+def token_out(row: TokenRow, now: datetime) -> TokenOut:
+    if row.revoked_at is not None:
+        state = "revoked"
+    else:
+        state = "expired" if row.expires_at <= now else "active"
+    return TokenOut(
+        id=row.id,
+        prefix=row.prefix,
+        created_at=format_instant(row.created_at),
+        expires_at=format_instant(row.expires_at),
+        revoked_at=format_instant(row.revoked_at) if row.revoked_at else None,
+        state=state,
+    )
 
 
 def list_tokens(session: Session, name: str) -> list[TokenOut]:
     """A user's tokens: id, public prefix, dates and state; never the value."""
     user = _user(session, name)
     now = utcnow()
-
-    def state(row: TokenRow) -> str:
-        if row.revoked_at is not None:
-            return "revoked"
-        return "expired" if row.expires_at <= now else "active"
-
-    return [
-        TokenOut(
-            id=row.id,
-            prefix=row.prefix,
-            created_at=format_instant(row.created_at),
-            expires_at=format_instant(row.expires_at),
-            revoked_at=format_instant(row.revoked_at) if row.revoked_at else None,
-            state=state(row),
-        )
-        for row in repository.tokens_of(session, user.id)
-    ]
+    return [token_out(row, now) for row in repository.tokens_of(session, user.id)]
 
 
 def authenticate_token(session: Session, token: str) -> Principal:

@@ -6,6 +6,7 @@ from fastapi.testclient import TestClient
 from tests.conftest import TokenFactory
 
 from relos.access.domain import SYSTEM
+from relos.access.schemas import RevokeToken, SetActive
 from relos.audit.service import record
 from relos.kit.db import Database
 
@@ -124,11 +125,13 @@ def test_revoked_token_and_disabled_user_get_401(
     headers = sqlite_auth("ru-viewer", "RU", ("viewer",))
     assert sqlite_client.get("/api/v1/agreements", headers=headers).status_code == 200
     with sqlite_database.transaction() as session:
-        service.revoke_token(session, headers["Authorization"].removeprefix("Bearer "))
+        service.revoke_token(
+            session, RevokeToken(token=headers["Authorization"].removeprefix("Bearer "))
+        )
     assert sqlite_client.get("/api/v1/agreements", headers=headers).status_code == 401
     other = sqlite_auth("ru-planner", "RU", ("planner",))
     with sqlite_database.transaction() as session:
-        service.set_active(session, "ru-planner", False)
+        service.set_active(session, SetActive(name="ru-planner", active=False))
     response = sqlite_client.get("/api/v1/agreements", headers=other)
     assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer"
 

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 
 from relos.access import service as access
 from relos.access.domain import ROLES
-from relos.access.schemas import NewUser
+from relos.access.schemas import IssueToken, NewUser
 from relos.kit.db import Database
 from relos.kit.errors import RelosError
 
@@ -53,7 +53,7 @@ pytestmark = pytest.mark.slow
 def everything(database: Database) -> dict[str, str]:
     with database.transaction() as session:
         access.add_user(session, NewUser(name="in-everything", party="IN", roles=tuple(ROLES)))
-        token = access.create_token(session, "in-everything")
+        token = access.create_token(session, IssueToken(name="in-everything")).token
     return {"Authorization": f"Bearer {token}"}
 
 

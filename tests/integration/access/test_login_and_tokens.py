@@ -9,7 +9,7 @@ from sqlalchemy import select
 from relos.access import service
 from relos.access.domain import Principal
 from relos.access.models import TokenRow
-from relos.access.schemas import NewUser
+from relos.access.schemas import IssueToken, NewUser, RevokeToken, SetActive, SetPassword
 from relos.audit.service import describe
 from relos.events.models import EventRow
 from relos.kit.db import Database
@@ -58,11 +58,11 @@ def test_session_tokens_expire_and_log_out(database: Database) -> None:
     add(database)
     with database.transaction() as session:
         who = service.login(session, "in-logistics", PASSWORD, "c")
-        token = service.start_session(session, who)
+        token = service.start_session(session, who).token
         assert service.authenticate_token(session, token) == who
         row = session.scalar(select(TokenRow).order_by(TokenRow.id.desc()))
         assert row is not None and row.expires_at <= utcnow() + timedelta(hours=12)
-        service.revoke_token(session, token, who)
+        service.revoke_token(session, RevokeToken(token=token), who)
         with pytest.raises(Unauthenticated):
             service.authenticate_token(session, token)
 
@@ -70,14 +70,14 @@ def test_session_tokens_expire_and_log_out(database: Database) -> None:
 def test_expired_revoked_and_disabled_tokens_fail(database: Database) -> None:
     add(database)
     with database.transaction() as session:
-        expired = service.create_token(session, "in-logistics", 1)
-        revoked = service.create_token(session, "in-logistics", 1)
-        kept = service.create_token(session, "in-logistics", 1)
+        expired = service.create_token(session, IssueToken(name="in-logistics", days=1)).token
+        revoked = service.create_token(session, IssueToken(name="in-logistics", days=1)).token
+        kept = service.create_token(session, IssueToken(name="in-logistics", days=1)).token
         for row in session.scalars(select(TokenRow)):
             if row.prefix == expired[:12]:
                 row.expires_at = utcnow() - timedelta(seconds=1)
         tokens = service.list_tokens(session, "in-logistics")
-        service.revoke_token_id(session, tokens[1].id)
+        service.revoke_token(session, RevokeToken(id=tokens[1].id))
     with database.transaction() as session:
         for token in (expired, revoked):
             with pytest.raises(Unauthenticated):
@@ -85,7 +85,7 @@ def test_expired_revoked_and_disabled_tokens_fail(database: Database) -> None:
         assert service.authenticate_token(session, kept).name == "in-logistics"
         states = [t.state for t in service.list_tokens(session, "in-logistics")]
         assert states == ["expired", "revoked", "active"]
-        service.set_active(session, "in-logistics", False)
+        service.set_active(session, SetActive(name="in-logistics", active=False))
         with pytest.raises(Unauthenticated):
             service.authenticate_token(session, kept)
 
@@ -95,9 +95,9 @@ def test_token_lifetime_is_bounded(database: Database) -> None:
     with database.transaction() as session:
         for days in (0, 400):
             with pytest.raises(InvalidInput):
-                service.create_token(session, "in-logistics", days)
+                service.create_token(session, IssueToken(name="in-logistics", days=days))
         with pytest.raises(NotFound):
-            service.create_token(session, "nobody", 5)
+            service.create_token(session, IssueToken(name="nobody", days=5))
 
 
 def test_no_secret_reaches_logs_or_the_audit_trail(
@@ -106,10 +106,10 @@ def test_no_secret_reaches_logs_or_the_audit_trail(
     caplog.set_level(logging.DEBUG)
     add(database)
     with database.transaction() as session:
-        token = service.create_token(session, "in-logistics")
+        token = service.create_token(session, IssueToken(name="in-logistics")).token
         with pytest.raises(Unauthenticated) as failed:
             service.login(session, "in-logistics", "wrong-" + PASSWORD, "c")
-        service.revoke_token(session, token)
+        service.revoke_token(session, RevokeToken(token=token))
         trail = " ".join(str(describe(r).detail) for r in session.scalars(select(EventRow)))
         stored = " ".join(r.token_hash for r in session.scalars(select(TokenRow)))
     for secret in (token, PASSWORD, "wrong-" + PASSWORD):
@@ -121,9 +121,9 @@ def test_no_secret_reaches_logs_or_the_audit_trail(
 def test_user_and_token_changes_are_audited(database: Database) -> None:
     add(database, "ru-finance", "RU")
     with database.transaction() as session:
-        token = service.create_token(session, "ru-finance")
-        service.revoke_token(session, token)
-        service.set_password(session, "ru-finance", "another-passphrase")
+        token = service.create_token(session, IssueToken(name="ru-finance")).token
+        service.revoke_token(session, RevokeToken(token=token))
+        service.set_password(session, SetPassword(name="ru-finance", password="another-passphrase"))
         rows = list(session.scalars(select(EventRow).order_by(EventRow.id)))[-4:]
     assert [r.type for r in rows] == [
         "user.added.v1",
@@ -138,10 +138,10 @@ def test_a_partys_admin_cannot_revoke_the_partners_tokens(database: Database) ->
     add(database, "ru-finance", "RU")
     india_admin = Principal(99, "in-admin", "IN", frozenset({"admin"}))
     with database.transaction() as session:
-        token = service.create_token(session, "ru-finance")
+        token = service.create_token(session, IssueToken(name="ru-finance")).token
         token_id = service.list_tokens(session, "ru-finance")[-1].id
         with pytest.raises(NotFound):
-            service.revoke_token_id(session, token_id, india_admin)
+            service.revoke_token(session, RevokeToken(id=token_id), india_admin)
         with pytest.raises(NotFound):
-            service.revoke_token(session, token, india_admin)
+            service.revoke_token(session, RevokeToken(token=token), india_admin)
         assert service.authenticate_token(session, token).name == "ru-finance"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from relos.access import service as access
-from relos.access.schemas import NewUser
+from relos.access.schemas import IssueToken, NewUser, RevokeToken, SetActive, SetPassword
 from relos.events import replay
 from relos.kit.db import Database
 
@@ -19,11 +19,11 @@ def _users_and_tokens(db: Database) -> None:
         access.add_user(
             session, NewUser(name="ru-finance", party="RU", roles=("finance", "logistics"))
         )
-        token = access.create_token(session, "in-planner", 10)
-        access.create_token(session, "ru-finance", 3)
-        access.set_active(session, "ru-finance", False)
-        access.set_password(session, "in-planner", "another-passphrase")
-        access.revoke_token(session, token)
+        token = access.create_token(session, IssueToken(name="in-planner", days=10)).token
+        access.create_token(session, IssueToken(name="ru-finance", days=3))
+        access.set_active(session, SetActive(name="ru-finance", active=False))
+        access.set_password(session, SetPassword(name="in-planner", password="another-passphrase"))
+        access.revoke_token(session, RevokeToken(token=token))
 
 
 def test_check_finds_the_live_tables_rebuilt(database: Database) -> None:

@@ -27,7 +27,7 @@ from tests.integration.deployments.deployment_bodies import (
 
 from relos.access import service as access
 from relos.access.domain import Principal
-from relos.access.schemas import NewUser
+from relos.access.schemas import IssueToken, NewUser, RevokeToken, SetActive, SetPassword
 from relos.agreements import service as agreements
 from relos.agreements.schemas import ConsentIn as AgreementConsentIn
 from relos.deployments import service as deployments
@@ -96,15 +96,17 @@ def user_step(kind: str, pick: int, days: int) -> Step:
                 ),
             )
         if kind == "token":
-            return access.create_token(session, name, days)
+            return access.create_token(session, IssueToken(name=name, days=days)).token
         if kind == "revoke":
             tokens = access.list_tokens(session, name)
             return (
-                access.revoke_token_id(session, tokens[days % len(tokens)].id) if tokens else None
+                access.revoke_token(session, RevokeToken(id=tokens[days % len(tokens)].id))
+                if tokens
+                else None
             )
         if kind == "disable":
-            return access.set_active(session, name, days % 2 == 0)
-        return access.set_password(session, name, f"passphrase-{days}")
+            return access.set_active(session, SetActive(name=name, active=days % 2 == 0))
+        return access.set_password(session, SetPassword(name=name, password=f"passphrase-{days}"))
 
     return step
 

@@ -14,7 +14,7 @@ from fastapi.responses import RedirectResponse, Response
 from relos.access import service
 from relos.access.domain import ROLES, Principal
 from relos.access.policy import require, require_visible, scope
-from relos.access.schemas import NewUser
+from relos.access.schemas import IssueToken, NewUser, RevokeToken, SetActive
 from relos.kit.db import Database
 from relos.kit.errors import NotFound, RelosError
 from relos.web.i18n import locale_of, translations
@@ -119,7 +119,7 @@ def set_active(
     try:
         _party_of(request, user, name)
         with _db(request).transaction() as session:
-            service.set_active(session, name, active == "yes", user)
+            service.set_active(session, SetActive(name=name, active=active == "yes"), user)
     except RelosError as exc:
         return _refused(request, user, exc, {})
     return RedirectResponse("/admin/users", status_code=303)
@@ -140,10 +140,10 @@ def create_token(
         _party_of(request, user, name)
         lifetime = int(days) if days.strip().isdigit() else 0
         with _db(request).transaction() as session:
-            value = service.create_token(session, name, lifetime, user)
+            issued = service.create_token(session, IssueToken(name=name, days=lifetime), user)
     except RelosError as exc:
         return _refused(request, user, exc, {})
-    return _page(request, user, new_token={"user": name, "value": value})
+    return _page(request, user, new_token={"user": name, "value": issued.token})
 
 
 @router.post("/admin/users/{name}/tokens/{token_id}/revoke")
@@ -162,7 +162,7 @@ def revoke_token(
             # Only a token of this user: an administrator cannot reach another party's.
             if token_id not in {t.id for t in service.list_tokens(session, name)}:
                 raise NotFound(f"no token {token_id}")
-            service.revoke_token_id(session, token_id, user)
+            service.revoke_token(session, RevokeToken(id=token_id), user)
     except RelosError as exc:
         return _refused(request, user, exc, {})
     return RedirectResponse("/admin/users", status_code=303)
