@@ -45,6 +45,9 @@ def db_upgrade() -> None:
     from relos.lifecycle import upgrade_database
 
     changed = upgrade_database(database())
+    backfilled = changed.pop("backfilled")
+    if backfilled:
+        typer.echo(f"recorded {backfilled} rows written before the event log as events")
     typer.echo(
         "database is current; reference data refreshed: "
         + ", ".join(f"{k} {v}" for k, v in changed.items())

@@ -7,15 +7,18 @@ from typing import Any
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from relos.events.backfill import backfill
 from relos.kit.db import Base, Database
 from relos.kit.migrate import upgrade
 from relos.registry import import_models, parts
 
 
-def upgrade_database(db: Database) -> dict[str, Any]:
-    """Migrate to the current schema, then load or refresh the shipped reference data."""
+def upgrade_database(db: Database) -> dict[str, int]:
+    """Migrate to the current schema, record the rows that predate the event log as events
+    (before anything new is recorded, so replay meets them first), then load or refresh
+    the shipped reference data."""
     upgrade(db)
-    changed: dict[str, Any] = {}
+    changed = {"backfilled": backfill(db)}
     with db.transaction() as session:
         for feature, module in parts("reference"):
             changed[feature] = module.refresh(session)

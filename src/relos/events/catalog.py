@@ -101,6 +101,7 @@ def load() -> None:
     if _loaded:
         return
     _loaded = True
+    import relos.events.imported
     import relos.events.legacy  # noqa: F401  (the events of the old audit trail)
     from relos.registry import parts
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, create_engine, delete, select, text
+from sqlalchemy import Table, create_engine, delete, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -74,8 +74,12 @@ def _copy(row: EventRow) -> EventRow:
 REBUILD_HOOKS: list[tuple[Callable[[Session], None], Callable[[Session], None]]] = []
 
 
-def rebuild(session: Session) -> int:
-    """Empty every projection table and project this database's own events again."""
+def reproject(session: Session) -> int:
+    """Empty every projection table and project this database's own events again.
+
+    Rows no event accounts for are lost: `rebuild` refuses that, and relos.events.backfill
+    uses this to find such rows (in a transaction it rolls back).
+    """
     catalog.load()
     for before, _ in REBUILD_HOOKS:
         before(session)
@@ -92,6 +96,40 @@ def rebuild(session: Session) -> int:
     for _, after in REBUILD_HOOKS:
         after(session)
     return count
+
+
+def rebuild(session: Session) -> int:
+    """Rebuild in place; refuse (Conflict, the caller rolls back) if a row would be lost.
+
+    A row is lost when its table has fewer rows after the rebuild, or its key is gone: it
+    was written before the event log and `relos db upgrade` has not recorded it yet.
+    """
+    before = keys(session)
+    count = reproject(session)
+    after = keys(session)
+    lost = [
+        name
+        for name, had in before.items()
+        if len(after[name]) < len(had) or not set(had) <= set(after[name])
+    ]
+    if lost:
+        raise Conflict(
+            f"{', '.join(lost)} hold rows recorded before the event log; a rebuild would lose"
+            " them (run `relos db upgrade` to record them as events)"
+        )
+    return count
+
+
+def keys(session: Session) -> dict[str, list[tuple[Any, ...]]]:
+    """Every projection table's primary keys (generated ids only counted)."""
+    found: dict[str, list[tuple[Any, ...]]] = {}
+    for table in projection_tables():
+        if generated_id(table):
+            count = session.scalar(select(func.count()).select_from(table)) or 0
+            found[table.name] = [(n,) for n in range(count)]
+        else:
+            found[table.name] = [tuple(r) for r in session.execute(select(*table.primary_key))]
+    return found
 
 
 def copy_and_project(source: Database, target: Database) -> int:
@@ -119,6 +157,15 @@ Snapshot = dict[str, list[tuple[Any, ...]]]
 
 def _compared_columns(table: Table) -> list[Any]:
     return [c for c in table.columns if not (c.name in SURROGATE and _surrogate(table))]
+
+
+def generated_id(table: Table) -> bool:
+    """Whether the primary key is an integer id the database picks, that no foreign key
+    names (so a row written again may get another one)."""
+    pk = [c.name for c in table.primary_key.columns]
+    if pk != ["id"] or table.c.id.type.python_type is not int:
+        return False
+    return not any(fk.column is table.c.id for t in projection_tables() for fk in t.foreign_keys)
 
 
 def _surrogate(table: Table) -> bool:
@@ -169,7 +216,7 @@ def check_in_place(db: Database) -> Difference | None:
     """
     with db.transaction() as session:
         live = snapshot(session)
-        rebuild(session)
+        reproject(session)
         rebuilt = snapshot(session)
         session.rollback()
     return first_difference(live, rebuilt)

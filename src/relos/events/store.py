@@ -68,16 +68,22 @@ def next_id(session: Session, column: Any) -> int:
 
 
 def record(
-    session: Session, actor: Principal, event: E, at: datetime | None = None
+    session: Session,
+    actor: Principal,
+    event: E,
+    at: datetime | None = None,
+    *,
+    project: bool = True,
 ) -> RecordedEvent[E]:
     """Append `event` to its log and project it, in the caller's transaction.
 
     `at` is the time of the change (services pass the time their content uses); the log's
     lock is held until the transaction ends, so each log's chain has one writer at a time
-    while different agreements never wait on each other.
+    while different agreements never wait on each other. `project=False` only for rows
+    already in the read tables that are being recorded after the fact (relos.events.backfill).
     """
     route = event.route()
-    project = catalog.projector_for(event.event_type)
+    projector = catalog.projector_for(event.event_type)
     lock_log(session, route.log)
     last = last_in_log(session, route.log)
     envelope = Envelope(
@@ -101,7 +107,8 @@ def record(
     # the rows written now are the rows a replay writes.
     stored = type(event).model_validate_json(content)
     recorded = RecordedEvent(row.id, envelope, stored, content, sealed, row.hash)
-    project(session, recorded)
+    if project:
+        projector(session, recorded)
     for hook in APPEND_HOOKS:
         hook(session, cast("RecordedEvent[DomainEvent]", recorded))
     session.flush()

@@ -1,31 +1,16 @@
-"""Rebuilding the logistics tables in place (`relos db replay`) without losing anything.
+"""Rebuilding the logistics tables in place (`relos db replay`) through the immutable ledger.
 
 The ledger's append-only triggers (migrations 0004 and 0011) let the rebuild's own
-transaction through; and a database whose logistics rows predate the event log is refused,
-because its events could not write those rows again.
+transaction through, and nothing else. (Rows written before the event log are recorded
+as events by `relos db upgrade`, relos.events.backfill; a rebuild refuses to lose any.)
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from relos.events import DomainEvent
-from relos.events.models import EventRow
 from relos.events.replay import REBUILD_HOOKS
-from relos.kit.errors import Conflict
-from relos.logistics.events import (
-    DeliveryRecorded,
-    OrderRaised,
-    PostingReversed,
-    PostingsImported,
-    PricesImported,
-    RatesImported,
-    SettlementRecorded,
-)
-from relos.logistics.models import OrderRow, PostingRow, PriceRow, RateRow
 
 IMMUTABLE = ("ledger_postings", "ledger_entries")
 SQLITE_GUARD = (
@@ -34,39 +19,7 @@ SQLITE_GUARD = (
 )
 
 
-def _count(session: Session, query: Any) -> int:
-    return int(session.scalar(query) or 0)
-
-
-def _events(session: Session, *types: type[DomainEvent]) -> int:
-    names = [t.event_type for t in types]
-    return _count(session, select(func.count()).where(EventRow.type.in_(names)))
-
-
-def recorded_before_events(session: Session) -> str | None:
-    """A logistics table holding rows no event accounts for (written before the event log)."""
-    orders = _count(session, select(func.count()).select_from(OrderRow))
-    if orders != _events(session, OrderRaised):
-        return "support_orders"
-    checks: tuple[tuple[Any, tuple[type[DomainEvent], ...]], ...] = (
-        (PriceRow, (PricesImported,)),
-        (RateRow, (RatesImported,)),
-        (PostingRow, (DeliveryRecorded, SettlementRecorded, PostingReversed, PostingsImported)),
-    )
-    for model, types in checks:
-        if _count(session, select(func.count()).select_from(model)) and not _events(
-            session, *types
-        ):
-            return str(model.__tablename__)
-    return None
-
-
 def _open_for_rebuild(session: Session) -> None:
-    stale = recorded_before_events(session)
-    if stale is not None:
-        raise Conflict(
-            f"{stale} holds rows recorded before the event log; a rebuild would lose them"
-        )
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SET LOCAL relos.rebuilding = 'on'"))
         return

@@ -32,6 +32,7 @@ from relos.events.models import EventRow
 from relos.events.store import in_order
 from relos.kit.db import Database
 from relos.kit.errors import Conflict, RelosError
+from relos.lifecycle import upgrade_database
 from relos.logistics.commands import (
     ImportPrices,
     ImportRates,
@@ -273,20 +274,58 @@ def test_a_rebuild_in_place_gives_the_same_rows_and_the_ledger_stays_immutable(
         session.execute(update(PostingRow).values(memo="changed"))
 
 
-def test_a_rebuild_refuses_to_lose_rows_recorded_before_the_event_log(
+LEGACY_ROWS = (
+    "INSERT INTO support_orders (id, agreement_id, requesting_party, supplying_party,"
+    " facility, settlement, status, created_at, created_by, reference) VALUES ('legacy',"
+    " 'in-ru-relos', 'IN', 'RU', 'RUVVO', 'cash', 'delivered', '2026-01-01 00:00:00',"
+    " 'legacy', 'ORD-IN-2026-9999')",
+    "INSERT INTO support_order_lines (order_id, line_no, category, item, quantity, unit,"
+    " delivered, returned) VALUES ('legacy', 0, 'fuel', 'F-76', '12.5', 't', '12.5', '0')",
+    "INSERT INTO deliveries (id, order_id, delivered_at, received_by, recorded_by, lines)"
+    " VALUES ('legacy-d', 'legacy', '2026-01-02 00:00:00', 'officer', 'legacy',"
+    ' \'[{"line": 0, "quantity": "12.5"}]\')',
+    "INSERT INTO ledger_postings (ref, kind, agreement_id, order_id, creditor, debtor,"
+    " currency, amount_minor, booked_on, due_on, reverses, method, memo, recorded_at)"
+    " VALUES ('legacy-p', 'delivery', 'in-ru-relos', 'legacy', 'RU', 'IN', 'RUB', 125000,"
+    " '2026-01-02', '2026-03-02', NULL, NULL, 'before the event log',"
+    " '2026-01-02 00:00:00')",
+    "INSERT INTO ledger_entries (posting_ref, account, holder, counterparty, side,"
+    " amount_minor, currency) VALUES ('legacy-p', 'receivable', 'RU', 'IN', 'debit', 125000,"
+    " 'RUB'), ('legacy-p', 'payable', 'IN', 'RU', 'credit', 125000, 'RUB')",
+    "INSERT INTO price_lines (supplying_party, facility, item, category, unit, unit_price,"
+    " currency, valid_from, valid_to, source, imported_at, imported_by) VALUES ('RU', NULL,"
+    " 'F-76', 'fuel', 't', '10000', 'RUB', '2025-01-01', NULL, 'legacy list',"
+    " '2025-01-01 00:00:00', 'legacy')",
+)
+
+
+@pytest.mark.slow
+def test_rows_recorded_before_the_event_log_are_refused_then_recorded_by_an_upgrade(
     database: Database,
 ) -> None:
     Scenario(database)
     with database.engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO support_orders (id, agreement_id, requesting_party,"
-                " supplying_party, facility, settlement, status, created_at, created_by,"
-                " reference) VALUES ('legacy', 'in-ru-relos', 'IN', 'RU', 'RUVVO', 'cash',"
-                " 'requested', '2026-01-01 00:00:00', 'legacy', 'ORD-IN-2026-9999')"
-            )
-        )
+        for statement in LEGACY_ROWS:
+            conn.execute(text(statement))
     before = snapshot(database)
+    # Until `db upgrade` records them, a rebuild refuses: it would lose them.
     with pytest.raises(Conflict, match="support_orders"), database.transaction() as session:
         replay.rebuild(session)
     assert snapshot(database) == before
+    assert replay.check(database) is not None
+
+    events_before = _count_events(database)
+    changed = upgrade_database(database)
+    assert changed["backfilled"] == 7  # one order, line, delivery, posting, 2 entries, price
+    assert _count_events(database) > events_before
+    assert snapshot(database) == before  # recorded as they are, not written again
+    assert replay.check(database) is None  # a scratch database rebuilt from events alone
+    with database.transaction() as session:
+        replay.rebuild(session)
+    assert snapshot(database) == before
+    assert upgrade_database(database)["backfilled"] == 0  # and only once
+
+
+def _count_events(db: Database) -> int:
+    with db.transaction(write=False) as session:
+        return int(session.scalar(select(func.count()).select_from(EventRow)) or 0)
