@@ -8,6 +8,7 @@ import typer
 
 from relos.access.acting import acting_as
 from relos.facilities import service
+from relos.facilities.schemas import CapacityOut, FacilityOut
 from relos.kit.clikit import print_json, print_table, transaction
 
 app = typer.Typer(
@@ -42,35 +43,35 @@ def list_facilities(
     print_table(f"Facilities ({len(items)})", columns, [_row(item) for item in items])
 
 
-def _row(item: dict[str, Any]) -> tuple[Any, ...]:
+def _row(item: FacilityOut) -> tuple[Any, ...]:
     return (
-        item["id"],
-        item["name"],
-        item["kind"],
-        item["country"] + (f"/{item['territory']}" if item["territory"] else ""),
-        item["command"],
-        _capacity(item["capacity"]),
-        " ".join(item["fuel_grades"]),
-        ", ".join(f"{s['opens']}..{s['closes']}" for s in item["seasons"]) or "all year",
+        item.id,
+        item.name,
+        item.kind,
+        item.country + (f"/{item.territory}" if item.territory else ""),
+        item.command,
+        _capacity(item.capacity),
+        " ".join(item.fuel_grades),
+        ", ".join(f"{s.opens}..{s.closes}" for s in item.seasons) or "all year",
         _agreements(item),
     )
 
 
-def _capacity(capacity: dict[str, Any]) -> str:
+def _capacity(capacity: CapacityOut) -> str:
     parts = []
-    if capacity["berths"] is not None:
-        parts.append(f"{capacity['berths']} berths ≤{capacity['max_draught_m']:g} m")
-    if capacity["aircraft_stands"] is not None:
-        parts.append(f"{capacity['aircraft_stands']} stands")
-    if capacity["accommodation"] is not None:
-        parts.append(f"{capacity['accommodation']} beds")
+    if capacity.berths is not None:
+        parts.append(f"{capacity.berths} berths ≤{capacity.max_draught_m or 0:g} m")
+    if capacity.aircraft_stands is not None:
+        parts.append(f"{capacity.aircraft_stands} stands")
+    if capacity.accommodation is not None:
+        parts.append(f"{capacity.accommodation} beds")
     return ", ".join(parts)
 
 
-def _agreements(item: dict[str, Any]) -> str:
-    if item["third_country"]:
-        return f"third country: {item['clearance_lead_days']} d clearance"
-    return " ".join(item["designated_by"]) or "-"
+def _agreements(item: FacilityOut) -> str:
+    if item.third_country:
+        return f"third country: {item.clearance_lead_days} d clearance"
+    return " ".join(item.designated_by) or "-"
 
 
 @app.command("show")

@@ -15,6 +15,7 @@ from relos.facilities.domain import Facility, load_facilities, shipped_facilitie
 from relos.facilities.events import FacilityLoaded, FacilityWithdrawn
 from relos.facilities.geojson import facilities_geojson, facility_feature
 from relos.facilities.models import FacilityRow
+from relos.facilities.schemas import FacilityOut
 from relos.facilities.vocabulary import FACILITY_KINDS
 from relos.kit.codes import is_country
 from relos.kit.db import advisory_lock
@@ -96,7 +97,7 @@ def _selected(
 
 def list_facilities(
     session: Session, caller: Principal, country: str | None = None, kind: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[FacilityOut]:
     require(caller, "reference.read")
     return [describe(f) for f in _selected(session, caller, country, kind)]
 
@@ -104,16 +105,18 @@ def list_facilities(
 def feature_collection(
     session: Session, caller: Principal, country: str | None = None, kind: str | None = None
 ) -> dict[str, Any]:
+    """An RFC 7946 FeatureCollection: GeoJSON is the shape here (free-form geometry)."""
     require(caller, "reference.read")
     return facilities_geojson(_selected(session, caller, country, kind))
 
 
-def get_facility(session: Session, caller: Principal, facility_id: str) -> dict[str, Any]:
+def get_facility(session: Session, caller: Principal, facility_id: str) -> FacilityOut:
     require(caller, "reference.read")
     return describe(_as_seen_by(_one(session, facility_id), _visible_agreements(session, caller)))
 
 
 def get_feature(session: Session, caller: Principal, facility_id: str) -> dict[str, Any]:
+    """An RFC 7946 Feature (GeoJSON, as `feature_collection`)."""
     require(caller, "reference.read")
     return facility_feature(
         _as_seen_by(_one(session, facility_id), _visible_agreements(session, caller))
@@ -127,6 +130,6 @@ def _one(session: Session, facility_id: str) -> Facility:
     return facility_of(row)
 
 
-def describe(facility: Facility) -> dict[str, Any]:
+def describe(facility: Facility) -> FacilityOut:
     """The public shape of a facility (docs/api.md)."""
-    return facility.model_dump(mode="json")
+    return FacilityOut.model_validate(facility.model_dump(mode="json"))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 
 from relos.inbox import service
@@ -14,7 +12,7 @@ router = APIRouter(tags=["inbox"])
 
 
 @router.get("/inbox", response_model=list[InboxItemOut])
-def inbox(db: Db, caller: Caller) -> list[dict[str, Any]]:
+def inbox(db: Db, caller: Caller) -> list[InboxItemOut]:
     """The caller's open items by role and party, soonest due first; an item leaves when done."""
     with db.transaction(write=False) as session:
         return service.inbox(session, caller)

@@ -26,5 +26,5 @@ def inbox(
     if json_out:
         print_json(items)
         return
-    rows = [(i["kind"], i["reference"], i["title"], i["due"] or "") for i in items]
+    rows = [(i.kind, i.reference, i.title, i.due or "") for i in items]
     print_table("Inbox", ["kind", "reference", "title", "due"], rows)

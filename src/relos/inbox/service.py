@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -29,6 +28,7 @@ from relos.inbox.domain import (
     in_due_order,
     starts_soon,
 )
+from relos.inbox.schemas import InboxItemOut
 from relos.kit.timeutil import format_instant, utcnow
 from relos.logistics.models import OrderLineRow, OrderRow, SignatureRow
 from relos.logistics.orders.status import DELIVERABLE, OrderStatus
@@ -209,17 +209,17 @@ SOURCES: tuple[Callable[[Session, Principal, datetime], list[Item]], ...] = (
 )
 
 
-def inbox(session: Session, caller: Principal, now: datetime | None = None) -> list[dict[str, Any]]:
+def inbox(session: Session, caller: Principal, now: datetime | None = None) -> list[InboxItemOut]:
     """The caller's open items, soonest due first."""
     at = now or utcnow()
     items = [item for source in SOURCES for item in source(session, caller, at)]
-    return [item.to_dict() for item in in_due_order(items)]
+    return [InboxItemOut.model_validate(item.to_dict()) for item in in_due_order(items)]
 
 
 def counts(session: Session, caller: Principal) -> dict[str, int]:
     """Open items per kind, and `total` (for the navigation)."""
     found: dict[str, int] = {kind.value: 0 for kind in Kind}
     for item in inbox(session, caller):
-        found[item["kind"]] += 1
+        found[item.kind] += 1
     found["total"] = sum(found.values())
     return found

@@ -109,6 +109,20 @@ class SettlementOut(BaseModel):
     order_status: str
 
 
+class SettlementRecordOut(BaseModel):
+    """A settlement as an order lists it (`counter_order` names the other order)."""
+
+    id: str
+    method: str
+    amount: str
+    currency: str
+    settled_at: str
+    reference: str
+    counter_order: str | None
+    returned: list[dict[str, str | int]]  # [{"line": 0, "quantity": "5"}]
+    recorded_by: str
+
+
 class BalanceOut(BaseModel):
     agreement: str
     creditor: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 
@@ -19,13 +19,13 @@ def list_platforms(
     caller: Caller,
     party: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
     kind: Annotated[Literal["warship", "aircraft"] | None, Query()] = None,
-) -> list[dict[str, Any]]:
+) -> list[PlatformOut]:
     """Ship classes and aircraft types, optionally of one party and kind."""
     with db.transaction(write=False) as session:
         return service.list_platforms(session, caller, party, kind)
 
 
 @router.get("/{platform_id}", response_model=PlatformOut)
-def get_platform(platform_id: str, db: Db, caller: Caller) -> dict[str, Any]:
+def get_platform(platform_id: str, db: Db, caller: Caller) -> PlatformOut:
     with db.transaction(write=False) as session:
         return service.get_platform(session, caller, platform_id)

@@ -9,6 +9,7 @@ import typer
 from relos.access.acting import acting_as
 from relos.kit.clikit import print_json, print_table, transaction
 from relos.platforms import service
+from relos.platforms.schemas import PlatformOut
 
 app = typer.Typer(
     name="platforms",
@@ -33,26 +34,24 @@ def list_platforms(
     print_table(f"Platforms ({len(items)})", columns, [_row(item) for item in items])
 
 
-def _row(item: dict[str, Any]) -> tuple[Any, ...]:
+def _row(item: PlatformOut) -> tuple[Any, ...]:
     return (
-        item["id"],
-        item["name"],
-        item["kind"],
-        item["party"],
+        item.id,
+        item.name,
+        item.kind,
+        item.party,
         _range(item),
-        _number(item["max_speed_kn"]),
-        _number(item["draught_m"]),
-        item["crew"],
-        ", ".join(item["illustrative"]),
+        _number(item.max_speed_kn),
+        _number(item.draught_m),
+        item.crew,
+        ", ".join(item.illustrative),
     )
 
 
-def _range(item: dict[str, Any]) -> str:
-    if item["range_points"]:
-        return "; ".join(
-            f"{p['range_nm']:,.0f} nm @ {p['speed_kn']:g} kn" for p in item["range_points"]
-        )
-    return f"{item['ferry_range_km']:,.0f} km ferry @ {item['cruise_speed_kn']:g} kn"
+def _range(item: PlatformOut) -> str:
+    if item.range_points:
+        return "; ".join(f"{p.range_nm:,.0f} nm @ {p.speed_kn:g} kn" for p in item.range_points)
+    return f"{item.ferry_range_km or 0:,.0f} km ferry @ {item.cruise_speed_kn or 0:g} kn"
 
 
 def _number(value: float | None) -> str:

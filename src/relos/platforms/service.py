@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy.orm import Session
 
 from relos.access.domain import SYSTEM, Principal
@@ -17,6 +15,7 @@ from relos.platforms import repository
 from relos.platforms.domain import Platform, load_platforms, shipped_platforms_path
 from relos.platforms.events import PlatformLoaded, PlatformWithdrawn
 from relos.platforms.models import PlatformRow
+from relos.platforms.schemas import PlatformOut
 
 PLATFORM_KINDS = ("warship", "aircraft")
 
@@ -64,7 +63,7 @@ def platform_by_id(session: Session, platform_id: str) -> Platform:
 
 def list_platforms(
     session: Session, caller: Principal, party: str | None = None, kind: str | None = None
-) -> list[dict[str, Any]]:
+) -> list[PlatformOut]:
     require(caller, "reference.read")
     if party is not None:
         party = party.strip().upper()
@@ -76,15 +75,17 @@ def list_platforms(
     return [describe(platform_of(row)) for row in rows]
 
 
-def get_platform(session: Session, caller: Principal, platform_id: str) -> dict[str, Any]:
+def get_platform(session: Session, caller: Principal, platform_id: str) -> PlatformOut:
     require(caller, "reference.read")
     return describe(platform_by_id(session, platform_id))
 
 
-def describe(platform: Platform) -> dict[str, Any]:
+def describe(platform: Platform) -> PlatformOut:
     """The public shape (docs/api.md): the record plus its headline range_nm and speed_kn."""
-    return {
-        **platform.model_dump(mode="json"),
-        "range_nm": platform.range_nm,
-        "speed_kn": platform.speed_kn,
-    }
+    return PlatformOut.model_validate(
+        {
+            **platform.model_dump(mode="json"),
+            "range_nm": platform.range_nm,
+            "speed_kn": platform.speed_kn,
+        }
+    )

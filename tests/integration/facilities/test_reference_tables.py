@@ -72,10 +72,10 @@ def test_list_filters_in_the_query(
 ) -> None:
     with database.transaction(write=False) as session:
         items = facilities.list_facilities(session, SYSTEM, country, kind)
-    assert expected in {item["id"] for item in items}
-    assert all(item["kind"] == kind for item in items)
+    assert expected in {item.id for item in items}
+    assert all(item.kind == kind for item in items)
     if country:
-        assert {item["country"] for item in items} == {country.upper()}
+        assert {item.country for item in items} == {country.upper()}
 
 
 def test_bad_filters_and_unknown_ids(database: Database) -> None:
@@ -106,6 +106,6 @@ def test_platforms_round_trip_with_headline_figures(database: Database) -> None:
         talwar = platforms.platform_by_id(session, "talwar")
         indian_ships = platforms.list_platforms(session, SYSTEM, "IN", "warship")
     assert talwar == {p.id: p for p in load_platforms(shipped_platforms_path())}["talwar"]
-    described = {item["id"]: item for item in indian_ships}
-    assert (described["talwar"]["range_nm"], described["talwar"]["speed_kn"]) == (4850, 14)
-    assert {item["party"] for item in indian_ships} == {"IN"}
+    described = {item.id: item for item in indian_ships}
+    assert (described["talwar"].range_nm, described["talwar"].speed_kn) == (4850, 14)
+    assert {item.party for item in indian_ships} == {"IN"}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -43,7 +42,7 @@ from relos.logistics.orders.status import (
     status_after_settlement,
 )
 from relos.logistics.rates.service import rate_table
-from relos.logistics.results import OrderOut, SettlementOut
+from relos.logistics.results import OrderOut, SettlementOut, SettlementRecordOut
 from relos.logistics.settlement.domain import Counter, Lot, Returned, settle
 
 
@@ -208,7 +207,9 @@ def _undelivered(
     ]
 
 
-def list_settlements(session: Session, caller: Principal, order_id: str) -> list[dict[str, Any]]:
+def list_settlements(
+    session: Session, caller: Principal, order_id: str
+) -> list[SettlementRecordOut]:
     """The settlements of an order, with the exchanges that name it as their counter-order
     (`counter_order` then names the other order), oldest first; for the order's parties."""
     row = visible_order(session, caller, order_id)
@@ -220,16 +221,16 @@ def list_settlements(session: Session, caller: Principal, order_id: str) -> list
     )
     found = [(s, s.counter_order) for s in own] + [(s, s.order_id) for s in against]
     return [
-        {
-            "id": s.id,
-            "method": s.method,
-            "amount": str(Money.from_minor(s.amount_minor, s.currency).amount),
-            "currency": s.currency,
-            "settled_at": format_instant(s.settled_at),
-            "reference": s.reference,
-            "counter_order": other,
-            "returned": list(s.returned or []),
-            "recorded_by": s.recorded_by,
-        }
+        SettlementRecordOut(
+            id=s.id,
+            method=s.method,
+            amount=str(Money.from_minor(s.amount_minor, s.currency).amount),
+            currency=s.currency,
+            settled_at=format_instant(s.settled_at),
+            reference=s.reference,
+            counter_order=other,
+            returned=list(s.returned or []),
+            recorded_by=s.recorded_by,
+        )
         for s, other in sorted(found, key=lambda pair: (pair[0].settled_at, pair[0].id))
     ]

@@ -17,6 +17,7 @@ from relos.deployments.engine import EXCEPTIONABLE
 from relos.deployments.schemas import CompletionIn, ConsentIn, FilingIn
 from relos.facilities import repository as facilities_repository
 from relos.facilities import service as facilities
+from relos.facilities.schemas import FacilityOut
 from relos.kit.db import Database
 from relos.kit.errors import Forbidden, PreconditionFailed, RelosError, RuleViolations
 from relos.kit.pagination import Page
@@ -108,7 +109,7 @@ def _filing_agreements(request: Request, user: Principal) -> list[dict[str, Any]
 
 def _host_facilities(
     request: Request, user: Principal, choices: list[dict[str, Any]]
-) -> list[dict[str, Any]]:
+) -> list[FacilityOut]:
     """Facilities on the territory of the user's partners: where an element may go."""
     hosts = sorted({p for a in choices for p in a["parties"] if p != user.party})
     with _db(request).transaction(write=False) as session:

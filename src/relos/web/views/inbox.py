@@ -28,7 +28,7 @@ def link_of(item: dict[str, Any]) -> str:
 def inbox_page(request: Request, user: PageUser) -> Response:
     db: Database = request.app.state.db
     with db.transaction(write=False) as session:
-        items = service.inbox(session, user)
+        items = [item.model_dump() for item in service.inbox(session, user)]
     for item in items:
         item["link"] = link_of(item)
     return render(request, "inbox.html", {"items": items})
