@@ -41,14 +41,6 @@ def parse_instant(value: str, field: str = "time") -> datetime:
     return in_utc(parsed, field)
 
 
-def parse_day(value: str, field: str = "date") -> date:
-    """Parse an ISO calendar date (YYYY-MM-DD), or InvalidInput naming the field."""
-    try:
-        return date.fromisoformat(value)
-    except (ValueError, TypeError) as exc:
-        raise InvalidInput(f"{field}: {value!r} is not a date (YYYY-MM-DD)") from exc
-
-
 def as_utc(value: datetime) -> datetime:
     """Treat naive datetimes (SQLite returns them) as UTC."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else in_utc(value)
