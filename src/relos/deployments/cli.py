@@ -14,14 +14,18 @@ from pydantic import BaseModel, ValidationError
 from relos.access.acting import acting_as
 from relos.deployments import service
 from relos.deployments.schemas import (
+    AircraftOut,
     AmendmentIn,
     CompletionIn,
     ConsentIn,
     DeploymentOut,
+    ElementOut,
     FilingIn,
     HeadroomOut,
+    PersonnelOut,
     ValidationOut,
     ViolationOut,
+    WarshipOut,
 )
 from relos.kit.clikit import console, print_json, print_table, transaction
 from relos.kit.errors import InvalidInput, RuleViolations
@@ -178,9 +182,9 @@ def list_deployments(
 
 
 def _summary(deployment: DeploymentOut) -> str:
-    ships = sum(1 for e in deployment.elements if e["kind"] == "warship")
-    planes = sum(1 for e in deployment.elements if e["kind"] == "aircraft")
-    people = sum(e.get("count", 0) for e in deployment.elements)
+    ships = sum(1 for e in deployment.elements if isinstance(e, WarshipOut))
+    planes = sum(1 for e in deployment.elements if isinstance(e, AircraftOut))
+    people = sum(e.count for e in deployment.elements if isinstance(e, PersonnelOut))
     parts = [(ships, "ships"), (planes, "aircraft"), (people, "personnel")]
     return ", ".join(f"{n} {what}" for n, what in parts if n)
 
@@ -196,16 +200,12 @@ def show(deployment_id: str, as_user: AsUser = None, json_out: JsonOut = False) 
     console.print(
         f"[bold]{data.id}[/bold] {data.title} — {data.status}; "
         f"{data.deploying_party} in {data.host_party} under {data.agreement} "
-        f"for {data.purpose}; commander {data.commander.get('rank', '')} "
-        f"{data.commander['name']}"
+        f"for {data.purpose}; commander {data.commander.rank} {data.commander.name}"
     )
     print_table(
         "Elements",
         ["#", "kind", "unit", "facility", "start", "end"],
-        [
-            (i, e["kind"], _unit(e), e["facility"], e["start"], e["end"])
-            for i, e in enumerate(data.elements)
-        ],
+        [(i, e.kind, _unit(e), e.facility, e.start, e.end) for i, e in enumerate(data.elements)],
     )
     print_table(
         "History",
@@ -217,12 +217,13 @@ def show(deployment_id: str, as_user: AsUser = None, json_out: JsonOut = False) 
     )
 
 
-def _unit(element: dict[str, Any]) -> str:
-    if element["kind"] == "warship":
-        return f"{element['name']} ({element['hull']}, {element['class']}, crew {element['crew']})"
-    if element["kind"] == "aircraft":
-        return f"{element['type']} {element['serial']} {element.get('call_sign', '')}".strip()
-    return f"{element['count']} personnel"
+def _unit(element: ElementOut) -> str:
+    if isinstance(element, WarshipOut):
+        e = element
+        return f"{e.name} ({e.hull}, {e.ship_class}, crew {e.crew})"
+    if isinstance(element, AircraftOut):
+        return f"{element.type} {element.serial} {element.call_sign}".strip()
+    return f"{element.count} personnel"
 
 
 @app.command("consent")

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from pydantic import TypeAdapter
+
 from relos.deployments.domain import Aircraft, Breach, Element, Personnel, Warship
 from relos.deployments.models import ElementRow
-from relos.deployments.schemas import AircraftIn, ElementIn, WarshipIn
+from relos.deployments.schemas import AircraftIn, ElementIn, ElementOut, WarshipIn
 from relos.deployments.timeline import Period
 from relos.kit.timeutil import format_instant
 
@@ -78,14 +80,19 @@ def element_from_row(row: ElementRow) -> Element:
     return Personnel(facility=row.facility_id, period=period, count=d["count"])
 
 
-def element_out(row: ElementRow) -> dict[str, Any]:
-    return {
-        "kind": row.kind,
-        **row.details,
-        "facility": row.facility_id,
-        "start": format_instant(row.start),
-        "end": format_instant(row.end),
-    }
+ELEMENT_OUT: TypeAdapter[ElementOut] = TypeAdapter(ElementOut)
+
+
+def element_out(row: ElementRow) -> ElementOut:
+    return ELEMENT_OUT.validate_python(
+        {
+            "kind": row.kind,
+            **row.details,
+            "facility": row.facility_id,
+            "start": format_instant(row.start),
+            "end": format_instant(row.end),
+        }
+    )
 
 
 def violation_out(violation: Breach) -> dict[str, Any]:

@@ -11,7 +11,13 @@ from relos.deployments.events import ElementState, StateChangeEvent
 from relos.deployments.mapping import details_of, element_from_row, element_out
 from relos.deployments.models import DeploymentRow, HistoryRow
 from relos.deployments.rules import unit_key
-from relos.deployments.schemas import DeploymentOut, ElementIn, HistoryOut, ViolationOut
+from relos.deployments.schemas import (
+    CommanderOut,
+    DeploymentOut,
+    ElementIn,
+    HistoryOut,
+    ViolationOut,
+)
 from relos.deployments.timeline import Period
 from relos.kit.etags import etag_of
 from relos.kit.timeutil import format_instant
@@ -33,7 +39,7 @@ def describe(
         host_party=row.host_party,
         purpose=row.purpose,
         title=row.title,
-        commander=row.commander,
+        commander=CommanderOut.model_validate(row.commander),
         request_exception=row.request_exception,
         justification=row.justification,
         status=row.status,

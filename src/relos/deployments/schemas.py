@@ -102,6 +102,47 @@ class ValidationOut(BaseModel):
     violations: list[ViolationOut]
 
 
+class CommanderOut(BaseModel):
+    name: str
+    rank: str = ""
+
+
+class _PlacedOut(BaseModel):
+    # Rows keep what the filing gave; a key this shape does not name is kept, not dropped.
+    model_config = ConfigDict(extra="allow", populate_by_name=True, serialize_by_alias=True)
+
+    facility: str = Field(examples=["RUVVO"])
+    start: str = Field(examples=["2026-07-01T00:00:00Z"])
+    end: str = Field(examples=["2026-07-15T00:00:00Z"])
+
+
+class WarshipOut(_PlacedOut):
+    kind: Literal["warship"]
+    name: str
+    hull: str
+    ship_class: str = Field(default="", alias="class")
+    crew: int = 0
+    displacement_t: float | None = None
+    length_m: float | None = None
+    beam_m: float | None = None
+    draught_m: float | None = None
+
+
+class AircraftOut(_PlacedOut):
+    kind: Literal["aircraft"]
+    type: str
+    serial: str
+    call_sign: str = ""
+
+
+class PersonnelOut(_PlacedOut):
+    kind: Literal["personnel"]
+    count: int
+
+
+ElementOut = Annotated[WarshipOut | AircraftOut | PersonnelOut, Field(discriminator="kind")]
+
+
 class HistoryOut(BaseModel):
     at: str
     actor: str
@@ -120,7 +161,7 @@ class DeploymentOut(BaseModel):
     host_party: str
     purpose: str
     title: str
-    commander: dict[str, Any]
+    commander: CommanderOut
     request_exception: bool
     justification: str | None
     status: str
@@ -132,7 +173,7 @@ class DeploymentOut(BaseModel):
     filed_by: str
     updated_at: str
     version: int
-    elements: list[dict[str, Any]]
+    elements: list[ElementOut]
     violations: list[ViolationOut] = Field(default_factory=list)
     history: list[HistoryOut] | None = None
 

@@ -319,7 +319,7 @@ def _detail(
         names = {
             "agreement": agreements.get_agreement(session, user, found.agreement).short_name,
             "facilities": facilities_repository.names_of(
-                session, {str(e["facility"]) for e in found.elements}
+                session, {e.facility for e in found.elements}
             ),
         }
     deployment = found.model_dump()
