@@ -18,6 +18,7 @@ class AuditEntryOut(BaseModel):
     parties: list[str]
     before_digest: str | None
     after_digest: str | None
+    # The event's content less its secret fields: free-form JSON, one shape per event type.
     detail: dict[str, Any]
     prev_hash: str
     hash: str

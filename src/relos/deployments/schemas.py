@@ -150,6 +150,8 @@ class HistoryOut(BaseModel):
     action: str
     status_before: str | None
     status_after: str
+    # What the event said about the change (a note, the fields amended): free-form JSON,
+    # each event type its own, as released events keep it.
     detail: dict[str, Any]
 
 

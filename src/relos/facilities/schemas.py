@@ -29,6 +29,7 @@ class FacilityOut(BaseModel):
     command: str | None
     lon: float
     lat: float
+    # An RFC 7946 geometry object, passed through as GeoJSON (free-form by that standard).
     geometry: dict[str, Any] | None = Field(description="GeoJSON Polygon for areas")
     capacity: CapacityOut
     fuel_grades: list[str] = Field(examples=[["F-76", "F-44"]])
