@@ -118,3 +118,5 @@ def test_an_upgraded_version_1_database_replays_to_the_same_tables(tmp_path: Pat
     again = relos(env, "db", "upgrade")
     assert again.returncode == 0 and "recorded" not in again.stdout
     assert relos(env, "audit", "verify").returncode == 0
+    signed = relos(env, "log", "verify")  # the import events are signed into the logs
+    assert signed.returncode == 0, signed.stdout + signed.stderr

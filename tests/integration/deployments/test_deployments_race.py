@@ -9,7 +9,7 @@ from tests.integration.deployments.deployment_bodies import IN_PLANNER, filing, 
 from tests.integration.deployments.race_worker import race
 
 from relos.deployments import service
-from relos.deployments.schemas import FilingIn
+from relos.deployments.schemas import FilingIn, WarshipOut
 from relos.kit.db import Database
 
 RACERS = 10
@@ -43,5 +43,5 @@ def test_exactly_one_racer_takes_the_last_slot(database: Database) -> None:
     assert all(codes == ["cap_exceeded"] for _, _, codes in refused)
     with database.transaction(write=False) as session:
         stored = service.list_deployments(session, IN_PLANNER, status="cleared")
-    hulls = sorted(e["hull"] for d in stored for e in d.elements)
+    hulls = sorted(e.hull for d in stored for e in d.elements if isinstance(e, WarshipOut))
     assert hulls == sorted(["A0", "A1", "A2", "A3", cleared[0][0]])

@@ -58,7 +58,7 @@ def test_file_clear_list_get_with_history(database: Database) -> None:
             session, IN_PLANNER, agreement="in-ru-relos", status="cleared"
         )
         active = service.list_deployments(session, IN_PLANNER, active_at=START + timedelta(days=20))
-    assert got.elements == created["elements"]
+    assert [e.model_dump() for e in got.elements] == created["elements"]
     assert [h.action for h in got.history or []] == ["filed"]
     assert tag.startswith('"')
     assert [d.id for d in listed] == [created["id"]]
