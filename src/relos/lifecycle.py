@@ -25,9 +25,10 @@ def upgrade_database(db: Database) -> dict[str, int]:
     return changed
 
 
-def load_demo(db: Database) -> dict[str, Any]:
-    """Add the demo data set of every feature on top of the reference data (idempotent)."""
-    loaded: dict[str, Any] = {}
+def load_demo(db: Database) -> dict[str, int]:
+    """Add the demo data set of every feature on top of the reference data (idempotent);
+    returns how many records each feature added."""
+    loaded: dict[str, int] = {}
     for feature, module in parts("demo"):
         with db.transaction() as session:
             loaded[feature] = module.load(session)
