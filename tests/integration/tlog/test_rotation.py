@@ -27,7 +27,7 @@ def test_a_rotated_key_is_announced_and_the_old_one_refused_after(
     assert pending_path(key).exists() and read_key(key) == old, "replaced only after commit"
     promote_key(key)
     new = read_key(key)
-    assert new is not None and rotated["new"] == new.verifier.vkey != old.verifier.vkey
+    assert new is not None and rotated.new == new.verifier.vkey != old.verifier.vkey
     with database.transaction() as session:
         store.append(session, "rotation-test", dsse.canonical({"n": 2}), "test.event")
     # (The template's other logs were signed by the test session's key, not this one.)
