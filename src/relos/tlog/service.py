@@ -148,7 +148,10 @@ def rotate_key(session: Session, caller: Principal) -> RotationOut:
         store.append(session, log.agreement, payload, ROTATION, extra_signers=[new])
     # Checkpoints at commit are signed by the new key: the old one is revoked from here.
     session.info[store.SIGNER] = new
-    if node is not None:
+    # The announced key, read by every writer under its log's lock (store.current_signer).
+    if node is None:
+        session.add(NodeRow(id=1, party=None, key_name=old.name, verifier_key=new.verifier.vkey))
+    else:
         node.verifier_key = new.verifier.vkey
     session.flush()
     return RotationOut(old=old.verifier.vkey, new=new.verifier.vkey, logs=len(_all_logs(session)))
