@@ -375,7 +375,16 @@ def verify(
 ) -> Verdict:
     """Check every log (or one), against held checkpoints and the ones given."""
     require(caller, "logs.verify")
-    trusted = trusted_keys(session, verifier_keys)
+    return check_logs(session, trusted_keys(session, verifier_keys), origin, checkpoint_files)
+
+
+def check_logs(
+    session: Session,
+    trusted: Sequence[Verifier],
+    origin: str | None = None,
+    checkpoint_files: Sequence[tuple[str, str]] = (),
+) -> Verdict:
+    """The check itself, for callers that checked the policy (`log verify`, `audit verify`)."""
     logs = _all_logs(session)
     if origin is not None:
         logs = [log for log in logs if log.origin == origin]
@@ -407,7 +416,7 @@ def verify(
             return Verdict(reports, result)
         reports.append(result)
         events_seen.update(_event_copies(session, log.id))
-    if origin is None and logs:
+    if origin is None:
         problem = _check_event_log(session, events_seen)
         if problem is not None:
             return Verdict(reports, problem)

@@ -33,6 +33,7 @@ class Appended:
     origin: str
     index: int
     leaf: bytes
+    log_id: int
 
 
 @dataclass
@@ -188,7 +189,7 @@ def append(
         tuple(v for (level, idx), value in made for v in (writer.log_id, level, idx, value)),
     )
     writer.appended += 1
-    return Appended(writer.origin, index, leaf)
+    return Appended(writer.origin, index, leaf, writer.log_id)
 
 
 def checkpoint_pending(session: Session) -> None:
