@@ -9,7 +9,7 @@ SHA-256 is the event's hash (a leaf that does not match is left unmapped, and
 by `relos db upgrade` (the node key is the application's, never a migration's).
 
 Revision ID: 0013_tlog_event_leaves
-Revises: 0007_tlog
+Revises: 0007_tlog, 0006_events
 Create Date: 2026-11-30
 """
 
@@ -23,9 +23,10 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0013_tlog_event_leaves"
-down_revision: str | Sequence[str] | None = "0007_tlog"
+# A merge: the events (0006) and the signed logs (0007) are both needed.
+down_revision: str | Sequence[str] | None = ("0007_tlog", "0006_events")
 branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = "0006_events"
+depends_on: str | Sequence[str] | None = None
 
 TABLE = "tlog_event_leaves"
 # Copied, not imported (migrations import no app code): the payload type of a rotation.
