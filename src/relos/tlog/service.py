@@ -209,6 +209,20 @@ def _own_keys(session: Session) -> list[Verifier]:
     return [store.node_signer(session).verifier]
 
 
+_opened: dict[tuple[str, str], note.Checkpoint] = {}
+"""Checkpoint notes already opened with a key (a note read again is not verified again)."""
+
+
+def _open_own(text: str, key: Verifier) -> note.Checkpoint:
+    found = _opened.get((text, key.vkey))
+    if found is None:
+        found, _ = note.open_checkpoint(text, [key])
+        if len(_opened) >= 1024:
+            _opened.clear()
+        _opened[(text, key.vkey)] = found
+    return found
+
+
 def _signed_head(session: Session, log: LogRow) -> note.Checkpoint:
     """The log's latest checkpoint, opened with the node's own key: what proofs answer to."""
     latest = store.latest_checkpoint(session, log.id)
@@ -216,7 +230,7 @@ def _signed_head(session: Session, log: LogRow) -> note.Checkpoint:
         return note.Checkpoint(log.origin, 0, merkle.EMPTY_ROOT)
     where = f"checkpoint of size {latest.size}"
     try:
-        head, _ = note.open_checkpoint(latest.note, _own_keys(session))
+        head = _open_own(latest.note, _own_keys(session)[0])
     except note.BadNote as exc:
         raise LogIntegrityFailure(log.origin, where, f"not signed by this node ({exc})") from exc
     if head.origin != log.origin or head.size != int(latest.size):
@@ -286,11 +300,11 @@ def inclusion(
     try:
         lookup = store.subtrees(session, log.id, needed)
         proof = merkle.inclusion_proof(index, size, lookup)
-        leaves = store.entries(session, log.id, index, index + 1)
-        if not leaves:
+        leaf = store.leaf_at(session, log.id, index)
+        if leaf is None:
             raise merkle.ProofError("the entry is missing")
         root = _proven_root(lookup, size, head)
-        merkle.verify_inclusion(index, size, merkle.leaf_hash(leaves[0][1]), proof, root)
+        merkle.verify_inclusion(index, size, merkle.leaf_hash(leaf), proof, root)
     except merkle.ProofError as exc:
         where = f"entry {index} in the tree of size {size}"
         raise LogIntegrityFailure(

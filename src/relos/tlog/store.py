@@ -245,6 +245,17 @@ def checkpoints(session: Session, log_id: int) -> list[CheckpointRow]:
     )
 
 
+def leaf_at(session: Session, log_id: int, index: int) -> bytes | None:
+    """One stored leaf (a plain driver statement: proofs are the hot read path)."""
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    row = connection.exec_driver_sql(
+        f"SELECT leaf FROM tlog_entries WHERE log_id = {mark} AND idx = {mark}",  # noqa: S608
+        (log_id, index),
+    ).first()
+    return None if row is None else bytes(row[0])
+
+
 def entries(session: Session, log_id: int, start: int, end: int) -> list[tuple[int, bytes]]:
     rows = session.execute(
         select(EntryRow.idx, EntryRow.leaf)
