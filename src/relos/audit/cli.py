@@ -41,11 +41,13 @@ def verify_command(
     if json_out:
         print_json(verify.describe(verdict))
     elif verdict.broken is not None:
-        typer.echo(f"broken at entry {verdict.broken.entry_id}: {verdict.broken.reason}")
+        at = "" if verdict.broken.entry_id is None else f" at entry {verdict.broken.entry_id}"
+        typer.echo(f"broken{at}: {verdict.broken.reason}")
         typer.echo(f"the {verdict.entries} entries before it are whole")
     else:
         head = f"{verdict.head.id}:{verdict.head.hash}" if verdict.head else "none (empty)"
         typer.echo(f"audit chain whole: {verdict.entries} entries; head {head}")
+        typer.echo("signed logs whole: every entry signed by the node key, every checkpoint holds")
     if not verdict.whole:
         raise typer.Exit(1)
 

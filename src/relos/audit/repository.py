@@ -1,14 +1,37 @@
-"""Queries on the audit trail (the event log)."""
+"""Queries on the audit trail: the events' index, and the signed leaf holding each event."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, or_, select
 from sqlalchemy.orm import Session
 
 from relos.events.models import EventRow
 from relos.kit.listing import ListFilter, contains, order_by
+from relos.tlog.models import EntryRow, EventLeafRow, LogRow
+
+Signed = tuple[EventRow, bytes | None, str | None, int | None]
+"""An event, the exact bytes of the signed leaf holding it, that log's origin, the index."""
+
+
+def _with_leaves(query: Select[Any]) -> Select[Any]:
+    return (
+        query.add_columns(EntryRow.leaf, LogRow.origin, EventLeafRow.idx)
+        .outerjoin(EventLeafRow, EventLeafRow.event_id == EventRow.id)
+        .outerjoin(
+            EntryRow,
+            and_(EntryRow.log_id == EventLeafRow.log_id, EntryRow.idx == EventLeafRow.idx),
+        )
+        .outerjoin(LogRow, LogRow.id == EventLeafRow.log_id)
+    )
+
+
+def _signed(row: Row[Any]) -> Signed:
+    event, leaf, origin, idx = tuple(row)
+    return event, None if leaf is None else bytes(leaf), origin, None if idx is None else int(idx)
 
 
 def _concerns(party: str) -> ColumnElement[bool]:
@@ -40,8 +63,9 @@ def entries(
     filters: ListFilter = ListFilter(),
     concerning: str | None = None,
     offset: int = 0,
-) -> list[EventRow]:
-    """Entries in recording order, those concerning `party` only (None: all), filtered in SQL.
+) -> list[Signed]:
+    """Entries in recording order, those concerning `party` only (None: all), filtered in SQL,
+    each with its signed leaf (the event table is the index; the leaf is what is shown).
 
     `concerning` narrows further to one party; `filters.q` searches the event type (e.g.
     `support_order.signed`), actor, record type and record id; `filters.start` / `end`
@@ -68,4 +92,26 @@ def entries(
         query = query.where(EventRow.at >= filters.start)
     if filters.end is not None:
         query = query.where(EventRow.at < filters.end)
-    return list(session.scalars(query))
+    return [_signed(row) for row in session.execute(_with_leaves(query))]
+
+
+def in_order(session: Session, batch: int = 1000) -> Iterator[Signed]:
+    """Every event with its signed leaf, in recording order, in batches."""
+    after = 0
+    while True:
+        query = select(EventRow).where(EventRow.id > after).order_by(EventRow.id).limit(batch)
+        rows = [_signed(row) for row in session.execute(_with_leaves(query))]
+        yield from rows
+        if len(rows) < batch:
+            return
+        after = rows[-1][0].id
+        session.expunge_all()
+
+
+def event_of_leaf(session: Session, origin: str, index: int) -> int | None:
+    """The event a signed leaf holds, if any (to name it when the leaf is bad)."""
+    return session.scalar(
+        select(EventLeafRow.event_id)
+        .join(LogRow, LogRow.id == EventLeafRow.log_id)
+        .where(LogRow.origin == origin, EventLeafRow.idx == index)
+    )

@@ -30,7 +30,9 @@ class ChainHead(BaseModel):
 
 
 class ChainBreak(BaseModel):
-    id: int
+    id: int | None
+    """The event concerned; null when the problem is a log entry holding no event or a
+    checkpoint (the reason names it)."""
     reason: str
 
 

@@ -1,27 +1,41 @@
-"""Verifying the audit trail: every event's hash recomputed, every link and position checked.
+"""Verifying the audit trail: the signed logs it is read from, and the view itself.
 
-Each log (one per agreement, plus `internal`) is its own chain: event `seq` n links to the
-hash of event n-1 of the same log. What a check can catch: an event changed (its hash no
-longer matches), an event deleted (a gap in its log's positions, or the next event's link
-pointing at a hash that is gone), an event inserted by hand (its hash or its link does not
-fit). What it cannot catch on its own: the newest events deleted, or new events appended by
-someone who recomputes the hashes. An anchor closes the first gap: an (id, hash) pair
-recorded elsewhere earlier (printed by every verify run) must still be in the log.
+`relos audit verify` checks, in recording order, every event against its chain and
+against the signed leaf the trail shows it from (the leaf's payload must be the event's
+sealed statement: same position, same hash); then the signed logs themselves, as
+`relos log verify` does with the node's key: every envelope's signature, every tree, every
+checkpoint held, and that no signed event is gone from the event table. The first problem
+is named: the event (its id) when there is one, else the log entry or checkpoint.
+
+The chain alone (`verify_chain`, pure): each log (one per agreement, plus `internal`) is
+its own chain: event `seq` n links to the hash of event n-1 of the same log. What a check
+can catch: an event changed (its hash no longer matches), an event deleted (a gap in its
+log's positions, or the next event's link pointing at a hash that is gone), an event
+inserted by hand (its hash or its link does not fit). On its own it cannot catch the newest
+events deleted, or events appended by someone who recomputes the hashes; the signed logs
+can (the signatures, and the checkpoints anyone may hold), and so can an anchor: an
+(id, hash) pair recorded elsewhere earlier (printed by every verify run) must still be in
+the log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
 from relos.access.policy import require
+from relos.audit import repository
 from relos.audit.schemas import ChainBreak, ChainHead, VerdictOut
 from relos.events.models import EventRow
 from relos.events.seal import GENESIS, chain_hash, seal
-from relos.events.store import envelope_of, in_order
+from relos.events.store import envelope_of
+from relos.kit.errors import RelosError
+from relos.tlog import dsse
+from relos.tlog import service as logs
 
 
 @dataclass(frozen=True)
@@ -42,9 +56,10 @@ class Anchor:
 
 @dataclass(frozen=True)
 class Break:
-    """The first broken link: the event where a chain stops being provable, and why."""
+    """The first problem: the event where the trail stops being provable (None when the
+    problem is a log entry holding no event, or a checkpoint), and why."""
 
-    entry_id: int
+    entry_id: int | None
     reason: str
 
 
@@ -72,7 +87,13 @@ def _check(row: EventRow, expected_seq: int, prev_hash: str) -> str | None:
     return None
 
 
-def verify_chain(rows: Iterable[EventRow], anchor: Anchor | None = None) -> Verdict:
+SignedCheck = Callable[[EventRow], str | None]
+"""Why an event's signed leaf does not hold it, or None when it does."""
+
+
+def verify_chain(
+    rows: Iterable[EventRow], anchor: Anchor | None = None, signed: SignedCheck | None = None
+) -> Verdict:
     """Walk every log in recording order and report the first broken event, if any."""
     tails: dict[str, tuple[int, str]] = {}  # log -> (last seq, last hash)
     count, head = 0, None
@@ -80,6 +101,8 @@ def verify_chain(rows: Iterable[EventRow], anchor: Anchor | None = None) -> Verd
     for row in rows:
         seq, prev_hash = tails.get(row.log, (0, GENESIS))
         reason = _check(row, seq + 1, prev_hash)
+        if reason is None and signed is not None:
+            reason = signed(row)
         if reason is not None:
             return Verdict(count, head, Break(row.id, reason))
         if anchor is not None and row.id == anchor.id:
@@ -94,10 +117,56 @@ def verify_chain(rows: Iterable[EventRow], anchor: Anchor | None = None) -> Verd
     return Verdict(count, head, None)
 
 
+def _leaf_check(leaves: dict[int, tuple[bytes | None, str | None, int | None]]) -> SignedCheck:
+    def check(row: EventRow) -> str | None:
+        leaf, origin, index = leaves.pop(row.id, (None, None, None))
+        if leaf is None:
+            return "it has no signed leaf in any log"
+        where = f"entry {index} of log {origin}"
+        try:
+            payload = dsse.parse(leaf).payload
+        except dsse.BadEnvelope:
+            return f"its signed leaf ({where}) is not a DSSE envelope"
+        if hashlib.sha256(payload).hexdigest() != row.hash:
+            return f"it differs from its signed leaf ({where})"
+        return None
+
+    return check
+
+
+def _view(session: Session) -> tuple[Iterable[EventRow], SignedCheck]:
+    """The events in order, and the check of each against the leaf the trail shows."""
+    leaves: dict[int, tuple[bytes | None, str | None, int | None]] = {}
+
+    def rows() -> Iterable[EventRow]:
+        for row, leaf, origin, index in repository.in_order(session):
+            leaves[row.id] = (leaf, origin, index)
+            yield row
+
+    return rows(), _leaf_check(leaves)
+
+
 def verify(session: Session, caller: Principal, anchor: Anchor | None = None) -> Verdict:
-    """Verify every log as stored (auditors and admins; the operator at the console)."""
+    """Verify the trail and the signed logs it is read from (auditors and admins; the
+    operator at the console). The node's own key is the one trusted."""
     require(caller, "audit.verify")
-    return verify_chain(in_order(session), anchor)
+    rows, signed = _view(session)
+    verdict = verify_chain(rows, anchor, signed)
+    if not verdict.whole:
+        return verdict
+    try:
+        trusted = logs.trusted_keys(session, [])
+    except RelosError as exc:
+        if verdict.entries == 0:
+            return verdict  # nothing recorded, nothing signed: no key yet
+        return Verdict(verdict.entries, verdict.head, Break(None, exc.detail))
+    problem = logs.check_logs(session, trusted).problem
+    if problem is None:
+        return verdict
+    entry = None
+    if problem.index is not None:
+        entry = repository.event_of_leaf(session, problem.origin, problem.index)
+    return Verdict(verdict.entries, verdict.head, Break(entry, str(problem)))
 
 
 def describe(verdict: Verdict) -> VerdictOut:

@@ -76,7 +76,7 @@ def peer_status(db: Db, caller: Caller) -> list[dict[str, Any]]:
 
 
 @router.get("/federation/logs", response_model=list[LogOut])
-def shared_logs(db: Db, peer: Peer) -> list[dict[str, Any]]:
+def shared_logs(db: Db, peer: Peer) -> list[LogOut]:
     """This node's logs of the agreements both nodes' parties are in."""
     from relos.agreements.models import AgreementRow
 
@@ -85,7 +85,7 @@ def shared_logs(db: Db, peer: Peer) -> list[dict[str, Any]]:
         found = logs.list_logs(session, peer)
         shared = []
         for item in found:
-            row = session.get(AgreementRow, item["agreement"])
+            row = session.get(AgreementRow, item.agreement)
             if row is not None and ours in (row.party_a, row.party_b):
                 shared.append(item)
     return shared
@@ -102,7 +102,7 @@ def checkpoint(agreement_id: Agreement, db: Db, peer: Peer) -> PlainTextResponse
 @router.get("/federation/logs/{agreement_id}/entries", response_model=list[EntryOut])
 def entries(
     agreement_id: Agreement, db: Db, peer: Peer, start: Count, end: Count
-) -> list[dict[str, Any]]:
+) -> list[EntryOut]:
     _ours(db, agreement_id)
     with db.transaction(write=False) as session:
         return logs.entries(session, peer, agreement_id, start, end)
@@ -111,7 +111,7 @@ def entries(
 @router.get("/federation/logs/{agreement_id}/proof/consistency", response_model=ConsistencyOut)
 def consistency(
     agreement_id: Agreement, db: Db, peer: Peer, first: Count, second: Count
-) -> dict[str, Any]:
+) -> ConsistencyOut:
     _ours(db, agreement_id)
     with db.transaction(write=False) as session:
         return logs.consistency(session, peer, agreement_id, first, second)

@@ -40,7 +40,7 @@ from relos.federation.models import (
 from relos.federation.outbox import APPLYING, node_party
 from relos.kit.db import Database
 from relos.kit.timeutil import utcnow
-from relos.tlog import dsse, merkle, note, store
+from relos.tlog import cosignature, dsse, merkle, note, store
 from relos.tlog.keys import BadKey, Verifier
 
 ACK = "federation.ack"
@@ -224,10 +224,10 @@ def _witness(
 
 
 def cosign(session: Session, text: str) -> str:
-    """The checkpoint note with this node's signature line added (its co-signature)."""
-    body = note.parse(text)
-    ours = note.sign(body.text, [store.node_signer(session)])
-    return text + ours[len(body.text) + 1 :]
+    """The checkpoint note with this node's co-signature added: a C2SP `cosignature/v1`
+    line (timestamped Ed25519, key ID of type 0x04) by the node key."""
+    now = int(utcnow().timestamp())
+    return cosignature.cosign(text, store.node_signer(session), now)
 
 
 def ingest(db: Database, peer: PeerRow, batch: Batch) -> Outcome:
@@ -414,7 +414,7 @@ def keep_cosignature(db: Database, peer: PeerRow, agreement: str, text: str) -> 
         ours = store.log_of(session, agreement)
         signer = store.node_signer(session)
         try:
-            checkpoint = open_checkpoint(peer, text)
+            checkpoint, _ = cosignature.open_cosigned(text, peer_key(peer))
             note.open_note(text, [signer.verifier])
         except (Damaged, note.BadNote) as exc:
             return incident(session, peer.party, "cosignature", str(exc), cosigned=text)

@@ -63,7 +63,7 @@ def prepare(party: str, port: int, folder: Path, database_url: str | None) -> De
                     )
     finally:
         db.dispose()
-    return DemoNode(party, port, folder, url, str(shown["verifier_key"]))
+    return DemoNode(party, port, folder, url, str(shown.verifier_key))
 
 
 def pair(a: DemoNode, b: DemoNode) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse
@@ -13,12 +13,22 @@ from relos.tlog.schemas import ConsistencyOut, EntryOut, InclusionOut, LogOut
 
 router = APIRouter(prefix="/logs", tags=["logs"])
 
+# A log whose stored tree no longer gives the checkpoint the node signed is refused, not
+# served: a problem document with the stable code `log_integrity_failure`.
+INTEGRITY: dict[int | str, dict[str, object]] = {
+    500: {
+        "description": "The stored log does not verify against the node's signed checkpoint "
+        "(`log_integrity_failure`, naming the log and entry).",
+        "content": {"application/problem+json": {}},
+    }
+}
+
 Agreement = Annotated[str, Path(max_length=64, description="The agreement id.")]
 Count = Annotated[int, Query(ge=0, le=2**62)]
 
 
 @router.get("", response_model=list[LogOut])
-def list_logs(db: Db, caller: Caller) -> list[dict[str, Any]]:
+def list_logs(db: Db, caller: Caller) -> list[LogOut]:
     """The logs of the agreements the caller's party is party to."""
     with db.transaction(write=False) as session:
         return service.list_logs(session, caller)
@@ -27,7 +37,10 @@ def list_logs(db: Db, caller: Caller) -> list[dict[str, Any]]:
 @router.get(
     "/{agreement_id}/checkpoint",
     response_class=PlainTextResponse,
-    responses={200: {"content": {"text/plain": {}}, "description": "A C2SP signed note."}},
+    responses={
+        200: {"content": {"text/plain": {}}, "description": "A C2SP signed note."},
+        **INTEGRITY,
+    },
 )
 def checkpoint(agreement_id: Agreement, db: Db, caller: Caller) -> PlainTextResponse:
     """The latest signed checkpoint (C2SP tlog-checkpoint in a signed note)."""
@@ -36,28 +49,28 @@ def checkpoint(agreement_id: Agreement, db: Db, caller: Caller) -> PlainTextResp
     return PlainTextResponse(text, media_type="text/plain; charset=utf-8")
 
 
-@router.get("/{agreement_id}/entries", response_model=list[EntryOut])
+@router.get("/{agreement_id}/entries", response_model=list[EntryOut], responses=INTEGRITY)
 def entries(
     agreement_id: Agreement, db: Db, caller: Caller, start: Count, end: Count
-) -> list[dict[str, Any]]:
+) -> list[EntryOut]:
     """Entries [start, end), at most 1,000: the exact envelope bytes, base64."""
     with db.transaction(write=False) as session:
         return service.entries(session, caller, agreement_id, start, end)
 
 
-@router.get("/{agreement_id}/proof/inclusion", response_model=InclusionOut)
+@router.get("/{agreement_id}/proof/inclusion", response_model=InclusionOut, responses=INTEGRITY)
 def inclusion(
     agreement_id: Agreement, db: Db, caller: Caller, index: Count, size: Count
-) -> dict[str, Any]:
+) -> InclusionOut:
     """RFC 9162 inclusion proof of entry `index` in the tree of `size` entries."""
     with db.transaction(write=False) as session:
         return service.inclusion(session, caller, agreement_id, index, size)
 
 
-@router.get("/{agreement_id}/proof/consistency", response_model=ConsistencyOut)
+@router.get("/{agreement_id}/proof/consistency", response_model=ConsistencyOut, responses=INTEGRITY)
 def consistency(
     agreement_id: Agreement, db: Db, caller: Caller, first: Count, second: Count
-) -> dict[str, Any]:
+) -> ConsistencyOut:
     """RFC 9162 consistency proof from the tree of `first` entries to that of `second`."""
     with db.transaction(write=False) as session:
         return service.consistency(session, caller, agreement_id, first, second)

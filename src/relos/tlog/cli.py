@@ -47,8 +47,8 @@ def node_init(
     with transaction() as session:
         shown = service.init_node(session, acting_as(session, as_user), code)
     state = "created its key" if made else "kept the existing key"
-    typer.echo(f"node {shown['party']}: {state}")
-    typer.echo(shown["verifier_key"])
+    typer.echo(f"node {shown.party}: {state}")
+    typer.echo(shown.verifier_key)
 
 
 @node_app.command("show")
@@ -59,9 +59,9 @@ def node_show(as_user: AsUser = None, json_out: JsonOut = False) -> None:
     if json_out:
         print_json(shown)
         return
-    typer.echo(f"party: {shown['party'] or '(single node)'}")
-    typer.echo(f"key: {shown['verifier_key'] or '(none yet)'}")
-    rows = [(log["origin"], log["size"], log["root"]) for log in shown["logs"]]
+    typer.echo(f"party: {shown.party or '(single node)'}")
+    typer.echo(f"key: {shown.verifier_key or '(none yet)'}")
+    rows = [(log.origin, log.size, log.root) for log in shown.logs]
     print_table("Logs", ["origin", "size", "root"], rows)
 
 
@@ -79,8 +79,8 @@ def node_rotate_key(as_user: AsUser = None) -> None:
         raise
     # Committed: from now on the node signs with the new key only.
     promote_key(session_key_path(session))
-    typer.echo(f"revoked {rotated['old']}")
-    typer.echo(f"new key {rotated['new']} (announced in {rotated['logs']} logs)")
+    typer.echo(f"revoked {rotated.old}")
+    typer.echo(f"new key {rotated.new} (announced in {rotated.logs} logs)")
 
 
 @log_app.command("verify")

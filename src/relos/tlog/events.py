@@ -32,8 +32,16 @@ def agreement_of(log: str) -> str | None:
 
 
 def _append(session: Session, recorded: RecordedEvent[DomainEvent]) -> store.Appended:
+    """Sign and append one event, and note which leaf holds it (the audit trail reads it)."""
     envelope = recorded.envelope
-    return store.append(session, agreement_of(envelope.log), recorded.sealed, envelope.type)
+    appended = store.append(session, agreement_of(envelope.log), recorded.sealed, envelope.type)
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    connection.exec_driver_sql(
+        f"INSERT INTO tlog_event_leaves (event_id, log_id, idx) VALUES ({mark}, {mark}, {mark})",  # noqa: S608
+        (recorded.id, appended.log_id, appended.index),
+    )
+    return appended
 
 
 def sign_and_append(session: Session, recorded: RecordedEvent[DomainEvent]) -> None:
@@ -41,6 +49,20 @@ def sign_and_append(session: Session, recorded: RecordedEvent[DomainEvent]) -> N
     if not session.scalar(select(exists().where(LogRow.id.is_not(None)))):
         copy_events(session, before=recorded.id)
     _append(session, recorded)
+
+
+def sign_unsigned(session: Session) -> int:
+    """Sign the events recorded before this database had signed logs, as their first leaves.
+
+    `relos db upgrade` runs it (as the feature's reference refresh), so a database migrated
+    from before the signed logs has every event signed, and shown by the audit trail, before
+    anything else is recorded. Nothing to do once any log exists.
+    """
+    if session.scalar(select(exists().where(LogRow.id.is_not(None)))):
+        return 0
+    if not session.scalar(select(exists().where(EventRow.id.is_not(None)))):
+        return 0
+    return copy_events(session)
 
 
 def copy_events(session: Session, before: int | None = None) -> int:

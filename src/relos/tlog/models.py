@@ -66,3 +66,18 @@ class NodeRow(Base):
     party: Mapped[str | None] = mapped_column(String(2), nullable=True)
     key_name: Mapped[str] = mapped_column(String(200))
     verifier_key: Mapped[str] = mapped_column(String(300))
+
+
+class EventLeafRow(Base):
+    """Which signed leaf holds an event: the audit trail reads the event from there.
+
+    An index, not a trust anchor: `relos audit verify` checks that each event's leaf
+    holds that event (its position and hash), and the leaves are checked by signature.
+    """
+
+    __tablename__ = "tlog_event_leaves"
+    __table_args__ = (UniqueConstraint("log_id", "idx"),)
+
+    event_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    log_id: Mapped[int] = mapped_column(ForeignKey("tlog_logs.id"))
+    idx: Mapped[int] = mapped_column(BigInteger)

@@ -26,7 +26,7 @@ DOMAIN = "relos.example"
 SINGLE_NODE_NAME = f"{DOMAIN}/node"
 
 _lock = threading.Lock()
-_cache: dict[Path, tuple[int, Signer]] = {}
+_cache: dict[Path, tuple[tuple[int, int], Signer]] = {}
 
 
 def node_name(party: str | None) -> str:
@@ -45,15 +45,17 @@ def session_key_path(session: Session) -> Path:
     return key_path(getattr(database, "data_dir", None))
 
 
-def read_key(path: Path) -> Signer | None:
-    """The key in the file, or None when there is no file (cached until the file changes)."""
+def read_key(path: Path, fresh: bool = False) -> Signer | None:
+    """The key in the file, or None when there is no file (cached until the file changes,
+    by its inode and time; `fresh` reads it again anyway)."""
     try:
-        stamp = path.stat().st_mtime_ns
+        status = path.stat()
     except FileNotFoundError:
         return None
+    stamp = (status.st_ino, status.st_mtime_ns)
     with _lock:
         cached = _cache.get(path)
-        if cached is not None and cached[0] == stamp:
+        if cached is not None and cached[0] == stamp and not fresh:
             return cached[1]
     try:
         signer = Signer.parse(path.read_text(encoding="ascii"))

@@ -10,17 +10,18 @@ it touched gets a signed checkpoint (one per log per transaction: the "small bat
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import event, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from relos.kit.db import advisory_lock
+from relos.kit.errors import Conflict
 from relos.kit.timeutil import utcnow
 from relos.tlog import dsse, merkle, note
 from relos.tlog.keys import Signer
 from relos.tlog.models import CheckpointRow, EntryRow, LogRow, NodeRow, SubtreeRow
-from relos.tlog.node import create_key, node_name, read_key, session_key_path
+from relos.tlog.node import create_key, node_name, pending_path, read_key, session_key_path
 
 INTERNAL = "internal"
 WRITERS = "relos.tlog.writers"
@@ -32,6 +33,7 @@ class Appended:
     origin: str
     index: int
     leaf: bytes
+    log_id: int
 
 
 @dataclass
@@ -39,8 +41,9 @@ class _Writer:
     log_id: int
     origin: str
     tree: merkle.CompactRange
+    signer: Signer
+    """The key checked under the lock (`current_signer`) when the writer was made."""
     appended: int = 0
-    signers: list[Signer] = field(default_factory=list)
 
 
 def origin_for(name: str, agreement: str | None) -> str:
@@ -101,13 +104,43 @@ def subtrees(session: Session, log_id: int, nodes: Iterable[merkle.Node]) -> mer
     return merkle.lookup_in(found)
 
 
-def _writer(session: Session, agreement: str | None, signer: Signer) -> _Writer:
+def current_signer(session: Session) -> Signer:
+    """The node key to sign with now, checked against the key the node last announced.
+
+    Called with the log's lock held. `relos node rotate-key` records the new key in
+    `tlog_node` in the transaction that announces it in every log (holding every log's
+    lock), and replaces the key file only after its commit; another process may meanwhile
+    hold the old key (read before, cached, or its own copy of the file). So the key is
+    compared with the one recorded, read afresh: on a mismatch the key file is read
+    again, then the staged next key; if neither is the announced key, nothing is signed.
+    An explicit signer (`session.info[SIGNER]`: the rotation itself, tests) is not checked.
+    """
+    override = session.info.get(SIGNER)
+    if isinstance(override, Signer):
+        return override
+    signer = node_signer(session)
+    announced = session.scalar(select(NodeRow.verifier_key).where(NodeRow.id == 1))
+    if announced is None or announced == signer.verifier.vkey:
+        return signer
+    path = session_key_path(session)
+    for candidate in (read_key(path, fresh=True), read_key(pending_path(path), fresh=True)):
+        if candidate is not None and candidate.verifier.vkey == announced:
+            session.info[SIGNER] = candidate  # the checkpoints at commit too
+            return candidate
+    raise Conflict(
+        f"the signing key {signer.verifier.key_id} at {path} is not the node's current key "
+        f"({announced.rsplit('+', 1)[0]}): it was rotated; give this process the new key"
+    )
+
+
+def _writer(session: Session, agreement: str | None) -> _Writer:
     writers: dict[str | None, _Writer] = session.info.setdefault(WRITERS, {})
     writer = writers.get(agreement)
     if writer is not None:
         return writer
     # This log's writers queue here, and only here; other logs are not held up.
     advisory_lock(session, "tlog", agreement or f"({INTERNAL})")
+    signer = current_signer(session)
     log = log_of(session, agreement)
     if log is None:
         log = LogRow(
@@ -120,7 +153,7 @@ def _writer(session: Session, agreement: str | None, signer: Signer) -> _Writer:
         session.flush()
     size = stored_size(session, log.id)
     tree = merkle.CompactRange.load(size, subtrees(session, log.id, merkle.needed_for_root(size)))
-    writer = _Writer(log.id, log.origin, tree)
+    writer = _Writer(log.id, log.origin, tree, signer)
     writers[agreement] = writer
     return writer
 
@@ -138,9 +171,8 @@ def append(
     The envelope is signed by the node key (and `extra_signers`, e.g. the next key during
     rotation) and stored byte for byte; the checkpoint follows at commit.
     """
-    signer = node_signer(session)
-    writer = _writer(session, agreement, signer)
-    signers = [signer, *extra_signers]
+    writer = _writer(session, agreement)
+    signers = [writer.signer, *extra_signers]
     leaf = dsse.seal(payload, dsse.payload_type(event_type), signers)
     index = writer.tree.size
     made = writer.tree.append(merkle.leaf_hash(leaf))
@@ -157,7 +189,7 @@ def append(
         tuple(v for (level, idx), value in made for v in (writer.log_id, level, idx, value)),
     )
     writer.appended += 1
-    return Appended(writer.origin, index, leaf)
+    return Appended(writer.origin, index, leaf, writer.log_id)
 
 
 def checkpoint_pending(session: Session) -> None:
@@ -211,6 +243,17 @@ def checkpoints(session: Session, log_id: int) -> list[CheckpointRow]:
             select(CheckpointRow).where(CheckpointRow.log_id == log_id).order_by(CheckpointRow.size)
         )
     )
+
+
+def leaf_at(session: Session, log_id: int, index: int) -> bytes | None:
+    """One stored leaf (a plain driver statement: proofs are the hot read path)."""
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    row = connection.exec_driver_sql(
+        f"SELECT leaf FROM tlog_entries WHERE log_id = {mark} AND idx = {mark}",  # noqa: S608
+        (log_id, index),
+    ).first()
+    return None if row is None else bytes(row[0])
 
 
 def entries(session: Session, log_id: int, start: int, end: int) -> list[tuple[int, bytes]]:

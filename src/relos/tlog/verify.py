@@ -32,6 +32,8 @@ class Problem:
     origin: str
     where: str
     reason: str
+    index: int | None = None
+    """The entry concerned, when the problem is one entry's."""
 
     def __str__(self) -> str:
         return f"log {self.origin}: {self.where}: {self.reason}"
@@ -64,6 +66,8 @@ class _Bad(Exception):
         super().__init__(reason)
         self.where = where
         self.reason = reason
+        number = where.removeprefix("entry ")
+        self.index = int(number) if where.startswith("entry ") and number.isdigit() else None
 
 
 Entries = Callable[[], Iterable[tuple[int, bytes]]]
@@ -170,7 +174,7 @@ def verify_log(
     try:
         return _verify(origin, entries, trusted, held, stored_root)
     except _Bad as bad:
-        return Problem(origin, bad.where, bad.reason)
+        return Problem(origin, bad.where, bad.reason, bad.index)
 
 
 def _verify(

@@ -1,4 +1,6 @@
-"""Migration 0006_events moves every old audit_log row into the event log, losing nothing."""
+"""Migration 0006_events moves every old audit_log row into the event log, losing nothing,
+and `db upgrade` signs them as the first leaves of the internal log (the trail reads them
+from there)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,8 @@ from relos.audit.service import list_entries
 from relos.audit.verify import verify
 from relos.kit.db import Database
 from relos.kit.migrate import alembic_config, upgrade
+from relos.tlog import dsse, store
+from relos.tlog.events import sign_unsigned
 
 
 def _old_chain_hash(prev: str, entry: dict[str, object]) -> str:
@@ -57,10 +61,18 @@ def test_old_rows_become_audit_entries_in_order(tmp_path: Path) -> None:
             )
             prev = digest
     upgrade(db)
+    with db.transaction() as session:  # what `relos db upgrade` does after the migrations
+        assert sign_unsigned(session) == 2
+    with db.transaction() as session:
+        assert sign_unsigned(session) == 0, "once"
     with db.transaction(write=False) as session:
         entries = list_entries(session, SYSTEM)
         verdict = verify(session, SYSTEM)
+        internal = store.log_of(session, None)
+        assert internal is not None
+        leaves = [dsse.parse(leaf).payload for _, leaf in store.all_entries(session, internal.id)]
     db.dispose()
+    assert [hashlib.sha256(p).hexdigest() for p in leaves] == [e.hash for e in entries]
     assert [(e.action, e.record_id, e.parties) for e in entries[:2]] == [
         ("user.add", "r0", ["IN"]),
         ("deployment.filed", "r1", ["IN", "RU"]),

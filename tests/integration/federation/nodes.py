@@ -45,7 +45,7 @@ def make_node(party: str, url: str, folder: Path) -> Node:
     db = Database(url, folder)
     with db.transaction() as session:
         shown = node.init_node(session, SYSTEM, party)
-    return Node(party, db, f"http://{party.lower()}.node.test", shown["verifier_key"])
+    return Node(party, db, f"http://{party.lower()}.node.test", str(shown.verifier_key))
 
 
 def pair(a: Node, b: Node) -> None:

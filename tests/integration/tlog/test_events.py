@@ -40,7 +40,7 @@ def test_an_event_is_signed_into_its_agreement_log(database: Database) -> None:
 
 def test_events_from_before_the_signed_logs_become_the_first_leaves(database: Database) -> None:
     with database.engine.begin() as conn:
-        for table in ("tlog_checkpoints", "tlog_subtrees", "tlog_entries"):
+        for table in ("tlog_event_leaves", "tlog_checkpoints", "tlog_subtrees", "tlog_entries"):
             if database.sqlite:
                 conn.exec_driver_sql(f"DROP TRIGGER {table}_no_delete")
             else:
