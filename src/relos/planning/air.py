@@ -60,7 +60,7 @@ class AirspaceBlocked(RouteBlocked):
     title = "No open air route"
 
     def __init__(self, detail: str, why: list[Reason]) -> None:
-        super().__init__(detail, list(why))
+        super().__init__(f"{detail}: " + "; ".join(why), list(why))
         self.why = why
 
     def extensions(self) -> dict[str, Any]:

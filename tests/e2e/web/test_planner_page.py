@@ -22,3 +22,23 @@ def test_the_page_lists_passage_notices_risks_and_contributions(login: Login) ->
     assert 'data-testid="contributions"' in text
     assert "turkish_straits" in text and "Montreux" in text
     assert 'data-testid="conditions"' in text and 'data-testid="risks"' in text
+
+
+def test_the_c17_to_ayni_is_drawn_round_pakistan_with_each_overflight(login: Login) -> None:
+    query = {
+        "platform": "c17_in",
+        "origin": "VIAG",
+        "destination": "TJ-AYNI",
+        "depart": "2026-07-15",
+        "objective": "distance",
+        "reserve": "0.15",
+        "agreements": ["in-ru-relos"],
+    }
+    client = login("in-planner")
+    text = client.get("/planner", params=query).text
+    assert "data-route=" in text and "Overflight" in text
+    assert "Iran grants overflight" in text and "Tajikistan grants overflight" in text
+    client.cookies.set("relos_lang", "ru")
+    russian = client.get("/planner", params=query).text
+    assert "разрешение на пролёт: Иран" in russian
+    assert "Iran grants overflight" not in russian
