@@ -8,20 +8,26 @@ a leg is that of its route around closed airspace on the day it starts.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import pickle
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from math import inf
+from pathlib import Path
 from typing import Any
 
 import shapely
 
 from relos.planning.airspace import AirspaceLaw, Ruling, load_airspace
+from relos.planning.airspace import digest_text as airspace_text
 from relos.planning.airways import Obstacle, Point, crossings, densify, path_nm
-from relos.planning.borders import Borders, borders
+from relos.planning.borders import Borders, atlas_path, borders
 from relos.planning.errors import RouteBlocked
 from relos.planning.geo import haversine_nm
 from relos.planning.legs import AirLegs
+from relos.planning.network import cache_dir, read_cache, write_cache
 from relos.planning.refuel import Leg
 from relos.planning.voyage import Notice
 from relos.planning.waypoints import Endpoint
@@ -121,6 +127,7 @@ class Airspace:
         self._routes: dict[
             tuple[float, float, float, float, frozenset[str]], tuple[Point, ...]
         ] = {}
+        self._closed: dict[tuple[str, date], frozenset[str]] = {}
         self._lock = threading.Lock()
 
     def closed_area(self, closed: frozenset[str]) -> Obstacle | None:
@@ -137,10 +144,22 @@ class Airspace:
             self._areas[closed] = area
         return area
 
+    def closed(self, flag: str, day: date) -> frozenset[str]:
+        """States closed to the flag on the day (kept: every leg of a plan asks)."""
+        key = (flag, day)
+        found = self._closed.get(key)
+        if found is None:
+            found = self.law.closed(flag, day)
+            with self._lock:
+                if len(self._closed) >= _KEPT:
+                    self._closed.clear()
+                self._closed[key] = found
+        return found
+
     def route(self, a: Endpoint, b: Endpoint, flag: str, day: date) -> AirRoute:
         """The route from a to b for an aircraft of the flag leaving on the day
         (AirspaceBlocked when an end lies in closed airspace or none goes round)."""
-        closed = self.law.closed(flag, day)
+        closed = self.closed(flag, day)
         key = (a.lon, a.lat, b.lon, b.lat, closed)
         with self._lock:
             points = self._routes.get(key)
@@ -214,15 +233,47 @@ class Airspace:
 
 _airspace: list[Airspace] = []
 _loading = threading.Lock()
+FORMAT = 1  # bump when the pickled layout changes
+
+
+def cache_path() -> Path:
+    """Derived airspace (polygons, sea belts, corner graphs) in the cache directory, named
+    by the hash of its inputs: the world-atlas file, the airspace law and the format."""
+    digest = hashlib.sha256(atlas_path().read_bytes())
+    digest.update(airspace_text().encode())
+    digest.update(str(FORMAT).encode())
+    return cache_dir() / f"airspace-{digest.hexdigest()[:16]}.pickle"
 
 
 def airspace() -> Airspace:
-    """The process-wide airspace (state polygons decoded once)."""
+    """The process-wide airspace: from the cache `relos plan warm` writes, else decoded."""
     if not _airspace:
         with _loading:
             if not _airspace:
-                _airspace.append(Airspace(load_airspace(), borders()))
+                _airspace.append(_load())
     return _airspace[0]
+
+
+def _load() -> Airspace:
+    law = load_airspace()
+    with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        cached = read_cache(cache_path())
+        if isinstance(cached, tuple) and len(cached) == 2:
+            states, areas = cached
+            if isinstance(states, Borders) and isinstance(areas, dict):
+                space = Airspace(law, states)
+                space._areas.update(areas)
+                return space
+    return Airspace(law, borders())
+
+
+def save_airspace(space: Airspace) -> Path:
+    """Write the derived airspace to the cache (best effort), for the next process."""
+    path = cache_path()
+    with space._lock:
+        areas = dict(space._areas)
+    write_cache(path, (space.borders, areas))
+    return path
 
 
 def warm_air(flags: tuple[str, ...], day: date) -> int:
@@ -231,21 +282,38 @@ def warm_air(flags: tuple[str, ...], day: date) -> int:
     space = airspace()
     joined = 0
     for flag in flags:
-        area = space.closed_area(space.law.closed(flag, day))
+        area = space.closed_area(space.closed(flag, day))
         if area is not None:
             for i in range(len(area.corners)):
                 joined += len(area.corner_edges(i))
     return joined
 
 
+def warm_and_save(flags: tuple[str, ...], day: date) -> int:
+    """`relos plan warm`: join the corners, then keep everything in the cache."""
+    joined = warm_air(flags, day)
+    save_airspace(airspace())
+    return joined
+
+
 class AirRouteLegs(AirLegs):
     """The refuel search's leg oracle for aircraft: routed around closed airspace."""
 
-    def __init__(self, space: Airspace, nodes: list[Endpoint], flag: str, day: date) -> None:
+    def __init__(
+        self,
+        space: Airspace,
+        nodes: list[Endpoint],
+        flag: str,
+        day: date,
+        limit_nm: float = inf,
+    ) -> None:
         super().__init__(nodes)
         self.space = space
         self.flag = flag
         self.day = day  # the departure day
+        # no leg longer than this is ever flown (the range): past it the great circle, a
+        # lower bound, already says "out of range" without routing round anything
+        self.limit_nm = limit_nm
 
     def route(self, i: int, j: int, at: datetime) -> AirRoute | None:
         try:
@@ -254,6 +322,9 @@ class AirRouteLegs(AirLegs):
             return None
 
     def nm(self, i: int, j: int, at: datetime) -> float:
+        straight = self.best_case(i, j)
+        if straight > self.limit_nm:
+            return straight
         found = self.route(i, j, at)
         return inf if found is None else found.distance_nm
 

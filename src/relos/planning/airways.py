@@ -18,6 +18,7 @@ import itertools
 import threading
 from dataclasses import dataclass
 from math import asin, atan2, ceil, cos, degrees, inf, radians, sin, sqrt
+from typing import Any
 
 import numpy as np
 import shapely
@@ -31,6 +32,7 @@ Point = tuple[float, float]  # lon, lat in degrees
 STEP_NM = 50.0  # densification of great circles for the intersection test
 MARGIN_DEG = 0.15  # corners stand this far outside the closed area ...
 SIMPLIFY_DEG = 0.1  # ... after simplification by at most this much, so corners stay outside
+_POINTS_KEPT = 2048  # end points whose visible corners are kept
 
 
 def great_circle(a: Point, b: Point, step_nm: float = STEP_NM) -> list[Point]:
@@ -83,8 +85,18 @@ def great_circles(a: Point, targets: list[Point], step_nm: float = STEP_NM) -> l
     jumps &= which[1:] == which[:-1]
     for k in set(which[1:][jumps].tolist()):
         span = slice(first[k], first[k] + counts[k])
-        out[k] = line(list(zip(lons[span].tolist(), lats[span].tolist(), strict=True)))
+        out[k] = _cut(lons[span], lats[span])
     return out
+
+
+def _cut(lons: np.ndarray[Any, Any], lats: np.ndarray[Any, Any]) -> BaseGeometry:
+    """A line of many points cut where it crosses the antimeridian (arrays in, no loop)."""
+    breaks = (np.nonzero(np.abs(np.diff(lons)) > 180)[0] + 1).tolist()
+    pieces = []
+    for lo, hi in itertools.pairwise([0, *breaks, len(lons)]):
+        xy = np.stack([lons[lo:hi], lats[lo:hi]], axis=1)
+        pieces.append(shapely.LineString(xy) if hi - lo >= 2 else shapely.Point(xy[0]))
+    return shapely.GeometryCollection(pieces)
 
 
 def line(points: list[Point]) -> BaseGeometry:
@@ -122,6 +134,18 @@ class Obstacle:
         grown = shapely.simplify(area.buffer(MARGIN_DEG, quad_segs=2), SIMPLIFY_DEG)
         self.corners: list[Point] = _convex_corners(grown)
         self._seen: dict[int, list[tuple[int, float]]] = {}
+        self._points: dict[Point, dict[int, float]] = {}
+        self._lock = threading.Lock()
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"area": self.area, "corners": self.corners, "seen": self._seen}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.area = state["area"]
+        shapely.prepare(self.area)
+        self.corners = state["corners"]
+        self._seen = state["seen"]
+        self._points = {}
         self._lock = threading.Lock()
 
     def contains(self, p: Point) -> bool:
@@ -153,6 +177,24 @@ class Obstacle:
                 self._seen[i] = found
         return found
 
+    def point_edges(self, p: Point) -> dict[int, float]:
+        """Corners visible from a point, with their distances (kept: a plan's ends and
+        stops meet the same area again and again)."""
+        with self._lock:
+            found = self._points.get(p)
+        if found is None:
+            seen = self.visible(p, self.corners)
+            found = {
+                j: haversine_nm(p[0], p[1], c[0], c[1])
+                for j, (c, ok) in enumerate(zip(self.corners, seen, strict=True))
+                if ok
+            }
+            with self._lock:
+                if len(self._points) >= _POINTS_KEPT:
+                    self._points.pop(next(iter(self._points)))
+                self._points[p] = found
+        return found
+
     def route(self, a: Point, b: Point) -> list[Point] | None:
         """Turning points of the shortest path from a to b around the area (None: none)."""
         if self.clear(a, b):
@@ -164,8 +206,7 @@ class Obstacle:
         def at(i: int) -> Point:
             return a if i == start else b if i == goal else corners[i]
 
-        to_goal = self.visible(b, corners)
-        from_start = self.visible(a, corners)
+        to_goal = self.point_edges(b)
 
         def h(i: int) -> float:
             p = at(i)
@@ -180,17 +221,12 @@ class Obstacle:
                 return _walk(back, goal, at)
             if g > best.get(u, inf):
                 continue
-            here = at(u)
             if u == start:
-                edges = [
-                    (j, haversine_nm(a[0], a[1], c[0], c[1]))
-                    for j, (c, ok) in enumerate(zip(corners, from_start, strict=True))
-                    if ok
-                ]
+                edges = list(self.point_edges(a).items())
             else:
                 edges = list(self.corner_edges(u))
-                if to_goal[u]:
-                    edges.append((goal, haversine_nm(here[0], here[1], b[0], b[1])))
+                if u in to_goal:
+                    edges.append((goal, to_goal[u]))
             for v, w in edges:
                 new = g + w
                 if new < best.get(v, inf):

@@ -47,6 +47,16 @@ class Borders:
         self._codes = list(self.shapes)
         self._tree = STRtree([self.shapes[c] for c in self._codes])
 
+    def __getstate__(self) -> dict[str, Any]:
+        with self._lock:
+            return {"shapes": self.shapes, "names": self.names, "airspace": dict(self._airspace)}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.shapes, self.names = state["shapes"], state["names"]
+        self._airspace = state["airspace"]
+        self._lock = threading.Lock()
+        self.__post_init__()
+
     def near(self, geometry: BaseGeometry) -> list[str]:
         """Codes of the states whose land lies within the territorial sea of the geometry."""
         assert self._tree is not None

@@ -136,7 +136,10 @@ class Planner:
 
     def legs_for(self, mission: Mission, nodes: list[Endpoint]) -> SeaLegs | AirLegs:
         if mission.craft.kind == "aircraft":
-            return AirRouteLegs(airspace(), nodes, mission.craft.party, mission.depart.date())
+            reach = mission.craft.range_nm(mission.reserve)
+            return AirRouteLegs(
+                airspace(), nodes, mission.craft.party, mission.depart.date(), reach
+            )
         return SeaLegs(self.rows, nodes, mission.conditions)
 
     def _candidates(self, mission: Mission) -> list[Site]:
@@ -265,11 +268,9 @@ class Planner:
 
     def _why(self, mission: Mission, legs: SeaLegs | AirLegs, problem: Problem) -> str:
         reach = mission.craft.range_nm(mission.reserve)
+        if isinstance(legs, AirRouteLegs) and (blocked := blocked_reasons(legs)):
+            return "no open air route: " + "; ".join(blocked)
         no_sea_path = legs.nm(0, DESTINATION, mission.depart) == inf
-        if no_sea_path and isinstance(legs, AirRouteLegs):
-            blocked = blocked_reasons(legs)
-            if blocked:
-                return "no open air route: " + "; ".join(blocked)
         if no_sea_path and mission.craft.kind != "aircraft":
             assert mission.destination is not None
             try:

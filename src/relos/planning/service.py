@@ -25,7 +25,7 @@ from relos.kit.errors import InvalidInput, NotFound
 from relos.kit.timeutil import format_instant, utcnow
 from relos.planning import adapters, present
 from relos.planning.access import Pact, Site
-from relos.planning.air import airspace, warm_air
+from relos.planning.air import airspace, warm_air, warm_and_save
 from relos.planning.craft import Craft
 from relos.planning.legs import SeaRows
 from relos.planning.network import load_network
@@ -113,7 +113,7 @@ def warm() -> int:
     masks = standard_masks(sea.rules)
     for mask in masks:
         build_hierarchy(sea.net, mask)
-    warm_air(AIR_FLAGS, utcnow().date())
+    warm_and_save(AIR_FLAGS, utcnow().date())
     return len(masks)
 
 

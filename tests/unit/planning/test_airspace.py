@@ -190,3 +190,17 @@ def _dense(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
     from relos.planning.airways import densify
 
     return densify(points)
+
+
+def test_the_derived_airspace_survives_the_cache(world: Airspace) -> None:
+    import pickle
+
+    a, b = Endpoint("A", "A", -6, 1, "point"), Endpoint("B", "B", 11, 1, "point")
+    first = world.route(a, b, "HH", TODAY)
+    area = world.closed_area(frozenset({"CC"}))
+    assert area is not None
+    states, areas = pickle.loads(pickle.dumps((world.borders, dict(world._areas))))
+    again = Airspace(world.law, states)
+    again._areas.update(areas)
+    assert again.route(a, b, "HH", TODAY).points == first.points
+    assert set(states.near(shapely.box(-3, 0, 3, 1))) == {"CC"}
