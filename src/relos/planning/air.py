@@ -273,6 +273,10 @@ def save_airspace(space: Airspace) -> Path:
     with space._lock:
         areas = dict(space._areas)
     write_cache(path, (space.borders, areas))
+    for old in path.parent.glob("airspace-*.pickle"):  # built from other inputs
+        if old != path:
+            with contextlib.suppress(OSError):
+                old.unlink()
     return path
 
 
