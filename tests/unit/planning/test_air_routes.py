@@ -74,3 +74,25 @@ def test_the_c17_plan_lists_each_overflight_clearance_as_a_notice(
     assert all(n.file_by == n.visit - timedelta(days=n.days) for n in overflights.values())
     landing = [n for n in plan.notices if n.facility == "TJ-AYNI"]
     assert landing and "case-by-case clearance" in landing[0].reason
+
+
+def test_a_range_short_of_the_detour_refuels_at_an_own_airfield_on_the_way(
+    planner: Planner, relos: tuple[Pact, ...]
+) -> None:
+    c17 = aircraft("c17_in", "IN", 11540 / 1.852, 450, 108)
+    origin, destination = planner.sites["VIAG"].endpoint, planner.sites["TJ-AYNI"].endpoint
+    mission = Mission(c17, origin, destination, DEPART, relos, reserve=0.7)
+    reach = c17.range_nm(0.7)
+    assert 826 < reach < 1900  # the great circle would fit; the way round Pakistan does not
+    plan = planner.route(mission)
+    assert plan.feasible, plan.reason
+    assert len(plan.stops) >= 1
+    assert all(leg.distance_nm <= reach for leg in plan.legs)
+    assert all(planner.sites[c.stop.id].country == "IN" for c in plan.stops)
+    space = airspace()
+    for leg in plan.legs:
+        a = planner.sites[leg.start.id].endpoint
+        b = planner.sites[leg.end.id].endpoint
+        flown = space.route(a, b, "IN", leg.depart.date())
+        assert abs(flown.distance_nm - leg.distance_nm) < 1e-6
+        assert not shapely.intersects(space.borders.airspace("PK"), line(flown.coordinates))
