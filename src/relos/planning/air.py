@@ -25,7 +25,7 @@ from relos.planning.airspace import digest_text as airspace_text
 from relos.planning.airways import Obstacle, Point, crossings, densify, path_nm
 from relos.planning.borders import Borders, atlas_path, borders
 from relos.planning.errors import RouteBlocked
-from relos.planning.geo import haversine_nm
+from relos.planning.geo import haversine_nm, unwrap
 from relos.planning.legs import AirLegs
 from relos.planning.network import cache_dir, read_cache, write_cache
 from relos.planning.refuel import Leg
@@ -110,7 +110,9 @@ class AirRoute:
 
     @property
     def coordinates(self) -> list[Point]:
-        return densify(list(self.points))
+        """The route along its great circles, continuous across the antimeridian (a map
+        draws it without a stripe round the world)."""
+        return unwrap(densify(list(self.points)))
 
     @property
     def direct(self) -> bool:

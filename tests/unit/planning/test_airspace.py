@@ -3,6 +3,7 @@ open skies stay the great circle, and each clearance is due its lead time before
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -204,3 +205,12 @@ def test_the_derived_airspace_survives_the_cache(world: Airspace) -> None:
     again._areas.update(areas)
     assert again.route(a, b, "HH", TODAY).points == first.points
     assert set(states.near(shapely.box(-3, 0, 3, 1))) == {"CC"}
+
+
+def test_a_route_across_the_antimeridian_is_drawn_without_a_stripe(world: Airspace) -> None:
+    a, b = Endpoint("A", "A", 170, 40, "point"), Endpoint("B", "B", -170, 40, "point")
+    found = world.route(a, b, "HH", TODAY)
+    assert found.direct and 900 < found.distance_nm < 920  # 20 degrees of longitude at 40 N
+    lons = [lon for lon, _ in found.coordinates]
+    assert all(abs(q - p) < 10 for p, q in itertools.pairwise(lons))
+    assert lons[-1] == 190  # continued east of 180, as the map draws it
