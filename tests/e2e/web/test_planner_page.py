@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import html
+import json
+import re
+
+import shapely
 from tests.e2e.web.conftest import Login
+
+from relos.planning.air import airspace
 
 
 def test_the_page_lists_passage_notices_risks_and_contributions(login: Login) -> None:
@@ -36,7 +43,13 @@ def test_the_c17_to_ayni_is_drawn_round_pakistan_with_each_overflight(login: Log
     }
     client = login("in-planner")
     text = client.get("/planner", params=query).text
-    assert "data-route=" in text and "Overflight" in text
+    assert "Overflight" in text
+    drawn = re.search(r'data-route="([^"]*)"', text)
+    assert drawn is not None
+    lines = json.loads(html.unescape(drawn.group(1)))["lines"]
+    flown = [line["coordinates"] for line in lines if not line["baseline"]]
+    assert len(flown) == 1 and len(flown[0]) > 10  # along the route, not end to end
+    assert not shapely.intersects(airspace().borders.shapes["PK"], shapely.LineString(flown[0]))
     assert "Iran grants overflight" in text and "Tajikistan grants overflight" in text
     client.cookies.set("relos_lang", "ru")
     russian = client.get("/planner", params=query).text
