@@ -13,6 +13,8 @@ from relos.kit.timeutil import parse_instant, utcnow
 from relos.kit.web import Caller, Db
 from relos.planning import service
 from relos.planning.schemas import (
+    AirDistanceOut,
+    AirDistanceQuery,
     ReachIn,
     ReachOut,
     RouteIn,
@@ -86,6 +88,38 @@ def first_error(exc: ValidationError) -> str:
     first = exc.errors()[0]
     where = ".".join(str(part) for part in first["loc"]) or "request"
     return f"{where}: {first['msg'].removeprefix('Value error, ')}"
+
+
+@router.get("/air-route", response_model=AirDistanceOut, response_model_by_alias=True)
+def air_route(
+    caller: Caller,
+    db: Db,
+    origin: Annotated[str, Query(alias="from", description="Facility id, UN/LOCODE or lon,lat")],
+    destination: Annotated[str, Query(alias="to")],
+    platform: Annotated[str, Query(description="Aircraft platform id: its flag's airspace law")],
+    depart: Annotated[str | None, Query(description="RFC 3339; rules in force that day")] = None,
+    speed_kn: Annotated[float | None, Query(gt=0, le=1000)] = None,
+) -> AirDistanceOut:
+    """Air route around the airspace closed to the aircraft's flag, with each state entered
+    and its clearance deadline; 422 problem+json with the reasons when none goes round."""
+    query = air_route_query(origin, destination, platform, depart, speed_kn)
+    with db.transaction(write=False) as session:
+        return service.air_distance(session, caller, query)
+
+
+def air_route_query(
+    origin: str, destination: str, platform: str, depart: str | None, speed_kn: float | None
+) -> AirDistanceQuery:
+    try:
+        return AirDistanceQuery(
+            origin=origin,
+            destination=destination,
+            platform=platform,
+            depart=depart_of(depart),
+            speed_kn=speed_kn,
+        )
+    except ValidationError as exc:
+        raise InvalidInput(first_error(exc)) from None
 
 
 @router.post("/plans/route", response_model=RoutePlanOut, response_model_by_alias=True)

@@ -13,7 +13,7 @@ from relos.access.acting import acting_as
 from relos.kit.clikit import print_json, print_table, transaction
 from relos.kit.errors import InvalidInput
 from relos.planning import service
-from relos.planning.api import depart_of, first_error, sea_distance_query
+from relos.planning.api import air_route_query, depart_of, first_error, sea_distance_query
 from relos.planning.schemas import ReachIn, RouteIn
 
 C = TypeVar("C", bound=ReachIn)
@@ -60,6 +60,43 @@ def distance(
     rows = [(out["from"], out["to"], f"{out['distance_nm']:,.1f}", via)]
     print_table("Sea distance", ["from", "to", "nm", "via"], rows)
     _print_law(out)
+
+
+@app.command("air")
+def air(
+    platform: str,
+    origin: str,
+    destination: str,
+    depart: Depart = None,
+    speed: Speed = None,
+    as_user: AsUser = None,
+    json_out: Json = False,
+) -> None:
+    """Air route of PLATFORM (an aircraft) from ORIGIN to DESTINATION around closed airspace,
+    with each overflight clearance and its deadline."""
+    query = air_route_query(origin, destination, platform, depart, speed)
+    with transaction(write=False) as session:
+        found = service.air_distance(session, acting_as(session, as_user), query)
+    out = found.model_dump(mode="json", by_alias=True)
+    if json_out:
+        print_json(out)
+        return
+    avoided = ", ".join(out["avoided"]) or "none"
+    rows = [
+        (
+            out["from"],
+            out["to"],
+            f"{out['distance_nm']:,.1f}",
+            f"{out['great_circle_nm']:,.1f}",
+            avoided,
+        )
+    ]
+    print_table("Air route", ["from", "to", "nm", "great circle nm", "closed to flag"], rows)
+    for o in out["overflights"]:
+        due = f", file by {o['file_by']}" if o["file_by"] else ""
+        typer.echo(
+            f"  overflight: {o['name']} ({o['state']}) {o['status']}, enter {o['enter']}{due}"
+        )
 
 
 @app.command("route")

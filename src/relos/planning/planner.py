@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from math import inf
 
 from relos.planning.access import Access, Pact, Site, access, may_refuel
+from relos.planning.air import AirRouteLegs, airspace, blocked_reasons, overflight_notices
 from relos.planning.craft import Craft
 from relos.planning.errors import RouteBlocked
 from relos.planning.geo import haversine_nm
@@ -135,7 +136,10 @@ class Planner:
 
     def legs_for(self, mission: Mission, nodes: list[Endpoint]) -> SeaLegs | AirLegs:
         if mission.craft.kind == "aircraft":
-            return AirLegs(nodes)
+            reach = mission.craft.range_nm(mission.reserve)
+            return AirRouteLegs(
+                airspace(), nodes, mission.craft.party, mission.depart.date(), reach
+            )
         return SeaLegs(self.rows, nodes, mission.conditions)
 
     def _candidates(self, mission: Mission) -> list[Site]:
@@ -264,6 +268,8 @@ class Planner:
 
     def _why(self, mission: Mission, legs: SeaLegs | AirLegs, problem: Problem) -> str:
         reach = mission.craft.range_nm(mission.reserve)
+        if isinstance(legs, AirRouteLegs) and (blocked := blocked_reasons(legs)):
+            return "no open air route: " + "; ".join(blocked)
         no_sea_path = legs.nm(0, DESTINATION, mission.depart) == inf
         if no_sea_path and mission.craft.kind != "aircraft":
             assert mission.destination is not None
@@ -289,6 +295,8 @@ class Planner:
             if stop.notice_days:
                 why = stop.notice_reason or ""
                 notices.append(Notice(stop.id, stop.notice_days, why, leg.arrive))
+        if isinstance(legs, AirRouteLegs):
+            notices += overflight_notices(legs, list(voyage.legs), mission.craft.speed_kn)
         if mission.vessel is None or not isinstance(legs, SeaLegs):
             return notices, conditions, risks
         seen: set[int] = set()

@@ -8,11 +8,13 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from relos.kit.timeutil import format_instant
+from relos.planning.air import AirRoute, Overflight, airspace
 from relos.planning.errors import RouteBlocked
 from relos.planning.planner import Mission, Planner
 from relos.planning.reach import Reached
 from relos.planning.seaway import SeaRoute
 from relos.planning.voyage import Notice, PlanLeg, RoutePlan
+from relos.planning.waypoints import Endpoint
 
 
 def sea_route(found: SeaRoute, depart: datetime) -> dict[str, Any]:
@@ -53,6 +55,8 @@ def notice_out(n: Notice) -> dict[str, Any]:
         "kind": n.kind,
         "desirable_days": n.desirable_days,
         "state": n.state,
+        "code": getattr(n.reason, "code", None),
+        "params": getattr(n.reason, "params", None),
     }
 
 
@@ -133,7 +137,7 @@ def _leg(x: PlanLeg, planner: Planner, mission: Mission) -> dict[str, Any]:
 def _leg_geometry(x: PlanLeg, planner: Planner, mission: Mission) -> dict[str, Any]:
     ends = [(x.start.lon, x.start.lat), (x.end.lon, x.end.lat)]
     if mission.craft.kind == "aircraft":
-        return _line(ends)
+        return _line(air_leg(x, mission).coordinates)
     when = replace(mission.conditions, depart=x.depart)
     a, b = (
         planner.sites[s.id].endpoint if s.id in planner.sites else None for s in (x.start, x.end)
@@ -144,6 +148,41 @@ def _leg_geometry(x: PlanLeg, planner: Planner, mission: Mission) -> dict[str, A
         return _line(planner.seaway.route(start, end, when).coordinates)
     except RouteBlocked:  # pragma: no cover - the leg was planned on an open route
         return _line(ends)
+
+
+def air_leg(x: PlanLeg, mission: Mission) -> AirRoute:
+    """The flown route of an air leg, around the airspace closed on its day."""
+    a, b = (Endpoint(s.id, s.name, s.lon, s.lat, "facility") for s in (x.start, x.end))
+    return airspace().route(a, b, mission.craft.party, x.depart.date())
+
+
+def air_route(found: AirRoute, overflights: list[Overflight], depart: datetime) -> dict[str, Any]:
+    """An air route's figures: distance against the great circle, states avoided, and each
+    overflight with its status and, for a clearance, the day to file by."""
+    return {
+        "from": found.origin.id,
+        "to": found.destination.id,
+        "depart": format_instant(depart),
+        "distance_nm": round(found.distance_nm, 1),
+        "great_circle_nm": round(found.great_circle_nm, 1),
+        "avoided": list(found.avoided),
+        "overflights": [
+            {
+                "state": o.state,
+                "name": o.name,
+                "status": o.ruling.status,
+                "rule": o.ruling.rule,
+                "lead_days": o.ruling.lead_days,
+                "illustrative": o.ruling.illustrative,
+                "enter": format_instant(o.enter),
+                "file_by": format_instant(o.file_by) if o.ruling.status == "clearance" else None,
+                **o.reason.as_json(),
+            }
+            for o in overflights
+        ],
+        "geometry": _line(found.coordinates),
+        "source": "data/planning/airspace.toml; Natural Earth 1:50m states (world-atlas)",
+    }
 
 
 def reach(

@@ -115,6 +115,10 @@ class NoticeOut(BaseModel):
     kind: Literal["visit", "passage", "overflight"] = "visit"
     desirable_days: int | None = Field(default=None, description="Notice the law recommends")
     state: str | None = Field(default=None, description="State to notify, where not the site's")
+    code: str | None = Field(default=None, description="Stable code of the reason, if any")
+    params: dict[str, str | int | float] | None = Field(
+        default=None, description="Parameters of the coded reason"
+    )
 
 
 class PlanSummary(BaseModel):
@@ -163,6 +167,48 @@ class RoutePlanOut(PlanCore):
     contributions: list[Contribution] = Field(
         default_factory=list, description="The plan without each agreement in turn (2 or more)"
     )
+
+
+class OverflightOut(BaseModel):
+    state: str = Field(description="ISO 3166-1 alpha-2 code of the airspace entered")
+    name: str
+    status: Literal["open", "clearance"]
+    rule: str = Field(description="Rule id in data/planning/airspace.toml")
+    lead_days: int
+    illustrative: bool = Field(description="The lead time is a planning assumption")
+    enter: str = Field(description="When the aircraft enters the airspace")
+    file_by: str | None = Field(description="Enter less the lead time (clearances)")
+    code: str
+    params: dict[str, str | int | float]
+    message: str
+
+
+class AirDistanceQuery(_In):
+    """The command of an air route: an aircraft platform's flag decides the airspace."""
+
+    origin: str = Field(description="Facility id, UN/LOCODE or lon,lat")
+    destination: str
+    depart: AwareDatetime
+    platform: str = Field(description="Aircraft platform id, e.g. c17_in")
+    speed_kn: float | None = Field(default=None, gt=0, le=1000, description="Times the entries")
+
+    _year = field_validator("depart")(check_year)
+
+
+class AirDistanceOut(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from")
+    to: str
+    platform: str
+    flag: str
+    depart: str
+    distance_nm: float
+    great_circle_nm: float
+    avoided: list[str] = Field(description="States whose airspace is closed to the flag")
+    overflights: list[OverflightOut] = Field(description="States entered, in order")
+    geometry: LineString
+    source: str
 
 
 class ReachedOut(BaseModel):

@@ -22,9 +22,10 @@ from relos.agreements.service import agreement_in_force
 from relos.facilities.models import FacilityRow
 from relos.facilities.service import facility_of
 from relos.kit.errors import InvalidInput, NotFound
-from relos.kit.timeutil import format_instant
+from relos.kit.timeutil import format_instant, utcnow
 from relos.planning import adapters, present
 from relos.planning.access import Pact, Site
+from relos.planning.air import airspace, warm_air, warm_and_save
 from relos.planning.craft import Craft
 from relos.planning.legs import SeaRows
 from relos.planning.network import load_network
@@ -34,6 +35,8 @@ from relos.planning.prices import PriceBook, load_prices
 from relos.planning.pricing import listed_prices
 from relos.planning.reach import reach
 from relos.planning.schemas import (
+    AirDistanceOut,
+    AirDistanceQuery,
     Contribution,
     PlanSummary,
     ReachIn,
@@ -54,6 +57,7 @@ from relos.platforms.service import platform_by_id
 MIN_SHIP_SPEED_KN = 3.0
 AIRCRAFT_SPEED_BAND = (0.5, 1.2)
 _PLANNERS_KEPT = 4
+AIR_FLAGS = ("IN", "RU")  # the flags whose closed airspace is joined at set-up
 
 
 _loading = threading.Lock()
@@ -71,9 +75,17 @@ def seaway() -> Seaway:
     return _seaway[0]
 
 
+def _load() -> None:
+    seaway()
+    try:
+        warm_air(AIR_FLAGS, utcnow().date())
+    except FileNotFoundError:  # no country polygons built: air plans will say so
+        return
+
+
 def load_in_background() -> threading.Thread:
     """Load the network while the server starts, so the first plan does not wait for it."""
-    thread = threading.Thread(target=seaway, name="relos-planner-load", daemon=True)
+    thread = threading.Thread(target=_load, name="relos-planner-load", daemon=True)
     thread.start()
     return thread
 
@@ -101,6 +113,7 @@ def warm() -> int:
     masks = standard_masks(sea.rules)
     for mask in masks:
         build_hierarchy(sea.net, mask)
+    warm_and_save(AIR_FLAGS, utcnow().date())
     return len(masks)
 
 
@@ -172,12 +185,35 @@ def sea_distance(session: Session, caller: Principal, query: SeaDistanceQuery) -
     return SeaDistanceOut.model_validate(out)
 
 
+def air_distance(session: Session, caller: Principal, query: AirDistanceQuery) -> AirDistanceOut:
+    """The route of an aircraft around the airspace closed to its flag, with each state it
+    enters and the clearances it needs (AirspaceBlocked, a 422, when none goes round)."""
+    require(caller, "plans.compute")
+    p = planner(session)
+    origin, destination = endpoint(p, query.origin), endpoint(p, query.destination)
+    craft = _craft(session, query.platform, query.speed_kn)
+    if craft.kind != "aircraft":
+        raise InvalidInput(f"platform: {craft.id} is a ship; air routes are for aircraft")
+    space = airspace()
+    found = space.route(origin, destination, craft.party, query.depart.date())
+    over = space.overflights(found, craft.party, query.depart, craft.speed_kn)
+    out = present.air_route(found, over, query.depart) | {"platform": craft.id, "flag": craft.party}
+    return AirDistanceOut.model_validate(out)
+
+
 def plan_route(session: Session, caller: Principal, command: RouteIn) -> RoutePlanOut:
     """A route plan with its baseline without the partner agreements, the difference, and
-    with two or more agreements what each one contributes."""
+    with two or more agreements what each one contributes. An aircraft with no way round
+    the airspace closed to its flag is refused (AirspaceBlocked, a 422): no agreement opens
+    airspace, so no baseline would differ."""
     require(caller, "plans.compute")
     p = planner(session)
     mission, warnings = _mission(session, caller, p, command, with_destination=True)
+    if mission.craft.kind == "aircraft":
+        assert mission.destination is not None
+        airspace().route(
+            mission.origin, mission.destination, mission.craft.party, command.depart.date()
+        )
     mine, baseline, difference = p.compare(mission)
     out = present.comparison(mission, mine, baseline, difference, warnings, p)
     out["sources"] = _sources(session, command.platform, mission)
@@ -219,7 +255,7 @@ def _without(mission: Mission, agreement: str) -> Mission:
 def _sources(session: Session, platform_id: str, mission: Mission) -> dict[str, str | list[str]]:
     """Where each kind of figure comes from; guessed platform fields are listed."""
     platform = _platform(session, platform_id)
-    return {
+    out: dict[str, str | list[str]] = {
         "platform": platform.source,
         "platform_illustrative": list(platform.illustrative),
         "fuel_burn": mission.craft.fit,
@@ -228,6 +264,9 @@ def _sources(session: Session, platform_id: str, mission: Mission) -> dict[str, 
         "facilities": "facilities table (as loaded or edited)",
         "planner_constants": "data/planning/planner.toml (illustrative)",
     }
+    if mission.craft.kind == "aircraft":
+        out["airspace"] = "data/planning/airspace.toml; Natural Earth 1:50m states (world-atlas)"
+    return out
 
 
 def _mission(

@@ -136,5 +136,15 @@ class Speaker:
             }
         return self._fallback(text, _("notice required"))
 
+    def overflight(self, notice: dict[str, object]) -> str:
+        """An overflight clearance, said again from its code and parameters (the English
+        reason quotes the rule and its source from the airspace data)."""
+        reason = str(notice.get("reason") or "")
+        if self.locale == "en" or notice.get("code") != "airspace.clearance":
+            return self.notice(reason)
+        params = notice.get("params")
+        state = str(params.get("state", "")) if isinstance(params, dict) else ""
+        return self._("overflight clearance: %(state)s") % {"state": self.party(state)}
+
     def _fallback(self, text: str, general: str) -> str:
         return text if self.locale == "en" else general

@@ -82,3 +82,20 @@ def test_plan_route_and_reach(env: dict[str, str]) -> None:
         "--json",
     )
     assert "RUMMK" in json.loads(reach.stdout)["gained"]
+
+
+def test_plan_air_lists_each_clearance_and_refuses_closed_airspace(env: dict[str, str]) -> None:
+    depart = ("--depart", "2026-07-15T06:00:00Z")
+    table = relos(env, "plan", "air", "c17_in", "VIAG", "TJ-AYNI", *depart)
+    assert table.returncode == 0, table.stderr
+    assert "Iran (IR) clearance" in table.stdout and "file by" in table.stdout
+    found = json.loads(
+        relos(env, "plan", "air", "c17_in", "VIAG", "TJ-AYNI", *depart, "--json").stdout
+    )
+    assert "PK" in found["avoided"] and found["distance_nm"] > 1.5 * found["great_circle_nm"]
+    assert [o["state"] for o in found["overflights"]][-1] == "TJ"
+    refused = relos(env, "plan", "air", "c17_in", "VIAG", "73.05,33.68", *depart)
+    assert refused.returncode == 1
+    assert "Pakistan" in refused.stderr and len(refused.stderr.strip().splitlines()) == 1
+    ship = relos(env, "plan", "air", "talwar", "VIAG", "TJ-AYNI", *depart)
+    assert ship.returncode == 1 and "aircraft" in ship.stderr

@@ -146,11 +146,15 @@ def test_reach_lists_what_relos_adds(client: TestClient, auth: TokenFactory) -> 
     assert {r["facility"] for r in reach["baseline"]["reachable"]} < ids
 
 
-def test_an_aircraft_plan_flies_great_circle_legs(client: TestClient, auth: TokenFactory) -> None:
+def test_an_aircraft_plan_flies_legs_drawn_from_stop_to_stop(
+    client: TestClient, auth: TokenFactory
+) -> None:
     body = route_body(platform="p8i", origin="VOGO", destination="UHWW", reserve="0.1")
     plan = client.post("/api/v1/plans/route", json=body, headers=auth("p", "IN")).json()
     assert plan["feasible"] is True
-    assert all(len(leg["geometry"]["coordinates"]) == 2 for leg in plan["legs"])
+    for a, b in zip(plan["legs"], plan["legs"][1:], strict=False):
+        assert a["geometry"]["coordinates"][-1] == b["geometry"]["coordinates"][0]
+    assert all(leg["distance_nm"] <= plan["range_nm"] for leg in plan["legs"])
     assert plan["days"] < 2
 
 
