@@ -106,7 +106,8 @@ def standard_masks(rules: PassageRules) -> list[int]:
 
 
 def warm() -> int:
-    """Build (or load) the network and the hierarchies of the standard masks; returns how many."""
+    """Build (or load) the network and the hierarchies of the standard masks, and the airspace
+    closed to Indian and Russian aircraft with its corner graphs; returns how many masks."""
     from relos.planning.engine import build_hierarchy
 
     sea = seaway()
