@@ -414,6 +414,11 @@ ROUTES: dict[str, Route] = {
         "open",
         lambda w: Call("/sea-distance", params={"from": "INBOM", "to": "RUVVO"}),
     ),
+    "GET /air-route": Route(
+        "plans.compute",
+        "open",
+        lambda w: Call("/air-route", params={"from": "VIAG", "to": "VOPB", "platform": "c17_in"}),
+    ),
     "POST /plans/route": Route("plans.compute", "act", lambda w: Call("/plans/route", plan())),
     "POST /plans/reach": Route(
         "plans.compute", "act", lambda w: Call("/plans/reach", plan(reach=True))

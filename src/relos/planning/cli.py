@@ -249,7 +249,7 @@ def _print_law(plan: dict[str, Any]) -> None:
 
 @app.command("warm")
 def warm() -> None:
-    """Build the sea network cache and its contraction hierarchies (run at set-up)."""
+    """Build the sea network cache, its contraction hierarchies and the airspace (at set-up)."""
     from time import perf_counter
 
     start = perf_counter()

@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 from math import inf
 
 from relos.planning.access import Access, Pact, Site, access, may_refuel
-from relos.planning.air import AirRouteLegs, airspace, blocked_reasons, overflight_notices
+from relos.planning.air import AirRouteLegs, blocked_reasons, overflight_notices
+from relos.planning.airstore import airspace
 from relos.planning.craft import Craft
 from relos.planning.errors import RouteBlocked
 from relos.planning.geo import haversine_nm

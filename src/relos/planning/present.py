@@ -8,7 +8,8 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
 from relos.kit.timeutil import format_instant
-from relos.planning.air import AirRoute, Overflight, airspace
+from relos.planning.air import AirRoute, Overflight
+from relos.planning.airstore import airspace
 from relos.planning.errors import RouteBlocked
 from relos.planning.planner import Mission, Planner
 from relos.planning.reach import Reached

@@ -25,7 +25,7 @@ from relos.kit.errors import InvalidInput, NotFound
 from relos.kit.timeutil import format_instant, utcnow
 from relos.planning import adapters, present
 from relos.planning.access import Pact, Site
-from relos.planning.air import airspace, warm_air, warm_and_save
+from relos.planning.airstore import airspace, warm_air, warm_and_save
 from relos.planning.craft import Craft
 from relos.planning.legs import SeaRows
 from relos.planning.network import load_network
@@ -106,7 +106,8 @@ def standard_masks(rules: PassageRules) -> list[int]:
 
 
 def warm() -> int:
-    """Build (or load) the network and the hierarchies of the standard masks; returns how many."""
+    """Build (or load) the network and the hierarchies of the standard masks, and the airspace
+    closed to Indian and Russian aircraft with its corner graphs; returns how many masks."""
     from relos.planning.engine import build_hierarchy
 
     sea = seaway()

@@ -10,7 +10,7 @@ import shapely
 from fastapi.testclient import TestClient
 from tests.conftest import TokenFactory
 
-from relos.planning.air import airspace
+from relos.planning.airstore import airspace
 
 PROBLEM = "application/problem+json"
 SUMMER = "2026-07-15T06:00:00Z"

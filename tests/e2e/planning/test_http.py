@@ -160,7 +160,8 @@ def test_an_aircraft_plan_flies_legs_drawn_from_stop_to_stop(
 
 def test_the_openapi_document_describes_the_planner(client: TestClient, auth: TokenFactory) -> None:
     spec = client.get("/api/v1/openapi.json").json()
-    for path in ("/api/v1/sea-distance", "/api/v1/plans/route", "/api/v1/plans/reach"):
+    routes = ("sea-distance", "air-route", "plans/route", "plans/reach")
+    for path in (f"/api/v1/{r}" for r in routes):
         assert path in spec["paths"]
     headers = auth("v", "IN", ("viewer",))
     body = get_distance(client, headers, **{"from": "INBOM", "to": "INMAA"}).json()

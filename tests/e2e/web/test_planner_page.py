@@ -9,7 +9,7 @@ import re
 import shapely
 from tests.e2e.web.conftest import Login
 
-from relos.planning.air import airspace
+from relos.planning.airstore import airspace
 
 
 def test_the_page_lists_passage_notices_risks_and_contributions(login: Login) -> None:

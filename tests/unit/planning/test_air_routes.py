@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import shapely
 
 from relos.planning.access import Pact
-from relos.planning.air import airspace
+from relos.planning.airstore import airspace
 from relos.planning.airways import great_circle, line
 from relos.planning.craft import aircraft
 from relos.planning.geo import haversine_nm
