@@ -146,6 +146,7 @@ def main() -> None:
         return filings
 
     _, file_wall, file_cpu = _timed(file_all)
+    console.print(f"filed {filings}: {file_wall:.2f} s wall, {file_cpu:.2f} s CPU, load {_load()}")
     bundle_db = Database(bundled.database_url, bundled.folder)
     batches: list[receive.Batch] = []
     peer_of_bundle: list[Any] = []
@@ -187,6 +188,7 @@ def main() -> None:
         assert not outcome.incidents and outcome.rejected == 0, outcome
         received = outcome.received or received
         rows.append((label, received, outcome.applied, wall, cpu))
+        console.print(f"{label}: {received} entries, {wall:.2f} s wall, {cpu:.2f} s CPU")
     title = (
         f"Sync: {filings} filings, {received} partner entries "
         f"(load average 1/5/15 min: {load_before} before, {_load()} after)"
