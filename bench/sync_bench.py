@@ -45,7 +45,9 @@ PLANNER = Principal(1, "in-planner", "IN", frozenset({"planner"}))
 
 
 def _filing(i: int) -> dict[str, Any]:
-    day = 2 + (i // 4) * 2  # four ships a one-day window: never over the cap of five
+    # Four ships per six-hour window, two windows a day: never over the cap of five, and
+    # 10,000 entries still end inside the agreement's term (in force until 2031).
+    day = 2 + (i // 4) / 2
     return {
         "agreement": "in-ru-relos",
         "deploying_party": "IN",
@@ -80,7 +82,7 @@ def _body(i: int) -> FilingIn:
     raw = _filing(i)
     start = datetime(2027, 1, 1, tzinfo=UTC) + timedelta(days=raw.pop("_day"))
     raw["elements"][0]["start"] = start.strftime("%Y-%m-%dT%H:%M:%SZ")
-    raw["elements"][0]["end"] = (start + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    raw["elements"][0]["end"] = (start + timedelta(hours=6)).strftime("%Y-%m-%dT%H:%M:%SZ")
     return FilingIn.model_validate(raw)
 
 
