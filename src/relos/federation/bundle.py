@@ -130,7 +130,11 @@ def read(session: Session, data: bytes) -> tuple[PeerRow, list[receive.Batch]]:
         peer = session.get(PeerRow, str(manifest.get("from")))
         if peer is None:
             raise receive.Damaged(f"the bundle is from {manifest.get('from')}, not a peer here")
-        if not dsse.signed_by(envelope, [receive.peer_key(peer)]):
+        leaves_of = {
+            str(log["origin"]): [_b64(leaf) for leaf in log["entries"]] for log in body["logs"]
+        }
+        keys = receive.peer_keys(peer, [leaf for found in leaves_of.values() for leaf in found])
+        if not dsse.signed_by(envelope, keys):
             raise receive.Damaged(f"the manifest is not signed by {peer.party}'s pinned key")
         if manifest.get("to") != node_party(session):
             raise receive.Damaged(f"the bundle is for {manifest.get('to')}, not this node")
@@ -138,7 +142,7 @@ def read(session: Session, data: bytes) -> tuple[PeerRow, list[receive.Batch]]:
         batches = []
         for log in body["logs"]:
             item = listed.pop(log["origin"], None)
-            leaves = [_b64(leaf) for leaf in log["entries"]]
+            leaves = leaves_of[str(log["origin"])]
             if (
                 item is None
                 or item["agreement"] != log["agreement"]
@@ -148,11 +152,11 @@ def read(session: Session, data: bytes) -> tuple[PeerRow, list[receive.Batch]]:
                 != hashlib.sha256(log["checkpoint"].encode()).hexdigest()
             ):
                 raise receive.Damaged(f"log {log['origin']} differs from the signed manifest")
-            checkpoint = receive.open_checkpoint(peer, log["checkpoint"])
+            checkpoint = receive.open_checkpoint(peer, log["checkpoint"], keys)
             if checkpoint.origin != log["origin"] or log["start"] + len(leaves) != checkpoint.size:
                 raise receive.Damaged(f"log {log['origin']}: entries and checkpoint do not match")
             for leaf in leaves:
-                receive.check_entry(peer, leaf)
+                receive.check_entry(peer, leaf, keys)
             start = int(log["start"])
             batches.append(
                 receive.Batch(

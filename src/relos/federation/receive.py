@@ -28,7 +28,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from relos.federation import facts, writers
+from relos.federation import facts, rotation, writers
 from relos.federation.models import (
     CosignatureRow,
     IncidentRow,
@@ -82,9 +82,16 @@ def peer_key(peer: PeerRow) -> Verifier:
         raise Damaged(f"peer {peer.party}: its pinned key is unreadable ({exc})") from exc
 
 
-def open_checkpoint(peer: PeerRow, text: str) -> note.Checkpoint:
+def peer_keys(peer: PeerRow, leaves: Sequence[bytes] = ()) -> list[Verifier]:
+    """The pinned key and the keys it handed over to in `leaves` (rotation.py)."""
+    return rotation.chain(peer_key(peer), leaves)
+
+
+def open_checkpoint(
+    peer: PeerRow, text: str, keys: Sequence[Verifier] | None = None
+) -> note.Checkpoint:
     try:
-        checkpoint, _ = note.open_checkpoint(text, [peer_key(peer)])
+        checkpoint, _ = note.open_checkpoint(text, keys or [peer_key(peer)])
     except note.BadNote as exc:
         raise Damaged(f"checkpoint: not signed by {peer.party}'s pinned key ({exc})") from exc
     # The pinned key is what makes it the peer's; the origin (fixed when the log began,
@@ -92,12 +99,14 @@ def open_checkpoint(peer: PeerRow, text: str) -> note.Checkpoint:
     return checkpoint
 
 
-def check_entry(peer: PeerRow, leaf: bytes) -> dsse.Envelope:
+def check_entry(
+    peer: PeerRow, leaf: bytes, keys: Sequence[Verifier] | None = None
+) -> dsse.Envelope:
     try:
         envelope = dsse.parse(leaf)
     except dsse.BadEnvelope as exc:
         raise Damaged(f"an entry is not a DSSE envelope ({exc})") from exc
-    if not dsse.signed_by(envelope, [peer_key(peer)]):
+    if not dsse.signed_by(envelope, keys or [peer_key(peer)]):
         raise Damaged(f"an entry is not signed by {peer.party}'s pinned key")
     return envelope
 
@@ -230,16 +239,24 @@ def cosign(session: Session, text: str) -> str:
     return cosignature.cosign(text, store.node_signer(session), now)
 
 
-def ingest(db: Database, peer: PeerRow, batch: Batch) -> Outcome:
-    """Verify and store one batch (one transaction); Damaged when it cannot be checked."""
+def ingest(
+    db: Database, peer: PeerRow, batch: Batch, known: Sequence[Verifier] | None = None
+) -> Outcome:
+    """Verify and store one batch (one transaction); Damaged when it cannot be checked.
+
+    `known`: the peer's keys as the whole pull announced them (a batch may be one part)."""
     outcome = Outcome()
-    checkpoint = open_checkpoint(peer, batch.checkpoint)
+    own = peer_keys(peer, [leaf for _, leaf in sorted(batch.entries)])
+    keys = list(known or own)
+    checkpoint = open_checkpoint(peer, batch.checkpoint, keys)
     if checkpoint.origin != batch.origin:
         raise Damaged(f"the checkpoint is of {checkpoint.origin}, the entries of {batch.origin}")
     for _, leaf in batch.entries:
-        check_entry(peer, leaf)
+        check_entry(peer, leaf, keys)
     with db.transaction() as session:
         peer = session.get(PeerRow, peer.party) or peer
+        if own[-1].vkey != peer.verifier_key and peer.verifier_key in {k.vkey for k in own}:
+            peer.verifier_key = own[-1].vkey  # it announced a new key here: pin that one
         log = _peer_log(session, peer, batch.origin, batch.agreement)
         _store(session, peer, batch, outcome)
         found = _witness(session, peer, log, checkpoint, batch.checkpoint)
@@ -382,14 +399,21 @@ def last_cosigned(db: Database, origin: str) -> tuple[int, str | None]:
 
 
 def check_consistency(
-    db: Database, peer: PeerRow, origin: str, text: str, proof: Sequence[bytes]
+    db: Database,
+    peer: PeerRow,
+    origin: str,
+    text: str,
+    proof: Sequence[bytes],
+    keys: Sequence[Verifier] | None = None,
 ) -> str | None:
     """The peer's RFC 9162 proof that its new checkpoint extends the one last co-signed;
     a proof that fails is a fork incident with both checkpoints as evidence."""
     size, held = last_cosigned(db, origin)
     if held is None:
         return None
-    old, new = open_checkpoint(peer, held), open_checkpoint(peer, text)
+    # The held checkpoint was verified when it was stored (perhaps by a key since rotated).
+    old = note.Checkpoint.parse_text(note.parse(held).text)
+    new = open_checkpoint(peer, text, keys)
     try:
         merkle.verify_consistency(old.size, new.size, old.root, new.root, proof)
     except merkle.ProofError as exc:
@@ -411,12 +435,18 @@ def keep_cosignature(db: Database, peer: PeerRow, agreement: str, text: str) -> 
     """Store the peer's co-signature of our log, after checking it names a checkpoint this
     node signed (our signature and our root at that size); otherwise an incident."""
     with db.transaction() as session:
+        peer = session.get(PeerRow, peer.party) or peer  # its key may have rotated meanwhile
         ours = store.log_of(session, agreement)
         signer = store.node_signer(session)
+        key = peer_key(peer)
+        if not cosignature.has_line_by(text, key):
+            # Made before the peer's latest key rotation (or by no key of its): it proves
+            # nothing either way; the peer co-signs again with its current key.
+            return None
         try:
-            checkpoint, _ = cosignature.open_cosigned(text, peer_key(peer))
+            checkpoint, _ = cosignature.open_cosigned(text, key)
             note.open_note(text, [signer.verifier])
-        except (Damaged, note.BadNote) as exc:
+        except note.BadNote as exc:
             return incident(session, peer.party, "cosignature", str(exc), cosigned=text)
         if (
             ours is None

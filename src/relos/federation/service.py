@@ -15,7 +15,7 @@ from relos.access.policy import require
 from relos.federation.facts import FACT
 from relos.federation.models import CosignatureRow, IncidentRow, PeerLogRow, PeerRow, VerdictRow
 from relos.federation.outbox import node_party
-from relos.kit.errors import InvalidInput
+from relos.kit.errors import InvalidInput, NotFound
 from relos.kit.timeutil import format_instant, utcnow
 from relos.tlog import dsse, store
 from relos.tlog.keys import BadKey, Verifier
@@ -137,5 +137,5 @@ def incident_evidence(session: Session, caller: Principal, incident_id: int) -> 
     require(caller, "logs.verify")
     row = session.get(IncidentRow, incident_id)
     if row is None:
-        raise InvalidInput(f"no incident {incident_id}")
+        raise NotFound(f"no incident {incident_id}")
     return json.dumps({**_incident(row), "evidence": row.evidence}, indent=2)

@@ -20,7 +20,7 @@ from relos.federation import httpsig, receive
 from relos.federation.models import PeerRow
 from relos.kit.db import Database
 from relos.kit.errors import InvalidInput, NotFound
-from relos.tlog import store
+from relos.tlog import note, store
 from relos.tlog.keys import Signer
 
 PAGE = 1000
@@ -74,32 +74,36 @@ def _decode(leaf: object) -> bytes:
 
 def pull_log(db: Database, client: PeerClient, origin: str, agreement: str) -> receive.Outcome:
     text = client.get(f"/logs/{agreement}/checkpoint").text
-    checkpoint = receive.open_checkpoint(client.peer, text)
+    try:
+        # Its size says what to fetch; its signature is checked once the entries are here,
+        # since they may announce the key that signed it (a rotation).
+        size = note.Checkpoint.parse_text(note.parse(text).text).size
+    except note.BadNote as exc:
+        raise receive.Damaged(f"checkpoint: malformed ({exc})") from exc
     outcome = receive.Outcome()
+    with db.transaction(write=False) as session:
+        start = receive.held_prefix(session, origin)
+    entries: list[tuple[int, bytes]] = []
+    while start < size:
+        end = min(start + PAGE, size)
+        page = client.json(f"/logs/{agreement}/entries", start=start, end=end)
+        entries += [(int(item["index"]), _decode(item["leaf"])) for item in page]
+        start = end
+    keys = receive.peer_keys(client.peer, [leaf for _, leaf in sorted(entries)])
+    checkpoint = receive.open_checkpoint(client.peer, text, keys)
     cosigned, _ = receive.last_cosigned(db, origin)
     if 0 < cosigned < checkpoint.size:
         answer = client.json(
             f"/logs/{agreement}/proof/consistency", first=cosigned, second=checkpoint.size
         )
         proof = [_decode(value) for value in answer.get("hashes", [])]
-        fork = receive.check_consistency(db, client.peer, origin, text, proof)
+        fork = receive.check_consistency(db, client.peer, origin, text, proof, keys)
         if fork is not None:
             outcome.incidents.append(fork)
             return outcome
-    with db.transaction(write=False) as session:
-        start = receive.held_prefix(session, origin)
-    entries: list[tuple[int, bytes]] = []
-    while start < checkpoint.size:
-        end = min(start + PAGE, checkpoint.size)
-        page = client.json(f"/logs/{agreement}/entries", start=start, end=end)
-        entries += [(int(item["index"]), _decode(item["leaf"])) for item in page]
-        start = end
-        if len(entries) >= 10 * PAGE:
-            outcome.add(
-                receive.ingest(db, client.peer, receive.Batch(origin, agreement, text, entries))
-            )
-            entries = []
-    outcome.add(receive.ingest(db, client.peer, receive.Batch(origin, agreement, text, entries)))
+    for chunk in range(0, max(len(entries), 1), 10 * PAGE):
+        batch = receive.Batch(origin, agreement, text, entries[chunk : chunk + 10 * PAGE])
+        outcome.add(receive.ingest(db, client.peer, batch, keys))
     outcome.add(receive.apply_pending(db, client.peer.party, origin))
     outcome.incidents += _cosignature(db, client, agreement)
     return outcome

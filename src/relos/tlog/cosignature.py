@@ -81,6 +81,16 @@ def timestamp_of(signature: note.Signature) -> int:
     return stamp
 
 
+def has_line_by(signed: str, cosigner: Verifier) -> bool:
+    """Whether the note carries a cosignature/v1 line naming `cosigner`'s key (not checked)."""
+    try:
+        body = note.parse(signed)
+    except note.BadNote:
+        return False
+    wanted = key_id(cosigner.name, cosigner.public)
+    return any(line.name == cosigner.name and line.key_hash == wanted for line in body.signatures)
+
+
 def open_cosigned(signed: str, cosigner: Verifier) -> tuple[note.Checkpoint, int]:
     """The checkpoint and the cosignature's time, when `cosigner` cosigned it; else BadNote.
 

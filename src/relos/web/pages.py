@@ -30,6 +30,7 @@ from relos.web.views import (
     login,
     logistics,
     planner,
+    sync,
 )
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -41,6 +42,7 @@ ROUTERS = (
     logistics.router,
     planner.router,
     audit.router,
+    sync.router,
     inbox.router,
     ledger.router,
     documents.router,

@@ -31,6 +31,7 @@ NAV = (
     ("/logistics", N_("Logistics"), "logistics.read"),
     ("/planner", N_("Planner"), "plans.compute"),
     ("/audit", N_("Audit"), "audit.read"),
+    ("/sync", N_("Sync and integrity"), "logs.verify"),
     ("/inbox", N_("Inbox"), "reference.read"),
     ("/finance", N_("Finance"), "ledger.read"),
     ("/admin/users", N_("Users"), "users.manage"),
