@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,6 +21,36 @@ def user_by_id(session: Session, user_id: int) -> UserRow | None:
 
 def token_by_digest(session: Session, digest: str) -> TokenRow | None:
     return session.scalar(select(TokenRow).where(TokenRow.token_hash == digest))
+
+
+@dataclass(frozen=True)
+class TokenHolder:
+    """A token's state and its user's, as authentication needs them."""
+
+    user_id: int
+    name: str
+    party: str
+    roles: list[str]
+    active: bool
+    expires_at: datetime
+    revoked_at: datetime | None
+
+
+_HOLDER = select(
+    UserRow.id,
+    UserRow.name,
+    UserRow.party,
+    UserRow.roles,
+    UserRow.active,
+    TokenRow.expires_at,
+    TokenRow.revoked_at,
+).join(UserRow, UserRow.id == TokenRow.user_id)
+
+
+def token_holder(session: Session, digest: str) -> TokenHolder | None:
+    """The token with this digest and its user, in one query (no ORM objects)."""
+    row = session.execute(_HOLDER.where(TokenRow.token_hash == digest)).first()
+    return None if row is None else TokenHolder(*row)
 
 
 def token_by_id(session: Session, token_id: int) -> TokenRow | None:

@@ -6,10 +6,27 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from relos.agreements.models import AgreementRow, ConsentRow
+from relos.events.models import EventRow
 
 
 def get(session: Session, agreement_id: str) -> AgreementRow | None:
     return session.get(AgreementRow, agreement_id)
+
+
+def version(session: Session, agreement_id: str) -> str | None:
+    """The hash of the agreement's latest event (load or consent), or None when it has none.
+
+    It names the agreement's rows exactly: each event's hash chains over every earlier
+    event of the agreement's log (docs/events.md).
+    """
+    query = (
+        select(EventRow.hash)
+        .where(EventRow.record_type == "agreement", EventRow.record_id == agreement_id)
+        .order_by(EventRow.id.desc())
+        .limit(1)
+    )
+    found = session.execute(query).scalar()
+    return None if found is None else str(found)
 
 
 def list_for_party(session: Session, party: str | None) -> list[AgreementRow]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
@@ -41,12 +42,46 @@ def _in_force(session: Session, row: AgreementRow) -> AgreementInForce:
     return AgreementInForce(agreement, term_in_force(agreement, consents), consents)
 
 
+# Agreements in force by (id, hash of the agreement's latest event). Every change to an
+# agreement or its consents is an event on the agreement's own hash chain, so that hash
+# names the rows' whole history: a new load or consent gives a new key, and two databases
+# (tests, a restored copy) can never share a key for different contents. The cache saves
+# the definition's transfer and parsing and the consents' query on every filing.
+_IN_FORCE: dict[tuple[str, str], AgreementInForce] = {}
+_IN_FORCE_MAX = 256
+IN_FORCE_MEMO = "relos.agreements.in_force"
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_memo(session: Session) -> None:
+    # Another transaction may change the agreement next: ask for its version again.
+    session.info.pop(IN_FORCE_MEMO, None)
+
+
 def agreement_in_force(session: Session, agreement_id: str) -> AgreementInForce:
     """For other features: the agreement and its term, with no caller check."""
+    # Within one transaction the first answer holds until an agreement event is projected
+    # in it (the projectors forget this memo), so a filing asks for the version once.
+    memo: dict[str, AgreementInForce] = session.info.setdefault(IN_FORCE_MEMO, {})
+    if agreement_id in memo:
+        return memo[agreement_id]
+    version = repository.version(session, agreement_id)
+    key = (agreement_id, version or "")
+    cached = _IN_FORCE.get(key) if version else None
+    if cached is not None:
+        memo[agreement_id] = cached
+        return cached
     row = repository.get(session, agreement_id)
     if row is None:
         raise NotFound(f"no agreement {agreement_id!r}")
-    return _in_force(session, row)
+    item = _in_force(session, row)
+    if version:
+        if len(_IN_FORCE) >= _IN_FORCE_MAX:
+            _IN_FORCE.clear()
+        _IN_FORCE[key] = item
+    memo[agreement_id] = item
+    return item
 
 
 def all_in_force(session: Session) -> list[AgreementInForce]:

@@ -159,7 +159,9 @@ def file(session: Session, caller: Principal, body: FilingIn) -> DeploymentOut:
         filed_by=caller.name,
     )
     record(session, caller, filed, now)
-    row = _visible(session, caller, filed.deployment_id)
+    # The projector's own row, from the session (no second read of what was just written).
+    row = session.get(DeploymentRow, filed.deployment_id)
+    assert row is not None
     return records.describe(row, violations=_outs(excused))
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
@@ -47,10 +47,14 @@ def content_of(event: DomainEvent) -> str:
     return canonical(event.model_dump(mode="json")).decode()
 
 
-def last_in_log(session: Session, log: str) -> EventRow | None:
-    return session.scalar(
-        select(EventRow).where(EventRow.log == log).order_by(EventRow.seq.desc()).limit(1)
-    )
+def last_in_log(session: Session, log: str) -> Row[int, str] | None:
+    """(seq, hash) of the log's last event: only what the next link needs (not its content)."""
+    return session.execute(
+        select(EventRow.seq, EventRow.hash)
+        .where(EventRow.log == log)
+        .order_by(EventRow.seq.desc())
+        .limit(1)
+    ).first()
 
 
 def lock_log(session: Session, log: str) -> None:

@@ -137,6 +137,9 @@ class Database:
         self.sqlite = is_sqlite(self.url)
         # Where the node key lives (relos.tlog.node); None: the default data directory.
         self.data_dir = data_dir
+        # What a process may keep about this database between transactions, each entry
+        # checked against the database before use (e.g. a signed log's head by its size).
+        self.memo: dict[str, Any] = {}
         # Sessions can find their Database (and so the node key) through session.info.
         info = {"relos.database": self}
         self._reader = sessionmaker(bind=self.engine, expire_on_commit=False, info=info)
@@ -165,6 +168,12 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def memo_of(session: Session) -> dict[str, Any]:
+    """The session's Database.memo, or a fresh dict for a session made elsewhere."""
+    database = session.info.get("relos.database")
+    return database.memo if isinstance(database, Database) else {}
 
 
 def lock_key(*parts: str) -> int:

@@ -184,6 +184,49 @@ class PositionRow(Base):
     owed_minor: Mapped[int] = mapped_column(BigInteger, index=True)
 
 
+class DayTotalRow(Base):
+    """The net amount booked per agreement, creditor, debtor, currency and day.
+
+    Kept in step with the postings, so a statement's opening position for any past day adds
+    up a few rows per day instead of every posting booked before it.
+    """
+
+    __tablename__ = "ledger_day_totals"
+
+    agreement_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    creditor: Mapped[str] = mapped_column(String(2), primary_key=True)
+    debtor: Mapped[str] = mapped_column(String(2), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    booked_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+
+
+class OverdueSpanRow(Base):
+    """A stretch of days [from_day, until_day) on which an order had an amount overdue.
+
+    Worked out from the order's postings with the same first-in-first-out rule the overdue
+    list applies (statements.reports.overdue_spans), so the list for any day reads the spans
+    that contain it. Bounded spans are cut at month starts and filed under their month
+    (`month`), so a day's read touches one month's spans; a span still open (`until_day`
+    None) has no month.
+    """
+
+    __tablename__ = "ledger_overdue_spans"
+
+    order_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(3), primary_key=True)
+    from_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    until_day: Mapped[date | None] = mapped_column(Date, nullable=True)
+    month: Mapped[date | None] = mapped_column(Date, nullable=True)
+    agreement_id: Mapped[str] = mapped_column(String(64))
+    creditor: Mapped[str] = mapped_column(String(2))
+    debtor: Mapped[str] = mapped_column(String(2))
+    amount_minor: Mapped[int] = mapped_column(BigInteger)
+    due_on: Mapped[date] = mapped_column(Date)
+
+    __table_args__ = (Index("ix_ledger_overdue_spans_month", "month", "from_day"),)
+
+
 class RateRow(Base):
     __tablename__ = "exchange_rates"
 

@@ -54,6 +54,8 @@ projection_tables(
     "ledger_entries",
     "ledger_balances",
     "ledger_positions",
+    "ledger_day_totals",
+    "ledger_overdue_spans",
 )
 
 

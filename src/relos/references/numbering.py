@@ -17,7 +17,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from relos.agreements.models import AgreementRow
+from relos.kit.errors import NotFound
 from relos.references.models import ReferenceCounterRow
 
 ORDER_PREFIX = "ORD"
@@ -60,8 +60,14 @@ def next_reference(session: Session, scope: str) -> str:
 
 def code_of_agreement(session: Session, agreement_id: str) -> str:
     """The reference code of a stored agreement (see agreement_code)."""
-    row = session.get(AgreementRow, agreement_id)
-    short_name = str(row.definition.get("short_name", "")) if row is not None else ""
+    # The cached agreement in force (no definition read per filing); an unknown id keeps
+    # the code derived from the id alone.
+    from relos.agreements.service import agreement_in_force
+
+    try:
+        short_name = agreement_in_force(session, agreement_id).agreement.short_name
+    except NotFound:
+        short_name = ""
     return agreement_code(short_name, agreement_id)
 
 

@@ -23,8 +23,11 @@ from sqlalchemy.orm import Session
 from relos.events import APPEND_HOOKS, INTERNAL, DomainEvent, RecordedEvent
 from relos.events.models import EventRow
 from relos.events.store import recorded_of
+from relos.kit.db import memo_of
 from relos.tlog import store
 from relos.tlog.models import LogRow
+
+LOGS_EXIST = "relos.tlog.logs_exist"
 
 
 def agreement_of(log: str) -> str | None:
@@ -46,8 +49,13 @@ def _append(session: Session, recorded: RecordedEvent[DomainEvent]) -> store.App
 
 def sign_and_append(session: Session, recorded: RecordedEvent[DomainEvent]) -> None:
     """The hook: sign the event just recorded and append it to its log."""
-    if not session.scalar(select(exists().where(LogRow.id.is_not(None)))):
-        copy_events(session, before=recorded.id)
+    memo = memo_of(session)
+    # Once a database has signed logs it keeps them: ask only until the answer is yes.
+    if not memo.get(LOGS_EXIST):
+        if not session.scalar(select(exists().where(LogRow.id.is_not(None)))):
+            copy_events(session, before=recorded.id)
+        elif not session.info.get(store.WRITERS):  # not logs this transaction made
+            memo[LOGS_EXIST] = True
     _append(session, recorded)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import event, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from relos.kit.db import advisory_lock
+from relos.kit.db import advisory_lock, memo_of
 from relos.kit.errors import Conflict
 from relos.kit.timeutil import utcnow
 from relos.tlog import dsse, merkle, note
@@ -26,6 +26,7 @@ from relos.tlog.node import create_key, node_name, pending_path, read_key, sessi
 INTERNAL = "internal"
 WRITERS = "relos.tlog.writers"
 SIGNER = "relos.tlog.signer"
+HEADS = "relos.tlog.heads"
 
 
 @dataclass(frozen=True)
@@ -141,6 +142,16 @@ def _writer(session: Session, agreement: str | None) -> _Writer:
     # This log's writers queue here, and only here; other logs are not held up.
     advisory_lock(session, "tlog", agreement or f"({INTERNAL})")
     signer = current_signer(session)
+    heads: dict[str | None, _Writer] = memo_of(session).setdefault(HEADS, {})
+    known = heads.get(agreement)
+    if known is not None:
+        # The head this process last committed is still the head when the log has not
+        # grown since: committed entries never change, so the same size is the same tree.
+        size = stored_size(session, known.log_id)
+        if size == known.tree.size:
+            writer = _Writer(known.log_id, known.origin, _copy(known.tree), signer)
+            writers[agreement] = writer
+            return writer
     log = log_of(session, agreement)
     if log is None:
         log = LogRow(
@@ -219,6 +230,22 @@ def checkpoint_pending(session: Session) -> None:
 @event.listens_for(Session, "before_commit")
 def _before_commit(session: Session) -> None:
     checkpoint_pending(session)
+
+
+def _copy(tree: merkle.CompactRange) -> merkle.CompactRange:
+    return merkle.CompactRange(tree.size, [value for _, value in tree.nodes])
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_heads(session: Session) -> None:
+    # The committed heads, for this process's next append to the same logs (see _writer).
+    writers: dict[str | None, _Writer] = session.info.get(WRITERS, {})
+    if writers:
+        heads: dict[str | None, _Writer] = memo_of(session).setdefault(HEADS, {})
+        for agreement, writer in writers.items():
+            heads[agreement] = _Writer(
+                writer.log_id, writer.origin, _copy(writer.tree), writer.signer
+            )
 
 
 @event.listens_for(Session, "after_commit")

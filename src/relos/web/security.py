@@ -10,11 +10,11 @@ X-CSRF-Token. Page forms carry the token in a hidden field, checked by `check_cs
 from __future__ import annotations
 
 import hmac
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from relos.access import repository as users
 from relos.access.domain import Principal
@@ -83,15 +83,19 @@ def set_session_cookie(request: Request, response: Response, session: WebSession
     )
 
 
-def install(app: FastAPI) -> None:
-    """Add the session middleware to the app."""
+class WebSessions:
+    """The session middleware: a pure ASGI layer (BaseHTTPMiddleware cost every API call a
+    task group and a stream of its own, whether it carried a cookie or not)."""
 
-    @app.middleware("http")
-    async def web_session(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        if request.url.path.startswith("/static/"):
-            return await call_next(request)
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = str(scope.get("path", ""))
+        if scope["type"] != "http" or path.startswith("/static/"):
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
         found = decode(request.app.state.web_key, request.cookies.get(COOKIE))
         session = found or WebSession.anonymous()
         user = None
@@ -99,17 +103,33 @@ def install(app: FastAPI) -> None:
             user = await run_in_threadpool(_load_user, request.app.state.db, session.user_id)
         request.state.web_session = session
         request.state.web_user = user
-        if user is not None and request.url.path.startswith("/api/"):
+        api = path.startswith("/api/")
+        if user is not None and api:
             principal = _api_principal(request, session, user)
             if principal is not None:
                 request.state.principal = principal
-        response = await call_next(request)
-        replaced: WebSession | None = getattr(request.state, "web_session_out", None)
-        if replaced is not None:
-            set_session_cookie(request, response, replaced)
-        elif found is None and not request.url.path.startswith("/api/"):
-            set_session_cookie(request, response, session)
-        return response
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                replaced: WebSession | None = getattr(request.state, "web_session_out", None)
+                out = replaced if replaced is not None else None
+                if out is None and found is None and not api:
+                    out = session
+                if out is not None:
+                    carrier = Response()
+                    set_session_cookie(request, carrier, out)
+                    message["headers"] = [
+                        *message.get("headers", []),
+                        *(h for h in carrier.raw_headers if h[0] == b"set-cookie"),
+                    ]
+            await send(message)
+
+        await self.app(scope, receive, send_with_cookie)
+
+
+def install(app: FastAPI) -> None:
+    """Add the session middleware to the app."""
+    app.add_middleware(WebSessions)
 
 
 def web_session(request: Request) -> WebSession:

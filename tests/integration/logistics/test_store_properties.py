@@ -11,13 +11,14 @@ from __future__ import annotations
 import contextlib
 import shutil
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from tests.integration.logistics.helpers import PRICES
 
 from relos.access.domain import SYSTEM
@@ -41,6 +42,7 @@ from relos.logistics.orders.service import raise_order, sign_order
 from relos.logistics.prices.parse import csv_rows
 from relos.logistics.prices.service import import_prices
 from relos.logistics.settlement import service as settlements
+from relos.logistics.statements import service as statements
 
 Op = tuple[str, int, int]
 operations = st.lists(
@@ -130,6 +132,30 @@ def _check(db: Database) -> None:
         for order_id in {o for o, _ in owed}:
             for line in repository.order_lines(session, order_id):
                 assert 0 <= line.delivered <= line.quantity
+        # The maintained spans and day totals give what the postings themselves give, on
+        # every day around the bookings and their deadlines.
+        for day in (date(2026, 1, 31) + timedelta(days=n) for n in range(0, 150, 10)):
+            assert statements.overdue(session, SYSTEM, day) == statements.overdue_from_postings(
+                session, SYSTEM, day
+            )
+            for party in ("IN", "RU"):
+                opening = sorted(map(tuple, ledger.opening(session, party, day)))
+                assert opening == _opening_from_postings(session, party, day)
+
+
+def _opening_from_postings(session: Session, party: str, day: date) -> list[tuple[object, ...]]:
+    query = (
+        select(
+            PostingRow.creditor,
+            PostingRow.debtor,
+            PostingRow.currency,
+            func.sum(PostingRow.amount_minor),
+        )
+        .where(PostingRow.booked_on < day)
+        .where((PostingRow.creditor == party) | (PostingRow.debtor == party))
+        .group_by(PostingRow.creditor, PostingRow.debtor, PostingRow.currency)
+    )
+    return sorted(tuple(row) for row in session.execute(query))
 
 
 @pytest.mark.slow

@@ -6,13 +6,21 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from relos.kit.listing import ListFilter, contains, order_by
 from relos.kit.money import Money
 from relos.logistics.ledger.postings import Posting, PostingKind
-from relos.logistics.models import BalanceRow, EntryRow, OrderRow, PositionRow, PostingRow
+from relos.logistics.models import (
+    BalanceRow,
+    DayTotalRow,
+    EntryRow,
+    OrderRow,
+    OverdueSpanRow,
+    PositionRow,
+    PostingRow,
+)
 
 
 def posting_of(row: PostingRow) -> Posting:
@@ -164,17 +172,46 @@ def dues(session: Session, party: str | None, as_of: date, open_only: bool = Fal
 
 
 def opening(session: Session, party: str, start: date) -> list[Any]:
-    """(creditor, debtor, currency, sum) of the party's postings booked before `start`."""
+    """(creditor, debtor, currency, sum) of the party's postings booked before `start`.
+
+    Read from the maintained day totals (a few rows a day), not from every posting.
+    """
     query = select(
-        PostingRow.creditor,
-        PostingRow.debtor,
-        PostingRow.currency,
-        func.sum(PostingRow.amount_minor),
-    ).where(PostingRow.booked_on < start)
-    query = _scoped(query, party).group_by(
-        PostingRow.creditor, PostingRow.debtor, PostingRow.currency
-    )
+        DayTotalRow.creditor,
+        DayTotalRow.debtor,
+        DayTotalRow.currency,
+        func.sum(DayTotalRow.amount_minor),
+    ).where(DayTotalRow.booked_on < start)
+    if party:
+        query = query.where(or_(DayTotalRow.creditor == party, DayTotalRow.debtor == party))
+    query = query.group_by(DayTotalRow.creditor, DayTotalRow.debtor, DayTotalRow.currency)
     return list(session.connection().execute(query))
+
+
+def overdue_at(session: Session, party: str | None, as_of: date) -> list[Any]:
+    """(agreement, order, creditor, debtor, currency, amount, due_on) overdue on `as_of`.
+
+    The maintained spans that contain the day: that month's closed ones and the open ones.
+    """
+    columns = (
+        OverdueSpanRow.agreement_id,
+        OverdueSpanRow.order_id,
+        OverdueSpanRow.creditor,
+        OverdueSpanRow.debtor,
+        OverdueSpanRow.currency,
+        OverdueSpanRow.amount_minor,
+        OverdueSpanRow.due_on,
+    )
+    closed = select(*columns).where(
+        OverdueSpanRow.month == as_of.replace(day=1),
+        OverdueSpanRow.from_day <= as_of,
+        OverdueSpanRow.until_day > as_of,
+    )
+    still = select(*columns).where(OverdueSpanRow.month.is_(None), OverdueSpanRow.from_day <= as_of)
+    if party:
+        mine = or_(OverdueSpanRow.creditor == party, OverdueSpanRow.debtor == party)
+        closed, still = closed.where(mine), still.where(mine)
+    return list(session.connection().execute(union_all(closed, still)))
 
 
 def day_totals(session: Session, agreement: str | None, party: str | None) -> list[Any]:

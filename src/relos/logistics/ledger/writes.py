@@ -8,16 +8,24 @@ nothing needs tracking, and a batch of 10,000 postings stays well under a second
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from relos.logistics.ledger.postings import Posting, PostingKind
-from relos.logistics.models import BalanceRow, EntryRow, PositionRow, PostingRow
+from relos.logistics.models import (
+    BalanceRow,
+    DayTotalRow,
+    EntryRow,
+    OverdueSpanRow,
+    PositionRow,
+    PostingRow,
+)
+from relos.logistics.statements.reports import month_pieces, overdue_spans
 
 
 def _posting_values(posting: Posting, minor: int, recorded_at: datetime) -> dict[str, Any]:
@@ -80,6 +88,8 @@ def insert_postings(session: Session, postings: Sequence[Posting], recorded_at: 
     connection.execute(insert(EntryRow), legs)
     move_balances(session, postings, minors)
     move_positions(session, postings, minors)
+    move_day_totals(session, postings, minors)
+    redo_overdue_spans(session, sorted({p.order for p in postings}))
 
 
 def _upsert(session: Session) -> Any:
@@ -131,3 +141,78 @@ def move_balances(session: Session, postings: Sequence[Posting], minors: Sequenc
             set_={"amount_minor": BalanceRow.amount_minor + statement.excluded.amount_minor},
         )
         session.execute(statement)
+
+
+def move_day_totals(session: Session, postings: Sequence[Posting], minors: Sequence[int]) -> None:
+    """Add the postings to the net amount booked per pair, currency and day."""
+    deltas: dict[tuple[str, str, str, str, date], int] = {}
+    for p, minor in zip(postings, minors, strict=True):
+        key = (p.agreement, p.creditor, p.debtor, p.currency, p.booked_on)
+        deltas[key] = deltas.get(key, 0) + minor
+    rows = [
+        {
+            "agreement_id": agreement,
+            "creditor": creditor,
+            "debtor": debtor,
+            "currency": currency,
+            "booked_on": booked_on,
+            "amount_minor": delta,
+        }
+        for (agreement, creditor, debtor, currency, booked_on), delta in sorted(deltas.items())
+    ]
+    statement = _upsert(session)(DayTotalRow)
+    statement = statement.on_conflict_do_update(
+        index_elements=["agreement_id", "creditor", "debtor", "currency", "booked_on"],
+        set_={"amount_minor": DayTotalRow.amount_minor + statement.excluded.amount_minor},
+    )
+    session.connection().execute(statement, rows)
+
+
+def redo_overdue_spans(session: Session, order_ids: Sequence[str]) -> None:
+    """Work out again when each order was overdue (per currency), from all its postings.
+
+    An order has a handful of postings, and a new one (even one booked on an earlier day)
+    can move every span after it; recomputing the order's spans whole keeps them equal to
+    what the postings say, write after write and on replay.
+    """
+    connection = session.connection()
+    every = sorted(set(order_ids))
+    for start in range(0, len(every), 500):
+        orders = every[start : start + 500]
+        connection.execute(delete(OverdueSpanRow).where(OverdueSpanRow.order_id.in_(orders)))
+        found = connection.execute(
+            select(
+                PostingRow.order_id,
+                PostingRow.currency,
+                PostingRow.agreement_id,
+                PostingRow.creditor,
+                PostingRow.debtor,
+                PostingRow.booked_on,
+                PostingRow.due_on,
+                PostingRow.amount_minor,
+            ).where(PostingRow.order_id.in_(orders))
+        )
+        moves: dict[tuple[str, str], list[tuple[date, date | None, int]]] = {}
+        heads: dict[tuple[str, str], tuple[str, str, str]] = {}
+        for order, currency, agreement, creditor, debtor, booked, due, amount in found:
+            moves.setdefault((order, currency), []).append((booked, due, int(amount)))
+            heads[(order, currency)] = (agreement, creditor, debtor)
+        rows = [
+            {
+                "order_id": order,
+                "currency": currency,
+                "from_day": begin,
+                "until_day": end,
+                "month": month,
+                "agreement_id": heads[(order, currency)][0],
+                "creditor": heads[(order, currency)][1],
+                "debtor": heads[(order, currency)][2],
+                "amount_minor": span.amount,
+                "due_on": span.due_on,
+            }
+            for (order, currency), history in sorted(moves.items())
+            for span in overdue_spans(history)
+            for month, begin, end in month_pieces(span)
+        ]
+        if rows:
+            connection.execute(insert(OverdueSpanRow), rows)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypeVar
 
@@ -96,6 +96,70 @@ def past_due(
         total = sum((c for d, c in charges.items() if d < as_of), paid - paid)
         return total - paid, due_on
     return None
+
+
+@dataclass(frozen=True)
+class OverdueSpan:
+    """Days [start, end) (end None: still) with the same overdue amount and oldest due date."""
+
+    start: date
+    end: date | None
+    amount: int
+    due_on: date
+
+
+def overdue_spans(movements: Iterable[tuple[date, date | None, int]]) -> list[OverdueSpan]:
+    """When one order (in one currency) is overdue, from its postings.
+
+    `movements` are (booked_on, due_on, amount in minor units): charges carry a due date,
+    payments none (negative amounts). The overdue list as of a day applies `past_due` to
+    the postings booked by that day; its answer changes only on a booking day or on the
+    day after a due date, so evaluating it there gives every span exactly.
+    """
+    moves = list(movements)
+    days = sorted(
+        {booked for booked, _, _ in moves}
+        | {due + timedelta(days=1) for _, due, _ in moves if due is not None}
+    )
+    spans: list[OverdueSpan] = []
+    open_span: tuple[date, int, date] | None = None
+    moves.sort(key=lambda move: move[0])
+    charges: dict[date, int] = {}
+    paid = 0
+    taken = 0
+    for day in days:
+        while taken < len(moves) and moves[taken][0] <= day:  # booked by this day
+            _, due, amount = moves[taken]
+            taken += 1
+            if due is None:
+                paid -= amount
+            else:
+                charges[due] = charges.get(due, 0) + amount
+        found = past_due(charges, paid, day)
+        if open_span is not None and (found is None or found != open_span[1:]):
+            spans.append(OverdueSpan(open_span[0], day, open_span[1], open_span[2]))
+            open_span = None
+        if found is not None and open_span is None:
+            open_span = (day, found[0], found[1])
+    if open_span is not None:
+        spans.append(OverdueSpan(open_span[0], None, open_span[1], open_span[2]))
+    return spans
+
+
+def month_pieces(span: OverdueSpan) -> list[tuple[date | None, date, date | None]]:
+    """(month, start, end) pieces of a span cut at month starts; a still-open span is one
+    piece with no month (the overdue spans table files each piece under its month)."""
+    if span.end is None:
+        return [(None, span.start, None)]
+    pieces: list[tuple[date | None, date, date | None]] = []
+    start = span.start
+    while start < span.end:
+        month = start.replace(day=1)
+        following = (month + timedelta(days=32)).replace(day=1)
+        end = min(following, span.end)
+        pieces.append((month, start, end))
+        start = end
+    return pieces
 
 
 def overdue_item(position: OrderPosition, as_of: date) -> OverdueItem | None:

@@ -22,7 +22,24 @@ from relos.logistics.statements.reports import Statement, past_due, statement_fr
 
 
 def overdue(session: Session, caller: Principal, as_of: date) -> list[OverdueOut]:
-    """Every order with an amount past its settlement deadline as of `as_of`, oldest first."""
+    """Every order with an amount past its settlement deadline as of `as_of`, oldest first.
+
+    Read from the maintained overdue spans (the same rule applied when the postings were
+    written), so any day costs about the same as today; `overdue_from_postings` is the
+    same list added up from the postings themselves.
+    """
+    party = _scope(caller)
+    items = [
+        (due_on, order, agreement, creditor, debtor, currency, int(minor))
+        for agreement, order, creditor, debtor, currency, minor, due_on in repository.overdue_at(
+            session, party, as_of
+        )
+    ]
+    return _overdue_outs(items, as_of)
+
+
+def overdue_from_postings(session: Session, caller: Principal, as_of: date) -> list[OverdueOut]:
+    """The overdue list added up from every posting booked by `as_of` (slow; for checks)."""
     party = _scope(caller)
     last = repository.last_booked(session)
     open_only = last is None or as_of >= last  # nothing booked later: only open orders matter
@@ -43,6 +60,12 @@ def overdue(session: Session, caller: Principal, as_of: date) -> list[OverdueOut
         found = past_due(charges.get(key, {}), paid.get(key, 0), as_of)
         if found is not None:
             items.append((found[1], key[0], agreement, creditor, debtor, key[1], found[0]))
+    return _overdue_outs(items, as_of)
+
+
+def _overdue_outs(
+    items: list[tuple[date, str, str, str, str, str, int]], as_of: date
+) -> list[OverdueOut]:
     return [
         OverdueOut(
             agreement=agreement,
