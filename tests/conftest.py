@@ -21,7 +21,7 @@ from relos.access import service as access
 from relos.access.schemas import IssueToken, NewUser
 from relos.app import create_app
 from relos.kit.db import Database
-from relos.kit.settings import Settings
+from relos.kit.settings import Settings, default_data_dir
 from relos.lifecycle import upgrade_database
 
 PG_ADMIN_URL = os.environ.get(
@@ -76,7 +76,9 @@ def postgres_template() -> Iterator[str]:
 def _fresh_sqlite(template: Path, folder: Path) -> Database:
     path = folder / f"relos-{uuid.uuid4().hex[:8]}.db"
     shutil.copyfile(template, path)
-    return Database(f"sqlite:///{path}")
+    # The data directory whose node key signed the template's logs: an app bound to this
+    # database keeps it (as a real node keeps its key), so verification trusts that key.
+    return Database(f"sqlite:///{path}", default_data_dir())
 
 
 @pytest.fixture
@@ -93,7 +95,7 @@ def postgres_database(request: pytest.FixtureRequest) -> Iterator[Database]:
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    db = Database(_pg_url(name))
+    db = Database(_pg_url(name), default_data_dir())  # the template's signing key, as above
     yield db
     db.dispose()
     with admin.connect() as conn:

@@ -73,7 +73,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of relos served with demo data on a fresh SQLite database."""
     _ensure_assets()
     folder = tmp_path_factory.mktemp("web")
-    db = Database(f"sqlite:///{folder / 'relos.db'}")
+    db = Database(f"sqlite:///{folder / 'relos.db'}", folder)  # its node key in the app's folder
     upgrade_database(db)
     load_demo(db)
     app = create_app(Settings(database_url=db.url, data_dir=folder), db)

@@ -39,7 +39,7 @@ from relos.access.policy import PERMISSIONS
 from relos.access.schemas import IssueToken, NewUser
 from relos.app import create_app
 from relos.kit.db import Database
-from relos.kit.settings import Settings
+from relos.kit.settings import Settings, default_data_dir
 from relos.kit.timeutil import format_instant, utcnow
 
 API = "/api/v1"
@@ -452,7 +452,7 @@ def _matrix_database(request: pytest.FixtureRequest, folder: Path) -> Iterator[D
     if request.param == "sqlite":
         template: Path = request.getfixturevalue("sqlite_template")
         shutil.copyfile(template, folder / "matrix.db")
-        db = Database(f"sqlite:///{folder / 'matrix.db'}")
+        db = Database(f"sqlite:///{folder / 'matrix.db'}", default_data_dir())  # template's key
         yield db
         db.dispose()
         return
@@ -461,7 +461,7 @@ def _matrix_database(request: pytest.FixtureRequest, folder: Path) -> Iterator[D
     admin = create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
-    db = Database(_pg_url(name))
+    db = Database(_pg_url(name), default_data_dir())  # the key that signed the template
     yield db
     db.dispose()
     with admin.connect() as conn:

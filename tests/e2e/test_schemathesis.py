@@ -32,7 +32,7 @@ from relos.access.domain import ROLES
 from relos.access.schemas import IssueToken, NewUser
 from relos.app import create_app
 from relos.kit.db import Database
-from relos.kit.settings import Settings
+from relos.kit.settings import Settings, default_data_dir
 from relos.lifecycle import load_demo
 
 CHECKS = [
@@ -51,7 +51,7 @@ def served(
 ) -> Iterator[tuple[Any, dict[str, str]]]:
     folder = tmp_path_factory.mktemp("schemathesis")
     shutil.copyfile(sqlite_template, folder / "api.db")
-    db = Database(f"sqlite:///{folder / 'api.db'}")
+    db = Database(f"sqlite:///{folder / 'api.db'}", default_data_dir())  # the template's key
     load_demo(db)  # real deployments, orders and postings, so list answers are checked too
     with db.transaction() as session:
         access.add_user(session, NewUser(name="in-everything", party="IN", roles=tuple(ROLES)))

@@ -159,7 +159,11 @@ def verify(session: Session, caller: Principal, anchor: Anchor | None = None) ->
     except RelosError as exc:
         if verdict.entries == 0:
             return verdict  # nothing recorded, nothing signed: no key yet
-        return Verdict(verdict.entries, verdict.head, Break(None, exc.detail))
+        reason = (
+            f"the signed logs cannot be checked here ({exc.detail}); "
+            "check them with `relos log verify --verifier-key VKEY`"
+        )
+        return Verdict(verdict.entries, verdict.head, Break(None, reason))
     problem = logs.check_logs(session, trusted).problem
     if problem is None:
         return verdict

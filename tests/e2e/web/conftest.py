@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from relos.access.demo import DEMO_PASSWORD
 from relos.app import create_app
 from relos.kit.db import Database
-from relos.kit.settings import Settings
+from relos.kit.settings import Settings, default_data_dir
 from relos.lifecycle import load_demo
 
 BASE = "http://testserver"
@@ -43,7 +43,7 @@ def demo_database(demo_template: Path, tmp_path: Path) -> Iterator[Database]:
     # SQLite only: the pages add no SQL of their own (the services' tests cover PostgreSQL).
     path = tmp_path / "demo.db"
     shutil.copyfile(demo_template, path)
-    db = Database(f"sqlite:///{path}")
+    db = Database(f"sqlite:///{path}", default_data_dir())  # the key that signed the template
     yield db
     db.dispose()
 
