@@ -2,8 +2,8 @@
 
 Services record typed events; the signed log's hook appends each one, signed, to its
 agreement's log, and that entry is what crosses to the partner (each fact travels once).
-This module hangs off `relos.events.APPEND_HOOKS` (so the services need no federation
-code) and, for each event that crosses (`crossing.py`), in the recording transaction,
+This module hangs off `relos.events.CHECK_HOOKS` (so the services need no federation
+code) and, for each event that crosses (`crossing.py`), before anything is written,
 refuses the change (403) when the node's party is not the fact's one writer
 (`writers.py`): a node never originates what its party may not say.
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from relos.events import APPEND_HOOKS, DomainEvent, RecordedEvent
+from relos.events import CHECK_HOOKS, DomainEvent
 from relos.federation import crossing, writers
 from relos.kit.errors import Forbidden
 from relos.tlog.models import NodeRow
@@ -36,9 +36,8 @@ def check_writer(party: str, fact: str, roles: writers.Roles) -> None:
         raise Forbidden(f"this is {party}'s node: only the {who} party's node may record {fact}")
 
 
-def check(session: Session, recorded: RecordedEvent[DomainEvent]) -> None:
+def check(session: Session, event: DomainEvent) -> None:
     """The hook: refuse a crossing fact this node's party may not write."""
-    event = recorded.event
     if session.info.get(APPLYING) or not crossing.crosses(event):
         return
     party = node_party(session)
@@ -47,5 +46,5 @@ def check(session: Session, recorded: RecordedEvent[DomainEvent]) -> None:
     check_writer(party, crossing.fact_name(event), crossing.roles(event))
 
 
-if check not in APPEND_HOOKS:
-    APPEND_HOOKS.append(check)
+if check not in CHECK_HOOKS:
+    CHECK_HOOKS.append(check)
