@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from relos.federation import receive
+from relos.federation import attest, receive
 from relos.federation.models import PeerRow, VerdictRow
 from relos.federation.outbox import node_party
 from relos.kit.db import Database
@@ -180,4 +180,5 @@ def import_bundle(db: Database, data: bytes) -> receive.Outcome:
         outcome.add(receive.ingest(db, peer, batch))
     for batch in batches:
         outcome.add(receive.apply_pending(db, peer.party, batch.origin))
+    attest.attest_peer(db, peer.party)
     return outcome

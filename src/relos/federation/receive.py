@@ -31,7 +31,7 @@ from sqlalchemy.orm import Session
 from relos.access.domain import Principal
 from relos.deployments.events import DeploymentEvent
 from relos.events import record
-from relos.federation import crossing, facts, ordering, writers
+from relos.federation import attest, crossing, facts, ordering, writers
 from relos.federation.models import (
     CosignatureRow,
     IncidentRow,
@@ -286,6 +286,9 @@ def _judge(
         _note_verdict(session, peer, kind, payload, outcome)
         row.state = "noted"
         return
+    if kind == attest.STATEMENT:
+        _judge_statement(session, peer, log, row, payload, outcome)
+        return
     try:
         statement = crossing.statement_of(payload)
     except crossing.NotAFact:
@@ -304,6 +307,24 @@ def _judge(
         outcome.rejected += 1
     else:
         outcome.applied += 1
+
+
+def _judge_statement(
+    session: Session,
+    peer: PeerRow,
+    log: PeerLogRow,
+    row: ReceivedRow,
+    payload: dict[str, Any],
+    outcome: Outcome,
+) -> None:
+    """The peer's statement of derived state: answered, agreed or an incident (attest.py)."""
+    row.state = "noted"
+    if payload.get("party") != peer.party or payload.get("agreement") != log.agreement:
+        return
+    found = attest.judge(session, peer.party, log.origin, int(row.idx), bytes(row.leaf), payload)
+    if found is not None:
+        detail = str(found.pop("detail"))
+        outcome.incidents.append(incident(session, peer.party, "statement", detail, **found))
 
 
 def _apply(

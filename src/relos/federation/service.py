@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
 from relos.access.policy import require
-from relos.federation import crossing
+from relos.federation import attest, crossing
 from relos.federation.models import CosignatureRow, IncidentRow, PeerLogRow, PeerRow, VerdictRow
 from relos.federation.outbox import node_party
 from relos.kit.errors import InvalidInput
@@ -131,6 +131,7 @@ def status(session: Session, caller: Principal) -> list[dict[str, Any]]:
                     )
                 ],
                 "unacknowledged": _unacknowledged(session, peer.party),
+                "statements": attest.describe(session, peer.party),
                 "incidents": [_incident(i) for i in incidents],
             }
         )

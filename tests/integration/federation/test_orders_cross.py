@@ -9,12 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 from tests.integration.federation.nodes import Node
 from tests.integration.logistics.helpers import JULY, PRICES
 
 from relos.access.domain import SYSTEM
-from relos.federation import bundle, receive
-from relos.federation.models import ReceivedRow
+from relos.federation import attest, bundle, receive
+from relos.federation.models import IncidentRow, ReceivedRow
 from relos.kit.errors import Forbidden
 from relos.logistics.commands import (
     ImportPrices,
@@ -26,6 +27,7 @@ from relos.logistics.commands import (
 )
 from relos.logistics.deliveries.service import record_delivery
 from relos.logistics.ledger import service as ledger
+from relos.logistics.models import BalanceRow
 from relos.logistics.orders import repository
 from relos.logistics.orders.service import raise_order, sign_order
 from relos.logistics.prices.parse import csv_rows
@@ -116,7 +118,49 @@ def test_an_order_is_signed_on_both_delivered_settled_and_both_books_agree(
     balances, trial = _books(india)
     assert Decimal(trial["RUB"]["debit"]) > 0
     assert all(Decimal(b["amount"]) == 0 for b in balances)
-    assert _carry(russia, india).incidents == []
+    _exchange(india, russia)
+    ours, theirs = _statement(india, "RU"), _statement(russia, "IN")
+    assert ours["outcome"] == theirs["outcome"] == "agreed"
+    assert ours["state"] == theirs["state"] and ours["facts"] == theirs["facts"]
+    assert ours["facts"] == {"IN": 3, "RU": 2}
+    assert {ours["ours"], ours["theirs"]} == {theirs["ours"], theirs["theirs"]}
+
+
+def _exchange(india: Node, russia: Node) -> None:
+    """Carry both ways until neither side has anything new (statements answered)."""
+    for _ in range(3):
+        assert _carry(russia, india).incidents == []
+        assert _carry(india, russia).incidents == []
+
+
+def _statement(node: Node, peer: str) -> dict[str, Any]:
+    with node.db.transaction(write=False) as session:
+        (found,) = [s for s in attest.describe(session, peer) if s["agreement"] == "in-ru-relos"]
+    assert found["last_agreed"] is not None, found
+    return dict(found["last_agreed"])
+
+
+def test_books_that_differ_at_the_same_facts_are_an_incident_on_both_nodes(
+    nodes: tuple[Node, Node],
+) -> None:
+    india, russia = nodes
+    _prices(india), _prices(russia)
+    order_id = _agreed(india, russia)
+    _deliver(russia, order_id, "40")
+    _exchange(india, russia)
+    with russia.db.transaction() as session:
+        # RU's books drift: someone edits the balance table behind the ledger's back.
+        session.execute(update(BalanceRow).values(amount_minor=BalanceRow.amount_minor + 100))
+        assert attest.attest(session, "IN", "in-ru-relos", force=True)
+    found = _carry(russia, india).incidents
+    assert [i.split(":")[0] for i in found] == ["statement"]
+    back = _carry(india, russia).incidents
+    assert [i.split(":")[0] for i in back] == ["statement"]
+    with india.db.transaction(write=False) as session:
+        evidence = session.query(IncidentRow).filter(IncidentRow.kind == "statement").one()
+        stated = evidence.evidence
+        assert stated["ours"]["state"] != stated["theirs"]["state"]
+        assert stated["ours"]["facts"] == stated["theirs"]["facts"]
 
 
 def test_a_node_refuses_to_originate_what_its_party_may_not_write(
