@@ -28,16 +28,25 @@ class Node(Protocol):
 
 
 Carry = Callable[[Node, Node], None]
+_TOKENS: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def _token(node: Node, user: str) -> dict[str, str]:
+    """One token per user and node (each made by a CLI process, which is slow)."""
+    key = (node.url, user)
+    if key not in _TOKENS:
+        _TOKENS[key] = node.token(user)
+    return _TOKENS[key]
 
 
 def _post(node: Node, path: str, body: dict[str, Any], user: str, code: int) -> dict[str, Any]:
-    answer = httpx.post(f"{node.url}{API}{path}", json=body, headers=node.token(user))
+    answer = httpx.post(f"{node.url}{API}{path}", json=body, headers=_token(node, user))
     assert answer.status_code == code, answer.text
     return dict(answer.json())
 
 
 def _get(node: Node, path: str, user: str) -> Any:
-    answer = httpx.get(f"{node.url}{API}{path}", headers=node.token(user))
+    answer = httpx.get(f"{node.url}{API}{path}", headers=_token(node, user))
     assert answer.status_code == 200, answer.text
     return answer.json()
 

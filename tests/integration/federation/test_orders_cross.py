@@ -4,12 +4,15 @@ RU's, settled on IN's; both ledgers then hold the same postings and balances."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import update
+from tests.e2e.cli_runner import cli_env, relos
 from tests.integration.federation.nodes import Node
 from tests.integration.logistics.helpers import JULY, PRICES
 
@@ -97,7 +100,7 @@ def _agreed(india: Node, russia: Node) -> str:
 
 
 def test_an_order_is_signed_on_both_delivered_settled_and_both_books_agree(
-    nodes: tuple[Node, Node],
+    nodes: tuple[Node, Node], tmp_path: Path
 ) -> None:
     india, russia = nodes
     _prices(india), _prices(russia)
@@ -124,6 +127,10 @@ def test_an_order_is_signed_on_both_delivered_settled_and_both_books_agree(
     assert ours["state"] == theirs["state"] and ours["facts"] == theirs["facts"]
     assert ours["facts"] == {"IN": 3, "RU": 2}
     assert {ours["ours"], ours["theirs"]} == {theirs["ours"], theirs["theirs"]}
+    for node in nodes:  # rows written from a peer's facts are the replay of its events
+        env = {**cli_env(tmp_path / node.party.lower()), "RELOS_DATABASE_URL": node.db.url}
+        checked = relos(env, "db", "replay", "--check")
+        assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def _exchange(india: Node, russia: Node) -> None:
@@ -187,7 +194,9 @@ def test_a_node_refuses_to_originate_what_its_party_may_not_write(
         raise_order(session, SYSTEM, build(RaiseOrder, ORDER))
 
 
-def test_the_receiving_node_rejudges_prices_and_quantities(nodes: tuple[Node, Node]) -> None:
+def test_the_receiving_node_rejudges_prices_and_quantities(
+    nodes: tuple[Node, Node], tmp_path: Path
+) -> None:
     india, russia = nodes
     _prices(india)
     # RU's node charges another price than the list IN's node holds.
@@ -202,6 +211,16 @@ def test_the_receiving_node_rejudges_prices_and_quantities(nodes: tuple[Node, No
     assert _order(india, order_id)["status"] == "agreed"
     back = _carry(india, russia)
     assert [i.split(":")[0] for i in back.incidents] == ["rejected"]
+    # IN's reconciliation against RU's entries lists RU's postings IN does not hold.
+    env = {**cli_env(tmp_path / "in"), "RELOS_DATABASE_URL": india.db.url}
+    found = relos(env, "ledger", "reconcile", "--peer", "RU", "--json")
+    assert found.returncode == 1, found.stdout + found.stderr
+    listed = json.loads(found.stdout)
+    assert [r["amount"] for r in listed["missing_on_ours"]] == ["3000000.00"]
+    assert listed["missing_on_theirs"] == [] and listed["mismatched"] == []
+    env = {**cli_env(tmp_path / "ru"), "RELOS_DATABASE_URL": russia.db.url}
+    found = relos(env, "ledger", "reconcile", "--peer", "IN")
+    assert found.returncode == 1 and "missing on theirs: 1" in found.stdout, found.stdout
 
 
 def test_an_over_delivery_is_rejected_where_it_is_rejudged(nodes: tuple[Node, Node]) -> None:
