@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import logging
 from datetime import UTC, datetime
 from typing import Any
 
@@ -38,13 +39,14 @@ from relos.events.models import EventRow
 from relos.federation.crossing import ORDER_FACTS
 from relos.federation.models import PeerRow, StatementRow
 from relos.kit.db import Database
-from relos.kit.errors import NotFound
+from relos.kit.errors import NotFound, RelosError
 from relos.kit.money import Money
 from relos.kit.timeutil import format_instant, utcnow
 from relos.logistics.ledger import repository as ledger
 from relos.tlog import dsse, store
 from relos.tlog.models import LogRow, NodeRow
 
+log = logging.getLogger(__name__)
 STATEMENT = "federation.statement"
 VERSION = 1
 ALL_TIME = Period(deployments.EARLIEST, datetime(9999, 12, 31, tzinfo=UTC))
@@ -188,9 +190,14 @@ def attest_peer(db: Database, peer: str, force: bool = False) -> list[str]:
         agreements = shared_agreements(session, peer)
     made = []
     for agreement in agreements:
-        with db.transaction() as session:
-            if attest(session, peer, agreement, force):
-                made.append(agreement)
+        try:
+            with db.transaction() as session:
+                if attest(session, peer, agreement, force):
+                    made.append(agreement)
+        except RelosError as exc:
+            # An agreement whose state cannot be derived here (e.g. not in force) gets no
+            # statement; the sync or import that asked for it still stands.
+            log.warning("no statement of %s for %s: %s", agreement, peer, exc)
     return made
 
 

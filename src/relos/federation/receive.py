@@ -321,7 +321,16 @@ def _judge_statement(
     row.state = "noted"
     if payload.get("party") != peer.party or payload.get("agreement") != log.agreement:
         return
-    found = attest.judge(session, peer.party, log.origin, int(row.idx), bytes(row.leaf), payload)
+    nested = session.begin_nested()
+    try:
+        found = attest.judge(
+            session, peer.party, log.origin, int(row.idx), bytes(row.leaf), payload
+        )
+        nested.commit()
+    except (RelosError, KeyError, TypeError, ValueError) as exc:
+        nested.rollback()
+        row.reasons = [f"statement not compared here: {exc}"]
+        return
     if found is not None:
         detail = str(found.pop("detail"))
         outcome.incidents.append(incident(session, peer.party, "statement", detail, **found))
