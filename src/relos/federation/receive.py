@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
@@ -366,6 +367,11 @@ def _apply(
     except RelosError as exc:
         nested.rollback()
         return [str(exc)]
+    except IntegrityError as exc:
+        # e.g. an order reference this node already gave another order: a rejection,
+        # never a stuck log.
+        nested.rollback()
+        return [f"conflicts with a record held here ({exc.orig})"]
     except (KeyError, TypeError, ValueError) as exc:
         nested.rollback()
         return [f"malformed fact ({exc.__class__.__name__}: {exc})"]
