@@ -156,12 +156,14 @@ def _last(session: Session, peer: str, agreement: str) -> StatementRow | None:
 
 def shared_agreements(session: Session, peer: str) -> list[str]:
     """The agreements this node and the peer are both party to that have a log here."""
-    found = []
+    node = session.get(NodeRow, 1)
+    both = {peer, node.party if node else None}
+    found = set()
     for log in session.scalars(select(LogRow).where(LogRow.agreement.is_not(None))):
         row = session.get(AgreementRow, log.agreement)
-        if row is not None and peer in (row.party_a, row.party_b):
-            found.append(str(log.agreement))
-    return sorted(set(found))
+        if row is not None and both == {row.party_a, row.party_b}:
+            found.add(str(log.agreement))
+    return sorted(found)
 
 
 def attest(session: Session, peer: str, agreement: str, force: bool = False) -> bool:

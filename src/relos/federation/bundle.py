@@ -46,12 +46,14 @@ def _digest(leaves: list[bytes]) -> str:
 def _shared_logs(session: Session, party: str) -> list[LogRow]:
     from relos.agreements.models import AgreementRow
 
+    # Only agreements both are party to (as over HTTP): not this node's other partners'.
+    both = {party, node_party(session)}
     found = []
     for log in session.scalars(
         select(LogRow).where(LogRow.agreement.is_not(None)).order_by(LogRow.id)
     ):
         agreement = session.get(AgreementRow, log.agreement)
-        if agreement is not None and party in (agreement.party_a, agreement.party_b):
+        if agreement is not None and both == {agreement.party_a, agreement.party_b}:
             found.append(log)
     return found
 

@@ -142,13 +142,13 @@ def _exchange(india: Node, russia: Node) -> None:
 
 def _statement(node: Node, peer: str) -> dict[str, Any]:
     with node.db.transaction(write=False) as session:
-        (found,) = [s for s in attest.describe(session, peer) if s["agreement"] == "in-ru-relos"]
+        (found,) = attest.describe(session, peer)
     assert found["last_agreed"] is not None, found
     return dict(found["last_agreed"])
 
 
 def test_books_that_differ_at_the_same_facts_are_an_incident_on_both_nodes(
-    nodes: tuple[Node, Node],
+    nodes: tuple[Node, Node], tmp_path: Path
 ) -> None:
     india, russia = nodes
     _prices(india), _prices(russia)
@@ -158,7 +158,9 @@ def test_books_that_differ_at_the_same_facts_are_an_incident_on_both_nodes(
     with russia.db.transaction() as session:
         # RU's books drift: someone edits the balance table behind the ledger's back.
         session.execute(update(BalanceRow).values(amount_minor=BalanceRow.amount_minor + 100))
-        assert attest.attest(session, "IN", "in-ru-relos", force=True)
+    env = {**cli_env(tmp_path / "ru"), "RELOS_DATABASE_URL": russia.db.url}
+    attested = relos(env, "peer", "attest", "IN")
+    assert "IN: statement signed for in-ru-relos" in attested.stdout, attested.stderr
     found = _carry(russia, india).incidents
     assert [i.split(":")[0] for i in found] == ["statement"]
     back = _carry(india, russia).incidents
@@ -168,6 +170,9 @@ def test_books_that_differ_at_the_same_facts_are_an_incident_on_both_nodes(
         stated = evidence.evidence
         assert stated["ours"]["state"] != stated["theirs"]["state"]
         assert stated["ours"]["facts"] == stated["theirs"]["facts"]
+    shown = relos(env, "peer", "status")
+    assert shown.returncode == 1, shown.stdout  # an open incident
+    assert "statement IN in-ru-relos: last differ" in shown.stdout, shown.stdout
 
 
 def test_a_node_refuses_to_originate_what_its_party_may_not_write(
