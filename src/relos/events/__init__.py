@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from relos.events.base import INTERNAL, DomainEvent, Route
 from relos.events.catalog import event, projection_tables, projector
-from relos.events.store import APPEND_HOOKS, RecordedEvent, record
+from relos.events.store import APPEND_HOOKS, CHECK_HOOKS, RecordedEvent, record
 
 __all__ = [
     "APPEND_HOOKS",
+    "CHECK_HOOKS",
     "INTERNAL",
     "DomainEvent",
     "RecordedEvent",

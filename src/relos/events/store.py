@@ -41,6 +41,10 @@ class RecordedEvent(Generic[E]):
 # (the signed log adds its entry here). A hook that raises undoes the whole change.
 AppendHook = Callable[[Session, "RecordedEvent[DomainEvent]"], None]
 APPEND_HOOKS: list[AppendHook] = []
+# Called with each event before anything is written (a node refuses a fact its party may
+# not originate here, before a projector could trip over someone else's record).
+CheckHook = Callable[[Session, DomainEvent], None]
+CHECK_HOOKS: list[CheckHook] = []
 
 
 def content_of(event: DomainEvent) -> str:
@@ -88,6 +92,8 @@ def record(
     """
     route = event.route()
     projector = catalog.projector_for(event.event_type)
+    for check in CHECK_HOOKS:
+        check(session, event)
     lock_log(session, route.log)
     last = last_in_log(session, route.log)
     envelope = Envelope(

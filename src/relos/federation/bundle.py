@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from relos.federation import receive
+from relos.federation import attest, receive
 from relos.federation.models import PeerRow, VerdictRow
 from relos.federation.outbox import node_party
 from relos.kit.db import Database
@@ -46,12 +46,14 @@ def _digest(leaves: list[bytes]) -> str:
 def _shared_logs(session: Session, party: str) -> list[LogRow]:
     from relos.agreements.models import AgreementRow
 
+    # Only agreements both are party to (as over HTTP): not this node's other partners'.
+    both = {party, node_party(session)}
     found = []
     for log in session.scalars(
         select(LogRow).where(LogRow.agreement.is_not(None)).order_by(LogRow.id)
     ):
         agreement = session.get(AgreementRow, log.agreement)
-        if agreement is not None and party in (agreement.party_a, agreement.party_b):
+        if agreement is not None and both == {agreement.party_a, agreement.party_b}:
             found.append(log)
     return found
 
@@ -184,4 +186,5 @@ def import_bundle(db: Database, data: bytes) -> receive.Outcome:
         outcome.add(receive.ingest(db, peer, batch))
     for batch in batches:
         outcome.add(receive.apply_pending(db, peer.party, batch.origin))
+    attest.attest_peer(db, peer.party)
     return outcome

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -79,8 +79,37 @@ def peer_status(as_user: AsUser = None, json_out: JsonOut = False) -> None:
         for s in found:
             for i in s["incidents"]:
                 typer.echo(f"incident {i['id']} ({s['party']}, {i['kind']}): {i['detail']}")
+            for item in s["statements"]:
+                typer.echo(f"statement {s['party']} {item['agreement']}: {_stated(item)}")
     if any_open(found):
         raise typer.Exit(1)
+
+
+def _stated(item: dict[str, Any]) -> str:
+    last, agreed = item["last"], item["last_agreed"]
+    if last is None:
+        return "none yet"
+    said = f"last {last['outcome']} at facts {last['facts']}"
+    if agreed is not None and last["outcome"] != "agreed":
+        said += f"; last agreed at facts {agreed['facts']} ({agreed['recorded_at']})"
+    return said
+
+
+@peer_app.command("attest")
+def peer_attest(
+    party: Annotated[
+        str | None, typer.Argument(help="Only this peer (default: every peer).")
+    ] = None,
+) -> None:
+    """Sign a statement of the derived state (facts held, cap use, ledger balances) of each
+    agreement shared with the peer; the peer answers with its own at its next sync."""
+    from relos.federation.attest import attest_peer
+    from relos.federation.sync import peers
+
+    db = database()
+    for peer in peers(db, party):
+        made = attest_peer(db, peer.party, force=True)
+        typer.echo(f"{peer.party}: statement signed for {', '.join(made) or 'no agreement'}")
 
 
 def _report(party: str, result: receive.Outcome | str) -> bool:

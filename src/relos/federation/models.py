@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Boolean, Integer, LargeBinary, String, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Index, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from relos.kit.db import Base
@@ -89,3 +89,23 @@ class CosignatureRow(Base):
     party: Mapped[str] = mapped_column(String(2))
     size: Mapped[int] = mapped_column(BigInteger)
     note: Mapped[str] = mapped_column(Text)
+
+
+class StatementRow(Base):
+    """A statement of derived state exchanged with the peer about one agreement: ours
+    (this node's signed log entry, base64) and theirs once it answers or is answered."""
+
+    __tablename__ = "fed_statements"
+    __table_args__ = (Index("ix_fed_statements_party", "party", "agreement"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    agreement: Mapped[str] = mapped_column(String(64))
+    party: Mapped[str] = mapped_column(String(2))
+    ours_index: Mapped[int] = mapped_column(BigInteger)
+    ours: Mapped[str] = mapped_column(Text)
+    theirs: Mapped[str | None] = mapped_column(Text, nullable=True)
+    facts: Mapped[dict[str, Any]] = mapped_column(JSON)
+    state_sha256: Mapped[str] = mapped_column(String(64))
+    # open (ours, not answered yet), agreed, differ
+    outcome: Mapped[str] = mapped_column(String(16))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,30 +1,24 @@
-"""In node mode, every change to a cross-party record leaves as a signed fact.
+"""In node mode, a node originates only the facts its party may write.
 
-Deployment services record typed `Deployment*` events; this module hangs off
-`relos.events.APPEND_HOOKS` (so the services need no federation code) and, for each such
-event, in the recording transaction:
-
-- refuses the change (403) when the node's party is not the fact's one writer
-  (`writers.py`): a node never originates what its party may not say;
-- appends the event as a `federation.fact` entry to the agreement's signed log, so the
-  change and its fact commit together or not at all.
+Services record typed events; the signed log's hook appends each one, signed, to its
+agreement's log, and that entry is what crosses to the partner (each fact travels once).
+This module hangs off `relos.events.CHECK_HOOKS` (so the services need no federation
+code) and, for each event that crosses (`crossing.py`), before anything is written,
+refuses the change (403) when the node's party is not the fact's one writer
+(`writers.py`): a node never originates what its party may not say.
 
 Single-node mode (no party recorded by `relos node init`) is left exactly as it was.
-Facts being applied from a peer (`APPLYING` set on the session) are not sent back, and
-`relos db replay` runs the projectors only, never the append hooks, so it sends nothing.
+Facts being applied from a peer (`APPLYING` set on the session) were judged against the
+peer's party instead, and `relos db replay` runs the projectors only, never the hooks.
 """
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-# The signed log's own hook must come first: its first append copies older events in.
-import relos.tlog.events  # noqa: F401
-from relos.deployments.events import DeploymentEvent
-from relos.events import APPEND_HOOKS, DomainEvent, RecordedEvent
-from relos.federation import facts, writers
+from relos.events import CHECK_HOOKS, DomainEvent
+from relos.federation import crossing, writers
 from relos.kit.errors import Forbidden
-from relos.tlog import dsse, store
 from relos.tlog.models import NodeRow
 
 APPLYING = "relos.federation.applying"
@@ -42,18 +36,15 @@ def check_writer(party: str, fact: str, roles: writers.Roles) -> None:
         raise Forbidden(f"this is {party}'s node: only the {who} party's node may record {fact}")
 
 
-def send(session: Session, recorded: RecordedEvent[DomainEvent]) -> None:
-    """The hook: check the writer and append the fact, in the recording transaction."""
-    event = recorded.event
-    if session.info.get(APPLYING) or not isinstance(event, DeploymentEvent):
+def check(session: Session, event: DomainEvent) -> None:
+    """The hook: refuse a crossing fact this node's party may not write."""
+    if session.info.get(APPLYING) or not crossing.crosses(event):
         return
     party = node_party(session)
     if party is None:
         return
-    fact = facts.fact_of(event, recorded.envelope.actor, party)
-    check_writer(party, str(fact["fact"]), facts.roles_of(fact))
-    store.append(session, event.agreement, dsse.canonical(fact), facts.FACT)
+    check_writer(party, crossing.fact_name(event), crossing.roles(event))
 
 
-if send not in APPEND_HOOKS:
-    APPEND_HOOKS.append(send)
+if check not in CHECK_HOOKS:
+    CHECK_HOOKS.append(check)

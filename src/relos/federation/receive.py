@@ -26,9 +26,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from relos.federation import facts, rotation, writers
+from relos.access.domain import Principal
+from relos.deployments.events import DeploymentEvent
+from relos.events import record
+from relos.federation import attest, crossing, facts, ordering, rotation, writers
 from relos.federation.models import (
     CosignatureRow,
     IncidentRow,
@@ -39,7 +43,9 @@ from relos.federation.models import (
 )
 from relos.federation.outbox import APPLYING, node_party
 from relos.kit.db import Database
+from relos.kit.errors import RelosError, RuleViolations
 from relos.kit.timeutil import utcnow
+from relos.logistics.events import OrderEvent
 from relos.tlog import cosignature, dsse, merkle, note, store
 from relos.tlog.keys import BadKey, Verifier
 
@@ -294,16 +300,34 @@ def _judge(
     envelope = dsse.parse(bytes(row.leaf))
     kind = dsse.event_type_of(envelope.payload_type)
     payload: dict[str, Any] = json.loads(envelope.payload)
-    if kind == facts.FACT:
-        _judge_fact(session, peer, log, row, payload, outcome)
-    elif kind in (ACK, REJECT):
+    if kind in (ACK, REJECT):
         _note_verdict(session, peer, kind, payload, outcome)
         row.state = "noted"
+        return
+    if kind == attest.STATEMENT:
+        _judge_statement(session, peer, log, row, payload, outcome)
+        return
+    try:
+        statement = crossing.statement_of(payload)
+    except crossing.NotAFact:
+        row.state = "noted"  # the peer's own bookkeeping: kept as seen
+        return
+    except (KeyError, TypeError, ValueError) as exc:
+        _verdict_on(session, log, row, [f"malformed entry ({exc.__class__.__name__}: {exc})"])
+        outcome.rejected += 1
+        return
+    if statement.actor_party not in (None, peer.party):
+        row.state = "noted"  # the peer's copy of a fact another party wrote (ours, say)
+        return
+    reasons = _apply(session, peer, log, statement)
+    _verdict_on(session, log, row, reasons)
+    if reasons:
+        outcome.rejected += 1
     else:
-        row.state = "noted"
+        outcome.applied += 1
 
 
-def _judge_fact(
+def _judge_statement(
     session: Session,
     peer: PeerRow,
     log: PeerLogRow,
@@ -311,33 +335,71 @@ def _judge_fact(
     payload: dict[str, Any],
     outcome: Outcome,
 ) -> None:
-    fact = str(payload.get("fact", ""))
-    reasons: list[str] = []
-    if payload.get("party") != peer.party or not writers.may_write(
-        peer.party, fact, facts.roles_of(payload)
-    ):
-        reasons = [f"{peer.party} may not originate {fact}"]
-    elif payload.get("agreement") != log.agreement:
-        reasons = [f"the fact is about {payload.get('agreement')}, not {log.agreement}"]
-    else:
-        nested = session.begin_nested()
-        try:
-            facts.apply_deployment(session, payload, peer.party)
-            nested.commit()
-        except facts.Refused as exc:
-            nested.rollback()
-            reasons = exc.reasons
-        except (KeyError, TypeError, ValueError) as exc:
-            nested.rollback()
-            reasons = [f"malformed fact ({exc.__class__.__name__}: {exc})"]
+    """The peer's statement of derived state: answered, agreed or an incident (attest.py)."""
+    row.state = "noted"
+    if payload.get("party") != peer.party or payload.get("agreement") != log.agreement:
+        return
+    nested = session.begin_nested()
+    try:
+        found = attest.judge(
+            session, peer.party, log.origin, int(row.idx), bytes(row.leaf), payload
+        )
+        nested.commit()
+    except (RelosError, KeyError, TypeError, ValueError) as exc:
+        nested.rollback()
+        row.reasons = [f"statement not compared here: {exc}"]
+        return
+    if found is not None:
+        detail = str(found.pop("detail"))
+        outcome.incidents.append(incident(session, peer.party, "statement", detail, **found))
+
+
+def _apply(
+    session: Session, peer: PeerRow, log: PeerLogRow, statement: crossing.Statement
+) -> list[str]:
+    """Apply one fact from the peer (in a savepoint); the reasons when it is refused."""
+    event, fact = statement.event, crossing.fact_name(statement.event)
+    if not writers.may_write(peer.party, fact, crossing.roles(event)):
+        return [f"{peer.party} may not originate {fact}"]
+    if statement.log != log.agreement:
+        return [f"the fact is about {statement.log}, not {log.agreement}"]
+    actor = Principal(
+        user_id=0, name=f"{peer.party}:{statement.actor}", party=peer.party, roles=frozenset()
+    )
+    nested = session.begin_nested()
+    try:
+        if isinstance(event, DeploymentEvent):
+            facts.apply_deployment(session, event, actor)
+        else:
+            assert isinstance(event, OrderEvent)
+            ordering.rejudge(session, event, peer.party)
+            record(session, actor, event, statement.at)
+        nested.commit()
+    except (facts.Refused, ordering.Mismatch) as exc:
+        nested.rollback()
+        return exc.reasons
+    except RuleViolations as exc:
+        nested.rollback()
+        return [f"{exc}: {', '.join(sorted({v.code for v in exc.violations}))}"]
+    except RelosError as exc:
+        nested.rollback()
+        return [str(exc)]
+    except IntegrityError as exc:
+        # e.g. an order reference this node already gave another order: a rejection,
+        # never a stuck log.
+        nested.rollback()
+        return [f"conflicts with a record held here ({exc.orig})"]
+    except (KeyError, TypeError, ValueError) as exc:
+        nested.rollback()
+        return [f"malformed fact ({exc.__class__.__name__}: {exc})"]
+    return []
+
+
+def _verdict_on(session: Session, log: PeerLogRow, row: ReceivedRow, reasons: list[str]) -> None:
     row.state = "rejected" if reasons else "applied"
     row.reasons = reasons
     kind = REJECT if reasons else ACK
     _verdict(session, log.agreement, kind, log.origin, int(row.idx), bytes(row.leaf), reasons)
-    if reasons:
-        outcome.rejected += 1
-    else:
-        outcome.applied += 1
 
 
 def _note_verdict(

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
 from relos.access.policy import require
-from relos.federation.facts import FACT
+from relos.federation import attest, crossing
 from relos.federation.models import CosignatureRow, IncidentRow, PeerLogRow, PeerRow, VerdictRow
 from relos.federation.outbox import node_party
 from relos.kit.errors import InvalidInput, NotFound
@@ -79,10 +79,18 @@ def _unacknowledged(session: Session, party: str) -> int:
             continue
         judged = set(session.scalars(select(VerdictRow.idx).where(VerdictRow.origin == log.origin)))
         for index, leaf in store.all_entries(session, log.id):
-            envelope = dsse.parse(leaf)
-            if dsse.event_type_of(envelope.payload_type) == FACT and index not in judged:
+            if index not in judged and _ours(dsse.parse(leaf).payload, party):
                 count += 1
     return count
+
+
+def _ours(payload: bytes, peer: str) -> bool:
+    """Whether an entry of our log is a fact this node wrote (not a copy of the peer's)."""
+    try:
+        statement = crossing.statement_of(json.loads(payload))
+    except (crossing.NotAFact, KeyError, TypeError, ValueError):
+        return False
+    return statement.actor_party != peer
 
 
 def _incident(row: IncidentRow) -> dict[str, Any]:
@@ -123,6 +131,7 @@ def status(session: Session, caller: Principal) -> list[dict[str, Any]]:
                     )
                 ],
                 "unacknowledged": _unacknowledged(session, peer.party),
+                "statements": attest.describe(session, peer.party),
                 "incidents": [_incident(i) for i in incidents],
             }
         )

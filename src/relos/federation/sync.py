@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urlparse
 import httpx
 from sqlalchemy import select
 
-from relos.federation import httpsig, receive
+from relos.federation import attest, httpsig, receive
 from relos.federation.models import PeerRow
 from relos.kit.db import Database
 from relos.kit.errors import InvalidInput, NotFound
@@ -139,6 +139,7 @@ def sync_peer(
                     )
     finally:
         client.close()
+    attest.attest_peer(db, peer.party)
     return outcome
 
 

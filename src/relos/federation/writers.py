@@ -7,7 +7,11 @@ race stays inside that party's node and database); the host consents or declines
 requesting party raises an order; each party signs its own signature; the supplier
 records deliveries; the receiver acknowledges receipt; a settlement is recorded by the
 party its method says (the debtor pays in money; the supplier records a replacement in
-kind it received). Everything else in an agreement's log is the node's own bookkeeping
+kind it received); a reversal of a posting by the supplying party, whose claim the ledger
+keeps. Price lists and exchange rates are not facts of an agreement: they are reference
+data each node imports from the published source (the supplier's price list, the bank's
+rates), and a delivery or settlement priced with anything else is rejected where it is
+re-judged. Everything else in an agreement's log is the node's own bookkeeping
 (audit copies, acknowledgements, key rotations) and crosses as information only.
 """
 
@@ -46,6 +50,7 @@ WRITERS: Mapping[str, str] = {
     "order.delivered": "supplying",
     "order.received": "requesting",
     "settlement.recorded": "payer",
+    "ledger.reversed": "supplying",
 }
 
 

@@ -121,6 +121,19 @@ def export(
     typer.echo(f"{len(exported.records)} records of {party} written to {out}")
 
 
+def _exports(ours: Path | None, theirs: Path | None, peer: str | None) -> tuple[Export, Export]:
+    if peer is not None:
+        if ours is not None or theirs is not None:
+            raise InvalidInput("give two exports or --peer, not both")
+        from relos.federation.peer_ledger import exports
+
+        with transaction(write=False) as session:
+            return exports(session, peer)
+    if ours is None or theirs is None:
+        raise InvalidInput("give two exports (OURS THEIRS) or --peer PARTY")
+    return Export.from_json(read(ours)), Export.from_json(read(theirs))
+
+
 def _report(result: Reconciliation) -> None:
     typer.echo(f"matched: {len(result.matched)}")
     for title, records in (
@@ -141,9 +154,18 @@ def _report(result: Reconciliation) -> None:
 
 
 @ledger.command("reconcile")
-def reconcile_exports(ours: Path, theirs: Path, json_out: Json = False) -> None:
-    """Compare two exports; exit 0 only when nothing differs."""
-    result = reconcile(Export.from_json(read(ours)), Export.from_json(read(theirs)))
+def reconcile_exports(
+    ours: Annotated[Path | None, typer.Argument(help="Our export.")] = None,
+    theirs: Annotated[Path | None, typer.Argument(help="Their export.")] = None,
+    peer: Annotated[
+        str | None,
+        typer.Option(help="Compare this node's ledger with the one the peer's entries give."),
+    ] = None,
+    json_out: Json = False,
+) -> None:
+    """Compare two exports, or this node's ledger with a peer's; exit 0 only when nothing
+    differs."""
+    result = reconcile(*_exports(ours, theirs, peer))
     if json_out:
         print_json(
             {

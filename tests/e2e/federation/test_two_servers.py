@@ -1,6 +1,7 @@
 """Two real server processes on loopback, IN on SQLite and RU on PostgreSQL, started by
 `relos peer demo`: a filing on IN's node appears on RU's with the same id, RU's consent
-shows as cleared on IN's; by `relos sync` over HTTP and by bundles alone."""
+shows as cleared on IN's; an order is raised, signed on both, delivered, settled, and both
+ledgers agree; each by `relos sync` over HTTP and by bundles alone."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from tests.conftest import PG_ADMIN_URL, _pg_url
 from tests.e2e.cli_runner import relos
+from tests.e2e.federation.orders_flow import PRICES, check_order_crossing
 from tests.integration.deployments.deployment_bodies import filing, warship
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -85,6 +87,11 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, 
                 except httpx.HTTPError:
                     pass
                 time.sleep(0.5)
+        prices = folder / "prices.csv"
+        prices.write_text(PRICES)
+        for server in made:  # each node imports the supplier's published price list
+            done = server.cli("prices", "import", str(prices))
+            assert done.returncode == 0, done.stdout + done.stderr
         yield made[0], made[1]
     finally:
         os.killpg(process.pid, signal.SIGTERM)
@@ -161,6 +168,20 @@ def test_by_http_sync(servers: tuple[Server, Server]) -> None:
 def test_by_bundles_only(servers: tuple[Server, Server], tmp_path: Path) -> None:
     india, russia = servers
     _check_crossing(india, russia, lambda a, b: _carry(a, b, tmp_path), "B", 100)
+
+
+def test_an_order_crosses_by_http_sync_and_both_books_agree(
+    servers: tuple[Server, Server],
+) -> None:
+    india, russia = servers
+    check_order_crossing(india, russia, lambda a, b: _sync(b, a.party), "100")
+
+
+def test_an_order_crosses_by_bundles_only_and_both_books_agree(
+    servers: tuple[Server, Server], tmp_path: Path
+) -> None:
+    india, russia = servers
+    check_order_crossing(india, russia, lambda a, b: _carry(a, b, tmp_path), "40")
 
 
 def test_a_node_refuses_a_fact_its_party_may_not_write(servers: tuple[Server, Server]) -> None:

@@ -26,6 +26,7 @@ ORDER = Roles(requesting="IN", supplying="RU", signer="RU", payer="IN")
         ("order.delivered", ORDER, "RU"),
         ("order.received", ORDER, "IN"),
         ("settlement.recorded", ORDER, "IN"),
+        ("ledger.reversed", ORDER, "RU"),
     ],
 )
 def test_each_fact_has_one_writer(fact: str, roles: Roles, writer: str) -> None:

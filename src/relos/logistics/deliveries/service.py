@@ -8,6 +8,7 @@ one event whose projector moves the lines, the status and the ledger.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -49,17 +50,32 @@ def _receiver(command: RecordDelivery) -> str:
 def record_delivery(session: Session, caller: Principal, command: RecordDelivery) -> OrderOut:
     """Record a (partial) delivery and post it to the ledger at the price in force that day."""
     require(caller, "orders.deliver")
-    received_by = _receiver(command)
-    delivered = quantities((line.line, line.quantity) for line in command.lines)
     lock_order(session, command.order)
     row = visible_order(session, caller, command.order)
+    event = delivery_event(session, row, command, str(uuid.uuid4()), caller.name, utcnow())
+    record(session, caller, event, event.recorded_at)
+    return order_result(session, row)
+
+
+def delivery_event(
+    session: Session,
+    row: OrderRow,
+    command: RecordDelivery,
+    delivery_id: str,
+    recorded_by: str,
+    recorded_at: datetime,
+) -> DeliveryRecorded:
+    """The delivery's event, each lot priced at the price in force that day; raises when it
+    would deliver more than ordered. A partner's node re-judges a delivery it receives by
+    calling this with the delivery's own id and times."""
+    received_by = _receiver(command)
+    delivered = quantities((line.line, line.quantity) for line in command.lines)
     lines = repository.order_lines(session, row.id)
     ordered = [line.quantity for line in lines]
     before = [line.delivered for line in lines]
     problems = check_delivery(OrderStatus(row.status), ordered, before, delivered)
     if problems:
         raise refusal("the delivery exceeds the order", problems)
-    delivery_id = str(uuid.uuid4())
     terms = terms_of(session, row.agreement_id)
     lots = price_lots(
         account_of(row),
@@ -75,15 +91,15 @@ def record_delivery(session: Session, caller: Principal, command: RecordDelivery
     # need none of the order's earlier postings here (settlements and reversals do).
     Journal().post_all(lot.posting for lot in lots)
     after = [done + delivered.get(index, 0) for index, done in enumerate(before)]
-    event = DeliveryRecorded(
+    return DeliveryRecorded(
         delivery=delivery_id,
         order=row.id,
         agreement=row.agreement_id,
         parties=parties(row),
         delivered_at=command.delivered_at,
         received_by=received_by,
-        recorded_by=caller.name,
-        recorded_at=utcnow(),
+        recorded_by=recorded_by,
+        recorded_at=recorded_at,
         lots=[
             LotRecord(
                 line=lot.line,
@@ -98,5 +114,3 @@ def record_delivery(session: Session, caller: Principal, command: RecordDelivery
         postings=[PostingRecord.of(lot.posting) for lot in lots],
         status=status_after_delivery(ordered, after).value,
     )
-    record(session, caller, event, event.recorded_at)
-    return order_result(session, row)

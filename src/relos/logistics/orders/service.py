@@ -9,6 +9,7 @@ and each sees what the previous one wrote (see relos.kit.db.advisory_lock).
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -53,20 +54,45 @@ def draft_of(command: RaiseOrder) -> OrderDraft:
 def raise_order(session: Session, caller: Principal, command: RaiseOrder) -> OrderOut:
     """Store a support order as `requested` when it breaks no rule; refuse it otherwise."""
     require(caller, "orders.raise")
-    draft = draft_of(command)
-    if caller.party and draft.requesting_party not in (None, caller.party):
+    if caller.party and command.requesting_party not in (None, caller.party):
         raise Forbidden(f"{caller.name} may raise orders only for {caller.party}")
+    created = utcnow()
+    event = order_event(
+        session,
+        command,
+        order_id=str(uuid.uuid4()),
+        reference=order_reference(session, command.requesting_party or "", created),
+        created=created,
+        created_by=caller.name,
+    )
+    record(session, caller, event, event.created_at)
+    return order_result(session, _stored(session, event.order))
+
+
+def order_event(
+    session: Session,
+    command: RaiseOrder,
+    *,
+    order_id: str,
+    reference: str,
+    created: datetime,
+    created_by: str,
+) -> OrderRaised:
+    """The order's event when it breaks no rule (required elements, the agreement's terms,
+    prices in force on the day it is raised); raises the refusal otherwise. A partner's
+    node re-judges an order it receives by calling this with the order's own ids and times.
+    """
+    draft = draft_of(command)
     problems = agreement_violations(session, draft) + counter_violations(
         session, draft, command.counter_to
     )
     if problems:
         raise refusal("the support order breaks the agreement's rules", problems)
     terms = terms_of(session, draft.agreement) if draft.agreement else None
-    validate_order(draft, terms, price_table(session).in_force, utcnow().date())
-    created = utcnow()
-    event = OrderRaised(
-        order=str(uuid.uuid4()),
-        reference=order_reference(session, command.requesting_party or "", created),
+    validate_order(draft, terms, price_table(session).in_force, created.date())
+    return OrderRaised(
+        order=order_id,
+        reference=reference,
         agreement=command.agreement or "",
         parties=(command.requesting_party or "", command.supplying_party or ""),
         facility=command.facility or "",
@@ -83,10 +109,8 @@ def raise_order(session: Session, caller: Principal, command: RaiseOrder) -> Ord
             for line in command.lines or []
         ],
         created_at=created,
-        created_by=caller.name,
+        created_by=created_by,
     )
-    record(session, caller, event, event.created_at)
-    return order_result(session, _stored(session, event.order))
 
 
 def _stored(session: Session, order_id: str) -> OrderRow:
@@ -143,16 +167,24 @@ def sign_order(session: Session, caller: Principal, command: SignOrder) -> Order
     signing = caller.party or command.party
     if not signing:
         raise InvalidInput("say which party signs (the operator signs for a named party)")
+    event = signature_event(session, row, signing, caller.name, utcnow())
+    record(session, caller, event, event.signed_at)
+    return order_result(session, row)
+
+
+def signature_event(
+    session: Session, row: OrderRow, signing: str, signed_by: str, signed_at: datetime
+) -> OrderSigned:
+    """`signing`'s signature on the order, with the status it leaves (raises when the party
+    is not the order's or has signed already)."""
     signed = frozenset(s.party for s in repository.signatures(session, row.id))
     status = status_after_signature(OrderStatus(row.status), parties(row), signed, signing)
-    event = OrderSigned(
+    return OrderSigned(
         order=row.id,
         agreement=row.agreement_id,
         parties=parties(row),
         party=signing,
-        signed_by=caller.name,
-        signed_at=utcnow(),
+        signed_by=signed_by,
+        signed_at=signed_at,
         status=status.value,
     )
-    record(session, caller, event, event.signed_at)
-    return order_result(session, row)

@@ -9,6 +9,7 @@ the Journal then refuses anything that would settle more than is owed.
 from __future__ import annotations
 
 import uuid
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -87,8 +88,26 @@ def record_settlement(
     for key in sorted({command.order, command.counter_order or command.order}):
         lock_order(session, key)
     row = visible_order(session, caller, command.order)
+    event = settlement_event(
+        session, caller, row, command, str(uuid.uuid4()), caller.name, utcnow()
+    )
+    record(session, caller, event, event.recorded_at)
+    return settlement_out(event)
+
+
+def settlement_event(
+    session: Session,
+    caller: Principal,
+    row: OrderRow,
+    command: RecordSettlement,
+    settlement_id: str,
+    recorded_by: str,
+    recorded_at: datetime,
+) -> SettlementRecorded:
+    """The settlement's event: its value and postings by the method's rules, refused when
+    it would settle more than is owed. A partner's node re-judges a settlement it receives
+    by calling this with the settlement's own id and times (the caller's orders locked)."""
     terms = terms_of(session, row.agreement_id)
-    settlement_id = str(uuid.uuid4())
     settled = settle(
         command.method,
         ref=settlement_id,
@@ -104,8 +123,7 @@ def record_settlement(
     orders = sorted({p.order for p in settled.postings})
     journal = Journal(ledger.order_postings(session, orders))
     journal.post_all(settled.postings)
-    statuses = _statuses(session, journal, orders)
-    event = SettlementRecorded(
+    return SettlementRecorded(
         settlement=settlement_id,
         order=row.id,
         agreement=row.agreement_id,
@@ -117,13 +135,11 @@ def record_settlement(
         reference=command.reference,
         counter_order=command.counter_order,
         returned=[QuantityRecord(line=line, quantity=q) for line, q in settled.returned],
-        recorded_by=caller.name,
-        recorded_at=utcnow(),
+        recorded_by=recorded_by,
+        recorded_at=recorded_at,
         postings=[PostingRecord.of(p) for p in settled.postings],
-        statuses=statuses,
+        statuses=_statuses(session, journal, orders),
     )
-    record(session, caller, event, event.recorded_at)
-    return settlement_out(event)
 
 
 def _statuses(session: Session, journal: Journal, orders: list[str]) -> dict[str, str]:
@@ -167,9 +183,21 @@ def reverse(session: Session, caller: Principal, command: ReversePosting) -> Ord
         raise NotFound(f"no ledger posting {command.ref!r}")
     lock_order(session, found.order_id)
     row = visible_order(session, caller, found.order_id)
+    on = (command.on or utcnow()).date()
+    event = reversal_event(session, row, command, on, utcnow())
+    record(session, caller, event, event.recorded_at)
+    return order_result(session, row)
+
+
+def reversal_event(
+    session: Session, row: OrderRow, command: ReversePosting, on: date, recorded_at: datetime
+) -> PostingReversed:
+    """The reversal of one of the order's postings, booked on `on` (raises when the journal
+    refuses it, e.g. a posting reversed twice)."""
+    if not command.reason.strip():
+        raise InvalidInput("a reversal needs a reason")
     journal = Journal(ledger.order_postings(session, [row.id]))
     original = journal.get(command.ref)
-    on = (command.on or utcnow()).date()
     reversal = reversal_posting(original, f"{command.ref}:reversal", on, command.reason)
     journal.post(reversal)
     undelivered = _undelivered(session, row, command.ref, original.kind)
@@ -179,7 +207,7 @@ def reverse(session: Session, caller: Principal, command: ReversePosting) -> Ord
     status = status_after_reversal(
         OrderStatus(row.status), left, bool(undelivered), journal.owes_nothing(row.id)
     )
-    event = PostingReversed(
+    return PostingReversed(
         order=row.id,
         agreement=row.agreement_id,
         parties=parties(row),
@@ -187,10 +215,8 @@ def reverse(session: Session, caller: Principal, command: ReversePosting) -> Ord
         posting=PostingRecord.of(reversal),
         undelivered=undelivered,
         status=status.value,
-        recorded_at=utcnow(),
+        recorded_at=recorded_at,
     )
-    record(session, caller, event, event.recorded_at)
-    return order_result(session, row)
 
 
 def _undelivered(
