@@ -31,4 +31,4 @@ def inbox_page(request: Request, user: PageUser) -> Response:
         items = service.inbox(session, user)
     for item in items:
         item["link"] = link_of(item)
-    return render(request, "inbox.html", {"items": items})
+    return render(request, "inbox.html", {"items": items, "inbox_count": len(items)})
