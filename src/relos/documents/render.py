@@ -22,23 +22,26 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 PDF = "application/pdf"
 
 
-def _signed(value: Any) -> str:
+def _signed(value: Any, lang: str = "en") -> str:
     """An amount with its sign always shown (+12.50, −3.00, 0.00), grouped by thousands."""
     try:
         number = Decimal(str(value))
     except InvalidOperation:
         return str(value)
-    body = f"{abs(number):,.2f}".replace(",", "\u202f")
+    body = _amount(abs(number), lang)
     if number > 0:
         return f"+{body}"
     return f"\u2212{body}" if number < 0 else body
 
 
-def _amount(value: Any) -> str:
+def _amount(value: Any, lang: str = "en") -> str:
+    """Two decimals, thousands grouped by a thin space (ISO 31-0), and the decimal sign of
+    the document's language: 12 345.50 in English, 12 345,50 in Russian."""
     try:
-        return f"{Decimal(str(value)):,.2f}".replace(",", "\u202f")
+        grouped = f"{Decimal(str(value)):,.2f}".replace(",", "\u202f")
     except InvalidOperation:
         return str(value)
+    return grouped.replace(".", ",") if lang == "ru" else grouped
 
 
 def _day(value: str | None) -> str:
@@ -61,8 +64,8 @@ def _environment(lang: str) -> Environment:
     env.globals["lang"] = lang
     # Agreement titles and short names: their Russian forms are in the web catalogue.
     env.filters["ref"] = translations(lang if lang in LOCALES else "en").gettext
-    env.filters["signed"] = _signed
-    env.filters["amount"] = _amount
+    env.filters["signed"] = lambda value: _signed(value, lang)
+    env.filters["amount"] = lambda value: _amount(value, lang)
     env.filters["day"] = _day
     env.filters["moment"] = _moment
     return env

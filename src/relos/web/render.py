@@ -16,9 +16,10 @@ from relos.access.policy import allowed
 from relos.kit.timeutil import parse_instant
 from relos.web.i18n import LOCALES, Formatter, locale_of, translations
 from relos.web.inbox_count import InboxCounts
+from relos.web.place_names import PLACE_NAMES
 from relos.web.planner_text import Speaker
 from relos.web.security import web_session
-from relos.web.vocabulary import LABELS, N_, VIOLATIONS
+from relos.web.vocabulary import AUDIT_ACTIONS, LABELS, N_, RECORD_TYPES, VIOLATIONS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -48,6 +49,12 @@ def environment(locale: str) -> Environment:
     catalogue = translations(locale)
     env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
     env.filters["label"] = lambda code: catalogue.gettext(LABELS[code]) if code in LABELS else code
+    env.filters["action"] = lambda code: (
+        catalogue.gettext(AUDIT_ACTIONS[code]) if code in AUDIT_ACTIONS else code
+    )
+    env.filters["record_kind"] = lambda code: (
+        catalogue.gettext(RECORD_TYPES[code]) if code in RECORD_TYPES else code
+    )
     env.filters["violation"] = lambda v: _violation_text(catalogue.gettext, v)
     speaker = Speaker(locale, catalogue.gettext)
     env.filters["plan_reason"] = speaker.reason
@@ -60,7 +67,27 @@ def environment(locale: str) -> Environment:
     env.globals["fmt"] = Formatter(locale)
     env.globals["locales"] = LOCALES
     env.globals["known_codes"] = frozenset(VIOLATIONS)
+    env.globals["map_names"] = place_names(catalogue.gettext)
+    env.globals["map_words"] = map_words(catalogue.gettext)
     return env
+
+
+def place_names(gettext: Any) -> dict[str, str]:
+    """Facility names as the map's tooltips show them: English name -> the reader's form
+    (only those that differ, so an English page carries none)."""
+    return {name: str(gettext(name)) for name in PLACE_NAMES if gettext(name) != name}
+
+
+def map_words(gettext: Any) -> dict[str, str]:
+    """The words of the map's facility tooltips, in the reader's language."""
+    return {
+        "berths": gettext(LABELS["berths"]),
+        "max_draught_m": f"{gettext(LABELS['max draught'])} ({gettext('m')})",
+        "aircraft_stands": gettext(LABELS["stands"]),
+        "accommodation": gettext(LABELS["accommodation"]),
+        "illustrative": gettext("illustrative"),
+        "fuel": gettext("Fuel"),
+    }
 
 
 def _violation_text(gettext: Any, violation: dict[str, Any]) -> str:
