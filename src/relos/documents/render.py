@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from relos.documents.labels import text
 from relos.web.i18n import LOCALES, translations
+from relos.web.vocabulary import ITEMS, UNITS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PDF = "application/pdf"
@@ -63,7 +64,10 @@ def _environment(lang: str) -> Environment:
     env.globals["t"] = lambda wording: text(lang, wording)
     env.globals["lang"] = lang
     # Agreement titles and short names: their Russian forms are in the web catalogue.
-    env.filters["ref"] = translations(lang if lang in LOCALES else "en").gettext
+    catalogue = translations(lang if lang in LOCALES else "en")
+    env.filters["ref"] = catalogue.gettext
+    env.filters["unit"] = lambda code: catalogue.gettext(UNITS[code]) if code in UNITS else code
+    env.filters["item"] = lambda code: catalogue.gettext(ITEMS[code]) if code in ITEMS else code
     env.filters["signed"] = lambda value: _signed(value, lang)
     env.filters["amount"] = lambda value: _amount(value, lang)
     env.filters["day"] = _day

@@ -19,7 +19,15 @@ from relos.web.inbox_count import InboxCounts
 from relos.web.place_names import PLACE_NAMES
 from relos.web.planner_text import Speaker
 from relos.web.security import web_session
-from relos.web.vocabulary import AUDIT_ACTIONS, LABELS, N_, RECORD_TYPES, VIOLATIONS
+from relos.web.vocabulary import (
+    AUDIT_ACTIONS,
+    ITEMS,
+    LABELS,
+    N_,
+    RECORD_TYPES,
+    UNITS,
+    VIOLATIONS,
+)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -55,6 +63,8 @@ def environment(locale: str) -> Environment:
     env.filters["record_kind"] = lambda code: (
         catalogue.gettext(RECORD_TYPES[code]) if code in RECORD_TYPES else code
     )
+    env.filters["unit"] = lambda code: catalogue.gettext(UNITS[code]) if code in UNITS else code
+    env.filters["item"] = lambda code: catalogue.gettext(ITEMS[code]) if code in ITEMS else code
     env.filters["violation"] = lambda v: _violation_text(catalogue.gettext, v)
     speaker = Speaker(locale, catalogue.gettext)
     env.filters["plan_reason"] = speaker.reason

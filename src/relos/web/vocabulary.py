@@ -204,3 +204,23 @@ RECORD_TYPES: dict[str, str] = {
     "posting": N_("Ledger posting"),
     "ledger": N_("Ledger"),
 }
+
+# Units of price lists and orders, as a reader of the page's language writes them.
+UNITS: dict[str, str] = {
+    "t": N_("t"),
+    "kg": N_("kg"),
+    "l": N_("l"),
+    "m3": N_("m³"),
+    "h": N_("h"),
+    "pack": N_("pack"),
+    "ea": N_("ea."),
+}
+
+# Item codes of the demo price lists that read as words (NATO fuel codes such as F-76 are
+# the same in every language and are shown as they are).
+ITEMS: dict[str, str] = {
+    "ration-pack": N_("Ration pack"),
+    "fresh-water": N_("Fresh water"),
+    "hull-maintenance": N_("Hull maintenance"),
+    "lube-oil": N_("Lubricating oil"),
+}

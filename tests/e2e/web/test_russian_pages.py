@@ -22,7 +22,14 @@ from tests.e2e.web.conftest import Login
 from relos.access.demo import demo_users
 from relos.web.i18n import LOCALE_DIR
 from relos.web.place_names import PLACE_NAMES
-from relos.web.vocabulary import AUDIT_ACTIONS, IMPORT_PROBLEMS, LABELS, RECORD_TYPES, VIOLATIONS
+from relos.web.vocabulary import (
+    AUDIT_ACTIONS,
+    IMPORT_PROBLEMS,
+    ITEMS,
+    LABELS,
+    RECORD_TYPES,
+    VIOLATIONS,
+)
 
 SKIP = ("/api/", "/static/", "/logout", "/login", "/lang/")
 PER_KIND = 2  # pages of each shape (one deployment, one order...) per user
@@ -78,6 +85,7 @@ ENGLISH = _english_catalogue()
 CODES = sorted(c for c in {*LABELS, *VIOLATIONS, *IMPORT_PROBLEMS, *RECORD_TYPES} if "_" in c)
 # The audit trail's actions (`support_order.signed`, `user.added`) are codes too.
 CODES += sorted(AUDIT_ACTIONS)
+CODES += sorted(ITEMS)  # item codes that read as words: "ration-pack" is "Сухой паёк"
 CODE = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, CODES)) + r")(?![\w-])")
 # A facility's English name where the page names the facility: the whole text, before its
 # code "(RUVVO)", or in a "name · country" option. A name inside a filed title
