@@ -22,6 +22,7 @@ from tests.e2e.web.conftest import Login
 from relos.access.demo import demo_users
 from relos.web.i18n import LOCALE_DIR
 from relos.web.place_names import PLACE_NAMES
+from relos.web.platform_names import PLATFORM_NAMES
 from relos.web.vocabulary import (
     AUDIT_ACTIONS,
     IMPORT_PROBLEMS,
@@ -87,10 +88,10 @@ CODES = sorted(c for c in {*LABELS, *VIOLATIONS, *IMPORT_PROBLEMS, *RECORD_TYPES
 CODES += sorted(AUDIT_ACTIONS)
 CODES += sorted(ITEMS)  # item codes that read as words: "ration-pack" is "Сухой паёк"
 CODE = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, CODES)) + r")(?![\w-])")
-# A facility's English name where the page names the facility: the whole text, before its
+# A facility's or platform's English name where the page names it: the whole text, before its
 # code "(RUVVO)", or in a "name · country" option. A name inside a filed title
 # ("Evacuation via Vladivostok") is the filer's text and is not flagged.
-PLACES = sorted(PLACE_NAMES, key=len, reverse=True)
+PLACES = sorted({*PLACE_NAMES, *PLATFORM_NAMES}, key=len, reverse=True)
 PLACE = re.compile(r"^(" + "|".join(map(re.escape, PLACES)) + r")(?: \(| ·|:|$)")
 
 
