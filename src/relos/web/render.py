@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -65,6 +66,7 @@ def environment(locale: str) -> Environment:
     )
     env.filters["unit"] = lambda code: catalogue.gettext(UNITS[code]) if code in UNITS else code
     env.filters["item"] = lambda code: catalogue.gettext(ITEMS[code]) if code in ITEMS else code
+    env.filters["memo"] = lambda memo: delivery_memo(memo, catalogue.gettext)
     env.filters["violation"] = lambda v: _violation_text(catalogue.gettext, v)
     speaker = Speaker(locale, catalogue.gettext)
     env.filters["plan_reason"] = speaker.reason
@@ -80,6 +82,23 @@ def environment(locale: str) -> Environment:
     env.globals["map_names"] = place_names(catalogue.gettext)
     env.globals["map_words"] = map_words(catalogue.gettext)
     return env
+
+
+DELIVERED = re.compile(r"^(?P<quantity>[\d.]+) (?P<unit>\S+) (?P<item>\S.*)$")
+
+
+def delivery_memo(memo: str, gettext: Any) -> str:
+    """A delivery posting's memo ("600 t fresh-water", written by the deliveries service)
+    with its unit and item in the reader's language; any other memo as it was written."""
+    parts = []
+    for part in memo.split("; "):
+        found = DELIVERED.match(part)
+        if found and found["unit"] in UNITS:
+            unit, item = found["unit"], found["item"]
+            words = gettext(ITEMS[item]) if item in ITEMS else item
+            part = f"{found['quantity']} {gettext(UNITS[unit])} {words}"
+        parts.append(part)
+    return "; ".join(parts)
 
 
 def place_names(gettext: Any) -> dict[str, str]:
