@@ -12,6 +12,7 @@ import re
 from collections import deque
 from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -87,6 +88,9 @@ CODES = sorted(c for c in {*LABELS, *VIOLATIONS, *IMPORT_PROBLEMS, *RECORD_TYPES
 # The audit trail's actions (`support_order.signed`, `user.added`) are codes too.
 CODES += sorted(AUDIT_ACTIONS)
 CODES += sorted(ITEMS)  # item codes that read as words: "ration-pack" is "Сухой паёк"
+# Agreement ids (`in-ru-relos`): a page names an agreement by its short name.
+AGREEMENTS = Path(__file__).resolve().parents[3] / "src" / "relos" / "data" / "agreements"
+CODES += sorted(path.stem for path in AGREEMENTS.glob("*.toml"))
 CODE = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, CODES)) + r")(?![\w-])")
 # A facility's or platform's English name where the page names it: the whole text, before its
 # code "(RUVVO)", or in a "name · country" option. A name inside a filed title
