@@ -7,6 +7,7 @@ fetcher refuses any URL, so a document never reaches the network. Fonts are the 
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -45,6 +46,12 @@ def _amount(value: Any, lang: str = "en") -> str:
     return grouped.replace(".", ",") if lang == "ru" else grouped
 
 
+def _number(value: Any, lang: str = "en") -> str:
+    """A measure as the document's language writes it: 142.5 m in English, 142,5 in Russian."""
+    text = "" if value is None else str(value)
+    return text.replace(".", ",") if lang == "ru" and re.fullmatch(r"-?\d+\.\d+", text) else text
+
+
 def _day(value: str | None) -> str:
     return value[:10] if value else ""
 
@@ -70,6 +77,7 @@ def _environment(lang: str) -> Environment:
     env.filters["item"] = lambda code: catalogue.gettext(ITEMS[code]) if code in ITEMS else code
     env.filters["signed"] = lambda value: _signed(value, lang)
     env.filters["amount"] = lambda value: _amount(value, lang)
+    env.filters["number"] = lambda value: _number(value, lang)
     env.filters["day"] = _day
     env.filters["moment"] = _moment
     return env
