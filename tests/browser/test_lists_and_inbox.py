@@ -77,10 +77,16 @@ def test_order_pdf_downloaded_names_the_signatories(web: Session) -> None:
     web.go("/logistics")
     web.page.get_by_test_id("orders").locator("tbody th a").first.click()
     reference = web.page.locator("h1 .ref").inner_text().strip()
+    order_id = web.page.url.rstrip("/").rsplit("/", 1)[1]
+    order = web.page.request.get(f"{web.base}/api/v1/support-orders/{order_id}").json()
+    signatories = {s["party"]: s["signed_by"] for s in order["signatures"]}
+    assert set(signatories) == {"IN", "RU"}, "the demo order is signed by both sides"
     with web.page.expect_download() as download:
         web.page.get_by_test_id("order-pdf").click()
     reader = PdfReader(str(download.value.path()))
     text = "\n".join(page.extract_text() for page in reader.pages)
     assert reference in text
     assert text.count("Signed by") == 2 and "Not signed" not in text  # both signature blocks
+    for name in signatories.values():  # who signed for each side, by name
+        assert name in text, f"{name} missing from the PDF"
     assert web.watch.clean(), web.watch

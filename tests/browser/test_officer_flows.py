@@ -95,11 +95,14 @@ def test_a_replacement_in_kind_settlement(web: Session) -> None:
             break
     else:
         raise AssertionError("no replacement-in-kind order to settle")
+    owed = page.get_by_test_id("owed").inner_text()
     page.get_by_label(re.compile("Quantity of .* returned")).first.fill("25")
     page.get_by_label("Receipt reference").fill("Bunker receipt 44")
     page.get_by_role("button", name="Record the replacement").click()
     expect(page.get_by_test_id("settled")).to_be_visible()
     expect(page.get_by_test_id("settlements")).to_contain_text("Bunker receipt 44")
+    # The 25 t given back are valued at the price charged, and that much is no longer owed.
+    expect(page.get_by_test_id("owed")).not_to_have_text(owed)
     web.shoot("settlement-in-kind")
     assert web.watch.clean(), web.watch
 

@@ -96,6 +96,18 @@ def test_switch_to_russian(web: Session) -> None:
     web.go("/")
     expect(web.page.get_by_test_id("gauges-IN")).to_contain_text("Личный состав")
     expect(web.page.locator("#map")).to_have_attribute("data-ready", "1", timeout=15000)
+    # The map's tooltips name the facility in Russian: "Мумбаи (INBOM)", not "Mumbai (INBOM)".
+    facility = web.page.locator("#map .leaflet-overlay-pane path.leaflet-interactive").first
+    facility.dispatch_event("mouseover")
+    tip = web.page.locator(".leaflet-tooltip").first
+    expect(tip).to_contain_text(re.compile(r"^[А-ЯЁ].* \([A-Z0-9-]+\)"))
+    facility.dispatch_event("mouseout")
+    cluster = web.page.locator("#map .sym-cluster").first
+    if cluster.count():  # a cluster names its places in its title, then spreads out
+        expect(cluster.locator("span")).to_have_attribute("title", re.compile(r"^[А-ЯЁ]"))
+        cluster.click()
+    web.page.locator("#map .leaflet-marker-pane .sym-icon").first.dispatch_event("mouseover")
+    expect(web.page.locator(".leaflet-tooltip").first).to_contain_text(re.compile(r"^[А-ЯЁ]"))
     web.shoot("dashboard-ru")
     web.go("/deployments")
     web.shoot("deployments-ru")

@@ -8,6 +8,7 @@ import typer
 
 from relos.access.acting import acting_as
 from relos.audit import service, verify
+from relos.kit import cli_listing as listing
 from relos.kit.clikit import print_json, print_table, transaction
 from relos.kit.errors import InvalidInput
 from relos.kit.timeutil import parse_instant
@@ -55,14 +56,30 @@ def verify_command(
 @app.command("list")
 def list_entries(
     since: Annotated[str | None, typer.Option(help="RFC 3339 time.")] = None,
+    party: Annotated[str | None, typer.Option(help="Entries concerning this party.")] = None,
+    q: listing.Q = None,
+    sort: listing.Sort = None,
+    start: listing.From = None,
+    end: listing.To = None,
     limit: Annotated[int, typer.Option(help="At most this many entries.")] = service.MAX_PAGE,
+    offset: listing.Offset = 0,
     as_user: AsUser = None,
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Entries, oldest first (a party's auditor sees their party's records only)."""
-    start = None if since is None else parse_instant(since, "since")
+    """Entries, oldest first (a party's auditor sees their party's records only): the
+    filters of the web list (`--q` searches the event type, actor, record type and id)."""
+    begin = None if since is None else parse_instant(since, "since")
+    filters = listing.list_filter(q, sort, None, start, end)
     with transaction(write=False) as session:
-        items = service.list_entries(session, acting_as(session, as_user), start, limit=limit)
+        items = service.list_entries(
+            session,
+            acting_as(session, as_user),
+            begin,
+            limit=limit,
+            filters=filters,
+            party=party,
+            offset=offset,
+        )
     if json_out:
         print_json(items)
         return

@@ -27,6 +27,7 @@ from relos.deployments.schemas import (
     ViolationOut,
     WarshipOut,
 )
+from relos.kit import cli_listing as listing
 from relos.kit.clikit import console, print_json, print_table, transaction
 from relos.kit.errors import InvalidInput, RuleViolations
 from relos.kit.etags import etag_of
@@ -152,14 +153,30 @@ def list_deployments(
     party: Annotated[str | None, typer.Option(help="Deploying party.")] = None,
     status: Annotated[str | None, typer.Option(help="cleared, pending_host_consent, ...")] = None,
     active_at: Annotated[str | None, typer.Option(help="Present at this instant.")] = None,
+    q: listing.Q = None,
+    sort: listing.Sort = None,
+    facility: listing.Facility = None,
+    start: listing.From = None,
+    end: listing.To = None,
+    limit: listing.Limit = None,
+    offset: listing.Offset = 0,
     as_user: AsUser = None,
     json_out: JsonOut = False,
 ) -> None:
-    """List deployments with filters."""
+    """List deployments: the filters of the web list (`--q` searches reference, title,
+    facility, hull or serial; `--from`/`--to` is a period the deployment overlaps)."""
     at = parse_instant(active_at, "active_at") if active_at else None
+    filters = listing.list_filter(q, sort, facility, start, end)
     with transaction(write=False) as session:
         items = service.list_deployments(
-            session, acting_as(session, as_user), agreement, party, status, at
+            session,
+            acting_as(session, as_user),
+            agreement,
+            party,
+            status,
+            at,
+            listing.page(limit, offset),
+            filters,
         )
     if json_out:
         print_json(items)
@@ -167,6 +184,7 @@ def list_deployments(
     rows = [
         (
             d.id,
+            d.reference,
             f"{d.deploying_party}→{d.host_party}",
             d.status,
             d.purpose,
@@ -177,7 +195,17 @@ def list_deployments(
         )
         for d in items
     ]
-    columns = ["id", "parties", "status", "purpose", "title", "from", "until", "elements"]
+    columns = [
+        "id",
+        "reference",
+        "parties",
+        "status",
+        "purpose",
+        "title",
+        "from",
+        "until",
+        "elements",
+    ]
     print_table(f"Deployments ({len(items)})", columns, rows)
 
 

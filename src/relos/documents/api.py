@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from relos.documents import service
 from relos.documents.render import PDF, to_pdf, wants_pdf
+from relos.kit.db import Database
 from relos.kit.web import Caller, Db
 
 router = APIRouter(prefix="/documents", tags=["documents"])
@@ -25,8 +28,20 @@ PRODUCES: dict[int | str, dict[str, Any]] = {
 }
 
 
-async def respond(document: service.Document, accept: str | None, format_: str | None) -> Response:
-    """The document as PDF or HTML, as the client asked."""
+async def respond(
+    db: Database,
+    build: Callable[[Session], service.Document],
+    accept: str | None,
+    format_: str | None,
+) -> Response:
+    """Build the document in a read transaction (off the event loop), then answer it as
+    PDF or HTML, as the client asked: the one shape of every document route."""
+
+    def built() -> service.Document:
+        with db.transaction(write=False) as session:
+            return build(session)
+
+    document = await run_in_threadpool(built)
     if wants_pdf(accept, format_):
         pdf = await run_in_threadpool(to_pdf, document.html)
         disposition = f'inline; filename="{document.name}.pdf"'
@@ -45,11 +60,10 @@ async def deployment_notice(
 ) -> Response:
     """The ship-visit notification of a deployment, with the notice content RELOS requires."""
 
-    def build() -> service.Document:
-        with db.transaction(write=False) as session:
-            return service.deployment_notice(session, caller, deployment_id, lang)
+    def build(session: Session) -> service.Document:
+        return service.deployment_notice(session, caller, deployment_id, lang)
 
-    return await respond(await run_in_threadpool(build), accept, format_)
+    return await respond(db, build, accept, format_)
 
 
 @router.get("/support-orders/{order_id}", response_class=Response, responses=PRODUCES)
@@ -62,12 +76,9 @@ async def support_order(
     accept: Accept = None,
 ) -> Response:
     """The support order: lines, prices, settlement method, due dates and both signatures."""
-
-    def build() -> service.Document:
-        with db.transaction(write=False) as session:
-            return service.support_order(session, caller, order_id, lang)
-
-    return await respond(await run_in_threadpool(build), accept, format_)
+    return await respond(
+        db, lambda session: service.support_order(session, caller, order_id, lang), accept, format_
+    )
 
 
 @router.get("/support-orders/{order_id}/invoice", response_class=Response, responses=PRODUCES)
@@ -80,12 +91,9 @@ async def invoice(
     accept: Accept = None,
 ) -> Response:
     """The invoice for what has been delivered on an order, at each delivery's prices."""
-
-    def build() -> service.Document:
-        with db.transaction(write=False) as session:
-            return service.invoice(session, caller, order_id, lang)
-
-    return await respond(await run_in_threadpool(build), accept, format_)
+    return await respond(
+        db, lambda session: service.invoice(session, caller, order_id, lang), accept, format_
+    )
 
 
 @router.get("/statement", response_class=Response, responses=PRODUCES)
@@ -101,8 +109,7 @@ async def statement(
 ) -> Response:
     """The statement of account: signed amounts and the running balance per counterparty."""
 
-    def build() -> service.Document:
-        with db.transaction(write=False) as session:
-            return service.statement(session, caller, party, start, end, lang)
+    def build(session: Session) -> service.Document:
+        return service.statement(session, caller, party, start, end, lang)
 
-    return await respond(await run_in_threadpool(build), accept, format_)
+    return await respond(db, build, accept, format_)

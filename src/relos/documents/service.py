@@ -29,6 +29,7 @@ from relos.logistics.orders import service as logistics
 from relos.logistics.prices.service import price_table
 from relos.logistics.statements import formats as statement_formats
 from relos.logistics.statements import service as statements
+from relos.platforms import repository as platforms_repository
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ def deployment_notice(
     agreement = _agreement(session, data["agreement"])
     access = agreement["access"]
     names = _facility_names(session, {e["facility"] for e in data["elements"]})
+    kinds = {str(e.get("class")) for e in data["elements"]}
+    classes = platforms_repository.names_of(session, kinds)
     elements = []
     for index, (element, stored) in enumerate(zip(data["elements"], row.elements, strict=True)):
         given = as_utc(stored.notice_given_at)
@@ -84,6 +87,7 @@ def deployment_notice(
                 **element,
                 "number": index + 1,
                 "facility_name": names.get(element["facility"], element["facility"]),
+                "class_name": classes.get(str(element.get("class")), element.get("class")),
                 "notice_given": format_instant(given),
                 "notice_days": (as_utc(stored.start) - given).days,
                 "notice_required": None if exempt else required,

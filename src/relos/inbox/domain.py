@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -30,6 +30,8 @@ class Item:
     reference: str
     title: str
     due: str | None  # RFC 3339 instant or ISO date; None when nothing bounds it
+    # What the title says, as values, so a page writes it in its reader's language.
+    params: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "kind": self.kind.value}

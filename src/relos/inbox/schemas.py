@@ -24,3 +24,9 @@ class InboxItemOut(BaseModel):
     reference: str = Field(examples=["RELOS-IN-2027-0042"])
     title: str
     due: str | None = Field(description="RFC 3339 instant or ISO date; null if unbounded.")
+    params: dict[str, str] = Field(
+        default_factory=dict,
+        description="The title's values: facility and items of an order; amount, currency"
+        " and creditor of an overdue settlement.",
+        examples=[{"amount": "57000.00", "currency": "RUB", "creditor": "RU"}],
+    )

@@ -95,7 +95,15 @@ def _line_items(session: Session, ids: list[str]) -> dict[str, list[str]]:
 def _order_items(session: Session, kind: Kind, rows: list[OrderRow]) -> list[Item]:
     lines = _line_items(session, [row.id for row in rows])
     return [
-        Item(kind, "support_order", row.id, row.reference, _order_title(row, lines), None)
+        Item(
+            kind,
+            "support_order",
+            row.id,
+            row.reference,
+            _order_title(row, lines),
+            None,
+            {"facility": row.facility, "items": ", ".join(lines.get(row.id, [])[:3])},
+        )
         for row in rows
     ]
 
@@ -150,6 +158,7 @@ def _overdue(session: Session, caller: Principal, now: datetime) -> list[Item]:
                 reference,
                 title,
                 entry["due_on"],
+                {k: str(entry[k]) for k in ("amount", "currency", "creditor")},
             )
         )
     return items

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 
 from relos.access.acting import acting_as
+from relos.kit import cli_listing as listing
 from relos.kit.clikit import print_json, print_table, transaction
 from relos.kit.errors import InvalidInput
 from relos.kit.timeutil import parse_instant, utcnow
@@ -155,20 +156,41 @@ def _print_order(order: OrderOut, json_out: bool, text: str = "") -> None:
 
 @logistics.command("list")
 def list_orders(
-    agreement: Annotated[str | None, typer.Option()] = None,
-    status: Annotated[str | None, typer.Option()] = None,
+    agreement: Annotated[str | None, typer.Option(help="Agreement id.")] = None,
+    status: Annotated[str | None, typer.Option(help="requested, agreed, ...")] = None,
+    party: Annotated[str | None, typer.Option(help="Requesting party.")] = None,
+    supplier: Annotated[str | None, typer.Option(help="Supplying party.")] = None,
+    q: listing.Q = None,
+    sort: listing.Sort = None,
+    facility: listing.Facility = None,
+    start: listing.From = None,
+    end: listing.To = None,
+    limit: listing.Limit = None,
+    offset: listing.Offset = 0,
     as_user: AsUser = None,
     json_out: Json = False,
 ) -> None:
-    """List support orders."""
+    """List support orders: the filters of the web list (`--q` searches reference, facility,
+    deployment and line items; `--from`/`--to` bound the creation time)."""
+    filters = listing.list_filter(q, sort, facility, start, end)
     with transaction(write=False) as session:
-        found = orders.list_orders(session, acting_as(session, as_user), agreement, status)
+        found = orders.list_orders(
+            session,
+            acting_as(session, as_user),
+            agreement,
+            status,
+            listing.page(limit, offset),
+            filters,
+            party,
+            supplier,
+        )
     if json_out:
         print_json([o.model_dump(mode="json") for o in found])
         return
     rows = [
         (
             o.id,
+            o.reference,
             o.agreement,
             f"{o.requesting_party}←{o.supplying_party}",
             o.facility,
@@ -177,7 +199,8 @@ def list_orders(
         )
         for o in found
     ]
-    print_table("Support orders", ["id", "agreement", "for←by", "facility", "status", "owed"], rows)
+    columns = ["id", "reference", "agreement", "for←by", "facility", "status", "owed"]
+    print_table("Support orders", columns, rows)
 
 
 @logistics.command("show")

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from relos.access.acting import acting_as
+from relos.kit import cli_listing as listing
 from relos.kit.clikit import print_json, print_table, transaction
 from relos.kit.errors import InvalidInput
 from relos.kit.timeutil import utcnow
@@ -54,6 +55,43 @@ def balances(
         return
     columns = ["agreement", "creditor", "debtor", "currency", "amount"]
     print_table("Balances", columns, [[getattr(r, c) for c in columns] for r in rows])
+
+
+@ledger.command("entries")
+def entries(
+    agreement: Annotated[str | None, typer.Option(help="Agreement id.")] = None,
+    party: Annotated[str | None, typer.Option(help="Creditor or debtor.")] = None,
+    order: Annotated[str | None, typer.Option(help="Support order id.")] = None,
+    q: listing.Q = None,
+    sort: listing.Sort = None,
+    facility: listing.Facility = None,
+    start: listing.From = None,
+    end: listing.To = None,
+    limit: listing.Limit = None,
+    offset: listing.Offset = 0,
+    as_user: AsUser = None,
+    json_out: Json = False,
+) -> None:
+    """Ledger postings: the filters of the web list (`--q` searches the posting, order
+    reference and memo; `--from`/`--to` bound the booking day)."""
+    filters = listing.list_filter(q, sort, facility, start, end)
+    with transaction(write=False) as session:
+        found = ledger_service.entries(
+            session,
+            acting_as(session, as_user),
+            agreement=agreement,
+            order=order,
+            limit=limit or 5000,
+            offset=offset,
+            filters=filters,
+            party=party,
+        )
+    if json_out:
+        print_json([p.model_dump(mode="json") for p in found])
+        return
+    columns = ["booked_on", "ref", "kind", "order_reference", "creditor", "debtor", "amount"]
+    rows = [[getattr(p, c) for c in columns[:-1]] + [f"{p.amount} {p.currency}"] for p in found]
+    print_table(f"Ledger entries ({len(found)})", columns, rows)
 
 
 @ledger.command("overdue")
@@ -187,18 +225,3 @@ def reconcile_exports(
         _report(result)
     if not result.clean:
         raise typer.Exit(code=1)
-
-
-@ledger.command("entries")
-def entries(
-    agreement: Annotated[str | None, typer.Option()] = None,
-    order: Annotated[str | None, typer.Option()] = None,
-    limit: Annotated[int, typer.Option()] = 100,
-    as_user: AsUser = None,
-) -> None:
-    """Ledger postings with their entries, as JSON."""
-    with transaction(write=False) as session:
-        found = ledger_service.entries(
-            session, acting_as(session, as_user), agreement=agreement, order=order, limit=limit
-        )
-    print_json([posting.model_dump(mode="json") for posting in found])

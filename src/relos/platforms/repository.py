@@ -25,3 +25,11 @@ def list_filtered(
 
 def all_by_id(session: Session) -> dict[str, PlatformRow]:
     return {row.id: row for row in session.scalars(select(PlatformRow))}
+
+
+def names_of(session: Session, ids: set[str]) -> dict[str, str]:
+    """The name of each platform id that exists (for pages and documents)."""
+    if not ids:
+        return {}
+    query = select(PlatformRow.id, PlatformRow.name).where(PlatformRow.id.in_(sorted(ids)))
+    return {row.id: row.name for row in session.execute(query)}

@@ -22,6 +22,8 @@ from relos.kit.listing import ListFilter, parse_filter
 from relos.kit.pagination import Page
 from relos.logistics.statements.xlsx import MEDIA_TYPE as XLSX
 from relos.logistics.statements.xlsx import Cell, workbook
+from relos.web.i18n import locale_of, translations
+from relos.web.problems import problem_lines
 
 PAGE = 50
 EXPORT_LIMIT = 10_000
@@ -34,8 +36,16 @@ class ListView:
     params: dict[str, str]
     filters: ListFilter = field(default_factory=ListFilter)
     offset: int = 0
-    error: str | None = None
+    error: str | None = None  # what the page says, in its reader's language
     more: bool = False
+    locale: str = "en"
+    refusal: InvalidInput | None = None  # the service's own refusal, for an export
+
+    def refuse(self, exc: InvalidInput) -> None:
+        """Keep a refused filter, said as the page's reader reads it (the field and the
+        English detail only on English pages)."""
+        self.refusal = exc
+        self.error = " ".join(problem_lines(exc, self.locale, translations(self.locale).gettext))
 
     def get(self, name: str) -> str:
         return self.params.get(name, "")
@@ -76,15 +86,23 @@ class ListView:
 def list_view(request: Request) -> ListView:
     params = {name: request.query_params.get(name, "").strip() for name in FIELDS}
     view = ListView(request.url.path, {k: v for k, v in params.items() if v})
+    view.locale = locale_of(request)
     try:
-        view.offset = max(0, int(request.query_params.get("offset") or 0))
+        view.offset = _offset(request.query_params.get("offset"))
         view.params["offset"] = str(view.offset)
         view.filters = parse_filter(
             params["q"], params["sort"], params["facility"], params["from"], params["to"]
         )
-    except (InvalidInput, ValueError) as exc:
-        view.error = exc.detail if isinstance(exc, InvalidInput) else "offset: a number"
+    except InvalidInput as exc:
+        view.refuse(exc)
     return view
+
+
+def _offset(text: str | None) -> int:
+    try:
+        return max(0, int(text or 0))
+    except ValueError:
+        raise InvalidInput("offset: a number") from None
 
 
 def load(view: ListView, fetch: Callable[[Page], list[Any]]) -> list[Any]:
@@ -94,7 +112,7 @@ def load(view: ListView, fetch: Callable[[Page], list[Any]]) -> list[Any]:
     try:
         rows = fetch(view.page)
     except InvalidInput as exc:
-        view.error = exc.detail
+        view.refuse(exc)
         return []
     view.more = len(rows) > PAGE
     return rows[:PAGE]
@@ -114,8 +132,8 @@ def export(
     row: Callable[[Any], list[Cell]],
 ) -> Response:
     """The whole filtered list (up to EXPORT_LIMIT rows) as CSV or XLSX."""
-    if view.error:
-        raise InvalidInput(view.error)
+    if view.refusal is not None:
+        raise view.refusal
     rows: list[list[Cell]] = [list(header)]
     rows += [row(item) for item in fetch(Page(EXPORT_LIMIT, 0))]
     if kind == "xlsx":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cache
 from pathlib import Path
@@ -13,13 +14,21 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from relos.access.domain import Principal
 from relos.access.policy import allowed
-from relos.inbox import service as inbox
-from relos.kit.db import Database
 from relos.kit.timeutil import parse_instant
 from relos.web.i18n import LOCALES, Formatter, locale_of, translations
+from relos.web.inbox_count import InboxCounts
+from relos.web.place_names import PLACE_NAMES
 from relos.web.planner_text import Speaker
 from relos.web.security import web_session
-from relos.web.vocabulary import LABELS, N_, VIOLATIONS
+from relos.web.vocabulary import (
+    AUDIT_ACTIONS,
+    ITEMS,
+    LABELS,
+    N_,
+    RECORD_TYPES,
+    UNITS,
+    VIOLATIONS,
+)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -50,6 +59,15 @@ def environment(locale: str) -> Environment:
     catalogue = translations(locale)
     env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
     env.filters["label"] = lambda code: catalogue.gettext(LABELS[code]) if code in LABELS else code
+    env.filters["action"] = lambda code: (
+        catalogue.gettext(AUDIT_ACTIONS[code]) if code in AUDIT_ACTIONS else code
+    )
+    env.filters["record_kind"] = lambda code: (
+        catalogue.gettext(RECORD_TYPES[code]) if code in RECORD_TYPES else code
+    )
+    env.filters["unit"] = lambda code: catalogue.gettext(UNITS[code]) if code in UNITS else code
+    env.filters["item"] = lambda code: catalogue.gettext(ITEMS[code]) if code in ITEMS else code
+    env.filters["memo"] = lambda memo: delivery_memo(memo, catalogue.gettext)
     env.filters["violation"] = lambda v: _violation_text(catalogue.gettext, v)
     speaker = Speaker(locale, catalogue.gettext)
     env.filters["plan_reason"] = speaker.reason
@@ -63,7 +81,44 @@ def environment(locale: str) -> Environment:
     env.globals["fmt"] = Formatter(locale)
     env.globals["locales"] = LOCALES
     env.globals["known_codes"] = frozenset(VIOLATIONS)
+    env.globals["map_names"] = place_names(catalogue.gettext)
+    env.globals["map_words"] = map_words(catalogue.gettext)
     return env
+
+
+DELIVERED = re.compile(r"^(?P<quantity>[\d.]+) (?P<unit>\S+) (?P<item>\S.*)$")
+
+
+def delivery_memo(memo: str, gettext: Any) -> str:
+    """A delivery posting's memo ("600 t fresh-water", written by the deliveries service)
+    with its unit and item in the reader's language; any other memo as it was written."""
+    parts = []
+    for part in memo.split("; "):
+        found = DELIVERED.match(part)
+        if found and found["unit"] in UNITS:
+            unit, item = found["unit"], found["item"]
+            words = gettext(ITEMS[item]) if item in ITEMS else item
+            part = f"{found['quantity']} {gettext(UNITS[unit])} {words}"
+        parts.append(part)
+    return "; ".join(parts)
+
+
+def place_names(gettext: Any) -> dict[str, str]:
+    """Facility names as the map's tooltips show them: English name -> the reader's form
+    (only those that differ, so an English page carries none)."""
+    return {name: str(gettext(name)) for name in PLACE_NAMES if gettext(name) != name}
+
+
+def map_words(gettext: Any) -> dict[str, str]:
+    """The words of the map's facility tooltips, in the reader's language."""
+    return {
+        "berths": gettext(LABELS["berths"]),
+        "max_draught_m": f"{gettext(LABELS['max draught'])} ({gettext('m')})",
+        "aircraft_stands": gettext(LABELS["stands"]),
+        "accommodation": gettext(LABELS["accommodation"]),
+        "illustrative": gettext("illustrative"),
+        "fuel": gettext("Fuel"),
+    }
 
 
 def _violation_text(gettext: Any, violation: dict[str, Any]) -> str:
@@ -85,9 +140,11 @@ def inbox_count(request: Request, user: Principal | None) -> int | None:
     """How many items wait for the user (the count beside Inbox in the menu)."""
     if user is None:
         return None
-    db: Database = request.app.state.db
-    with db.transaction(write=False) as session:
-        return len(inbox.inbox(session, user))
+    state = request.app.state
+    counts: InboxCounts | None = getattr(state, "inbox_counts", None)
+    if counts is None:
+        counts = state.inbox_counts = InboxCounts()
+    return counts.count(state.db, user)
 
 
 def render(
@@ -96,15 +153,16 @@ def render(
     """Render a page with what every page needs: user, CSRF token, locale and menu."""
     locale = locale_of(request)
     user: Principal | None = getattr(request.state, "web_user", None)
-    base = {
+    base: dict[str, Any] = {
         "request": request,
         "user": user,
         "csrf": web_session(request).csrf,
         "lang": locale,
         "nav": nav_for(user),
         "path": request.url.path,
-        "inbox_count": inbox_count(request, user),
     }
     base.update(context or {})
+    if "inbox_count" not in base:  # the inbox page passes the count it has just made
+        base["inbox_count"] = inbox_count(request, user)
     html = environment(locale).get_template(template).render(base)
     return HTMLResponse(html, status_code=status)

@@ -156,3 +156,71 @@ IMPORT_PROBLEMS: dict[str, str] = {
     "invalid_period": N_("valid_to is before valid_from"),
     "overlapping_period": N_("its period overlaps another price for the same item"),
 }
+
+
+# What happened, by the audit trail's action (the event type without its version); the
+# code itself stays searchable with `q` and is kept in the row's data-action attribute.
+AUDIT_ACTIONS: dict[str, str] = {
+    "agreement.consent_recorded": N_("Consent to extend recorded"),
+    "agreement.loaded": N_("Agreement loaded"),
+    "deployment.amended": N_("Deployment amended"),
+    "deployment.approved": N_("Exception approved by the host"),
+    "deployment.cancelled": N_("Deployment cancelled"),
+    "deployment.completed": N_("Deployment completed"),
+    "deployment.declined": N_("Exception declined by the host"),
+    "deployment.filed": N_("Deployment filed"),
+    "exchange_rates.imported": N_("Exchange rates imported"),
+    "facility.loaded": N_("Facility loaded"),
+    "facility.withdrawn": N_("Facility withdrawn"),
+    "ledger.posting_reversed": N_("Ledger posting reversed"),
+    "ledger.postings_imported": N_("Ledger postings imported"),
+    "platform.loaded": N_("Platform loaded"),
+    "platform.withdrawn": N_("Platform withdrawn"),
+    "price_list.imported": N_("Price list imported"),
+    "settlement.recorded": N_("Settlement recorded"),
+    "support_order.delivered": N_("Delivery received"),
+    "support_order.raised": N_("Support order raised"),
+    "support_order.signed": N_("Support order signed"),
+    "token.issued": N_("Token issued"),
+    "token.revoked": N_("Token revoked"),
+    "user.added": N_("User added"),
+    "user.disabled": N_("User disabled"),
+    "user.enabled": N_("User enabled"),
+    "user.password_set": N_("Password set"),
+}
+
+# The kind of record an audit entry is about.
+RECORD_TYPES: dict[str, str] = {
+    "agreement": N_("Agreement"),
+    "deployment": N_("Deployment"),
+    "support_order": N_("Support order"),
+    "settlement": N_("Settlement entry"),
+    "user": N_("User"),
+    "token": N_("Token"),
+    "facility": N_("Facility"),
+    "platform": N_("Platform"),
+    "price_list": N_("Price list"),
+    "exchange_rates": N_("Exchange rates"),
+    "posting": N_("Ledger posting"),
+    "ledger": N_("Ledger"),
+}
+
+# Units of price lists and orders, as a reader of the page's language writes them.
+UNITS: dict[str, str] = {
+    "t": N_("t"),
+    "kg": N_("kg"),
+    "l": N_("l"),
+    "m3": N_("m³"),
+    "h": N_("h"),
+    "pack": N_("pack"),
+    "ea": N_("ea."),
+}
+
+# Item codes of the demo price lists that read as words (NATO fuel codes such as F-76 are
+# the same in every language and are shown as they are).
+ITEMS: dict[str, str] = {
+    "ration-pack": N_("Ration pack"),
+    "fresh-water": N_("Fresh water"),
+    "hull-maintenance": N_("Hull maintenance"),
+    "lube-oil": N_("Lubricating oil"),
+}

@@ -10,6 +10,8 @@ import zipfile
 from pypdf import PdfReader
 from tests.e2e.web.conftest import Login
 
+from relos.web.i18n import translations
+
 
 def _rows(html: str, testid: str) -> list[str]:
     table = html.split(f'data-testid="{testid}"', 1)[1].split("</table>", 1)[0]
@@ -34,6 +36,12 @@ def test_deployments_page_searches_sorts_filters_and_exports(login: Login) -> No
     refused = planner.get("/deployments", params={"sort": "commander"})
     assert refused.status_code == 200 and 'data-testid="list-error"' in refused.text
     assert 'value="commander"' in refused.text  # the form keeps what was asked
+    assert "sort: one of" in refused.text  # the service's detail, for an English reader
+    planner.cookies.set("relos_lang", "ru")
+    russian = planner.get("/deployments", params={"sort": "commander"}).text
+    said = translations("ru").gettext("Some of what was entered is not valid.")
+    assert said in russian and "sort: one of" not in russian
+    planner.cookies.set("relos_lang", "en")
     exported = planner.get("/deployments", params={"q": "INDRA", "export": "csv"})
     assert exported.headers["content-type"].startswith("text/csv")
     table = list(csv.reader(io.StringIO(exported.text)))
@@ -61,7 +69,7 @@ def test_orders_ledger_and_audit_pages_filter(login: Login) -> None:
     auditor = login("in-auditor")
     audit = auditor.get("/audit", params={"q": "support_order.signed", "sort": "-id"}).text
     # five orders, two signatures each
-    assert audit.count("<code>support_order.signed</code>") == 10
+    assert audit.count('data-action="support_order.signed"') == 10
 
 
 def test_inbox_page_and_count_in_the_menu(login: Login) -> None:

@@ -7,9 +7,12 @@ new page is covered as soon as it is linked), a few of each kind, plus the error
 
 from __future__ import annotations
 
+import json
 import re
 from collections import deque
+from html import unescape
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,7 +22,16 @@ from tests.e2e.web.conftest import Login
 
 from relos.access.demo import demo_users
 from relos.web.i18n import LOCALE_DIR
-from relos.web.vocabulary import IMPORT_PROBLEMS, LABELS, VIOLATIONS
+from relos.web.place_names import PLACE_NAMES
+from relos.web.platform_names import PLATFORM_NAMES
+from relos.web.vocabulary import (
+    AUDIT_ACTIONS,
+    IMPORT_PROBLEMS,
+    ITEMS,
+    LABELS,
+    RECORD_TYPES,
+    VIOLATIONS,
+)
 
 SKIP = ("/api/", "/static/", "/logout", "/login", "/lang/")
 PER_KIND = 2  # pages of each shape (one deployment, one order...) per user
@@ -72,8 +84,19 @@ def _english_catalogue() -> list[str]:
 
 
 ENGLISH = _english_catalogue()
-CODES = sorted(c for c in {*LABELS, *VIOLATIONS, *IMPORT_PROBLEMS} if "_" in c)
-CODE = re.compile(r"\b(" + "|".join(map(re.escape, CODES)) + r")\b")
+CODES = sorted(c for c in {*LABELS, *VIOLATIONS, *IMPORT_PROBLEMS, *RECORD_TYPES} if "_" in c)
+# The audit trail's actions (`support_order.signed`, `user.added`) are codes too.
+CODES += sorted(AUDIT_ACTIONS)
+CODES += sorted(ITEMS)  # item codes that read as words: "ration-pack" is "Сухой паёк"
+# Agreement ids (`in-ru-relos`): a page names an agreement by its short name.
+AGREEMENTS = Path(__file__).resolve().parents[3] / "src" / "relos" / "data" / "agreements"
+CODES += sorted(path.stem for path in AGREEMENTS.glob("*.toml"))
+CODE = re.compile(r"(?<![\w.-])(" + "|".join(map(re.escape, CODES)) + r")(?![\w-])")
+# A facility's or platform's English name where the page names it: the whole text, before its
+# code "(RUVVO)", or in a "name · country" option. A name inside a filed title
+# ("Evacuation via Vladivostok") is the filer's text and is not flagged.
+PLACES = sorted({*PLACE_NAMES, *PLATFORM_NAMES}, key=len, reverse=True)
+PLACE = re.compile(r"^(" + "|".join(map(re.escape, PLACES)) + r")(?: \(| ·|:|$)")
 
 
 # A plan with notices (Vladivostok) and one with no open sea route (the Northern Sea Route
@@ -86,6 +109,13 @@ PLANS = [
 ]
 
 
+REFUSALS = [
+    "/admin/users",
+    "/finance",
+    "/audit?sort=colour",
+    "/deployments?sort=colour",
+    "/logistics/ledger?from=yesterday",
+]
 PLANNERS = ("in-planner", "ru-viewer")  # planning is slow: two users are enough
 
 
@@ -99,7 +129,8 @@ def _shape(path: str) -> str:
 def _crawl(client: TestClient, plans: bool) -> dict[str, str]:
     pages: dict[str, str] = {}
     seen_shapes: dict[str, int] = {}
-    start = ["/", "/no-such-page", "/deployments/dep_000000000000"]
+    # Besides the dashboard: not found, forbidden for most roles, and lists refusing a filter.
+    start = ["/", "/no-such-page", "/deployments/dep_000000000000", *REFUSALS]
     queue = deque(start + (PLANS if plans else []))
     while queue:
         path = queue.popleft()
@@ -126,7 +157,9 @@ def _problems(html: str) -> list[str]:
     text = " ".join(parser.parts)
     english = [f"English: {s!r}" for s in ENGLISH if s in text]
     codes = [f"raw code: {m!r}" for m in sorted(set(CODE.findall(text)))]
-    return english + codes
+    places = {m for part in parser.parts if (m := PLACE.match(part))}
+    names = [f"English place name: {m.group(1)!r}" for m in sorted(places, key=str)]
+    return english + codes + names
 
 
 @pytest.mark.slow
@@ -138,3 +171,23 @@ def test_every_page_is_russian(login: Login, name: str) -> None:
     assert len(pages) >= 4
     found = {path: problems for path, html in pages.items() if (problems := _problems(html))}
     assert not found, f"{name} sees English or raw codes: {found}"
+
+
+MAP = re.compile(r'<div id="map"[^>]*data-names="([^"]*)"')
+CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+
+
+def test_the_map_names_every_facility_in_russian(login: Login) -> None:
+    """The map's tooltips take each facility's name from the page's data-names."""
+    client = login("ru-viewer")
+    client.cookies.set("relos_lang", "ru")
+    found = MAP.search(client.get("/").text)
+    assert found, "the dashboard map carries the names"
+    names = json.loads(unescape(found.group(1)))
+    facilities = client.get("/api/v1/facilities").json()
+    assert len(facilities) > 100
+    missing = [f["name"] for f in facilities if not CYRILLIC.search(names.get(f["name"], ""))]
+    assert not missing, f"no Russian form on the map for {missing}"
+    client.cookies.set("relos_lang", "en")
+    english = MAP.search(client.get("/").text)
+    assert english and json.loads(unescape(english.group(1))) == {}

@@ -132,7 +132,15 @@ def test_notice_invoice_and_statement_documents(client: TestClient, auth: TokenF
     url = f"/api/v1/documents/deployments/{filed['id']}/notice"
     notice = client.get(url, headers=india)
     assert notice.status_code == 200
-    for fact in (filed["reference"], "INS F44", "F44", "talwar", "4035", "124.8", "A. Kumar"):
+    for fact in (
+        filed["reference"],
+        "INS F44",
+        "F44",
+        "Talwar class (Project 11356) frigate",
+        "4035",
+        "124.8",
+        "A. Kumar",
+    ):
         assert fact in notice.text
     pdf = client.get(url, params={"lang": "ru"}, headers={**india, "Accept": "application/pdf"})
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from relos.access.policy import allowed, require
+from relos.agreements import service as agreements
 from relos.audit import service, verify
 from relos.kit.db import Database
 from relos.kit.pagination import Page
@@ -53,7 +54,10 @@ def audit_page(request: Request, user: PageUser) -> Response:
         return listing.export(view, kind, "audit", fetch, EXPORT, _export_row)
     entries = listing.load(view, fetch)
     with db.transaction(write=False) as session:
-        references = references_of(session, [_field(e, "record_id") for e in entries])
+        ids = [_field(e, "record_id") for e in entries]
+        orders = [str(_field(e, "detail").get("order", "")) for e in entries]
+        references = references_of(session, ids + orders)
+        names = {a.id: a.short_name for a in agreements.list_agreements(session, user)}
         verdict = (
             verify.describe(verify.verify(session, user)) if allowed(user, "audit.verify") else None
         )
@@ -64,5 +68,6 @@ def audit_page(request: Request, user: PageUser) -> Response:
         "view": view,
         "parties": parties,
         "references": references,
+        "agreement_names": names,
     }
     return render(request, "audit/list.html", context)

@@ -22,6 +22,7 @@ from relos.kit.db import Database
 from relos.kit.errors import Forbidden, PreconditionFailed, RelosError, RuleViolations
 from relos.kit.pagination import Page
 from relos.kit.timeutil import parse_instant, utcnow
+from relos.platforms import repository as platforms_repository
 from relos.web import filing, listing
 from relos.web.i18n import Formatter, locale_of, translations
 from relos.web.problems import problem_lines
@@ -320,6 +321,9 @@ def _detail(
             "agreement": agreements.get_agreement(session, user, found.agreement).short_name,
             "facilities": facilities_repository.names_of(
                 session, {e.facility for e in found.elements}
+            ),
+            "platforms": platforms_repository.names_of(
+                session, {str(e.get("class") or e.get("type") or "") for e in found.elements}
             ),
         }
     deployment = found.model_dump()

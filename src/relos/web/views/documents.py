@@ -9,7 +9,6 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
-from starlette.concurrency import run_in_threadpool
 
 from relos.documents import service
 from relos.documents.api import respond
@@ -26,14 +25,11 @@ async def _document(
 ) -> Response:
     db: Database = request.app.state.db
     lang = request.query_params.get("lang") or locale_of(request)
-
-    def run() -> service.Document:
-        with db.transaction(write=False) as session:
-            return build(session, lang)
-
-    document = await run_in_threadpool(run)
     return await respond(
-        document, request.headers.get("accept"), request.query_params.get("format")
+        db,
+        lambda session: build(session, lang),
+        request.headers.get("accept"),
+        request.query_params.get("format"),
     )
 
 

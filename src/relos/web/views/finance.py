@@ -6,11 +6,13 @@ partner's export. The same services as `relos prices import`, `relos rates impor
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -103,17 +105,63 @@ async def _uploaded(request: Request) -> tuple[str, RelosError | None]:
             return "", exc
 
 
+@dataclass(frozen=True)
+class Upload:
+    """One kind of CSV import: how rows are read, checked, commanded and stored."""
+
+    action: str  # the policy action the user needs
+    field: str  # the page's context key for the outcome
+    what: str  # how a refusal names the file
+    parse: Callable[[str], list[dict[str, str]]]
+    line: type[BaseModel]
+    command: type[BaseModel]
+    store: Callable[[Session, Principal, Any], BaseModel]
+
+
+PRICES = Upload(
+    "prices.import",
+    "prices",
+    "price list",
+    csv_rows,
+    commands.PriceLineIn,
+    commands.ImportPrices,
+    store_prices,
+)
+RATES = Upload(
+    "rates.import",
+    "rates",
+    "rate file",
+    rate_rows,
+    commands.RateLineIn,
+    commands.ImportRates,
+    store_rates,
+)
+
+
 @router.post("/finance/prices")
 async def import_prices(request: Request, user: PageUser) -> Response:
-    require(user, "prices.import")
+    return await _import(request, user, PRICES)
+
+
+@router.post("/finance/rates")
+async def import_rates(request: Request, user: PageUser) -> Response:
+    return await _import(request, user, RATES)
+
+
+async def _import(request: Request, user: Principal, upload: Upload) -> Response:
+    """Parse the uploaded rows, check each, then run the import command: on any problem the
+    page lists them row by row and nothing is stored."""
+    require(user, upload.action)
     text, problem = await _uploaded(request)
     try:
         if problem is not None:
             raise problem
-        counts = await run_in_threadpool(_store_prices, request, user, text)
+        counts = await run_in_threadpool(_store, request, user, upload, text)
     except RelosError as exc:
-        return _page(request, user, 422, prices=_outcome(request, exc))
-    return _page(request, user, prices={"ok": True, **counts})
+        outcome: dict[str, Any] = {upload.field: _outcome(request, exc)}
+        return _page(request, user, 422, **outcome)
+    stored: dict[str, Any] = {upload.field: {"ok": True, **counts}}
+    return _page(request, user, **stored)
 
 
 def checked_rows(line: type[BaseModel], rows: list[dict[str, str]], what: str) -> None:
@@ -135,33 +183,12 @@ def checked_rows(line: type[BaseModel], rows: list[dict[str, str]], what: str) -
         raise RuleViolations(f"{len(problems)} problem(s) in the {what}", problems)
 
 
-def _store_prices(request: Request, user: Principal, text: str) -> dict[str, int]:
-    rows = csv_rows(text)
-    checked_rows(commands.PriceLineIn, rows, "price list")
-    command = commands.build(commands.ImportPrices, {"lines": rows})
+def _store(request: Request, user: Principal, upload: Upload, text: str) -> dict[str, Any]:
+    rows = upload.parse(text)
+    checked_rows(upload.line, rows, upload.what)
+    command = commands.build(upload.command, {"lines": rows})
     with _db(request).transaction() as session:
-        return store_prices(session, user, command).model_dump()
-
-
-@router.post("/finance/rates")
-async def import_rates(request: Request, user: PageUser) -> Response:
-    require(user, "rates.import")
-    text, problem = await _uploaded(request)
-    try:
-        if problem is not None:
-            raise problem
-        counts = await run_in_threadpool(_store_rates, request, user, text)
-    except RelosError as exc:
-        return _page(request, user, 422, rates=_outcome(request, exc))
-    return _page(request, user, rates={"ok": True, **counts})
-
-
-def _store_rates(request: Request, user: Principal, text: str) -> dict[str, int]:
-    rows = rate_rows(text)
-    checked_rows(commands.RateLineIn, rows, "rate file")
-    command = commands.build(commands.ImportRates, {"lines": rows})
-    with _db(request).transaction() as session:
-        return store_rates(session, user, command).model_dump()
+        return upload.store(session, user, command).model_dump()
 
 
 @router.post("/finance/reconcile")

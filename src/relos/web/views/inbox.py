@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from relos.facilities.repository import names_of
 from relos.inbox import service
 from relos.kit.db import Database
 from relos.web.render import render
@@ -29,6 +30,10 @@ def inbox_page(request: Request, user: PageUser) -> Response:
     db: Database = request.app.state.db
     with db.transaction(write=False) as session:
         items = [item.model_dump() for item in service.inbox(session, user)]
+        at = {item["params"]["facility"] for item in items if "facility" in item["params"]}
+        sites = names_of(session, at)
     for item in items:
+        if "facility" in item["params"]:
+            item["params"]["facility_name"] = sites.get(item["params"]["facility"], "")
         item["link"] = link_of(item)
-    return render(request, "inbox.html", {"items": items})
+    return render(request, "inbox.html", {"items": items, "inbox_count": len(items)})

@@ -114,7 +114,7 @@
 
   // "Port Name (RUVVO) · berths 6, max draught (m) 12 · F-76, F-44", capacity flagged when illustrative.
   function facilityTip(f, words) {
-    var parts = [f.name + " (" + f.id + ")"];
+    var parts = [f.label + " (" + f.id + ")"];
     var cap = f.capacity || {};
     var figures = ["berths", "max_draught_m", "aircraft_stands", "accommodation"]
       .filter(function (k) { return cap[k] !== null && cap[k] !== undefined; })
@@ -127,10 +127,13 @@
     return parts.map(escapeHtml).join("<br>");
   }
 
-  function facilitiesLayer(map, list, words) {
+  // Each facility's name in the page's language (data-names: English name -> the reader's
+  // form; a name missing there is shown as the reference data gives it).
+  function facilitiesLayer(map, list, words, names) {
     var byId = {};
     var layer = L.layerGroup();
     list.forEach(function (f) {
+      f.label = names[f.name] || f.name;
       byId[f.id] = f;
       var marker = L.circleMarker([f.lat, f.lon], {
         radius: 5, weight: 1.5, color: "#fff", fillColor: KIND_COLOUR[f.kind] || "#555", fillOpacity: 0.95
@@ -188,10 +191,10 @@
       var marker = L.marker([g.facility.lat, g.facility.lon], {
         icon: symbol(g.kind, g.own, g.planned, slot ? "" : g.facility.id, g.count, slot),
         keyboard: true,
-        place: g.facility.name,
-        title: g.facility.name + " — " + g.titles.join("; ")
+        place: g.facility.label,
+        title: g.facility.label + " — " + g.titles.join("; ")
       });
-      marker.bindTooltip(escapeHtml(g.facility.name) + "<br>" + g.titles.map(escapeHtml).join("<br>"));
+      marker.bindTooltip(escapeHtml(g.facility.label) + "<br>" + g.titles.map(escapeHtml).join("<br>"));
       marker.addTo(layer);
     });
     layer.addTo(map);
@@ -211,7 +214,7 @@
     return lon;
   }
 
-  function routeLayer(map, route) {
+  function routeLayer(map, route, names) {
     var bounds = [];
     var ref = null;
     function unwrap(lon) {
@@ -233,7 +236,7 @@
       L.circleMarker([s.lat, near(s.lon, ref === null ? s.lon : ref)], {
         radius: 7, weight: 2, color: "#fff", fillColor: s.refuel ? "#b42318" : "#1f3a5f", fillOpacity: 1,
         className: "route-stop"
-      }).bindTooltip(escapeHtml(s.name), { permanent: !!s.refuel, direction: "top" }).addTo(map);
+      }).bindTooltip(escapeHtml(names[s.name] || s.name), { permanent: !!s.refuel, direction: "top" }).addTo(map);
       bounds.push([s.lat, near(s.lon, ref === null ? s.lon : ref)]);
     });
     (route.points || []).forEach(function (p) {
@@ -242,7 +245,7 @@
         radius: p.gained ? 7 : 5, weight: 1.5, color: "#fff",
         fillColor: p.gained ? "#b42318" : "#0b5cad", fillOpacity: 1,
         className: p.gained ? "reach-gained" : "reach-point"
-      }).bindTooltip(escapeHtml(p.name)).addTo(map);
+      }).bindTooltip(escapeHtml(names[p.name] || p.name)).addTo(map);
       bounds.push([p.lat, lon]);
     });
     if (bounds.length > 1) { map.fitBounds(bounds, { padding: [24, 24], animate: false }); }
@@ -264,14 +267,16 @@
     var map = L.map(root, { worldCopyJump: true, minZoom: 1, maxZoom: 9, attributionControl: false })
       .setView([45, 75], 2);
     root.relosMap = map;
+    var names = root.dataset.names ? JSON.parse(root.dataset.names) : {};
     var ready = basemap(map, root.dataset.basemap);
     if (root.dataset.route) {
-      ready = ready.then(function () { routeLayer(map, JSON.parse(root.dataset.route)); });
+      ready = ready.then(function () { routeLayer(map, JSON.parse(root.dataset.route), names); });
     }
     if (root.dataset.facilities) {
       ready = ready.then(function () { return getJSON(root.dataset.facilities); })
         .then(function (list) {
-          var byId = facilitiesLayer(map, list, root.dataset.words ? JSON.parse(root.dataset.words) : {});
+          var words = root.dataset.words ? JSON.parse(root.dataset.words) : {};
+          var byId = facilitiesLayer(map, list, words, names);
           if (!root.dataset.deployments) { return 0; }
           return getJSON(root.dataset.deployments).then(function (deps) {
             var list = Array.isArray(deps) ? deps : [deps];
