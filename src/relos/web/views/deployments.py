@@ -14,7 +14,14 @@ from relos.access.policy import allowed, require
 from relos.agreements import service as agreements
 from relos.deployments import service
 from relos.deployments.engine import EXCEPTIONABLE
-from relos.deployments.schemas import CompletionIn, ConsentIn, FilingIn
+from relos.deployments.schemas import (
+    AircraftOut,
+    CompletionIn,
+    ConsentIn,
+    FilingIn,
+    PersonnelOut,
+    WarshipOut,
+)
 from relos.facilities import repository as facilities_repository
 from relos.facilities import service as facilities
 from relos.facilities.schemas import FacilityOut
@@ -307,6 +314,15 @@ def completion_default(deployment: dict[str, Any], today: date) -> date:
     return min(today, planned)
 
 
+def _platform_of(element: WarshipOut | AircraftOut | PersonnelOut) -> str:
+    """The platform an element is of (a ship's class, an aircraft's type; none for people)."""
+    if isinstance(element, WarshipOut):
+        return element.ship_class
+    if isinstance(element, AircraftOut):
+        return element.type
+    return ""
+
+
 def _detail(
     request: Request,
     user: Principal,
@@ -323,7 +339,7 @@ def _detail(
                 session, {e.facility for e in found.elements}
             ),
             "platforms": platforms_repository.names_of(
-                session, {str(e.get("class") or e.get("type") or "") for e in found.elements}
+                session, {_platform_of(e) for e in found.elements}
             ),
         }
     deployment = found.model_dump()
