@@ -27,6 +27,7 @@ from relos.planning import adapters, present
 from relos.planning.access import Pact, Site
 from relos.planning.craft import Craft
 from relos.planning.legs import SeaRows
+from relos.planning.messages import coded
 from relos.planning.network import load_network
 from relos.planning.passages import PassageRules, load_passages
 from relos.planning.planner import Mission, Planner
@@ -93,15 +94,18 @@ def standard_masks(rules: PassageRules) -> list[int]:
     return masks
 
 
-def warm() -> int:
-    """Build (or load) the network and the hierarchies of the standard masks; returns how many."""
+def warm() -> tuple[int, int]:
+    """Build (or load) the network, the hierarchies of the standard masks and the approach
+    legs of the shipped sea facilities; returns how many hierarchies and approaches."""
+    from relos.facilities.domain import load_facilities, shipped_facilities_dir
     from relos.planning.engine import build_hierarchy
 
     sea = seaway()
     masks = standard_masks(sea.rules)
     for mask in masks:
         build_hierarchy(sea.net, mask)
-    return len(masks)
+    ports = [(f.lon, f.lat) for f in load_facilities(shipped_facilities_dir()) if f.kind == "port"]
+    return len(masks), len(sea.approaches.build(ports))
 
 
 _planners: dict[str, Planner] = {}
@@ -209,6 +213,7 @@ def _summary(plan: RoutePlan) -> PlanSummary:
         days=None if plan.days is None else round(plan.days, 2),
         cost=cost,
         reason=plan.reason,
+        reason_code=None if plan.reason is None else coded(plan.reason),
     )
 
 
