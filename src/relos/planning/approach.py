@@ -31,7 +31,7 @@ from relos.planning.coast import Land, land_digest, land_path, load_land
 from relos.planning.geo import haversine_nm, normalize_lon
 from relos.planning.network import SeaNetwork, read_cache, write_cache
 
-FORMAT = 5  # bump when the approach builder or the cached layout changes
+FORMAT = 6  # bump when the approach builder or the cached layout changes
 
 # How far a port's coordinate may lie from the sea (on land in the 1:10m polygons): berths
 # behind a breakwater or up a harbour the 1:10m coast does not draw. The shipped ports lie
@@ -76,8 +76,9 @@ def build_approach(net: SeaNetwork, land: Land, lon: float, lat: float) -> Appro
             if k == 0:
                 return options[0]
             break
-    for margin in (0.3, 1.5):
-        found = _grid_path(net, land, sea, nodes[: 8 if margin < 1 else CANDIDATES], margin)
+    # a small window first: its cells are fine enough for a narrow harbour mouth (Durban)
+    for count, margin in ((3, 0.1), (8, 0.3), (CANDIDATES, 1.5)):
+        found = _grid_path(net, land, sea, nodes[:count], margin)
         if found is not None:
             u, line = found
             options.append(_approach(u, [*harbour, *line], harbour_nm))
