@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from relos.planning.messages import said
 from relos.planning.waypoints import Endpoint
 
 
@@ -63,12 +64,29 @@ def access(
     for pact in pacts:
         if pact.id in site.designated_by and party in pact.parties:
             days = pact.notice_days.get(kind, 0)
-            return Access(f"agreement {pact.id}", days, f"{pact.name}: {kind} visit notice")
+            why = said(
+                "notice.visit",
+                f"{pact.name}: {kind} visit notice",
+                agreement=pact.id,
+                agreement_name=pact.name,
+                kind=kind,
+            )
+            return Access(f"agreement {pact.id}", days, why)
     lead = site.clearance_lead_days
     if site.third_country and lead is not None:
         label = "clearance" if allow_clearance else "none"
-        return Access(label, lead, f"case-by-case clearance by {site.country}")
-    return Access("none", clearance_days, f"diplomatic clearance by {site.country} (no agreement)")
+        why = said(
+            "notice.case_by_case",
+            f"case-by-case clearance by {site.country}",
+            country=site.country,
+        )
+        return Access(label, lead, why)
+    why = said(
+        "notice.diplomatic",
+        f"diplomatic clearance by {site.country} (no agreement)",
+        country=site.country,
+    )
+    return Access("none", clearance_days, why)
 
 
 def may_refuel(a: Access) -> bool:

@@ -22,6 +22,7 @@ from relos.planning.borders import Borders
 from relos.planning.errors import RouteBlocked
 from relos.planning.geo import haversine_nm, unwrap
 from relos.planning.legs import AirLegs
+from relos.planning.messages import Said
 from relos.planning.refuel import Leg
 from relos.planning.voyage import Notice
 from relos.planning.waypoints import Endpoint
@@ -29,19 +30,12 @@ from relos.planning.waypoints import Endpoint
 _KEPT = 4096  # routes remembered per process (a route is a few turning points)
 
 
-class Reason(str):
-    """An English message that keeps the stable code and parameters it was written from, so
-    a page can say it again in its own language without parsing English. Codes:
+class Reason(Said):
+    """An English message that keeps the stable code and parameters it was written from
+    (planning/messages.py), so a page can say it again in its own language. Codes:
     `airspace.closed` (state, rule, endpoint, flag): an end lies in closed airspace;
     `airspace.walled` (from, to, states): closed airspace leaves no way round;
     `airspace.clearance` (state, rule, lead_days): an overflight needs a clearance."""
-
-    code: str = "text"
-    params: dict[str, str | int] = {}  # noqa: RUF012 - replaced per instance
-
-    @property
-    def message(self) -> str:
-        return str(self)
 
     def as_json(self) -> dict[str, Any]:
         return {"code": self.code, "params": dict(self.params), "message": str(self)}

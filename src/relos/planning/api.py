@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import ValidationError
 
 from relos.kit.errors import InvalidInput
@@ -23,7 +23,33 @@ from relos.planning.schemas import (
     SeaDistanceQuery,
 )
 
-router = APIRouter(tags=["planner"])
+
+def known_query_only(request: Request) -> None:
+    """Refuse query parameters a route does not take, and repeats of single-valued ones
+    (`kind=` on /sea-distance was once silently ignored): 422, nothing computed."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    names = {f.alias: f for f in _query_fields(dependant)}
+    for name in request.query_params:
+        if name not in names:
+            known = ", ".join(sorted(names)) or "none"
+            raise InvalidInput(f"unknown query parameter {name!r}; this route takes: {known}")
+        repeated = len(request.query_params.getlist(name)) > 1
+        if repeated and "list" not in str(names[name].field_info.annotation):
+            raise InvalidInput(f"query parameter {name!r} given more than once")
+
+
+def _query_fields(dependant: Any) -> list[Any]:
+    """The query parameters of a route and of the dependencies it uses."""
+    if dependant is None:
+        return []
+    out = list(dependant.query_params)
+    for sub in dependant.dependencies:
+        out += _query_fields(sub)
+    return out
+
+
+router = APIRouter(tags=["planner"], dependencies=[Depends(known_query_only)])
 
 
 @router.get("/sea-distance", response_model=SeaDistanceOut, response_model_by_alias=True)

@@ -253,8 +253,11 @@ def warm() -> None:
     from time import perf_counter
 
     start = perf_counter()
-    built = service.warm()
-    typer.echo(f"planner cache ready: {built} hierarchies in {perf_counter() - start:.1f} s")
+    built, approaches = service.warm()
+    typer.echo(
+        f"planner cache ready: {built} hierarchies, {approaches} approach legs "
+        f"in {perf_counter() - start:.1f} s"
+    )
 
 
 apps = {"plan": app}  # the command is `relos plan`, not the folder's name

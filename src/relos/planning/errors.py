@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from relos.kit.errors import RelosError
+from relos.planning.messages import coded
 
 
 class RouteBlocked(RelosError):
@@ -19,4 +20,4 @@ class RouteBlocked(RelosError):
         self.reasons = reasons
 
     def extensions(self) -> dict[str, Any]:
-        return {"reasons": self.reasons}
+        return {"reasons": self.reasons, "codes": [coded(r) for r in self.reasons]}

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, Literal
 
 from relos.kit.errors import ReferenceDataError
+from relos.planning.messages import Said, said
 
 Effect = Literal["closed", "notice", "limit", "condition", "risk"]
 EFFECTS: tuple[Effect, ...] = ("closed", "notice", "limit", "condition", "risk")
@@ -67,8 +68,8 @@ class Rule:
             return False
         return not (self.without_ice_class and vessel.ice_class)
 
-    def breach(self, vessel: Vessel) -> str | None:
-        """For a limit: which of the ship's figures exceeds it, or None."""
+    def breach(self, vessel: Vessel) -> tuple[str, float, float, str] | None:
+        """For a limit: which of the ship's figures exceeds it (what, value, limit, unit)."""
         checks = (
             ("displacement", vessel.displacement_t, self.max_displacement_t, "t"),
             ("draught", vessel.draught_m, self.max_draught_m, "m"),
@@ -76,7 +77,7 @@ class Rule:
         )
         for what, value, limit, unit in checks:
             if value is not None and limit is not None and value > limit:
-                return f"{what} {value:g} {unit} exceeds {limit:g} {unit}"
+                return what, value, limit, unit
         return None
 
     def cite(self) -> str:
@@ -88,17 +89,17 @@ class PassageNotice:
     rule: str
     days: int
     desirable_days: int | None
-    reason: str
+    reason: Said
 
 
 @dataclass(frozen=True)
 class Verdict:
-    """The law of one passage for one vessel on one day."""
+    """The law of one passage for one vessel on one day; every text names the passage."""
 
-    closed: str | None = None
+    closed: Said | None = None
     notices: tuple[PassageNotice, ...] = ()
-    conditions: tuple[str, ...] = ()
-    risks: tuple[str, ...] = ()
+    conditions: tuple[Said, ...] = ()
+    risks: tuple[Said, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -107,36 +108,48 @@ class Law:
 
     passage: str
     rules: tuple[Rule, ...] = field(default_factory=tuple)
+    passage_id: str = ""
 
     def judge(self, vessel: Vessel, day: date, bound_home: bool, opened: bool) -> Verdict:
         """The verdict for a vessel; `bound_home`: the voyage ends at a base of its flag
         inside the waters the passage leads to; `opened`: the request lifts policies."""
-        closed: str | None = None
+        closed: Said | None = None
         notices: list[PassageNotice] = []
-        conditions: list[str] = []
-        risks: list[str] = []
+        conditions: list[Said] = []
+        risks: list[Said] = []
+        name, pid = self.passage, self.passage_id
         for rule in self.rules:
             if not rule.covers(vessel, day):
                 continue
+            ref = {"passage": pid, "rule": rule.id}
             if rule.effect == "closed":
                 if rule.except_bound_home and bound_home:
-                    conditions.append(f"{rule.text}: passes as a return to its base")
+                    text = f"{name}: {rule.text}: passes as a return to its base"
+                    conditions.append(said("passage.bound_home", text, **ref))
                 elif rule.waivable and opened:
-                    conditions.append(f"{rule.text}: lifted by the request")
+                    text = f"{name}: {rule.text}: lifted by the request"
+                    conditions.append(said("passage.lifted", text, **ref))
                 elif closed is None:
-                    closed = f"{self.passage}: {rule.cite()}"
+                    closed = said("passage.rule", f"{name}: {rule.cite()}", **ref)
             elif rule.effect == "limit":
                 breach = rule.breach(vessel)
                 if breach is not None and closed is None:
-                    closed = f"{self.passage}: {breach} ({rule.cite()})"
+                    what, value, limit, unit = breach
+                    text = (
+                        f"{name}: {what} {value:g} {unit} exceeds {limit:g} {unit} ({rule.cite()})"
+                    )
+                    closed = said(
+                        "passage.limit", text, **ref, what=what, value=value, limit=limit, unit=unit
+                    )
             elif rule.effect == "notice" and rule.notice_days is not None:
+                reason = said("passage.rule", rule.cite(), **ref)
                 notices.append(
-                    PassageNotice(rule.id, rule.notice_days, rule.desirable_days, rule.cite())
+                    PassageNotice(rule.id, rule.notice_days, rule.desirable_days, reason)
                 )
             elif rule.effect == "condition":
-                conditions.append(rule.cite())
+                conditions.append(said("passage.rule", f"{name}: {rule.cite()}", **ref))
             elif rule.effect == "risk":
-                risks.append(rule.cite())
+                risks.append(said("passage.rule", f"{name}: {rule.cite()}", **ref))
         return Verdict(closed, tuple(notices), tuple(conditions), tuple(risks))
 
 
@@ -172,7 +185,7 @@ def parse_rules(passage_id: str, passage_name: str, raw: list[Mapping[str, Any]]
             )
         except (KeyError, ValueError, TypeError) as exc:
             raise ReferenceDataError(f"passages.toml: rule {rule_id!r}: {exc!r}") from exc
-    return Law(passage_name, tuple(rules))
+    return Law(passage_name, tuple(rules), passage_id)
 
 
 def _date(value: object) -> date | None:

@@ -19,6 +19,7 @@ from typing import Any
 from relos.kit.errors import InvalidInput, ReferenceDataError
 from relos.planning.geo import in_box
 from relos.planning.law import Law, Verdict, Vessel, parse_rules
+from relos.planning.messages import said
 
 Box = tuple[float, float, float, float]
 
@@ -61,9 +62,18 @@ class Passage:
         Without a vessel only geography counts (seasons, the ice-bound default)."""
         if self.season is not None and not self.season.is_open(day):
             start, end = self.season.window(day.year)
-            return f"{self.name} is outside its season [{start}, {end}) on {day}"
+            return said(
+                "passage.season",
+                f"{self.name} is outside its season [{start}, {end}) on {day}",
+                passage=self.id,
+                start=start.isoformat(),
+                end=end.isoformat(),
+                day=day.isoformat(),
+            )
         if not self.open and not opened:
-            return f"{self.name} is closed by default"
+            return said(
+                "passage.closed_default", f"{self.name} is closed by default", passage=self.id
+            )
         if vessel is None:
             return None
         return self.judge(vessel, day, bound_home, opened).closed
@@ -105,7 +115,8 @@ class PassageRules:
         out: dict[int, str] = {}
         for p in self.passages:
             if p.id in closed_ids:
-                out[p.bit] = f"{p.name} is closed by the request"
+                text = f"{p.name} is closed by the request"
+                out[p.bit] = said("passage.closed_request", text, passage=p.id)
                 continue
             reason = p.closure(day, vessel, p.id in opened_ids, bool(bound_home & p.bit))
             if reason is not None:

@@ -21,6 +21,7 @@ from relos.planning.errors import RouteBlocked
 from relos.planning.geo import haversine_nm
 from relos.planning.law import Verdict, Vessel
 from relos.planning.legs import AirLegs, SeaLegs, SeaRows
+from relos.planning.messages import said
 from relos.planning.passages import Passage
 from relos.planning.prices import PriceBook
 from relos.planning.refuel import DESTINATION, Problem, Stop, Voyage, plan
@@ -182,7 +183,11 @@ class Planner:
             price = (mission.prices or self.prices).price(point.id, grade, "own")
             label = "own" if role == "origin" else "none"
             days = 0 if role == "origin" else self.settings.diplomatic_clearance_days
-            why = None if role == "origin" else "diplomatic clearance (not a known facility)"
+            why = (
+                None
+                if role == "origin"
+                else said("notice.unknown_site", "diplomatic clearance (not a known facility)")
+            )
             access_label = label if role != "destination" else "destination"
             return Stop(
                 point.id,
@@ -277,11 +282,23 @@ class Planner:
             try:
                 self.seaway.route(mission.origin, mission.destination, mission.conditions)
             except RouteBlocked as blocked:
-                return "no open sea route: " + "; ".join(blocked.reasons)
-        return (
+                return said(
+                    "route.blocked",
+                    "no open sea route: " + "; ".join(blocked.reasons),
+                    reasons=blocked.reasons,
+                )
+        text = (
             f"no chain of refuel stops open to {mission.craft.party} keeps every leg within "
             f"{reach:,.0f} nm (range at {mission.craft.speed_kn:g} kn less "
             f"{mission.reserve:.0%} reserve)"
+        )
+        return said(
+            "plan.no_chain",
+            text,
+            party=mission.craft.party,
+            reach_nm=round(reach),
+            speed_kn=mission.craft.speed_kn,
+            reserve_pct=round(float(mission.reserve) * 100),
         )
 
     def _notices(
@@ -311,8 +328,8 @@ class Planner:
                 if passage.bit in seen:
                     continue
                 seen.add(passage.bit)
-                conditions += [f"{passage.name}: {c}" for c in verdict.conditions]
-                risks += [f"{passage.name}: {r}" for r in verdict.risks]
+                conditions += verdict.conditions
+                risks += verdict.risks
                 notices += [
                     Notice(passage.id, due.days, due.reason, enter, "passage", due.desirable_days)
                     for due in verdict.notices

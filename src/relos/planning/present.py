@@ -11,6 +11,7 @@ from relos.kit.timeutil import format_instant
 from relos.planning.air import AirRoute, Overflight
 from relos.planning.airstore import airspace
 from relos.planning.errors import RouteBlocked
+from relos.planning.messages import coded
 from relos.planning.planner import Mission, Planner
 from relos.planning.reach import Reached
 from relos.planning.seaway import SeaRoute
@@ -41,9 +42,15 @@ def passage_law(planner: Planner, mission: Mission, found: SeaRoute) -> dict[str
         for due in verdict.notices:
             notice = Notice(passage.id, due.days, due.reason, enter, "passage", due.desirable_days)
             notices.append(notice_out(notice))
-        conditions += [f"{passage.name}: {c}" for c in verdict.conditions]
-        risks += [f"{passage.name}: {r}" for r in verdict.risks]
-    return {"notices": notices, "conditions": conditions, "risks": risks}
+        conditions += verdict.conditions
+        risks += verdict.risks
+    return {
+        "notices": notices,
+        "conditions": conditions,
+        "risks": risks,
+        "condition_codes": [coded(c) for c in conditions],
+        "risk_codes": [coded(r) for r in risks],
+    }
 
 
 def notice_out(n: Notice) -> dict[str, Any]:
@@ -51,13 +58,12 @@ def notice_out(n: Notice) -> dict[str, Any]:
         "facility": n.facility,
         "days": n.days,
         "reason": n.reason,
+        "reason_code": coded(n.reason),
         "visit": format_instant(n.visit),
         "file_by": format_instant(n.file_by),
         "kind": n.kind,
         "desirable_days": n.desirable_days,
         "state": n.state,
-        "code": getattr(n.reason, "code", None),
-        "params": getattr(n.reason, "params", None),
     }
 
 
@@ -90,6 +96,7 @@ def plan(p: RoutePlan, currency: str, planner: Planner, mission: Mission) -> dic
     out: dict[str, Any] = {"feasible": p.feasible, "range_nm": round(p.range_nm, 1)}
     if not p.feasible:
         out["reason"] = p.reason
+        out["reason_code"] = None if p.reason is None else coded(p.reason)
         return out | {"legs": [], "stops": [], "notices": []}
     out["legs"] = [_leg(x, planner, mission) for x in p.legs]
     out["stops"] = [
@@ -109,6 +116,8 @@ def plan(p: RoutePlan, currency: str, planner: Planner, mission: Mission) -> dic
     out["notices"] = [notice_out(n) for n in p.notices]
     out["conditions"] = list(p.conditions)
     out["risks"] = list(p.risks)
+    out["condition_codes"] = [coded(c) for c in p.conditions]
+    out["risk_codes"] = [coded(r) for r in p.risks]
     assert p.distance_nm is not None and p.days is not None and p.fuel_t is not None
     out |= {
         "distance_nm": round(p.distance_nm, 1),

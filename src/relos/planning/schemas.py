@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
@@ -78,6 +78,17 @@ class SeaDistanceOut(BaseModel):
     notices: list[NoticeOut] = Field(default_factory=list)
     conditions: list[str] = Field(default_factory=list)
     risks: list[str] = Field(default_factory=list)
+    condition_codes: list[CodedOut] = Field(default_factory=list)
+    risk_codes: list[CodedOut] = Field(default_factory=list)
+
+
+class CodedOut(BaseModel):
+    """A reason, notice, condition or risk as its code and parameters (a page renders it in
+    its own language; codes in planning/messages.py) beside the English message."""
+
+    code: str = Field(description="e.g. passage.rule, passage.season, plan.no_chain")
+    params: dict[str, Any] = Field(description="Parameters; nested messages as CodedOut")
+    message: str = Field(description="The English sentence")
 
 
 class LegOut(BaseModel):
@@ -110,15 +121,12 @@ class NoticeOut(BaseModel):
     facility: str = Field(description="Facility id, passage id, or state for an overflight")
     days: int
     reason: str
+    reason_code: CodedOut | None = None
     visit: str
     file_by: str
     kind: Literal["visit", "passage", "overflight"] = "visit"
     desirable_days: int | None = Field(default=None, description="Notice the law recommends")
     state: str | None = Field(default=None, description="State to notify, where not the site's")
-    code: str | None = Field(default=None, description="Stable code of the reason, if any")
-    params: dict[str, str | int | float] | None = Field(
-        default=None, description="Parameters of the coded reason"
-    )
 
 
 class PlanSummary(BaseModel):
@@ -127,11 +135,13 @@ class PlanSummary(BaseModel):
     days: float | None = None
     cost: str | None = None
     reason: str | None = None
+    reason_code: CodedOut | None = None
 
 
 class PlanCore(BaseModel):
     feasible: bool
     reason: str | None = None
+    reason_code: CodedOut | None = None
     range_nm: float
     legs: list[LegOut]
     stops: list[StopOut]
@@ -144,6 +154,8 @@ class PlanCore(BaseModel):
     cost_source: str | None = None
     conditions: list[str] = Field(default_factory=list, description="Passage law to meet")
     risks: list[str] = Field(default_factory=list, description="Risk flags of the passages")
+    condition_codes: list[CodedOut] = Field(default_factory=list)
+    risk_codes: list[CodedOut] = Field(default_factory=list)
 
 
 class Contribution(BaseModel):

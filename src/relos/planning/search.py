@@ -21,12 +21,14 @@ from relos.planning.network import SeaNetwork
 
 @dataclass(frozen=True)
 class Attachment:
-    """A point joined to the network: its nearest node and the approach leg to it."""
+    """A point joined to the network: its node and the approach leg to it."""
 
     lon: float
     lat: float
     node: int
     approach_nm: float
+    # the approach from the point to the node's position; empty: a straight line
+    path: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True)

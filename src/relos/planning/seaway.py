@@ -9,6 +9,7 @@ from itertools import pairwise
 from typing import TypeVar
 
 from relos.kit.errors import InvalidInput
+from relos.planning.approach import ApproachStore
 from relos.planning.errors import RouteBlocked
 from relos.planning.geo import haversine_nm, unwrap
 from relos.planning.law import Vessel
@@ -27,10 +28,10 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 DEFAULT_SPEED_KN = 14.0
-# An approach leg is a straight line to the nearest network node. Real ports on the shipped
-# network lie within about 330 nm (Khatanga, up its gulf); searoute also lists inland "ports"
-# (Denver) hundreds of miles from the sea, whose straight approach would cross land.
-MAX_APPROACH_NM = 350.0
+# An approach leg runs at sea to a network node (approach.py). Real ports on the shipped
+# network lie within about 350 nm (Guam, Khatanga up its gulf); searoute also lists inland
+# "ports" (Denver) hundreds of miles from the sea, which are not sea endpoints.
+MAX_APPROACH_NM = 400.0
 
 
 @dataclass(frozen=True)
@@ -65,9 +66,12 @@ class Conditions:
 class Seaway:
     """The sea network with its passage rules; routes are pure functions of the inputs."""
 
-    def __init__(self, net: SeaNetwork, rules: PassageRules) -> None:
+    def __init__(
+        self, net: SeaNetwork, rules: PassageRules, approaches: ApproachStore | None = None
+    ) -> None:
         self.net = net
         self.rules = rules
+        self.approaches = approaches or ApproachStore(net)
         self._attachments: dict[tuple[float, float], Attachment] = {}
         self._seasonal = sum(p.bit for p in rules.passages if p.season is not None)
         self._shut: dict[tuple[object, ...], dict[int, str]] = {}
@@ -77,7 +81,11 @@ class Seaway:
         key = (point.lon, point.lat)
         found = self._attachments.get(key)
         if found is None:
-            found = attach(self.net, point.lon, point.lat)
+            way = self.approaches.get(point.lon, point.lat)
+            if way.node >= 0:
+                found = Attachment(point.lon, point.lat, way.node, way.nm, way.path)
+            else:  # no way at sea found (a river port the 1:10m land closes): straight
+                found = attach(self.net, point.lon, point.lat)
             bounded(self._attachments)[key] = found
         return found
 
@@ -185,9 +193,9 @@ class Seaway:
                 entries += [(p.bit, sailed) for p in self.rules.passages if mask & ~used & p.bit]
             used |= mask
             sailed += haversine_nm(net.lon[u], net.lat[u], net.lon[v], net.lat[v])
-        points = [(a.lon, a.lat)]
+        points = list(self.attach(a).path[:-1]) or [(a.lon, a.lat)]
         points += [(self.net.lon[u], self.net.lat[u]) for u in path.nodes]
-        points.append((b.lon, b.lat))
+        points += list(reversed(self.attach(b).path[:-1])) or [(b.lon, b.lat)]
         ends = (self.attach(a).approach_nm, self.attach(b).approach_nm)
         return SeaRoute(
             a, b, path.distance_nm, tuple(via), tuple(unwrap(points)), ends, used, tuple(entries)

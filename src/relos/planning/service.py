@@ -28,6 +28,7 @@ from relos.planning.access import Pact, Site
 from relos.planning.airstore import airspace, warm_air, warm_and_save
 from relos.planning.craft import Craft
 from relos.planning.legs import SeaRows
+from relos.planning.messages import coded
 from relos.planning.network import load_network
 from relos.planning.passages import PassageRules, load_passages
 from relos.planning.planner import Mission, Planner
@@ -105,17 +106,21 @@ def standard_masks(rules: PassageRules) -> list[int]:
     return masks
 
 
-def warm() -> int:
-    """Build (or load) the network and the hierarchies of the standard masks, and the airspace
-    closed to Indian and Russian aircraft with its corner graphs; returns how many masks."""
+def warm() -> tuple[int, int]:
+    """Build (or load) the network, the hierarchies of the standard masks, the approach legs
+    of the shipped sea facilities, and the airspace closed to Indian and Russian aircraft
+    with its corner graphs; returns how many hierarchies and approaches."""
+    from relos.facilities.domain import load_facilities, shipped_facilities_dir
     from relos.planning.engine import build_hierarchy
 
     sea = seaway()
     masks = standard_masks(sea.rules)
     for mask in masks:
         build_hierarchy(sea.net, mask)
+    ports = [(f.lon, f.lat) for f in load_facilities(shipped_facilities_dir()) if f.kind == "port"]
+    approaches = len(sea.approaches.build(ports))
     warm_and_save(AIR_FLAGS, utcnow().date())
-    return len(masks)
+    return len(masks), approaches
 
 
 _planners: dict[str, Planner] = {}
@@ -246,6 +251,7 @@ def _summary(plan: RoutePlan) -> PlanSummary:
         days=None if plan.days is None else round(plan.days, 2),
         cost=cost,
         reason=plan.reason,
+        reason_code=None if plan.reason is None else coded(plan.reason),
     )
 
 

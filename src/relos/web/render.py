@@ -72,7 +72,7 @@ def environment(locale: str) -> Environment:
     speaker = Speaker(locale, catalogue.gettext)
     env.filters["plan_reason"] = speaker.reason
     env.filters["plan_notice"] = speaker.notice
-    env.filters["plan_overflight"] = speaker.overflight
+    env.filters["plan_message"] = speaker.say
     env.filters["passage"] = speaker.passage
     # Reference texts (agreement titles, sources, notes): their Russian forms are in the catalogue.
     env.filters["ref"] = catalogue.gettext

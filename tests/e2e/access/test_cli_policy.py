@@ -34,6 +34,7 @@ NO_PARTY_RECORDS = {
     "peer demo": "starts two demo nodes",
     "bundle export": "the node itself writes its signed logs for a pinned peer node",
     "bundle import": "the node itself judges a pinned peer node's signed entries",
+    "peer attest": "the node itself signs a statement of the state it derived",
 }
 
 

@@ -27,7 +27,10 @@ def start(
 ) -> tuple[subprocess.Popen[bytes], str]:
     """Start `relos serve` and wait until it answers; returns the process and its base URL."""
     port = free_port()
-    environment = {**os.environ, "RELOS_DATABASE_URL": url, "RELOS_DATA_DIR": str(folder), **env}
+    # The data directory whose node key signed the test database's logs (tests/conftest.py):
+    # a real node keeps its key, so the server signs and verifies with that one.
+    data_dir = os.environ.get("RELOS_DATA_DIR", str(folder))
+    environment = {**os.environ, "RELOS_DATABASE_URL": url, "RELOS_DATA_DIR": data_dir, **env}
     with (folder / f"serve-{port}.log").open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "relos", "serve", "--port", str(port)]

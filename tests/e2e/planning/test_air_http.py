@@ -43,8 +43,8 @@ def test_the_c17_plan_goes_round_pakistan_with_each_clearance(
     assert "IR" in over and "TJ" in over and ({"AF", "TM"} & set(over))
     assert "PK" not in over
     for notice in over.values():
-        assert notice["code"] == "airspace.clearance"
-        assert notice["params"]["lead_days"] == notice["days"]
+        assert notice["reason_code"]["code"] == "airspace.clearance"
+        assert notice["reason_code"]["params"]["lead_days"] == notice["days"]
         assert notice["file_by"] < notice["visit"]
     assert over["TJ"]["days"] == 30 and "illustrative" in over["TJ"]["reason"]
     assert "airspace" in plan["sources"]

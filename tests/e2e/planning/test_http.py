@@ -59,6 +59,8 @@ def test_a_blocked_sea_route_is_a_422_problem_with_reasons(
         {"from": "RUMMK", "to": "JPYOK", "speed_kn": "0.0001"},
         {"from": "RUMMK", "to": "JPYOK", "platform": "nope"},
         {"from": "RUMMK", "to": "JPYOK", "platform": "p8i"},
+        {"from": "RUMMK", "to": "JPYOK", "kind": "warship"},  # no such parameter
+        {"from": "RUMMK", "to": "JPYOK", "speed": "14"},
     ],
 )
 def test_bad_sea_distance_input_is_422(
@@ -67,6 +69,22 @@ def test_bad_sea_distance_input_is_422(
     response = get_distance(client, auth("v", "IN", ("viewer",)), **query)
     assert response.status_code == 422, response.text
     assert response.headers["content-type"] == PROBLEM
+
+
+def test_unknown_or_repeated_query_parameters_are_refused(
+    client: TestClient, auth: TokenFactory
+) -> None:
+    headers = auth("v", "IN", ("viewer",))
+    response = client.get("/api/v1/sea-distance?from=RUMMK&to=JPYOK&kind=merchant", headers=headers)
+    assert response.status_code == 422 and response.headers["content-type"] == PROBLEM
+    assert "kind" in response.json()["detail"]
+    twice = client.get("/api/v1/sea-distance?from=RUMMK&from=INBOM&to=JPYOK", headers=headers)
+    assert twice.status_code == 422, twice.text
+    listed = "/api/v1/sea-distance?from=INBOM&to=NLRTM&close=Suez&close=Panama"
+    assert client.get(listed, headers=headers).status_code == 200
+    body = route_body()
+    posted = client.post("/api/v1/plans/route?fast=1", json=body, headers=auth("p", "IN"))
+    assert posted.status_code == 422 and "fast" in posted.json()["detail"]
 
 
 def test_the_planner_needs_a_token(client: TestClient) -> None:

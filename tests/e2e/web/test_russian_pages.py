@@ -107,6 +107,15 @@ PLANS = [
     "/planner?platform=talwar&origin=INBOM&destination=RUDUD&depart=2027-01-15"
     "&objective=distance&reserve=0.15&agreements=in-ru-relos",
 ]
+# Passage law: an Indian frigate through Suez and the Turkish Straits (notices, conditions,
+# risks), and a Russian one refused leaving the Black Sea (article 19, a rule's text).
+PASSAGE_PLANS = [
+    "/planner?platform=talwar&origin=INBOM&destination=RUNVS&depart=2027-06-15"
+    "&objective=distance&reserve=0.15&agreements=in-ru-relos&agreements=in-us-lemoa"
+    "&agreements=in-fr-rls",
+    "/planner?platform=admiral_grigorovich&origin=RUNVS&destination=SYTTS&depart=2027-06-15"
+    "&objective=distance&reserve=0.15",
+]
 
 
 REFUSALS = [
@@ -160,6 +169,25 @@ def _problems(html: str) -> list[str]:
     places = {m for part in parser.parts if (m := PLACE.match(part))}
     names = [f"English place name: {m.group(1)!r}" for m in sorted(places, key=str)]
     return english + codes + names
+
+
+@pytest.mark.slow
+def test_planner_passages_and_refusals_are_russian(login: Login) -> None:
+    """The planner's passage notices, conditions, risks and refusals are written from their
+    codes in Russian: no English catalogue string, and the rules' Russian texts are there."""
+    pages = []
+    for user, path in zip(("in-planner", "ru-viewer"), PASSAGE_PLANS, strict=True):
+        client = login(user)
+        client.cookies.set("relos_lang", "ru")
+        pages.append(client.get(path))
+    through, refused = pages
+    for page in pages:
+        assert page.status_code == 200, page.text[:500]
+        assert not _problems(page.text), _problems(page.text)
+    assert "уведомляют Турцию о проходе за 8 суток" in through.text  # Montreux notice
+    assert "Чёрном море не более 21 суток" in through.text  # the stay condition
+    assert "Красного моря" in through.text  # the Bab-el-Mandeb risk
+    assert "статью 19" in refused.text  # the refusal, from the rule's code
 
 
 @pytest.mark.slow

@@ -101,7 +101,7 @@ def test_the_matrix_equals_the_pure_python_search(seaway: Seaway) -> None:
     january = datetime(2026, 1, 15, tzinfo=UTC)
     mask = seaway.closed_mask(Conditions(january), january)
     table = SeaRows(seaway, ports).matrix(mask)
-    here = [attach(seaway.net, p.lon, p.lat) for p in ports]
+    here = [seaway.attach(p) for p in ports]
     for i, a in enumerate(here):
         for j, b in enumerate(here):
             if i == j:

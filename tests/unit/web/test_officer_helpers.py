@@ -93,26 +93,44 @@ def test_the_rules_waived_are_the_last_excused() -> None:
     assert completion_default(deployment, date(2026, 8, 1)) == date(2026, 7, 10)
 
 
-def test_planner_sentences_are_rewritten_in_russian() -> None:
+def test_planner_messages_are_written_from_their_codes_in_russian() -> None:
+    from datetime import date
+
+    from relos.planning.law import Vessel
+    from relos.planning.messages import coded, said
+    from relos.planning.passages import load_passages
+
     speaker = Speaker("ru", RU)
-    closed = (
-        "no open sea route: Northern Sea Route is outside its season "
-        "[2027-07-01, 2027-11-15) on 2027-01-15"
-    )
-    assert speaker.reason(closed).startswith("Нет открытого морского пути: Северный морской путь")
-    chain = (
-        "no chain of refuel stops open to IN keeps every leg within 4,250 nm "
-        "(range at 14 kn less 15% reserve)"
+    rules = load_passages()
+    season = rules.find("Northern Sea Route").closure(date(2027, 1, 15), None, False)
+    assert season is not None
+    blocked = coded(said("route.blocked", "no open sea route: …", reasons=[season]))
+    assert speaker.reason(blocked).startswith("Нет открытого морского пути: Северный морской путь")
+    chain = coded(
+        said("plan.no_chain", "…", party="IN", reach_nm=4250, speed_kn=14.0, reserve_pct=15)
     )
     assert "Индия" in speaker.reason(chain) and "15%" in speaker.reason(chain)
-    assert (
-        speaker.notice("RELOS: warship visit notice")
-        == "RELOS: уведомление о визите (военный корабль)"
+    russian = Vessel("warship", "RU", 6900.0)
+    verdict = rules.find("Turkish Straits").judge(russian, date(2027, 6, 1), False, False)
+    assert verdict.closed is not None and verdict.closed.code == "passage.rule"
+    assert "статью 19" in speaker.reason(coded(verdict.closed))
+    indian = Vessel("warship", "IN", 4000.0)
+    law = rules.find("Turkish Straits").judge(indian, date(2027, 6, 1), False, False)
+    assert "уведомляют Турцию" in speaker.notice(coded(law.notices[0].reason))
+    assert all("Чёрн" in speaker.say(coded(c)) for c in law.conditions)
+    visit = coded(
+        said("notice.visit", "…", agreement="in-ru-relos", agreement_name="RELOS", kind="warship")
     )
-    assert speaker.notice("diplomatic clearance by JP (no agreement)").endswith("(нет соглашения)")
-    # an unknown shape is never shown in English to a Russian reader
-    assert speaker.reason("something new") == "Для этой задачи нет осуществимого маршрута."
-    assert Speaker("en", EN).reason("something new") == "something new"
+    assert speaker.notice(visit).startswith("RELOS: уведомление о визите")
+    assert Speaker("en", EN).reason(coded("something new")) == "something new"
+    assert speaker.reason(coded("something new")) == RU("No feasible route for this mission.")
+
+
+def test_every_passage_rule_has_a_russian_text() -> None:
+    from relos.planning.passages import load_passages
+
+    texts = [r.text for p in load_passages().passages for r in p.law.rules]
+    assert texts and all(RU(t) != t for t in texts)
 
 
 def test_refusals_are_worded_from_their_kind_or_their_rules() -> None:
