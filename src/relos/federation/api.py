@@ -9,7 +9,7 @@ serves only agreements its own party is in too.
 from __future__ import annotations
 
 import time
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import PlainTextResponse
@@ -19,6 +19,7 @@ from relos.access.domain import Principal
 from relos.federation import httpsig, service
 from relos.federation.models import PeerLogRow, PeerRow
 from relos.federation.outbox import node_party
+from relos.federation.schemas import PeerStatusOut
 from relos.kit.db import Database
 from relos.kit.errors import NotFound, Unauthenticated
 from relos.kit.web import Caller, Db
@@ -68,8 +69,8 @@ def _ours(db: Database, agreement: str | None = None) -> str:
     return party
 
 
-@router.get("/peers")
-def peer_status(db: Db, caller: Caller) -> list[dict[str, Any]]:
+@router.get("/peers", response_model=list[PeerStatusOut])
+def peer_status(db: Db, caller: Caller) -> list[PeerStatusOut]:
     """Per peer: their log size, applied, lag, last co-signed, unacknowledged, incidents."""
     with db.transaction(write=False) as session:
         return service.status(session, caller)

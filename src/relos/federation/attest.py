@@ -38,6 +38,7 @@ from relos.deployments.usage import headroom
 from relos.events.models import EventRow
 from relos.federation.crossing import ORDER_FACTS
 from relos.federation.models import PeerRow, StatementRow
+from relos.federation.schemas import StatementOut, StatementPairOut
 from relos.kit.db import Database
 from relos.kit.errors import NotFound, RelosError
 from relos.kit.money import Money
@@ -264,7 +265,7 @@ def _evidence(row: StatementRow, theirs: dict[str, Any], ours: dict[str, Any]) -
     }
 
 
-def describe(session: Session, peer: str) -> list[dict[str, Any]]:
+def describe(session: Session, peer: str) -> list[StatementPairOut]:
     """Per shared agreement: the latest statement exchanged and the latest agreed one."""
     found = []
     for agreement in shared_agreements(session, peer):
@@ -280,24 +281,24 @@ def describe(session: Session, peer: str) -> list[dict[str, Any]]:
             .limit(1)
         ).first()
         found.append(
-            {
-                "agreement": agreement,
-                "last": None if last is None else _row(last),
-                "last_agreed": None if agreed is None else _row(agreed),
-            }
+            StatementPairOut(
+                agreement=agreement,
+                last=None if last is None else _row(last),
+                last_agreed=None if agreed is None else _row(agreed),
+            )
         )
     return found
 
 
-def _row(row: StatementRow) -> dict[str, Any]:
+def _row(row: StatementRow) -> StatementOut:
     ours = json.loads(dsse.parse(base64.b64decode(row.ours)).payload)
-    return {
-        "outcome": row.outcome,
-        "facts": row.facts,
-        "state_sha256": row.state_sha256,
-        "state": ours["state"],
-        "log_size": ours["log_size"],
-        "recorded_at": format_instant(row.recorded_at),
-        "ours": row.ours,
-        "theirs": row.theirs,
-    }
+    return StatementOut(
+        outcome=row.outcome,
+        facts=row.facts,
+        state_sha256=row.state_sha256,
+        state=ours["state"],
+        log_size=ours["log_size"],
+        recorded_at=format_instant(row.recorded_at),
+        ours=row.ours,
+        theirs=row.theirs,
+    )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from relos.access.acting import acting_as
 from relos.federation import receive
+from relos.federation.schemas import StatementPairOut
 from relos.kit.clikit import database, print_json, print_table, transaction
 from relos.kit.errors import InvalidInput
 
@@ -35,7 +36,7 @@ def peer_add(
 
     with transaction() as session:
         added = add_peer(session, acting_as(session, as_user), party, url, verifier_key)
-    typer.echo(f"peer {added['party']} at {added['url']} pinned")
+    typer.echo(f"peer {added.party} at {added.url} pinned")
 
 
 @peer_app.command("list")
@@ -48,7 +49,9 @@ def peer_list(as_user: AsUser = None, json_out: JsonOut = False) -> None:
     if json_out:
         print_json(found)
         return
-    print_table("Peers", ["party", "url", "verifier key"], [tuple(p.values()) for p in found])
+    print_table(
+        "Peers", ["party", "url", "verifier key"], [(p.party, p.url, p.verifier_key) for p in found]
+    )
 
 
 @peer_app.command("status")
@@ -64,12 +67,12 @@ def peer_status(as_user: AsUser = None, json_out: JsonOut = False) -> None:
     else:
         rows = [
             (
-                s["party"],
-                s["their_size"],
-                s["applied"],
-                s["lag"],
-                s["unacknowledged"],
-                len(s["incidents"]),
+                s.party,
+                s.their_size,
+                s.applied,
+                s.lag,
+                s.unacknowledged,
+                len(s.incidents),
             )
             for s in found
         ]
@@ -77,21 +80,21 @@ def peer_status(as_user: AsUser = None, json_out: JsonOut = False) -> None:
             "Peers", ["party", "their size", "applied", "lag", "unacked", "incidents"], rows
         )
         for s in found:
-            for i in s["incidents"]:
-                typer.echo(f"incident {i['id']} ({s['party']}, {i['kind']}): {i['detail']}")
-            for item in s["statements"]:
-                typer.echo(f"statement {s['party']} {item['agreement']}: {_stated(item)}")
+            for i in s.incidents:
+                typer.echo(f"incident {i.id} ({s.party}, {i.kind}): {i.detail}")
+            for item in s.statements:
+                typer.echo(f"statement {s.party} {item.agreement}: {_stated(item)}")
     if any_open(found):
         raise typer.Exit(1)
 
 
-def _stated(item: dict[str, Any]) -> str:
-    last, agreed = item["last"], item["last_agreed"]
+def _stated(item: StatementPairOut) -> str:
+    last, agreed = item.last, item.last_agreed
     if last is None:
         return "none yet"
-    said = f"last {last['outcome']} at facts {last['facts']}"
-    if agreed is not None and last["outcome"] != "agreed":
-        said += f"; last agreed at facts {agreed['facts']} ({agreed['recorded_at']})"
+    said = f"last {last.outcome} at facts {last.facts}"
+    if agreed is not None and last.outcome != "agreed":
+        said += f"; last agreed at facts {agreed.facts} ({agreed.recorded_at})"
     return said
 
 

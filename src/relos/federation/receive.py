@@ -231,9 +231,19 @@ def _witness(
             last_cosigned=log.verified_note,
         )
     if checkpoint.size >= int(log.verified_size):
+        held = log.cosigned_note
+        signer = store.node_signer(session)
+        # The same checkpoint keeps the co-signature it has (its time is when it was first
+        # witnessed), so the partner holds the very note this node does; a new checkpoint,
+        # or one co-signed before this node's key rotated, is co-signed now.
+        if not (
+            text == log.verified_note
+            and held is not None
+            and cosignature.has_line_by(held, signer.verifier)
+        ):
+            log.cosigned_note = cosign(session, text)
         log.verified_size = checkpoint.size
         log.verified_note = text
-        log.cosigned_note = cosign(session, text)
     log.updated_at = utcnow()
     return None
 

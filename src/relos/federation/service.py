@@ -4,7 +4,6 @@ co-signed checkpoints, unacknowledged entries, incidents)."""
 from __future__ import annotations
 
 import json
-from typing import Any
 from urllib.parse import urlparse
 
 from sqlalchemy import select
@@ -15,6 +14,7 @@ from relos.access.policy import require
 from relos.federation import attest, crossing
 from relos.federation.models import CosignatureRow, IncidentRow, PeerLogRow, PeerRow, VerdictRow
 from relos.federation.outbox import node_party
+from relos.federation.schemas import IncidentOut, LogSizeOut, PeerOut, PeerStatusOut
 from relos.kit.errors import InvalidInput, NotFound
 from relos.kit.timeutil import format_instant, utcnow
 from relos.tlog import dsse, store
@@ -29,9 +29,7 @@ def _check_party(party: str) -> str:
     return code
 
 
-def add_peer(
-    session: Session, caller: Principal, party: str, url: str, vkey: str
-) -> dict[str, Any]:
+def add_peer(session: Session, caller: Principal, party: str, url: str, vkey: str) -> PeerOut:
     """Pin a partner node's key and address (re-adding the same party replaces both)."""
     require(caller, "node.manage")
     code = _check_party(party)
@@ -59,11 +57,11 @@ def add_peer(
     return describe_peer(row)
 
 
-def describe_peer(row: PeerRow) -> dict[str, Any]:
-    return {"party": row.party, "url": row.url, "verifier_key": row.verifier_key}
+def describe_peer(row: PeerRow) -> PeerOut:
+    return PeerOut(party=row.party, url=row.url, verifier_key=row.verifier_key)
 
 
-def list_peers(session: Session, caller: Principal) -> list[dict[str, Any]]:
+def list_peers(session: Session, caller: Principal) -> list[PeerOut]:
     require(caller, "logs.read")
     return [describe_peer(r) for r in session.scalars(select(PeerRow).order_by(PeerRow.party))]
 
@@ -93,17 +91,17 @@ def _ours(payload: bytes, peer: str) -> bool:
     return statement.actor_party != peer
 
 
-def _incident(row: IncidentRow) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "kind": row.kind,
-        "detected_at": format_instant(row.detected_at),
-        "detail": row.detail,
-        "open": row.open,
-    }
+def _incident(row: IncidentRow) -> IncidentOut:
+    return IncidentOut(
+        id=row.id,
+        kind=row.kind,
+        detected_at=format_instant(row.detected_at),
+        detail=row.detail,
+        open=row.open,
+    )
 
 
-def status(session: Session, caller: Principal) -> list[dict[str, Any]]:
+def status(session: Session, caller: Principal) -> list[PeerStatusOut]:
     """Per peer: their log size, applied, lag, last co-signed, unacknowledged, incidents."""
     require(caller, "logs.read")
     found = []
@@ -115,31 +113,31 @@ def status(session: Session, caller: Principal) -> list[dict[str, Any]]:
             select(IncidentRow).where(IncidentRow.party == peer.party).order_by(IncidentRow.id)
         )
         found.append(
-            {
-                "party": peer.party,
-                "url": peer.url,
-                "their_size": their,
-                "applied": applied,
-                "lag": their - applied,
-                "last_cosigned": [
-                    {"origin": log.origin, "size": int(log.verified_size)} for log in logs
+            PeerStatusOut(
+                party=peer.party,
+                url=peer.url,
+                their_size=their,
+                applied=applied,
+                lag=their - applied,
+                last_cosigned=[
+                    LogSizeOut(origin=log.origin, size=int(log.verified_size)) for log in logs
                 ],
-                "cosigned_by_peer": [
-                    {"origin": row.origin, "size": int(row.size)}
+                cosigned_by_peer=[
+                    LogSizeOut(origin=row.origin, size=int(row.size))
                     for row in session.scalars(
                         select(CosignatureRow).where(CosignatureRow.party == peer.party)
                     )
                 ],
-                "unacknowledged": _unacknowledged(session, peer.party),
-                "statements": attest.describe(session, peer.party),
-                "incidents": [_incident(i) for i in incidents],
-            }
+                unacknowledged=_unacknowledged(session, peer.party),
+                statements=attest.describe(session, peer.party),
+                incidents=[_incident(i) for i in incidents],
+            )
         )
     return found
 
 
-def any_open(statuses: list[dict[str, Any]]) -> bool:
-    return any(i["open"] for s in statuses for i in s["incidents"])
+def any_open(statuses: list[PeerStatusOut]) -> bool:
+    return any(i.open for s in statuses for i in s.incidents)
 
 
 def incident_evidence(session: Session, caller: Principal, incident_id: int) -> str:
@@ -147,4 +145,4 @@ def incident_evidence(session: Session, caller: Principal, incident_id: int) -> 
     row = session.get(IncidentRow, incident_id)
     if row is None:
         raise NotFound(f"no incident {incident_id}")
-    return json.dumps({**_incident(row), "evidence": row.evidence}, indent=2)
+    return json.dumps({**_incident(row).model_dump(), "evidence": row.evidence}, indent=2)

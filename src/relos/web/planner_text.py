@@ -164,7 +164,10 @@ class Speaker:
         return self._airspace(code, p)
 
     def _airspace(self, code: str, p: Mapping[str, Any]) -> str | None:
-        """Air routes (planning/air.py): overflight clearances and closed airspace."""
+        """Air routes (planning/air.py): overflight clearances and closed airspace. English
+        readers get the planner's own sentence, which quotes the rule and its source."""
+        if self.locale == "en":
+            return None
         _ = self._
         if code in ("airspace.clearance", "airspace.open"):
             return _("overflight clearance: %(state)s") % {"state": self.party(str(p["state"]))}

@@ -46,7 +46,7 @@ def _peer(node: Node, party: str) -> PeerRow:
 def _open(node: Node) -> list[dict[str, object]]:
     with node.db.transaction(write=False) as session:
         statuses = service.status(session, SYSTEM)
-    return [i for s in statuses for i in s["incidents"]]
+    return [i.model_dump() for s in statuses for i in s.incidents]
 
 
 def _held(node: Node, origin: str) -> tuple[str, int]:

@@ -444,11 +444,11 @@ class TwoNodes(RuleBasedStateMachine):
             with node.db.transaction(write=False) as session:
                 listed = deployments.list_deployments(session, SYSTEM)
             periods = [
-                (datetime.fromisoformat(e["start"]), datetime.fromisoformat(e["end"]))
+                (datetime.fromisoformat(e.start), datetime.fromisoformat(e.end))
                 for d in listed
                 if d.deploying_party == "IN" and d.status in COUNTING_STATUSES
                 for e in d.elements
-                if e["kind"] == "warship"
+                if e.kind == "warship"
             ]
             for instant, _ in periods:
                 at = instant + timedelta(seconds=1)

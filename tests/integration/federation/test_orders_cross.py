@@ -143,8 +143,8 @@ def _exchange(india: Node, russia: Node) -> None:
 def _statement(node: Node, peer: str) -> dict[str, Any]:
     with node.db.transaction(write=False) as session:
         (found,) = attest.describe(session, peer)
-    assert found["last_agreed"] is not None, found
-    return dict(found["last_agreed"])
+    assert found.last_agreed is not None, found
+    return found.last_agreed.model_dump()
 
 
 def test_books_that_differ_at_the_same_facts_are_an_incident_on_both_nodes(

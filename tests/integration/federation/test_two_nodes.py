@@ -60,7 +60,7 @@ def test_a_filing_crosses_by_http_with_its_id(nodes: tuple[Node, Node], router: 
         assert len(deployments.list_deployments(session, SYSTEM)) == 2
     _ok(sync.sync(india.db, "RU", router))  # IN sees RU's acknowledgement
     with india.db.transaction(write=False) as session:
-        status = service.status(session, SYSTEM)
+        status = [s.model_dump() for s in service.status(session, SYSTEM)]
     assert status[0]["unacknowledged"] == 0 and status[0]["incidents"] == []
     # RU witnessed IN's log; IN fetched and checked RU's co-signature of it.
     (cosigned,) = status[0]["cosigned_by_peer"]
@@ -184,4 +184,4 @@ def test_bad_peers_are_refused_and_change_nothing(
     with india.db.transaction() as session, pytest.raises(InvalidInput, match=message):
         service.add_peer(session, SYSTEM, party, url, str(vkey))
     with india.db.transaction(write=False) as session:
-        assert [p["url"] for p in service.list_peers(session, SYSTEM)] == [russia.url]
+        assert [p.url for p in service.list_peers(session, SYSTEM)] == [russia.url]
