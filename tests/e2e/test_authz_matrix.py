@@ -128,6 +128,12 @@ class World:
             self.ok(self.client.post(url, json=delivery(), headers=self.admin["RU"]))
         return order_id
 
+    def receipt_url(self) -> str:
+        order_id = self.new_order("delivered")
+        got = self.client.get(f"{API}/support-orders/{order_id}", headers=self.admin["IN"])
+        delivery_id = self.ok(got)["deliveries"][0]["id"]
+        return f"/support-orders/{order_id}/deliveries/{delivery_id}/receipt"
+
     def posting(self) -> str:
         order_id = self.new_order("delivered")
         entries = self.client.get(
@@ -355,6 +361,15 @@ ROUTES: dict[str, Route] = {
         lambda w: Call(f"/support-orders/{w.new_order('agreed')}/deliveries", delivery()),
         party="RU",
         success=201,
+    ),
+    "POST /support-orders/{order_id}/deliveries/{delivery_id}/receipt": Route(
+        "orders.receive",
+        "record",
+        lambda w: Call(
+            w.receipt_url(), {"received_at": format_instant(utcnow()), "received_by": "Lt A."}
+        ),
+        success=201,
+        sided=True,
     ),
     "POST /settlements": Route("settlements.record", "act", _settlement, success=201),
     "POST /ledger/reversals": Route(

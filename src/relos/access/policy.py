@@ -55,7 +55,8 @@ _TABLE: dict[str, tuple[frozenset[str], str]] = {
     "prices.import": (_roles("logistics", "finance", "admin"), "import a price list"),
     "orders.raise": (_roles("logistics", "planner", "admin"), "raise a support order"),
     "orders.sign": (_roles("logistics", "finance", "admin"), "sign an order for the party"),
-    "orders.deliver": (_roles("logistics", "admin"), "record a delivery and its receipt"),
+    "orders.deliver": (_roles("logistics", "admin"), "record a delivery"),
+    "orders.receive": (_roles("logistics", "admin"), "acknowledge receipt of a delivery"),
     "settlements.record": (_roles("finance", "admin"), "record a settlement"),
     "rates.import": (_roles("finance", "admin"), "import exchange rates"),
     "ledger.read": (

@@ -19,6 +19,7 @@ from relos.events import DomainEvent, catalog
 from relos.federation.writers import Roles, settlement_payer
 from relos.kit.timeutil import as_utc
 from relos.logistics.events import (
+    DeliveryReceived,
     DeliveryRecorded,
     OrderEvent,
     OrderRaised,
@@ -31,6 +32,7 @@ ORDER_FACTS: dict[type[OrderEvent], str] = {
     OrderRaised: "order.raised",
     OrderSigned: "order.signed",
     DeliveryRecorded: "order.delivered",
+    DeliveryReceived: "order.received",
     SettlementRecorded: "settlement.recorded",
     PostingReversed: "ledger.reversed",
 }

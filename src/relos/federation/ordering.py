@@ -1,14 +1,14 @@
-"""Re-judging a partner's logistics facts: orders, signatures, deliveries, settlements and
-reversals arrive as their typed events and are judged here with the very rules the
+"""Re-judging a partner's logistics facts: orders, signatures, deliveries, receipts,
+settlements and reversals arrive as their typed events and are judged here with the very rules the
 services use (required elements and terms, signatures, prices in force, over-delivery,
 over-settlement), against this node's own rows.
 
 Each service builds its event in one function (`order_event`, `signature_event`,
-`delivery_event`, `settlement_event`, `reversal_event`); this module rebuilds the command
-the event answers, calls that function with the event's own ids and times, and accepts the
-claim only when the event it derives is the same, field for field. The claimed event is
-then recorded as it stands, so the logistics projectors write the same rows and postings
-on both nodes.
+`delivery_event`, `receipt_event`, `settlement_event`, `reversal_event`); this module
+rebuilds the command the event answers, calls that function with the event's own ids and
+times, and accepts the claim only when the event it derives is the same, field for field.
+The claimed event is then recorded as it stands, so the logistics projectors write the
+same rows and postings on both nodes.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from relos.access.domain import Principal
 from relos.kit.errors import NotFound
 from relos.logistics.commands import (
+    AcknowledgeReceipt,
     DeliveryLineIn,
     OrderLineIn,
     RaiseOrder,
@@ -28,8 +29,9 @@ from relos.logistics.commands import (
     ReturnedLineIn,
     ReversePosting,
 )
-from relos.logistics.deliveries.service import delivery_event
+from relos.logistics.deliveries.service import delivery_event, receipt_event
 from relos.logistics.events import (
+    DeliveryReceived,
     DeliveryRecorded,
     OrderEvent,
     OrderRaised,
@@ -103,6 +105,18 @@ def _delivered(session: Session, event: DeliveryRecorded) -> DeliveryRecorded:
     )
 
 
+def _received(session: Session, event: DeliveryReceived, party: str) -> DeliveryReceived:
+    command = AcknowledgeReceipt(
+        order=event.order,
+        delivery=event.delivery,
+        received_at=event.received_at,
+        received_by=event.received_by,
+        note=event.note,
+    )
+    row = _order(session, event)
+    return receipt_event(session, row, command, party, event.recorded_by, event.recorded_at)
+
+
 def _settled(session: Session, event: SettlementRecorded, party: str) -> SettlementRecorded:
     for key in sorted({event.order, event.counter_order or event.order}):
         lock_order(session, key)
@@ -141,6 +155,8 @@ def derive(session: Session, event: OrderEvent, party: str) -> OrderEvent:
         )
     if isinstance(event, DeliveryRecorded):
         return _delivered(session, event)
+    if isinstance(event, DeliveryReceived):
+        return _received(session, event, party)
     if isinstance(event, SettlementRecorded):
         return _settled(session, event, party)
     if isinstance(event, PostingReversed):

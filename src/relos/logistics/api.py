@@ -16,9 +16,11 @@ from relos.kit.listing import ApiFilter
 from relos.kit.pagination import ApiPage, trim
 from relos.kit.web import Caller, Db
 from relos.logistics.commands import (
+    AcknowledgeReceipt,
     DeliveryIn,
     ImportPrices,
     RaiseOrder,
+    ReceiptIn,
     RecordDelivery,
     RecordSettlement,
     ReversalIn,
@@ -27,6 +29,7 @@ from relos.logistics.commands import (
     SignOrder,
     build,
 )
+from relos.logistics.deliveries.service import acknowledge_receipt
 from relos.logistics.deliveries.service import record_delivery as deliver
 from relos.logistics.ledger_api import router as ledger_router
 from relos.logistics.orders import service as orders
@@ -146,6 +149,19 @@ def record_delivery(order_id: str, body: DeliveryIn, db: Db, caller: Caller) -> 
     command = build(RecordDelivery, {**dict(body), "order": order_id})
     with db.transaction() as session:
         return deliver(session, caller, command)
+
+
+@router.post(
+    "/support-orders/{order_id}/deliveries/{delivery_id}/receipt",
+    response_model=OrderOut,
+    status_code=201,
+)
+def acknowledge_delivery(
+    order_id: str, delivery_id: str, body: ReceiptIn, db: Db, caller: Caller
+) -> OrderOut:
+    command = build(AcknowledgeReceipt, {**dict(body), "order": order_id, "delivery": delivery_id})
+    with db.transaction() as session:
+        return acknowledge_receipt(session, caller, command)
 
 
 @router.post("/settlements", response_model=SettlementOut, status_code=201)

@@ -18,6 +18,7 @@ from relos.kit.clikit import print_json, print_table, transaction
 from relos.kit.errors import InvalidInput
 from relos.kit.timeutil import parse_instant, utcnow
 from relos.logistics.commands import (
+    AcknowledgeReceipt,
     ImportPrices,
     ImportRates,
     RaiseOrder,
@@ -27,7 +28,7 @@ from relos.logistics.commands import (
     SignOrder,
     build,
 )
-from relos.logistics.deliveries.service import record_delivery
+from relos.logistics.deliveries.service import acknowledge_receipt, record_delivery
 from relos.logistics.ledger_cli import ledger
 from relos.logistics.orders import service as orders
 from relos.logistics.prices import service as prices_service
@@ -245,6 +246,30 @@ def deliver(
     with transaction() as session:
         order = record_delivery(session, acting_as(session, as_user), command)
     _print_order(order, json_out, f"{order.id} {order.status}; owed {_owed(order)}")
+
+
+@logistics.command("receive")
+def receive(
+    order_id: str,
+    delivery_id: str,
+    received_by: Annotated[str, typer.Option(help="Your party's receiving officer.")],
+    note: Annotated[str | None, typer.Option(help="What was found on receipt.")] = None,
+    at: Annotated[str | None, typer.Option(help="RFC 3339 time (default: now).")] = None,
+    as_user: AsUser = None,
+    json_out: Json = False,
+) -> None:
+    """Acknowledge receipt of a delivery, for the requesting party; once per delivery."""
+    body = {
+        "order": order_id,
+        "delivery": delivery_id,
+        "received_at": _when(at),
+        "received_by": received_by,
+        "note": note,
+    }
+    command = build(AcknowledgeReceipt, body)
+    with transaction() as session:
+        order = acknowledge_receipt(session, acting_as(session, as_user), command)
+    _print_order(order, json_out, f"{order.id} {delivery_id} received")
 
 
 @logistics.command("settle")

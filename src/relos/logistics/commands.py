@@ -145,6 +145,19 @@ class RecordDelivery(DeliveryIn):
     order: OrderId
 
 
+class ReceiptIn(Command):
+    received_at: Instant
+    received_by: Officer
+    note: Annotated[str, Field(min_length=1, max_length=500), NoNul] | None = None
+
+
+class AcknowledgeReceipt(ReceiptIn):
+    """The requesting party's receipt of one delivery (the path names order and delivery)."""
+
+    order: OrderId
+    delivery: Annotated[str, Field(min_length=1, max_length=36), NoNul]
+
+
 class ReturnedLineIn(Command):
     line: int = Field(ge=0, le=10_000)
     quantity: Decimal = Field(max_digits=18, decimal_places=6)

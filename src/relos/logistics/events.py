@@ -193,6 +193,19 @@ class DeliveryRecorded(OrderEvent):
     status: str
 
 
+@event
+class DeliveryReceived(OrderEvent):
+    """The requesting party's acknowledgement that it received one recorded delivery."""
+
+    event_type = "support_order.received.v1"
+    delivery: str
+    received_at: datetime
+    received_by: str
+    note: str | None
+    recorded_by: str
+    recorded_at: datetime
+
+
 class QuantityRecord(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 

@@ -94,6 +94,10 @@ class DeliveryRow(Base):
     recorded_by: Mapped[str] = mapped_column(String(100))
     # [{"line", "quantity", "unit_price", "currency", "amount"}]: the priced lots.
     lines: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    # The requesting party's receipt (support_order.received.v1); null until acknowledged.
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    receipt_officer: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    receipt_note: Mapped[str | None] = mapped_column(String(500), nullable=True)
 
 
 class SettlementRow(Base):

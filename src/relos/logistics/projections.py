@@ -18,6 +18,7 @@ import relos.logistics.rebuild  # noqa: F401  (registers the hook that lets a re
 from relos.events import RecordedEvent, projection_tables, projector
 from relos.kit.money import Money
 from relos.logistics.events import (
+    DeliveryReceived,
     DeliveryRecorded,
     OrderRaised,
     OrderSigned,
@@ -164,6 +165,17 @@ def delivery_recorded(session: Session, recorded: RecordedEvent[DeliveryRecorded
         )
     )
     _postings(session, event.postings, event.recorded_at)
+    session.flush()
+
+
+@projector(DeliveryReceived)
+def delivery_received(session: Session, recorded: RecordedEvent[DeliveryReceived]) -> None:
+    event = recorded.event
+    row = session.get(DeliveryRow, event.delivery)
+    assert row is not None, f"receipt of unknown delivery {event.delivery}"
+    row.received_at = event.received_at
+    row.receipt_officer = event.received_by
+    row.receipt_note = event.note
     session.flush()
 
 

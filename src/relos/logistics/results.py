@@ -71,6 +71,9 @@ class DeliveryOut(BaseModel):
     received_by: str
     recorded_by: str
     lines: list[LotOut]
+    received_at: str | None = Field(None, description="When the requesting party acknowledged it.")
+    receipt_officer: str | None = None
+    receipt_note: str | None = None
 
 
 class OwedOut(BaseModel):

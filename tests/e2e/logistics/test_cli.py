@@ -156,3 +156,39 @@ def test_bad_values_are_one_line_errors_not_tracebacks(
     assert refused.returncode == 1, refused.stdout + refused.stderr
     assert "Traceback" not in refused.stderr
     assert len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+
+
+def test_receipt_of_a_delivery_by_the_requesting_party(env: dict[str, str], tmp_path: Path) -> None:
+    prices = tmp_path / "prices.csv"
+    prices.write_text(PRICES)
+    ok(env, "prices", "import", str(prices))
+    order_id = ok(
+        env,
+        *("logistics", "order", "--agreement", "in-ru-relos", "--requesting", "IN"),
+        *("--supplying", "RU", "--facility", "RUVVO", "--line", "fuel:F-76:10:t"),
+    ).split()[0]
+    ok(env, "logistics", "sign", order_id, "--party", "IN")
+    ok(env, "logistics", "sign", order_id, "--party", "RU")
+    at = ("--at", "2026-02-01T00:00:00Z", "--json")
+    shown = json.loads(
+        ok(env, "logistics", "deliver", order_id, "--line", "0=5", "--received-by", "X", *at)
+    )
+    delivery = shown["deliveries"][0]["id"]
+    ok(env, "users", "add", "ru-receiver", "--party", "RU", "--role", "logistics")
+    ok(env, "users", "add", "in-receiver", "--party", "IN", "--role", "logistics")
+    receive = ("logistics", "receive", order_id)
+    officer = ("--received-by", "Lt A. Rao", "--at", "2026-02-01T06:00:00Z")
+    wrong = relos(env, *receive, delivery, *officer, "--as", "ru-receiver")
+    assert wrong.returncode != 0 and "requesting party" in wrong.stderr
+    assert len(wrong.stderr.strip().splitlines()) == 1
+    unknown = relos(env, *receive, "no-such-delivery", *officer, "--as", "in-receiver")
+    assert unknown.returncode != 0 and "no delivery" in unknown.stderr
+    bad = relos(env, *receive, delivery, "--received-by", "Lt A. Rao", "--at", "soon")
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr
+    received = json.loads(
+        ok(env, *receive, delivery, *officer, "--note", "sealed", "--as", "in-receiver", "--json")
+    )
+    assert received["deliveries"][0]["receipt_officer"] == "Lt A. Rao"
+    assert received["deliveries"][0]["received_at"] == "2026-02-01T06:00:00Z"
+    again = relos(env, *receive, delivery, *officer, "--as", "in-receiver")
+    assert again.returncode != 0 and "already" in again.stderr

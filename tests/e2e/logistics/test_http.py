@@ -369,3 +369,38 @@ def test_instants_past_the_last_utc_year_are_422(
         "settled_at": "9999-12-31T23:00:00-05:00",
     }
     assert client.post("/api/v1/settlements", json=pay, headers=people["in-fin"]).status_code == 422
+
+
+def test_the_requesting_party_acknowledges_receipt_once(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    order_id = agreed_order(client, people)
+    delivered = deliver(client, people["ru-log"], order_id, "10")
+    assert delivered.status_code == 201, delivered.text
+    delivery = delivered.json()["deliveries"][0]
+    assert delivery["received_at"] is None
+    url = f"/api/v1/support-orders/{order_id}/deliveries/{delivery['id']}/receipt"
+    body = {"received_at": "2026-07-03T12:00:00Z", "received_by": "Lt A. Rao", "note": "sealed"}
+    supplier = client.post(url, json=body, headers=people["ru-log"])
+    assert supplier.status_code == 403 and supplier.headers["content-type"] == PROBLEM
+    viewer = client.post(url, json=body, headers=people["in-viewer"])
+    assert viewer.status_code == 403
+    unknown = client.post(
+        f"/api/v1/support-orders/{order_id}/deliveries/no-such/receipt",
+        json=body,
+        headers=people["in-log"],
+    )
+    assert unknown.status_code == 404 and unknown.headers["content-type"] == PROBLEM
+    bad = client.post(url, json={**body, "received_at": "yesterday"}, headers=people["in-log"])
+    assert bad.status_code == 422 and bad.headers["content-type"] == PROBLEM
+    early = {**body, "received_at": "2026-07-01T00:00:00Z"}
+    assert client.post(url, json=early, headers=people["in-log"]).status_code == 422
+    received = client.post(url, json=body, headers=people["in-log"])
+    assert received.status_code == 201, received.text
+    shown = received.json()["deliveries"][0]
+    assert shown["received_at"] == "2026-07-03T12:00:00Z"
+    assert (shown["receipt_officer"], shown["receipt_note"]) == ("Lt A. Rao", "sealed")
+    again = client.post(url, json=body, headers=people["in-log"])
+    assert again.status_code == 409 and again.headers["content-type"] == PROBLEM
+    seen = client.get(f"/api/v1/support-orders/{order_id}", headers=people["ru-log"]).json()
+    assert seen["deliveries"][0]["receipt_officer"] == "Lt A. Rao"

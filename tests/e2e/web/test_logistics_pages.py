@@ -1,4 +1,4 @@
-"""Support orders through the pages: raise, refuse, sign on both sides, deliver."""
+"""Support orders through the pages: raise, refuse, sign on both sides, deliver, receive."""
 
 from __future__ import annotations
 
@@ -41,6 +41,17 @@ def test_an_order_from_request_to_delivery(login: Login) -> None:
     )
     assert delivered.status_code == 200 and "status-partially_delivered" in delivered.text
     assert "Lt. Rao" in delivered.text
+    # the supplier records the delivery; only the requesting party acknowledges receipt
+    assert 'data-testid="receipt-form"' not in delivered.text
+    page = india.get(order).text
+    form = re.search(r'action="(/logistics/orders/[^"]+/receipt)"', page)
+    assert form
+    received = india.post(
+        form.group(1), data={"csrf": csrf_of(page), "received_by": "Lt A. Rao", "note": "sealed"}
+    )
+    assert received.status_code == 200 and 'data-testid="receipt"' in received.text
+    assert "Receipt acknowledged by Lt A. Rao" in received.text
+    assert 'data-testid="receipt-form"' not in received.text
     finance = login("in-finance")
     page = finance.get(order).text
     owed = re.search(r'name="amount" inputmode="decimal" required value="([0-9.]+)"', page)

@@ -1,6 +1,7 @@
 """Orders cross between nodes as signed facts, each by its one writer, and are re-judged on
 the receiving node with the same rules: raised on IN's node, signed on both, delivered on
-RU's, settled on IN's; both ledgers then hold the same postings and balances."""
+RU's, its receipt acknowledged and the order settled on IN's; both ledgers then hold the
+same postings and balances, and both nodes show the receipt."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from relos.federation import attest, bundle, receive
 from relos.federation.models import IncidentRow, ReceivedRow
 from relos.kit.errors import Forbidden
 from relos.logistics.commands import (
+    AcknowledgeReceipt,
     ImportPrices,
     RaiseOrder,
     RecordDelivery,
@@ -28,9 +30,9 @@ from relos.logistics.commands import (
     SignOrder,
     build,
 )
-from relos.logistics.deliveries.service import record_delivery
+from relos.logistics.deliveries.service import acknowledge_receipt, record_delivery
 from relos.logistics.ledger import service as ledger
-from relos.logistics.models import BalanceRow
+from relos.logistics.models import BalanceRow, DeliveryRow
 from relos.logistics.orders import repository
 from relos.logistics.orders.service import raise_order, sign_order
 from relos.logistics.prices.parse import csv_rows
@@ -90,6 +92,20 @@ def _deliver(node: Node, order_id: str, tonnes: str) -> None:
         record_delivery(session, SYSTEM, build(RecordDelivery, body))
 
 
+def _receipts(node: Node, order_id: str) -> list[tuple[Any, ...]]:
+    with node.db.transaction(write=False) as session:
+        rows = session.query(DeliveryRow).filter(DeliveryRow.order_id == order_id).all()
+        return [(r.id, r.received_at, r.receipt_officer, r.receipt_note) for r in rows]
+
+
+def _receive(node: Node, order_id: str) -> None:
+    [(delivery, *_)] = _receipts(node, order_id)
+    body = {"order": order_id, "delivery": delivery, "received_by": "Lt A. Rao"}
+    body |= {"received_at": datetime(2026, 7, 3, 12, tzinfo=UTC), "note": "seals intact"}
+    with node.db.transaction() as session:
+        acknowledge_receipt(session, SYSTEM, build(AcknowledgeReceipt, body))
+
+
 def _agreed(india: Node, russia: Node) -> str:
     order_id = _raise(india)
     _sign(india, order_id)
@@ -109,14 +125,20 @@ def test_an_order_is_signed_on_both_delivered_settled_and_both_books_agree(
     assert _order(russia, order_id)["status"] == "agreed"
     _deliver(russia, order_id, "100")
     assert _carry(russia, india).applied == 1
+    with pytest.raises(Forbidden):  # the supplier's node may not write the receipt
+        _receive(russia, order_id)
+    _receive(india, order_id)
     body = {"order": order_id, "method": "cash", "amount": "7000000.00", "currency": "RUB"}
     body |= {"settled_at": datetime(2026, 8, 1, tzinfo=UTC), "reference": "swift 1"}
     with india.db.transaction() as session:
         record_settlement(session, SYSTEM, build(RecordSettlement, body))
     outcome = _carry(india, russia)
-    assert (outcome.applied, outcome.rejected, outcome.incidents) == (1, 0, [])
+    assert (outcome.applied, outcome.rejected, outcome.incidents) == (2, 0, [])
     assert _order(india, order_id) == _order(russia, order_id)
     assert _order(russia, order_id)["status"] == "settled"
+    [receipt] = _receipts(russia, order_id)
+    assert receipt[2:] == ("Lt A. Rao", "seals intact") and receipt[1] is not None
+    assert _receipts(india, order_id) == _receipts(russia, order_id)
     assert _books(india) == _books(russia)
     balances, trial = _books(india)
     assert Decimal(trial["RUB"]["debit"]) > 0
@@ -125,7 +147,7 @@ def test_an_order_is_signed_on_both_delivered_settled_and_both_books_agree(
     ours, theirs = _statement(india, "RU"), _statement(russia, "IN")
     assert ours["outcome"] == theirs["outcome"] == "agreed"
     assert ours["state"] == theirs["state"] and ours["facts"] == theirs["facts"]
-    assert ours["facts"] == {"IN": 3, "RU": 2}
+    assert ours["facts"] == {"IN": 4, "RU": 2}
     assert {ours["ours"], ours["theirs"]} == {theirs["ours"], theirs["theirs"]}
     for node in nodes:  # rows written from a peer's facts are the replay of its events
         env = {**cli_env(tmp_path / node.party.lower()), "RELOS_DATABASE_URL": node.db.url}

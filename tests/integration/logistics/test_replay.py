@@ -1,7 +1,7 @@
 """Property, on SQLite and PostgreSQL: the logistics tables are the replay of their events.
 
 Random sequences of logistics commands (price lists, rates, orders, signatures,
-deliveries, settlements by every method, reversals) run through the services; refused
+deliveries, receipts, settlements by every method, reversals) run through the services; refused
 ones change nothing. The stored events, projected into a copy of the database as it was
 before them (events.replay.apply), must rebuild the live tables exactly, row for row and
 column for column (events.replay.compare, as `relos db replay --check` compares).
@@ -34,6 +34,7 @@ from relos.kit.db import Database
 from relos.kit.errors import Conflict, RelosError
 from relos.lifecycle import upgrade_database
 from relos.logistics.commands import (
+    AcknowledgeReceipt,
     ImportPrices,
     ImportRates,
     RaiseOrder,
@@ -43,9 +44,9 @@ from relos.logistics.commands import (
     SignOrder,
     build,
 )
-from relos.logistics.deliveries.service import record_delivery
+from relos.logistics.deliveries.service import acknowledge_receipt, record_delivery
 from relos.logistics.ledger import repository as ledger
-from relos.logistics.models import EntryRow, PostingRow
+from relos.logistics.models import DeliveryRow, EntryRow, PostingRow
 from relos.logistics.orders.service import raise_order, sign_order
 from relos.logistics.prices.parse import csv_rows
 from relos.logistics.prices.service import import_prices
@@ -61,7 +62,10 @@ Step = tuple[str, int, int]
 steps = st.lists(
     st.tuples(
         st.sampled_from(
-            ["order", "sign", "deliver", "deliver", "settle", "settle", "reverse", "rates"]
+            [
+                *("order", "sign", "deliver", "deliver", "receive"),
+                *("settle", "settle", "reverse", "rates"),
+            ]
         ),
         st.integers(0, 5),
         st.integers(1, 60),
@@ -95,6 +99,7 @@ class Scenario:
             "order": self.order,
             "sign": self.sign,
             "deliver": self.deliver,
+            "receive": self.receive,
             "settle": self.settle,
             "reverse": self.reverse,
             "rates": self.rates,
@@ -136,6 +141,20 @@ class Scenario:
             "received_by": "duty officer",
         }
         record_delivery(session, SYSTEM, build(RecordDelivery, body))
+
+    def receive(self, session: Session, pick: int, size: int, at: datetime) -> None:
+        order_id = self._order_id(pick)
+        found = session.scalars(select(DeliveryRow.id).where(DeliveryRow.order_id == order_id))
+        deliveries = sorted(found)
+        if not deliveries:
+            raise RelosError("nothing delivered")
+        body = {
+            "order": order_id,
+            "delivery": deliveries[size % len(deliveries)],
+            "received_at": at,
+            "received_by": "receiving officer",
+        }
+        acknowledge_receipt(session, SYSTEM, build(AcknowledgeReceipt, body))
 
     def settle(self, session: Session, pick: int, size: int, at: datetime) -> None:
         order_id = self._order_id(pick)

@@ -1,4 +1,4 @@
-"""Recording a delivery (and its receipt by the receiving side's officer).
+"""Recording a delivery (by the supplying party) and its receipt (by the requesting party).
 
 A thin shell around the pure rules: check the delivery against the order, price each lot
 at the price in force that day, let the Journal check the postings, and record it all as
@@ -17,12 +17,13 @@ from relos.access.policy import require
 from relos.events import record
 from relos.kit.errors import RuleViolations, Violation
 from relos.kit.timeutil import utcnow
-from relos.logistics.commands import RecordDelivery
+from relos.logistics.commands import AcknowledgeReceipt, RecordDelivery
 from relos.logistics.deliveries.domain import Delivered, check_delivery, price_lots, quantities
-from relos.logistics.events import DeliveryRecorded, LotRecord, PostingRecord
+from relos.logistics.deliveries.receipt import DeliveryState, check_receipt
+from relos.logistics.events import DeliveryReceived, DeliveryRecorded, LotRecord, PostingRecord
 from relos.logistics.ledger.journal import Journal
 from relos.logistics.ledger.postings import OrderAccount
-from relos.logistics.models import OrderRow
+from relos.logistics.models import DeliveryRow, OrderRow
 from relos.logistics.orders import repository
 from relos.logistics.orders.checks import terms_of
 from relos.logistics.orders.results import order_result
@@ -37,7 +38,7 @@ def account_of(row: OrderRow) -> OrderAccount:
     return OrderAccount(row.agreement_id, row.id, row.supplying_party, row.requesting_party)
 
 
-def _receiver(command: RecordDelivery) -> str:
+def _receiver(command: RecordDelivery | AcknowledgeReceipt) -> str:
     received_by = command.received_by.strip()
     if not received_by:
         problem = Violation(
@@ -113,4 +114,53 @@ def delivery_event(
         ],
         postings=[PostingRecord.of(lot.posting) for lot in lots],
         status=status_after_delivery(ordered, after).value,
+    )
+
+
+def _delivery_state(session: Session, delivery_id: str) -> DeliveryState | None:
+    found = session.get(DeliveryRow, delivery_id)
+    if found is None:
+        return None
+    return DeliveryState(found.id, found.order_id, found.delivered_at, found.received_at)
+
+
+def acknowledge_receipt(
+    session: Session, caller: Principal, command: AcknowledgeReceipt
+) -> OrderOut:
+    """Record the requesting party's receipt of one delivery of the order."""
+    require(caller, "orders.receive")
+    lock_order(session, command.order)
+    row = visible_order(session, caller, command.order)
+    # The operator acts for the node; a user only for their own party.
+    party = caller.party or row.requesting_party
+    event = receipt_event(session, row, command, party, caller.name, utcnow())
+    record(session, caller, event, event.recorded_at)
+    return order_result(session, row)
+
+
+def receipt_event(
+    session: Session,
+    row: OrderRow,
+    command: AcknowledgeReceipt,
+    party: str,
+    recorded_by: str,
+    recorded_at: datetime,
+) -> DeliveryReceived:
+    """`party`'s receipt of the delivery (raises unless the rule allows it). A partner's
+    node re-judges a receipt it receives by calling this with the receipt's own times."""
+    received_by = _receiver(command)
+    delivery = _delivery_state(session, command.delivery)
+    check_receipt(
+        party, row.requesting_party, row.id, command.delivery, delivery, command.received_at
+    )
+    return DeliveryReceived(
+        order=row.id,
+        agreement=row.agreement_id,
+        parties=parties(row),
+        delivery=command.delivery,
+        received_at=command.received_at,
+        received_by=received_by,
+        note=command.note,
+        recorded_by=recorded_by,
+        recorded_at=recorded_at,
     )

@@ -70,6 +70,9 @@ def _delivery(row: DeliveryRow) -> DeliveryOut:
         received_by=row.received_by,
         recorded_by=row.recorded_by,
         lines=[LotOut.model_validate(lot) for lot in row.lines],
+        received_at=format_instant(row.received_at) if row.received_at else None,
+        receipt_officer=row.receipt_officer,
+        receipt_note=row.receipt_note,
     )
 
 

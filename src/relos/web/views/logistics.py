@@ -232,6 +232,8 @@ def _order_page(
         else None,
         "may_sign": _signable(order, user),
         "may_deliver": deliverable,
+        # Only the requesting party acknowledges receipt (one writer per fact).
+        "may_receive": user.party == order["requesting_party"] and allowed(user, "orders.receive"),
         "today": today,
         "errors": errors or [],
     }
@@ -284,6 +286,24 @@ async def deliver(request: Request, user: PageUser, order_id: str) -> Response:
             },
         )
         deliveries.record_delivery(session, user, command)
+    return RedirectResponse(f"/logistics/orders/{order_id}", status_code=303)
+
+
+@router.post("/logistics/orders/{order_id}/deliveries/{delivery_id}/receipt")
+async def receive(request: Request, user: PageUser, order_id: str, delivery_id: str) -> Response:
+    form = await request.form()
+    check_csrf(request, str(form.get("csrf", "")))
+    note = str(form.get("note", "")).strip()
+    body = {
+        "order": order_id,
+        "delivery": delivery_id,
+        "received_at": utcnow(),
+        "received_by": str(form.get("received_by", "")),
+        "note": note or None,
+    }
+    with _db(request).transaction() as session:
+        command = commands.build(commands.AcknowledgeReceipt, body)
+        deliveries.acknowledge_receipt(session, user, command)
     return RedirectResponse(f"/logistics/orders/{order_id}", status_code=303)
 
 
