@@ -1,5 +1,5 @@
 """An order across two real nodes: raised on IN's, signed on both, delivered on RU's,
-settled on IN's; then both ledgers, read through each node's API, must agree, each
+received and settled on IN's; then both ledgers, read through each node's API, must agree, each
 node's reconciliation against the other's entries must be clean, and both must hold the
 same co-signed statement of derived state."""
 
@@ -92,9 +92,17 @@ def check_order_crossing(india: Node, russia: Node, carry: Carry, tonnes: str) -
     assert _status(india, order) == _status(russia, order) == "agreed"
     delivery = {"lines": [{"line": 0, "quantity": tonnes}], "received_by": "Lt R. Singh"}
     delivery["delivered_at"] = "2026-07-03T10:00:00Z"
-    _post(russia, f"/support-orders/{order}/deliveries", delivery, "ru-logistics", 201)
+    done = _post(russia, f"/support-orders/{order}/deliveries", delivery, "ru-logistics", 201)
     carry(russia, india)
     assert _status(india, order) == "delivered"
+    # The receiver acknowledges receipt on its own node; the supplier's node may not.
+    receipt = f"/support-orders/{order}/deliveries/{done['deliveries'][0]['id']}/receipt"
+    received = {"received_at": "2026-07-03T12:00:00Z", "received_by": "Lt A. Rao"}
+    _post(russia, receipt, received, "ru-logistics", 403)
+    _post(india, receipt, received, "in-logistics", 201)
+    carry(india, russia)
+    seen = _get(russia, f"/support-orders/{order}", "ru-logistics")["deliveries"][0]
+    assert seen["receipt_officer"] == "Lt A. Rao" and seen["received_at"].startswith("2026-07-03")
     amount = f"{int(tonnes) * 70000}.00"
     paid = {"order": order, "method": "cash", "amount": amount, "currency": "RUB"}
     paid |= {"settled_at": "2026-08-01T00:00:00Z", "reference": "swift"}

@@ -193,6 +193,13 @@ class TwoNodes(RuleBasedStateMachine):
         self.in_flight: list[tuple[str, bytes, int]] = []  # (receiver, bundle, rotations)
         self.rotations = 0
         self.backups: dict[str, list[Path]] = {party: [] for party in PARTIES}
+        # The key each backup was taken under: a database restored from before its node's
+        # key rotation announces a key the node no longer holds, and the node then refuses
+        # to sign anything (relos.tlog.store.current_signer fails closed) until its
+        # operator brings back that key or rotates again; so only backups taken under the
+        # node's current key are restored here.
+        self.backup_keys: dict[Path, int] = {}
+        self.key_of: dict[str, int] = dict.fromkeys(PARTIES, 0)
         self.filed = 0
         # History-changing faults injected, per receiving node (each must be an incident).
         self.expected: dict[str, int] = {party: 0 for party in PARTIES}
@@ -381,12 +388,16 @@ class TwoNodes(RuleBasedStateMachine):
         copy = self.folder / f"{party.lower()}-backup-{len(self.backups[party])}.db"
         shutil.copyfile(self.folder / party.lower() / "relos.db", copy)
         self.backups[party].append(copy)
+        self.backup_keys[copy] = self.key_of[party]
 
-    @precondition(lambda self: any(self.backups.values()))
+    def _restorable(self, party: str) -> list[Path]:
+        return [c for c in self.backups[party] if self.backup_keys[c] == self.key_of[party]]
+
+    @precondition(lambda self: any(self._restorable(p) for p in PARTIES))
     @rule(data=st.data())
     def restore_old_backup(self, data: st.DataObject) -> None:
-        party = data.draw(st.sampled_from([p for p in PARTIES if self.backups[p]]))
-        copy = data.draw(st.sampled_from(self.backups[party]))
+        party = data.draw(st.sampled_from([p for p in PARTIES if self._restorable(p)]))
+        copy = data.draw(st.sampled_from(self._restorable(party)))
         node = self.nodes[party]
         node.db.dispose()
         shutil.copyfile(copy, self.folder / party.lower() / "relos.db")
@@ -401,6 +412,7 @@ class TwoNodes(RuleBasedStateMachine):
             node_service.rotate_key(session, SYSTEM)
         promote_key(key_path(node.db.data_dir))
         self.rotations += 1
+        self.key_of[party] += 1
 
     @rule(party=st.sampled_from(PARTIES), seconds=st.integers(-200, 200))
     def skew_clock(self, party: str, seconds: int) -> None:

@@ -13,6 +13,7 @@ from relos.access.domain import Principal
 from relos.access.policy import require
 from relos.agreements import service as agreements
 from relos.facilities import service as facilities
+from relos.facilities.schemas import FacilityOut
 from relos.kit.db import Database
 from relos.kit.errors import InvalidInput, RelosError
 from relos.kit.timeutil import utcnow
@@ -114,9 +115,9 @@ def _compute(
         return plan.model_dump(mode="json", by_alias=True)
 
 
-def reach_layer(result: dict[str, Any], sites: list[dict[str, Any]]) -> dict[str, Any]:
+def reach_layer(result: dict[str, Any], sites: list[FacilityOut]) -> dict[str, Any]:
     """Reachable facilities as points; those only the agreements open are marked gained."""
-    where = {s["id"]: (s["lon"], s["lat"]) for s in sites}
+    where = {s.id: (s.lon, s.lat) for s in sites}
     gained = set(result["gained"])
     points = [
         {
