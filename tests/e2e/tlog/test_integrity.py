@@ -42,7 +42,8 @@ def tamper(db: Database, statement: str, **params: object) -> None:
         conn.execute(text(statement), params)
 
 
-def refused(response: object, origin: str, index: int | None) -> None:
+def refused(response: object, origin: str, index: int | None) -> dict[str, object]:
+    """The problem body, once it is the log-integrity refusal naming this log and index."""
     assert getattr(response, "status_code", None) == 500
     body = response.json()  # type: ignore[attr-defined]
     assert response.headers["content-type"].startswith("application/problem+json")  # type: ignore[attr-defined]
@@ -50,6 +51,7 @@ def refused(response: object, origin: str, index: int | None) -> None:
     assert body["type"].endswith("/log-integrity-failure")
     assert body["log"] == origin and body["index"] == index
     assert origin in body["detail"] and "refuses to serve it" in body["detail"]
+    return dict(body)
 
 
 def test_a_tampered_subtree_table_gives_a_problem_not_a_proof(
@@ -101,7 +103,8 @@ def test_a_missing_subtree_row_gives_a_problem(
     got = client.get(
         f"{API}/logs/{AGREEMENT}/proof/inclusion", params={"index": 1, "size": 8}, headers=headers
     )
-    refused(got, origin, 1)
+    problem = refused(got, origin, 1)
+    assert "hashes" not in problem  # no proof is served beside the refusal
 
 
 def test_a_changed_entry_is_not_proven(
@@ -119,7 +122,8 @@ def test_a_changed_entry_is_not_proven(
     got = client.get(
         f"{API}/logs/{AGREEMENT}/proof/inclusion", params={"index": 2, "size": 5}, headers=headers
     )
-    refused(got, origin, 2)
+    problem = refused(got, origin, 2)
+    assert "hashes" not in problem  # the forged leaf gets no inclusion proof
 
 
 def test_a_deleted_entry_and_a_forged_checkpoint_give_problems(
