@@ -36,7 +36,7 @@ from relos.access.domain import Principal
 from relos.app import create_app
 from relos.deployments import service as deployments
 from relos.deployments.schemas import FilingIn
-from relos.federation import bundle, receive, sync, twonodes
+from relos.federation import arrival, bundle, receive, sync, twonodes
 from relos.kit.db import Database
 from relos.kit.settings import Settings
 
@@ -151,31 +151,31 @@ def main() -> None:
     _, file_wall, file_cpu = _timed(file_all)
     console.print(f"filed {filings}: {file_wall:.2f} s wall, {file_cpu:.2f} s CPU, load {_load()}")
     bundle_db = Database(bundled.database_url, bundled.folder)
-    batches: list[receive.Batch] = []
+    batches: list[arrival.Batch] = []
     peer_of_bundle: list[Any] = []
 
-    def verify_bundle() -> receive.Outcome:
+    def verify_bundle() -> arrival.Outcome:
         with in_db.transaction() as session:
             data = bundle.export(session, "RU")
         with bundle_db.transaction(write=False) as session:
             peer, found = bundle.read(session, data)
         batches.extend(found)
         peer_of_bundle.append(peer)
-        outcome = receive.Outcome()
+        outcome = arrival.Outcome()
         for batch in found:
             outcome.add(receive.ingest(bundle_db, peer, batch))
         return outcome
 
-    def apply_bundle() -> receive.Outcome:
-        outcome = receive.Outcome()
+    def apply_bundle() -> arrival.Outcome:
+        outcome = arrival.Outcome()
         for batch in batches:
             outcome.add(receive.apply_pending(bundle_db, peer_of_bundle[0].party, batch.origin))
         return outcome
 
-    def by_http() -> receive.Outcome:
+    def by_http() -> arrival.Outcome:
         results = sync.sync(Database(pulled.database_url, pulled.folder), "IN", Transport(india))
         outcome = results["IN"]
-        assert isinstance(outcome, receive.Outcome), outcome
+        assert isinstance(outcome, arrival.Outcome), outcome
         return outcome
 
     rows = [

@@ -19,7 +19,7 @@ from tests.browser.test_accessibility import _scan
 
 from relos.access.domain import SYSTEM
 from relos.app import create_app
-from relos.federation import receive
+from relos.federation import arrival
 from relos.federation.service import add_peer
 from relos.kit.db import Database
 from relos.kit.settings import Settings
@@ -50,7 +50,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "http://ru.node.test",
             Signer.generate(node_name("RU")).verifier.vkey,
         )
-        receive.incident(
+        arrival.incident(
             session,
             "RU",
             "fork",

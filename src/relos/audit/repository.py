@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -115,3 +115,24 @@ def event_of_leaf(session: Session, origin: str, index: int) -> int | None:
         .join(LogRow, LogRow.id == EventLeafRow.log_id)
         .where(LogRow.origin == origin, EventLeafRow.idx == index)
     )
+
+
+def signed_by_id(session: Session, ids: Iterable[int]) -> list[Signed]:
+    """The events with these ids, each with its signed leaf (what one page shows)."""
+    query = select(EventRow).where(EventRow.id.in_(list(ids))).order_by(EventRow.id)
+    return [_signed(row) for row in session.execute(_with_leaves(query))]
+
+
+def unindexed_entries(session: Session, log_id: int) -> list[tuple[int, bytes]]:
+    """The log's entries that hold no event (key rotations, a node's verdicts on a peer's
+    facts): the ones among which a log's key rotations are found."""
+    query = (
+        select(EntryRow.idx, EntryRow.leaf)
+        .outerjoin(
+            EventLeafRow,
+            and_(EventLeafRow.log_id == EntryRow.log_id, EventLeafRow.idx == EntryRow.idx),
+        )
+        .where(EntryRow.log_id == log_id, EventLeafRow.event_id.is_(None))
+        .order_by(EntryRow.idx)
+    )
+    return [(int(idx), bytes(leaf)) for idx, leaf in session.execute(query)]

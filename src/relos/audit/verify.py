@@ -35,7 +35,7 @@ from relos.events.seal import GENESIS, chain_hash, seal
 from relos.events.store import envelope_of
 from relos.kit.errors import RelosError
 from relos.tlog import dsse
-from relos.tlog import service as logs
+from relos.tlog import verify_service as logs
 
 
 @dataclass(frozen=True)
@@ -82,9 +82,7 @@ def _check(row: EventRow, expected_seq: int, prev_hash: str) -> str | None:
         )
     if row.prev_hash != prev_hash:
         return "its link does not name the previous event's hash: an event before it changed"
-    if row.hash != chain_hash(seal(envelope_of(row), row.content)):
-        return "its content does not match its hash: the event was changed"
-    return None
+    return content_problem(row)
 
 
 SignedCheck = Callable[[EventRow], str | None]
@@ -117,19 +115,32 @@ def verify_chain(
     return Verdict(count, head, None)
 
 
+def content_problem(row: EventRow) -> str | None:
+    """Why the event row no longer gives its own hash, or None."""
+    if row.hash != chain_hash(seal(envelope_of(row), row.content)):
+        return "its content does not match its hash: the event was changed"
+    return None
+
+
+def leaf_problem(
+    row: EventRow, leaf: bytes | None, origin: str | None, index: int | None
+) -> str | None:
+    """Why the signed leaf the trail shows does not hold this event, or None."""
+    if leaf is None:
+        return "it has no signed leaf in any log"
+    where = f"entry {index} of log {origin}"
+    try:
+        payload = dsse.parse(leaf).payload
+    except dsse.BadEnvelope:
+        return f"its signed leaf ({where}) is not a DSSE envelope"
+    if hashlib.sha256(payload).hexdigest() != row.hash:
+        return f"it differs from its signed leaf ({where})"
+    return None
+
+
 def _leaf_check(leaves: dict[int, tuple[bytes | None, str | None, int | None]]) -> SignedCheck:
     def check(row: EventRow) -> str | None:
-        leaf, origin, index = leaves.pop(row.id, (None, None, None))
-        if leaf is None:
-            return "it has no signed leaf in any log"
-        where = f"entry {index} of log {origin}"
-        try:
-            payload = dsse.parse(leaf).payload
-        except dsse.BadEnvelope:
-            return f"its signed leaf ({where}) is not a DSSE envelope"
-        if hashlib.sha256(payload).hexdigest() != row.hash:
-            return f"it differs from its signed leaf ({where})"
-        return None
+        return leaf_problem(row, *leaves.pop(row.id, (None, None, None)))
 
     return check
 

@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from relos.federation import attest, receive
+from relos.federation import arrival, attest, receive
 from relos.federation.models import PeerRow, VerdictRow
 from relos.federation.outbox import node_party
 from relos.kit.db import Database
@@ -118,28 +118,28 @@ def _b64(value: Any) -> bytes:
     try:
         return base64.b64decode(str(value), validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise receive.Damaged("a bundle value is not base64") from exc
+        raise arrival.Damaged("a bundle value is not base64") from exc
 
 
-def read(session: Session, data: bytes) -> tuple[PeerRow, list[receive.Batch]]:
+def read(session: Session, data: bytes) -> tuple[PeerRow, list[arrival.Batch]]:
     """Check a whole bundle; every problem is Damaged and nothing is stored."""
     try:
         body = json.loads(data)
         if not isinstance(body, dict) or body.get("format") != FORMAT:
-            raise receive.Damaged(f"not a {FORMAT} file")
+            raise arrival.Damaged(f"not a {FORMAT} file")
         envelope = dsse.parse(dsse.canonical(body["manifest"]))
         manifest = json.loads(envelope.payload)
         peer = session.get(PeerRow, str(manifest.get("from")))
         if peer is None:
-            raise receive.Damaged(f"the bundle is from {manifest.get('from')}, not a peer here")
+            raise arrival.Damaged(f"the bundle is from {manifest.get('from')}, not a peer here")
         leaves_of = {
             str(log["origin"]): [_b64(leaf) for leaf in log["entries"]] for log in body["logs"]
         }
-        keys = receive.peer_keys(peer, [leaf for found in leaves_of.values() for leaf in found])
+        keys = arrival.peer_keys(peer, [leaf for found in leaves_of.values() for leaf in found])
         if not dsse.signed_by(envelope, keys):
-            raise receive.Damaged(f"the manifest is not signed by {peer.party}'s pinned key")
+            raise arrival.Damaged(f"the manifest is not signed by {peer.party}'s pinned key")
         if manifest.get("to") != node_party(session):
-            raise receive.Damaged(f"the bundle is for {manifest.get('to')}, not this node")
+            raise arrival.Damaged(f"the bundle is for {manifest.get('to')}, not this node")
         listed = {item["origin"]: item for item in manifest["logs"]}
         batches = []
         for log in body["logs"]:
@@ -153,15 +153,15 @@ def read(session: Session, data: bytes) -> tuple[PeerRow, list[receive.Batch]]:
                 or item["checkpoint_sha256"]
                 != hashlib.sha256(log["checkpoint"].encode()).hexdigest()
             ):
-                raise receive.Damaged(f"log {log['origin']} differs from the signed manifest")
-            checkpoint = receive.open_checkpoint(peer, log["checkpoint"], keys)
+                raise arrival.Damaged(f"log {log['origin']} differs from the signed manifest")
+            checkpoint = arrival.open_checkpoint(peer, log["checkpoint"], keys)
             if checkpoint.origin != log["origin"] or log["start"] + len(leaves) != checkpoint.size:
-                raise receive.Damaged(f"log {log['origin']}: entries and checkpoint do not match")
+                raise arrival.Damaged(f"log {log['origin']}: entries and checkpoint do not match")
             for leaf in leaves:
-                receive.check_entry(peer, leaf, keys)
+                arrival.check_entry(peer, leaf, keys)
             start = int(log["start"])
             batches.append(
-                receive.Batch(
+                arrival.Batch(
                     log["origin"],
                     log["agreement"],
                     log["checkpoint"],
@@ -169,19 +169,19 @@ def read(session: Session, data: bytes) -> tuple[PeerRow, list[receive.Batch]]:
                 )
             )
         if listed:
-            raise receive.Damaged("the manifest lists logs the bundle does not hold")
+            raise arrival.Damaged("the manifest lists logs the bundle does not hold")
     except (KeyError, TypeError, ValueError, dsse.BadEnvelope) as exc:
-        if isinstance(exc, receive.Damaged):
+        if isinstance(exc, arrival.Damaged):
             raise
-        raise receive.Damaged(f"malformed bundle ({exc.__class__.__name__}: {exc})") from exc
+        raise arrival.Damaged(f"malformed bundle ({exc.__class__.__name__}: {exc})") from exc
     session.expunge(peer)
     return peer, batches
 
 
-def import_bundle(db: Database, data: bytes) -> receive.Outcome:
+def import_bundle(db: Database, data: bytes) -> arrival.Outcome:
     with db.transaction(write=False) as session:
         peer, batches = read(session, data)
-    outcome = receive.Outcome()
+    outcome = arrival.Outcome()
     for batch in batches:
         outcome.add(receive.ingest(db, peer, batch))
     for batch in batches:

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from relos.access.acting import acting_as
-from relos.federation import receive
+from relos.federation import arrival
 from relos.federation.schemas import StatementPairOut
 from relos.kit.clikit import database, print_json, print_table, transaction
 from relos.kit.errors import InvalidInput
@@ -115,7 +115,7 @@ def peer_attest(
         typer.echo(f"{peer.party}: statement signed for {', '.join(made) or 'no agreement'}")
 
 
-def _report(party: str, result: receive.Outcome | str) -> bool:
+def _report(party: str, result: arrival.Outcome | str) -> bool:
     if isinstance(result, str):
         typer.echo(f"{party}: not synced: {result}")
         return False
@@ -172,7 +172,7 @@ def bundle_import(file: Annotated[Path, typer.Argument(help="A bundle from a pee
         raise InvalidInput(f"{file}: cannot read it ({exc})") from exc
     try:
         result = import_bundle(database(), data)
-    except receive.Damaged as exc:
+    except arrival.Damaged as exc:
         raise InvalidInput(f"{file}: refused whole: {exc}") from exc
     if not _report("bundle", result):
         raise typer.Exit(1)

@@ -16,7 +16,7 @@ from urllib.parse import urlencode, urlparse
 import httpx
 from sqlalchemy import select
 
-from relos.federation import attest, httpsig, receive
+from relos.federation import arrival, attest, httpsig, receive, witnessing
 from relos.federation.models import PeerRow
 from relos.kit.db import Database
 from relos.kit.errors import InvalidInput, NotFound
@@ -69,18 +69,18 @@ def _decode(leaf: object) -> bytes:
     try:
         return base64.b64decode(str(leaf), validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise receive.Damaged("an entry is not base64") from exc
+        raise arrival.Damaged("an entry is not base64") from exc
 
 
-def pull_log(db: Database, client: PeerClient, origin: str, agreement: str) -> receive.Outcome:
+def pull_log(db: Database, client: PeerClient, origin: str, agreement: str) -> arrival.Outcome:
     text = client.get(f"/logs/{agreement}/checkpoint").text
     try:
         # Its size says what to fetch; its signature is checked once the entries are here,
         # since they may announce the key that signed it (a rotation).
         size = note.Checkpoint.parse_text(note.parse(text).text).size
     except note.BadNote as exc:
-        raise receive.Damaged(f"checkpoint: malformed ({exc})") from exc
-    outcome = receive.Outcome()
+        raise arrival.Damaged(f"checkpoint: malformed ({exc})") from exc
+    outcome = arrival.Outcome()
     with db.transaction(write=False) as session:
         start = receive.held_prefix(session, origin)
     entries: list[tuple[int, bytes]] = []
@@ -89,20 +89,20 @@ def pull_log(db: Database, client: PeerClient, origin: str, agreement: str) -> r
         page = client.json(f"/logs/{agreement}/entries", start=start, end=end)
         entries += [(int(item["index"]), _decode(item["leaf"])) for item in page]
         start = end
-    keys = receive.peer_keys(client.peer, [leaf for _, leaf in sorted(entries)])
-    checkpoint = receive.open_checkpoint(client.peer, text, keys)
-    cosigned, _ = receive.last_cosigned(db, origin)
+    keys = arrival.peer_keys(client.peer, [leaf for _, leaf in sorted(entries)])
+    checkpoint = arrival.open_checkpoint(client.peer, text, keys)
+    cosigned, _ = witnessing.last_cosigned(db, origin)
     if 0 < cosigned < checkpoint.size:
         answer = client.json(
             f"/logs/{agreement}/proof/consistency", first=cosigned, second=checkpoint.size
         )
         proof = [_decode(value) for value in answer.get("hashes", [])]
-        fork = receive.check_consistency(db, client.peer, origin, text, proof, keys)
+        fork = witnessing.check_consistency(db, client.peer, origin, text, proof, keys)
         if fork is not None:
             outcome.incidents.append(fork)
             return outcome
     for chunk in range(0, max(len(entries), 1), 10 * PAGE):
-        batch = receive.Batch(origin, agreement, text, entries[chunk : chunk + 10 * PAGE])
+        batch = arrival.Batch(origin, agreement, text, entries[chunk : chunk + 10 * PAGE])
         outcome.add(receive.ingest(db, client.peer, batch, keys))
     outcome.add(receive.apply_pending(db, client.peer.party, origin))
     outcome.incidents += _cosignature(db, client, agreement)
@@ -115,25 +115,25 @@ def _cosignature(db: Database, client: PeerClient, agreement: str) -> list[str]:
         text = client.get(f"/cosigned/{agreement}").text
     except Unreachable:
         return []
-    found = receive.keep_cosignature(db, client.peer, agreement, text)
+    found = witnessing.keep_cosignature(db, client.peer, agreement, text)
     return [] if found is None else [found]
 
 
 def sync_peer(
     db: Database, peer: PeerRow, transport: httpx.BaseTransport | None = None
-) -> receive.Outcome:
+) -> arrival.Outcome:
     with db.transaction(write=False) as session:
         signer = store.node_signer(session)
     client = PeerClient(peer, signer, transport)
-    outcome = receive.Outcome()
+    outcome = arrival.Outcome()
     try:
         for item in client.json("/logs"):
             try:
                 outcome.add(pull_log(db, client, str(item["origin"]), str(item["agreement"])))
-            except receive.Damaged as exc:
+            except arrival.Damaged as exc:
                 with db.transaction() as session:
                     outcome.incidents.append(
-                        receive.incident(
+                        arrival.incident(
                             session, peer.party, "damaged", str(exc), origin=item["origin"]
                         )
                     )
@@ -158,12 +158,12 @@ def peers(db: Database, party: str | None = None) -> list[PeerRow]:
 
 def sync(
     db: Database, party: str | None = None, transport: httpx.BaseTransport | None = None
-) -> dict[str, receive.Outcome | str]:
+) -> dict[str, arrival.Outcome | str]:
     """Sync with every peer (or one); a peer that cannot be reached is reported, not fatal."""
-    results: dict[str, receive.Outcome | str] = {}
+    results: dict[str, arrival.Outcome | str] = {}
     for peer in peers(db, party):
         try:
             results[peer.party] = sync_peer(db, peer, transport)
-        except (Unreachable, receive.Damaged, InvalidInput) as exc:
+        except (Unreachable, arrival.Damaged, InvalidInput) as exc:
             results[peer.party] = str(exc)
     return results

@@ -24,9 +24,11 @@ From = Annotated[
 To = Annotated[
     str | None, typer.Option("--to", help="RFC 3339 time or YYYY-MM-DD; range end (excluded).")
 ]
+MAX_LIMIT = 5000
+"""The most rows one list command prints (`--limit` may not ask for more)."""
 Limit = Annotated[
     int | None,
-    typer.Option("--limit", min=1, max=5000, help="At most this many rows (default: all)."),
+    typer.Option("--limit", min=1, max=MAX_LIMIT, help="At most this many rows (default: all)."),
 ]
 Offset = Annotated[int, typer.Option("--offset", min=0, help="Skip this many rows first.")]
 

@@ -81,7 +81,7 @@ def entries(
             acting_as(session, as_user),
             agreement=agreement,
             order=order,
-            limit=limit or 5000,
+            limit=limit or listing.MAX_LIMIT,
             offset=offset,
             filters=filters,
             party=party,

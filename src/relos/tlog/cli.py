@@ -10,7 +10,7 @@ import typer
 from relos.access.acting import acting_as
 from relos.kit.clikit import print_json, print_table, transaction
 from relos.kit.errors import InvalidInput
-from relos.tlog import service
+from relos.tlog import service, verify_service
 from relos.tlog.node import discard_staged, promote_key, session_key_path
 
 node_app = typer.Typer(
@@ -105,11 +105,11 @@ def log_verify(
         except (OSError, UnicodeDecodeError) as exc:
             raise InvalidInput(f"checkpoint {item}: cannot read it ({exc})") from exc
     with transaction(write=False) as session:
-        verdict = service.verify(
+        verdict = verify_service.verify(
             session, acting_as(session, as_user), log, files, verifier_key or []
         )
     if json_out:
-        print_json(service.describe(verdict))
+        print_json(verify_service.describe(verdict))
     else:
         for report in verdict.reports:
             typer.echo(

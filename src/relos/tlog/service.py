@@ -1,4 +1,5 @@
-"""Use cases of the signed logs: the node identity, reading logs and proofs, verifying.
+"""Use cases of the signed logs: the node identity, reading logs and proofs (verifying them
+is verify_service.py's).
 
 One function per route and command; each takes the session and the caller, checks the
 policy first and, for an agreement's log, that the caller's party is one of its parties.
@@ -7,11 +8,7 @@ policy first and, for an agreement's log, that the caller's party is one of its 
 from __future__ import annotations
 
 import base64
-import hashlib
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from functools import partial
 from typing import Any, ClassVar
 
 from sqlalchemy import select
@@ -19,12 +16,11 @@ from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
 from relos.access.policy import require, require_visible, scope
-from relos.events.models import EventRow
 from relos.kit.errors import InvalidInput, NotFound, RelosError
 from relos.kit.timeutil import format_instant, utcnow
 from relos.tlog import dsse, merkle, note, store
 from relos.tlog.events import copy_events
-from relos.tlog.keys import BadKey, Signer, Verifier
+from relos.tlog.keys import Signer, Verifier
 from relos.tlog.models import LogRow, NodeRow
 from relos.tlog.node import create_key, node_name, read_key, session_key_path, stage_key
 from relos.tlog.schemas import (
@@ -35,10 +31,8 @@ from relos.tlog.schemas import (
     NodeInitOut,
     NodeOut,
     RotationOut,
-    VerifiedLogOut,
-    VerifyOut,
 )
-from relos.tlog.verify import ROTATION, ROTATION_TYPE, HeldCheckpoint, Problem, Report, verify_log
+from relos.tlog.verify import ROTATION
 
 MAX_ENTRIES = 1000
 
@@ -81,7 +75,7 @@ def _describe_log(log: LogRow) -> LogOut:
     )
 
 
-def _all_logs(session: Session) -> list[LogRow]:
+def all_logs(session: Session) -> list[LogRow]:
     return list(session.scalars(select(LogRow).order_by(LogRow.id)))
 
 
@@ -101,7 +95,7 @@ def init_node(session: Session, caller: Principal, party: str) -> NodeInitOut:
     else:
         node.party = party
     session.flush()
-    if not _all_logs(session):
+    if not all_logs(session):
         copy_events(session)
     return NodeInitOut(**show_node(session, caller).model_dump(), created=made)
 
@@ -114,7 +108,7 @@ def show_node(session: Session, caller: Principal) -> NodeOut:
         party=node.party if node else None,
         key_name=signer.name if signer else None,
         verifier_key=signer.verifier.vkey if signer else None,
-        logs=[_describe_log(log) for log in _all_logs(session)],
+        logs=[_describe_log(log) for log in all_logs(session)],
     )
 
 
@@ -141,7 +135,7 @@ def rotate_key(session: Session, caller: Principal) -> RotationOut:
         "new": new.verifier.vkey,
     }
     payload = dsse.canonical(body)
-    logs = _all_logs(session)
+    logs = all_logs(session)
     if not any(log.agreement is None for log in logs):
         store.append(session, None, payload, ROTATION, extra_signers=[new])
     for log in logs:
@@ -154,7 +148,7 @@ def rotate_key(session: Session, caller: Principal) -> RotationOut:
     else:
         node.verifier_key = new.verifier.vkey
     session.flush()
-    return RotationOut(old=old.verifier.vkey, new=new.verifier.vkey, logs=len(_all_logs(session)))
+    return RotationOut(old=old.verifier.vkey, new=new.verifier.vkey, logs=len(all_logs(session)))
 
 
 def latest_checkpoint(session: Session, caller: Principal, origin: str) -> str:
@@ -346,145 +340,6 @@ def consistency(
             first,
         ) from exc
     return ConsistencyOut(first=first, second=second, hashes=_hashes(proof))
-
-
-# --- verifying -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Verdict:
-    reports: list[Report] = field(default_factory=list)
-    problem: Problem | None = None
-
-    @property
-    def whole(self) -> bool:
-        return self.problem is None
-
-
-def trusted_keys(session: Session, given: Sequence[str]) -> list[Verifier]:
-    if given:
-        try:
-            return [Verifier.parse(text) for text in given]
-        except BadKey as exc:
-            raise InvalidInput(str(exc)) from exc
-    signer = read_key(session_key_path(session))
-    if signer is None:
-        raise InvalidInput("no node key here to trust: give --verifier-key VKEY")
-    return [signer.verifier]
-
-
-def _origin_of(text: str, label: str) -> str:
-    try:
-        return note.Checkpoint.parse_text(note.parse(text).text).origin
-    except note.BadNote as exc:
-        raise InvalidInput(f"{label}: not a signed checkpoint ({exc})") from exc
-
-
-def verify(
-    session: Session,
-    caller: Principal,
-    origin: str | None = None,
-    checkpoint_files: Sequence[tuple[str, str]] = (),
-    verifier_keys: Sequence[str] = (),
-) -> Verdict:
-    """Check every log (or one), against held checkpoints and the ones given."""
-    require(caller, "logs.verify")
-    return check_logs(session, trusted_keys(session, verifier_keys), origin, checkpoint_files)
-
-
-def check_logs(
-    session: Session,
-    trusted: Sequence[Verifier],
-    origin: str | None = None,
-    checkpoint_files: Sequence[tuple[str, str]] = (),
-) -> Verdict:
-    """The check itself, for callers that checked the policy (`log verify`, `audit verify`)."""
-    logs = _all_logs(session)
-    if origin is not None:
-        logs = [log for log in logs if log.origin == origin]
-        if not logs:
-            raise NotFound(f"no log {origin}")
-    given: dict[str, list[HeldCheckpoint]] = {}
-    for label, text in checkpoint_files:
-        named = _origin_of(text, label)
-        if origin is not None and named != origin:
-            continue
-        if named not in {log.origin for log in logs}:
-            return Verdict([], Problem(named, label, "no such log here: it was removed"))
-        given.setdefault(named, []).append(HeldCheckpoint(label, text))
-    reports: list[Report] = []
-    events_seen: dict[tuple[str, int], str] = {}
-    for log in logs:
-        held = [
-            HeldCheckpoint(f"held checkpoint of size {row.size}", row.note)
-            for row in store.checkpoints(session, log.id)
-        ]
-        result = verify_log(
-            log.origin,
-            partial(store.all_entries, session, log.id),
-            trusted,
-            held + given.get(log.origin, []),
-            partial(store.root_at, session, log.id),
-        )
-        if isinstance(result, Problem):
-            return Verdict(reports, result)
-        reports.append(result)
-        events_seen.update(_event_copies(session, log.id))
-    if origin is None:
-        problem = _check_event_log(session, events_seen)
-        if problem is not None:
-            return Verdict(reports, problem)
-    return Verdict(reports)
-
-
-def _event_copies(session: Session, log_id: int) -> dict[tuple[str, int], str]:
-    """(event log, seq) -> SHA-256 of the signed statement, for the events in one log."""
-    seen: dict[tuple[str, int], str] = {}
-    for _, leaf in store.all_entries(session, log_id):
-        envelope = dsse.parse(leaf)
-        if envelope.payload_type == ROTATION_TYPE:
-            continue
-        statement = json.loads(envelope.payload)
-        if isinstance(statement, dict) and isinstance(statement.get("seq"), int):
-            key = (str(statement.get("log")), statement["seq"])
-            seen[key] = hashlib.sha256(envelope.payload).hexdigest()
-    return seen
-
-
-def _check_event_log(session: Session, seen: dict[tuple[str, int], str]) -> Problem | None:
-    """The event log (and so the audit trail) is a view of the signed logs.
-
-    Each event's hash is the SHA-256 of its sealed statement, which is the payload of
-    its signed leaf: every event must have one, with that hash, and no leaf may name an
-    event that is gone.
-    """
-    for row in session.scalars(select(EventRow).order_by(EventRow.id)):
-        copy = seen.pop((row.log, row.seq), None)
-        where = f"event {row.id} ({row.log} #{row.seq})"
-        if copy is None:
-            return Problem("event log", where, "it has no signed copy in any log")
-        if copy != row.hash:
-            return Problem("event log", where, "it differs from its signed copy")
-    if seen:
-        log, seq = min(seen)
-        return Problem("event log", f"{log} #{seq}", "signed, but gone from the event log")
-    return None
-
-
-def describe(verdict: Verdict) -> VerifyOut:
-    return VerifyOut(
-        whole=verdict.whole,
-        logs=[
-            VerifiedLogOut(
-                origin=r.origin,
-                size=r.size,
-                root=base64.b64encode(r.root).decode(),
-                checkpoints=r.checkpoints,
-            )
-            for r in verdict.reports
-        ],
-        problem=None if verdict.problem is None else str(verdict.problem),
-    )
 
 
 def proof_self_check(session: Session, log: LogRow, index: int, size: int) -> bool:

@@ -232,3 +232,67 @@ def _verify(
         if kept != tree.root():
             raise _Bad("stored subtrees", "they do not give the root of the entries")
     return Report(origin, tree.size, tree.root(), len(opened))
+
+
+# --- one entry at a time: what a page shows -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownEntry:
+    """An entry to check on its own, with its inclusion proof up to the head's size."""
+
+    index: int
+    leaf: bytes
+    proof: Sequence[bytes]
+
+
+def verify_entries(
+    origin: str,
+    trusted: Sequence[Verifier],
+    rotations: Iterable[tuple[int, bytes]],
+    head: str | None,
+    shown: Sequence[ShownEntry],
+) -> dict[int, str | None]:
+    """Each shown entry of one log checked without reading the rest: signed by the key of
+    its stretch (the log's `rotations` say which), canonical, and in the tree of the latest
+    checkpoint `head` (itself signed by a trusted key). Why each fails, or None.
+
+    It costs what the entries shown cost (one signature each, a proof of log2(size)
+    hashes), not what the log holds; `verify_log` still walks everything.
+    """
+    try:
+        keys = _Keys(trusted, [_rotation(i, e) for i, e in _rotations(rotations)])
+        checkpoint = _open_head(origin, keys, head)
+    except _Bad as bad:
+        return {entry.index: f"{bad.where}: {bad.reason}" for entry in shown}
+    return {entry.index: _shown_problem(keys, checkpoint, entry) for entry in shown}
+
+
+def _open_head(origin: str, keys: _Keys, head: str | None) -> note.Checkpoint:
+    if head is None:
+        raise _Bad(f"log {origin}", "it has no signed checkpoint")
+    where = "its latest checkpoint"
+    try:
+        size = note.Checkpoint.parse_text(note.parse(head).text).size
+        checkpoint, _ = note.open_checkpoint(head, keys.for_checkpoint(size))
+    except note.BadNote as exc:
+        raise _Bad(where, f"not signed by the node's key ({exc})") from exc
+    if checkpoint.origin != origin:
+        raise _Bad(where, f"a checkpoint of another log ({checkpoint.origin})")
+    return checkpoint
+
+
+def _shown_problem(keys: _Keys, head: note.Checkpoint, entry: ShownEntry) -> str | None:
+    try:
+        _check_entry(keys, entry.index, entry.leaf)
+    except _Bad as bad:
+        return bad.reason
+    if entry.index >= head.size:
+        return f"it is not under the latest signed checkpoint (size {head.size})"
+    try:
+        merkle.verify_inclusion(
+            entry.index, head.size, merkle.leaf_hash(entry.leaf), entry.proof, head.root
+        )
+    except merkle.ProofError:
+        return f"it is not in the tree of the latest signed checkpoint (size {head.size})"
+    return None

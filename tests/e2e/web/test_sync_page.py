@@ -15,7 +15,7 @@ from tests.e2e.web.conftest import BASE, csrf_of
 from relos.access.demo import DEMO_PASSWORD
 from relos.access.domain import SYSTEM
 from relos.app import create_app
-from relos.federation import receive
+from relos.federation import arrival
 from relos.federation.service import add_peer
 from relos.kit.db import Database
 from relos.kit.settings import Settings
@@ -37,7 +37,7 @@ def peered(demo_template: Path, tmp_path: Path) -> Iterator[Database]:
         node.init_node(session, SYSTEM, "IN")
         vkey = Signer.generate(node_name("RU")).verifier.vkey
         add_peer(session, SYSTEM, "RU", "http://ru.node.test", vkey)
-        receive.incident(
+        arrival.incident(
             session,
             "RU",
             "fork",

@@ -15,7 +15,7 @@ from relos.deployments import records, repository
 from relos.deployments.domain import Status
 from relos.deployments.events import DeploymentApproved
 from relos.events import record
-from relos.federation import bundle, outbox, receive, service
+from relos.federation import arrival, bundle, outbox, receive, service
 from relos.federation.models import PeerRow
 from relos.kit.timeutil import utcnow
 from relos.tlog import dsse, note, store
@@ -79,7 +79,7 @@ def test_two_signed_inconsistent_checkpoints_are_a_fork(nodes: tuple[Node, Node]
     )
     leaf = dsse.seal(b'{"type":"x"}', dsse.payload_type("x"), [_signer(india)])
     outcome = receive.ingest(
-        russia.db, _peer(russia, "IN"), receive.Batch(origin, "in-ru-relos", forged, [(size, leaf)])
+        russia.db, _peer(russia, "IN"), arrival.Batch(origin, "in-ru-relos", forged, [(size, leaf)])
     )
     assert [i.split(":")[0] for i in outcome.incidents] == ["fork"]
     found = _open(russia)
@@ -98,7 +98,7 @@ def test_a_different_signed_entry_at_a_held_index_is_a_fork(nodes: tuple[Node, N
     held, _ = _held(russia, origin)
     leaf = dsse.seal(b'{"type":"x"}', dsse.payload_type("x"), [_signer(india)])
     outcome = receive.ingest(
-        russia.db, _peer(russia, "IN"), receive.Batch(origin, "in-ru-relos", held, [(0, leaf)])
+        russia.db, _peer(russia, "IN"), arrival.Batch(origin, "in-ru-relos", held, [(0, leaf)])
     )
     assert outcome.incidents and outcome.incidents[0].startswith("fork")
 
@@ -109,9 +109,9 @@ def test_a_forged_signature_is_refused_and_stores_nothing(nodes: tuple[Node, Nod
     intruder = Signer.generate(_signer(india).name)  # same name, another key
     origin = _origin(india)
     fake = note.sign_checkpoint(note.Checkpoint(origin, 1, b"\0" * 32), [intruder])
-    with pytest.raises(receive.Damaged):
+    with pytest.raises(arrival.Damaged):
         receive.ingest(
-            russia.db, _peer(russia, "IN"), receive.Batch(origin, "in-ru-relos", fake, [])
+            russia.db, _peer(russia, "IN"), arrival.Batch(origin, "in-ru-relos", fake, [])
         )
 
 

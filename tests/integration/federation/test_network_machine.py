@@ -53,7 +53,7 @@ from tests.integration.federation.nodes import Node, Router, make_node, pair
 from relos.access.domain import SYSTEM
 from relos.deployments import service as deployments
 from relos.deployments.domain import COUNTING_STATUSES
-from relos.federation import api, bundle, receive, sync
+from relos.federation import api, arrival, bundle, judging, receive, sync, witnessing
 from relos.federation.models import IncidentRow, PeerLogRow, ReceivedRow
 from relos.kit.db import Database
 from relos.kit.errors import RelosError
@@ -226,7 +226,7 @@ class TwoNodes(RuleBasedStateMachine):
         ):
             yield
 
-    def pull(self, puller: str, faults: Faults) -> receive.Outcome | str:
+    def pull(self, puller: str, faults: Faults) -> arrival.Outcome | str:
         with self.clocks(puller):
             results = sync.sync(
                 self.nodes[puller].db, self.other(puller), Network(self.router, faults)
@@ -269,7 +269,7 @@ class TwoNodes(RuleBasedStateMachine):
     ) -> None:
         faults = Faults(random.Random(seed), drop_after, duplicate, reorder)
         result = self.pull(puller, faults)
-        if isinstance(result, receive.Outcome) and not self.diverged:
+        if isinstance(result, arrival.Outcome) and not self.diverged:
             assert result.incidents == [], result.incidents
 
     @precondition(lambda self: not self.partitioned)
@@ -312,7 +312,7 @@ class TwoNodes(RuleBasedStateMachine):
         state = self.received(receiver), _log(self.nodes[receiver])
         try:
             outcome = bundle.import_bundle(self.nodes[receiver].db, body)
-        except receive.Damaged:
+        except arrival.Damaged:
             # Signed by a key its sender has since rotated away from: refused whole.
             assert rotations < self.rotations or self.diverged
             assert (self.received(receiver), _log(self.nodes[receiver])) == state
@@ -338,7 +338,7 @@ class TwoNodes(RuleBasedStateMachine):
         state = self.received(receiver.party), _log(receiver)
         try:
             bundle.import_bundle(receiver.db, data)
-        except receive.Damaged:
+        except arrival.Damaged:
             # A restored sender signs with a key its old log never announced: refused whole.
             assert self.diverged
             assert (self.received(receiver.party), _log(receiver)) == state
@@ -359,7 +359,7 @@ class TwoNodes(RuleBasedStateMachine):
         i, j = random.Random(seed).choice(leaves)
         body["logs"][i]["entries"][j] = _edit(body["logs"][i]["entries"][j])
         state = self.received(receiver.party), _log(receiver)
-        with pytest.raises(receive.Damaged):
+        with pytest.raises(arrival.Damaged):
             bundle.import_bundle(receiver.db, json.dumps(body).encode())
         assert (self.received(receiver.party), _log(receiver)) == state
 
@@ -369,7 +369,7 @@ class TwoNodes(RuleBasedStateMachine):
     @rule(puller=st.sampled_from(PARTIES), after=st.integers(0, 3))
     def crash_mid_sync(self, puller: str, after: int) -> None:
         """The node dies while judging an entry: that transaction is lost, nothing else."""
-        judge = receive._judge
+        judge = judging.judge
         calls = []
 
         def dying(*args: Any) -> None:
@@ -378,7 +378,7 @@ class TwoNodes(RuleBasedStateMachine):
             if len(calls) > after:
                 raise Crash
 
-        with mock.patch.object(receive, "_judge", dying), suppress(Crash):
+        with mock.patch.object(judging, "judge", dying), suppress(Crash):
             self.pull(puller, Faults(random.Random(0)))
 
     @rule(party=st.sampled_from(PARTIES))
@@ -446,7 +446,7 @@ class TwoNodes(RuleBasedStateMachine):
         found = []
         for leaf in _log(node):
             envelope = dsse.parse(leaf)
-            if dsse.event_type_of(envelope.payload_type) in (receive.ACK, receive.REJECT):
+            if dsse.event_type_of(envelope.payload_type) in (judging.ACK, judging.REJECT):
                 found.append(json.loads(envelope.payload))
         return found
 
@@ -478,7 +478,7 @@ class TwoNodes(RuleBasedStateMachine):
             with node.db.transaction(write=False) as session:
                 log = session.get(PeerLogRow, origin)
                 size = 0 if log is None else int(log.verified_size)
-                held = receive._leaves(session, origin, size) if size else []
+                held = witnessing.held_leaves(session, origin, size) if size else []
             # Only a restored node's partner may hold what the restored log no longer has.
             assert held == theirs[:size] or self.diverged, f"{party}: verified history differs"
 
@@ -500,7 +500,9 @@ class TwoNodes(RuleBasedStateMachine):
             with node.db.transaction(write=False) as session:
                 log = None if origin is None else session.get(PeerLogRow, origin)
                 sizes = None if log is None else (int(log.verified_size), int(log.applied))
-                held = [] if origin is None else receive._leaves(session, origin, len(theirs))
+                held = (
+                    [] if origin is None else witnessing.held_leaves(session, origin, len(theirs))
+                )
             kinds = [kind for kind, _ in _incidents(node)]
             if held != theirs:
                 # A restored-then-diverged partner: never a silent accept.
@@ -519,7 +521,7 @@ class TwoNodes(RuleBasedStateMachine):
             data = bundle.export(session, self.other(sender))
         try:
             bundle.import_bundle(self.nodes[self.other(sender)].db, data)
-        except receive.Damaged:
+        except arrival.Damaged:
             assert self.diverged
 
     def equal_cosigned(self, witness: Node, origin_node: Node) -> None:

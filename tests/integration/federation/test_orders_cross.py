@@ -18,7 +18,7 @@ from tests.integration.federation.nodes import Node
 from tests.integration.logistics.helpers import JULY, PRICES
 
 from relos.access.domain import SYSTEM
-from relos.federation import attest, bundle, receive
+from relos.federation import arrival, attest, bundle
 from relos.federation.models import IncidentRow, ReceivedRow
 from relos.kit.errors import Forbidden
 from relos.logistics.commands import (
@@ -56,7 +56,7 @@ def _prices(node: Node, text: str = PRICES) -> None:
         import_prices(session, SYSTEM, build(ImportPrices, {"lines": csv_rows(text)}))
 
 
-def _carry(source: Node, target: Node) -> receive.Outcome:
+def _carry(source: Node, target: Node) -> arrival.Outcome:
     with source.db.transaction() as session:
         data = bundle.export(session, target.party)
     return bundle.import_bundle(target.db, data)

@@ -9,7 +9,7 @@ from tests.integration.federation.nodes import Node
 
 from relos.access.domain import SYSTEM
 from relos.deployments import service as deployments
-from relos.federation import receive
+from relos.federation import arrival, receive
 from relos.federation.models import PeerLogRow, PeerRow, ReceivedRow
 from relos.tlog import store
 
@@ -46,14 +46,14 @@ def test_a_gap_holds_everything_after_it_until_it_is_filled(nodes: tuple[Node, N
     gap = len(entries) - 2
     peer = _peer(russia)
     held = [e for e in entries if e[0] != gap]
-    receive.ingest(russia.db, peer, receive.Batch(origin, "in-ru-relos", note, held))
+    receive.ingest(russia.db, peer, arrival.Batch(origin, "in-ru-relos", note, held))
     receive.apply_pending(russia.db, "IN", origin)
     with russia.db.transaction(write=False) as session:
         log = session.get(PeerLogRow, origin)
         assert log is not None and int(log.verified_size) == 0 and int(log.applied) == 0
         assert session.get(ReceivedRow, (origin, gap + 1)).state == "held"  # type: ignore[union-attr]
     assert _count(russia) == 0
-    receive.ingest(russia.db, peer, receive.Batch(origin, "in-ru-relos", note, [entries[gap]]))
+    receive.ingest(russia.db, peer, arrival.Batch(origin, "in-ru-relos", note, [entries[gap]]))
     outcome = receive.apply_pending(russia.db, "IN", origin)
     assert (outcome.applied, outcome.incidents) == (3, [])
     assert _count(russia) == 3
@@ -67,11 +67,11 @@ def test_a_stop_between_entries_loses_nothing_and_applies_nothing_twice(
         india.file(filing(warship(f"S{i}")), IN_PLANNER)
     origin, note, entries = _log(india)
     peer = _peer(russia)
-    receive.ingest(russia.db, peer, receive.Batch(origin, "in-ru-relos", note, entries))
+    receive.ingest(russia.db, peer, arrival.Batch(origin, "in-ru-relos", note, entries))
     first = receive.apply_pending(russia.db, "IN", origin, limit=len(entries) - 1)  # "crash"
     assert first.applied == 2 and _count(russia) == 2
     # The same entries again (a retried pull), then the rest.
-    again = receive.ingest(russia.db, peer, receive.Batch(origin, "in-ru-relos", note, entries))
+    again = receive.ingest(russia.db, peer, arrival.Batch(origin, "in-ru-relos", note, entries))
     assert again.received == 0
     rest = receive.apply_pending(russia.db, "IN", origin)
     assert (rest.applied, rest.rejected) == (1, 0) and _count(russia) == 3

@@ -11,7 +11,7 @@ from relos.access.domain import SYSTEM
 from relos.audit.service import record
 from relos.events.models import EventRow
 from relos.kit.db import Database
-from relos.tlog import dsse, service, store
+from relos.tlog import dsse, store, verify_service
 from relos.tlog.models import LogRow
 
 
@@ -35,7 +35,7 @@ def test_an_event_is_signed_into_its_agreement_log(database: Database) -> None:
         assert log is not None
         leaf = store.entries(session, log.id, log.size - 1, log.size)[0][1]
         assert json.loads(leaf)["payloadType"] == "application/vnd.relos.audit.entry.v1+json"
-        assert service.verify(session, SYSTEM).whole
+        assert verify_service.verify(session, SYSTEM).whole
 
 
 def test_events_from_before_the_signed_logs_become_the_first_leaves(database: Database) -> None:
@@ -60,4 +60,4 @@ def test_events_from_before_the_signed_logs_become_the_first_leaves(database: Da
         rows = list(session.scalars(select(EventRow).order_by(EventRow.id)))
         assert len(rows) == events_before + 1
         assert sorted(signed) == sorted(r.hash for r in rows), "each event signed once"
-        assert service.verify(session, SYSTEM).whole
+        assert verify_service.verify(session, SYSTEM).whole

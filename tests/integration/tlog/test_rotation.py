@@ -11,7 +11,7 @@ import pytest
 
 from relos.access.domain import SYSTEM
 from relos.kit.db import Database
-from relos.tlog import dsse, service, store
+from relos.tlog import dsse, service, store, verify_service
 from relos.tlog.node import pending_path, promote_key, read_key
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -40,15 +40,15 @@ def test_a_rotated_key_is_announced_and_the_old_one_refused_after(
         log = store.log_of(session, "rotation-test")
         assert log is not None
         origin, size = log.origin, log.size
-        assert service.verify(session, SYSTEM, origin).problem is None
+        assert verify_service.verify(session, SYSTEM, origin).problem is None
         for trusted in ([old.verifier.vkey], [new.verifier.vkey]):
-            assert service.verify(session, SYSTEM, origin, verifier_keys=trusted).whole
+            assert verify_service.verify(session, SYSTEM, origin, verifier_keys=trusted).whole
     # Someone still holding the old key signs after the rotation: refused.
     with database.transaction() as session:
         session.info[store.SIGNER] = old
         store.append(session, "rotation-test", dsse.canonical({"n": 3}), "test.event")
     with database.transaction(write=False) as session:
-        problem = service.verify(session, SYSTEM, origin).problem
+        problem = verify_service.verify(session, SYSTEM, origin).problem
     assert problem is not None and problem.where == f"entry {size}"
     assert "a key revoked at entry" in problem.reason
 
@@ -105,7 +105,7 @@ def test_no_other_process_signs_with_the_old_key_after_a_rotation(
         log = store.log_of(session, "rotation-test")
         assert log is not None
         leaves = [leaf for _, leaf in store.all_entries(session, log.id)]
-        verdict = service.verify(session, SYSTEM, log.origin)
+        verdict = verify_service.verify(session, SYSTEM, log.origin)
     assert verdict.problem is None, verdict.problem
     assert len(leaves) == 3, "the first entry, the rotation, the append during the window"
     signed = dsse.parse(leaves[-1])

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DBAPIError
 
 from relos.access.domain import SYSTEM
 from relos.kit.db import Database
-from relos.tlog import dsse, service, store
+from relos.tlog import dsse, store, verify_service
 from relos.tlog.keys import Signer
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -68,7 +68,7 @@ def verdict(db: Database, *files: Path) -> str:
     """What `relos log verify --log ORIGIN --checkpoint FILE...` says, run in process."""
     checkpoints = [(str(f), f.read_text(encoding="utf-8")) for f in files]
     with db.transaction(write=False) as session:
-        result = service.verify(session, SYSTEM, origin(db), checkpoints)
+        result = verify_service.verify(session, SYSTEM, origin(db), checkpoints)
     return "whole" if result.problem is None else f"broken: {result.problem}"
 
 

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 
 from relos.access.policy import allowed, require
 from relos.agreements import service as agreements
-from relos.audit import service, verify
+from relos.audit import service, shown, verify
 from relos.kit.db import Database
 from relos.kit.pagination import Page
 from relos.references.lookup import references_of
@@ -58,16 +58,32 @@ def audit_page(request: Request, user: PageUser) -> Response:
         orders = [str(_field(e, "detail").get("order", "")) for e in entries]
         references = references_of(session, ids + orders)
         names = {a.id: a.short_name for a in agreements.list_agreements(session, user)}
-        verdict = (
-            verify.describe(verify.verify(session, user)) if allowed(user, "audit.verify") else None
+        # Only the rows shown are verified here (a page's cost, not the log's); the whole
+        # trail is /audit/verify.
+        checks = (
+            shown.verify_shown(session, user, [_field(e, "id") for e in entries])
+            if allowed(user, "audit.verify")
+            else None
         )
     parties = sorted({p for e in entries for p in _field(e, "parties")} | ({user.party} - {""}))
     context = {
         "entries": entries,
-        "verdict": verdict,
+        "checks": checks,
+        "failing": [] if checks is None else [i for i, why in checks.items() if why],
         "view": view,
         "parties": parties,
         "references": references,
         "agreement_names": names,
     }
     return render(request, "audit/list.html", context)
+
+
+@router.get("/audit/verify")
+def audit_verify_page(request: Request, user: PageUser) -> Response:
+    """The whole trail verified: every event, every link, every signed log (slow on a
+    large trail: it reads everything; the list verifies the rows it shows)."""
+    require(user, "audit.verify")
+    db: Database = request.app.state.db
+    with db.transaction(write=False) as session:
+        verdict = verify.describe(verify.verify(session, user))
+    return render(request, "audit/verify.html", {"verdict": verdict})
