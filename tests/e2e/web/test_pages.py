@@ -43,7 +43,7 @@ def test_each_role_sees_its_menu_and_is_refused_the_rest(login: Login) -> None:
     assert viewer.get("/deployments/new").status_code == 403
     auditor = login("ru-auditor")
     assert 'href="/audit"' in auditor.get("/").text
-    assert "The chain is whole" in auditor.get("/audit").text
+    assert "Each entry shown verifies" in auditor.get("/audit").text
 
 
 def test_a_third_party_sees_nothing_of_relos(demo_database: Database, login: Login) -> None:

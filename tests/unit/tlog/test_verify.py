@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from relos.tlog import dsse, merkle, note
 from relos.tlog.keys import Signer
-from relos.tlog.verify import ROTATION, HeldCheckpoint, Problem, Report, verify_log
+from relos.tlog.verify import (
+    ROTATION,
+    HeldCheckpoint,
+    Problem,
+    Report,
+    ShownEntry,
+    verify_entries,
+    verify_log,
+)
 
 ORIGIN = "relos.example/IN/in-ru-relos"
 OLD = Signer("relos.example/IN", bytes(range(32)))
@@ -86,3 +94,40 @@ def test_a_checkpoint_of_another_log_is_named() -> None:
     )
     result = check(leaves, [OLD], (other,))
     assert isinstance(result, Problem) and result.where == "file x"
+
+
+# --- one entry at a time (what the audit page shows) ------------------------------------------
+
+
+def shown(leaves: list[bytes], indexes: list[int], size: int) -> list[ShownEntry]:
+    tree = merkle.MemoryTree(leaves[:size])
+    return [ShownEntry(i, leaves[i], tree.inclusion(i, size) if i < size else []) for i in indexes]
+
+
+def test_shown_entries_verify_across_a_rotation_and_a_forged_one_does_not() -> None:
+    leaves = [event(0), event(1), rotation(OLD, NEW), event(3, NEW), event(4, NEW)]
+    head = checkpoint(leaves, 5, NEW).signed
+    rotations = [(2, leaves[2])]
+    found = verify_entries(ORIGIN, [NEW.verifier], rotations, head, shown(leaves, [0, 3, 4], 5))
+    assert found == {0: None, 3: None, 4: None}
+    # The same statement re-signed by the revoked key after the rotation: refused.
+    late = [*leaves[:4], event(4, OLD)]
+    (why,) = verify_entries(ORIGIN, [NEW.verifier], rotations, head, shown(late, [4], 5)).values()
+    assert why is not None and "revoked at entry 2" in why
+
+
+def test_a_shown_entry_outside_the_signed_tree_does_not_verify() -> None:
+    leaves = [event(n) for n in range(4)]
+    head = checkpoint(leaves, 3, OLD).signed
+    other = [event(0), event(9), *leaves[2:]]  # a validly signed entry swapped in at 1
+    found = verify_entries(ORIGIN, [OLD.verifier], [], head, shown(other, [1, 3], 3))
+    assert found[1] is not None and "not in the tree" in found[1]
+    assert found[3] is not None and "not under the latest signed checkpoint" in found[3]
+
+
+def test_shown_entries_under_a_checkpoint_by_another_key_do_not_verify() -> None:
+    leaves = [event(n) for n in range(3)]
+    head = checkpoint(leaves, 3, NEW).signed  # NEW was never handed over to
+    found = verify_entries(ORIGIN, [OLD.verifier], [], head, shown(leaves, [0, 2], 3))
+    assert all(why is not None and "not signed by the node's key" in why for why in found.values())
+    assert verify_entries(ORIGIN, [OLD.verifier], [], None, shown(leaves, [0], 3))[0] is not None
