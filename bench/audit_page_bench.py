@@ -11,6 +11,7 @@ one a signed leaf), then an auditor logged in through the form. CPU is the proce
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
@@ -73,6 +74,7 @@ def main() -> None:
                 paths.append(("/audit/verify", cpu_per_load(client, "/audit/verify", args.loads)))
         db.dispose()
     print(f"{args.events} events recorded on top of the demo data")
+    print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     for path, seconds in paths:
         print(f"{path:20} {seconds * 1000:8.1f} ms CPU per load (median of {args.loads})")
 
