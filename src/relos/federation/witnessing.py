@@ -20,6 +20,7 @@ from relos.tlog.keys import Verifier
 
 
 def held_leaves(session: Session, origin: str, size: int) -> list[bytes]:
+    """The peer's entries held below `size`, in index order (fewer when there is a gap)."""
     rows = session.execute(
         select(ReceivedRow.idx, ReceivedRow.leaf)
         .where(ReceivedRow.origin == origin, ReceivedRow.idx < size)
