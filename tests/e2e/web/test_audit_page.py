@@ -9,35 +9,15 @@ import re
 
 from sqlalchemy import text
 from tests.e2e.web.conftest import Login
+from tests.integration.audit.test_signed_view import leaf_of, re_sign, tamper
 
 from relos.kit.db import Database
-from relos.tlog import dsse
-from relos.tlog.keys import Signer
 
 ROW = re.compile(r'<td class="num">(\d+)</td>.*?data-verified="(yes|no)"', re.S)
 
 
 def _verified(html: str) -> dict[int, bool]:
     return {int(entry): state == "yes" for entry, state in ROW.findall(html)}
-
-
-def _tamper(db: Database, sql: str, **params: object) -> None:
-    with db.engine.begin() as conn:
-        for table in ("events", "tlog_entries", "tlog_event_leaves"):
-            conn.exec_driver_sql(f"DROP TRIGGER IF EXISTS {table}_no_update")
-        conn.execute(text(sql), params)
-
-
-def _leaf(db: Database, event_id: int) -> tuple[int, int, bytes]:
-    with db.engine.connect() as conn:
-        log_id, index, leaf = conn.execute(
-            text(
-                "SELECT e.log_id, e.idx, t.leaf FROM tlog_event_leaves e JOIN tlog_entries t"
-                " ON t.log_id = e.log_id AND t.idx = e.idx WHERE e.event_id = :id"
-            ),
-            {"id": event_id},
-        ).one()
-    return int(log_id), int(index), bytes(leaf)
 
 
 def test_each_shown_row_verifies_and_a_re_signed_leaf_fails_on_its_row(
@@ -50,17 +30,7 @@ def test_each_shown_row_verifies_and_a_re_signed_leaf_fails_on_its_row(
     assert len(rows) >= 10 and all(rows.values())
     assert "Each entry shown verifies" in page.text
     victim = sorted(rows)[len(rows) // 2]
-    log_id, index, leaf = _leaf(demo_database, victim)
-    envelope = dsse.parse(leaf)
-    intruder = Signer.generate("relos.example/node")
-    forged = dsse.seal(envelope.payload, envelope.payload_type, [intruder])
-    _tamper(
-        demo_database,
-        "UPDATE tlog_entries SET leaf = :x WHERE log_id = :log AND idx = :idx",
-        x=forged,
-        log=log_id,
-        idx=index,
-    )
+    re_sign(demo_database, victim)
     page = auditor.get("/audit", params={"sort": "-id"})
     after = _verified(page.text)
     assert after[victim] is False
@@ -77,11 +47,11 @@ def test_a_changed_event_row_and_a_changed_subtree_fail_on_the_page(
     auditor = login("in-auditor")
     rows = _verified(auditor.get("/audit", params={"sort": "-id"}).text)
     changed, *others = sorted(rows)
-    _tamper(demo_database, "UPDATE events SET actor = 'forged' WHERE id = :id", id=changed)
+    tamper(demo_database, "UPDATE events SET actor = 'forged' WHERE id = :id", id=changed)
     # A shown entry's sibling in the stored tree, changed: the proof built from the store
     # no longer gives the signed root (the leaf itself is untouched).
     for unproven in others:
-        log_id, index, _ = _leaf(demo_database, unproven)
+        log_id, index, _ = leaf_of(demo_database, unproven)
         with demo_database.engine.begin() as conn:
             conn.exec_driver_sql("DROP TRIGGER IF EXISTS tlog_subtrees_no_update")
             done = conn.execute(

@@ -5,30 +5,19 @@ viewer may not ask. Both databases (the queries by id and for a log's rotations)
 from __future__ import annotations
 
 import pytest
-from tests.integration.audit.test_signed_view import fill, leaf_of, tamper
+from tests.integration.audit.test_signed_view import fill, re_sign
 
 from relos.access.domain import SYSTEM, Principal
 from relos.audit.shown import verify_shown
 from relos.kit.db import Database
 from relos.kit.errors import Forbidden
-from relos.tlog import dsse
-from relos.tlog.keys import Signer
 
 
 def test_shown_rows_verify_and_a_re_signed_leaf_fails_on_its_row(database: Database) -> None:
     ids = fill(database)
     with database.transaction(write=False) as session:
         assert verify_shown(session, SYSTEM, ids) == dict.fromkeys(ids)
-    log_id, index, leaf = leaf_of(database, ids[1])
-    envelope = dsse.parse(leaf)
-    intruder = Signer.generate("relos.example/node")
-    tamper(
-        database,
-        "UPDATE tlog_entries SET leaf = :x WHERE log_id = :log AND idx = :idx",
-        x=dsse.seal(envelope.payload, envelope.payload_type, [intruder]),
-        log=log_id,
-        idx=index,
-    )
+    re_sign(database, ids[1])
     with database.transaction(write=False) as session:
         found = verify_shown(session, SYSTEM, ids)
     assert found.pop(ids[1]) == "its signature does not verify by the node's key"

@@ -58,6 +58,22 @@ def leaf_of(db: Database, event_id: int) -> tuple[int, int, bytes]:
     raise AssertionError(event_id)
 
 
+def re_sign(db: Database, event_id: int) -> int:
+    """The event's signed leaf, the same statement re-signed by a key that is not the
+    node's (the triggers dropped); its index."""
+    log_id, index, leaf = leaf_of(db, event_id)
+    envelope = dsse.parse(leaf)
+    intruder = Signer.generate("relos.example/node")
+    tamper(
+        db,
+        "UPDATE tlog_entries SET leaf = :x WHERE log_id = :log AND idx = :idx",
+        x=dsse.seal(envelope.payload, envelope.payload_type, [intruder]),
+        log=log_id,
+        idx=index,
+    )
+    return index
+
+
 def broken(db: Database) -> tuple[int | None, str] | None:
     with db.transaction(write=False) as session:
         found = verify(session, SYSTEM).broken
@@ -119,17 +135,7 @@ def test_a_changed_leaf_is_named_by_its_event(database: Database) -> None:
 
 def test_a_leaf_re_signed_by_another_key_is_refused(database: Database) -> None:
     ids = fill(database)
-    log_id, index, leaf = leaf_of(database, ids[2])
-    envelope = dsse.parse(leaf)
-    intruder = Signer.generate("relos.example/node")
-    resigned = dsse.seal(envelope.payload, envelope.payload_type, [intruder])
-    tamper(
-        database,
-        "UPDATE tlog_entries SET leaf = :x WHERE log_id = :log AND idx = :idx",
-        x=resigned,
-        log=log_id,
-        idx=index,
-    )
+    index = re_sign(database, ids[2])
     found = broken(database)
     assert found is not None and found[0] == ids[2]
     assert f"entry {index}: its signature does not verify by the node's key" in found[1]
