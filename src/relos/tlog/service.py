@@ -340,16 +340,3 @@ def consistency(
             first,
         ) from exc
     return ConsistencyOut(first=first, second=second, hashes=_hashes(proof))
-
-
-def proof_self_check(session: Session, log: LogRow, index: int, size: int) -> bool:
-    """Whether the stored subtrees give a proof that verifies (used by tools and tests)."""
-    leaf = store.entries(session, log.id, index, index + 1)[0][1]
-    proof = store.inclusion_proof(session, log.id, index, size)
-    try:
-        merkle.verify_inclusion(
-            index, size, merkle.leaf_hash(leaf), proof, store.root_at(session, log.id, size)
-        )
-    except merkle.ProofError:
-        return False
-    return True
