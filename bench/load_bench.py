@@ -318,11 +318,13 @@ class Checkout:
 
 
 def start_server(
-    url: str, workers: int, folder: Path, code: Checkout
+    url: str, workers: int, folder: Path, code: Checkout, threads: int | None = None
 ) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
     env = code.env(url, folder)
     command = [code.python, "-m", "relos", "serve", "--port", str(port)]
+    if threads is not None:
+        command += ["--threads", str(threads)]
     if workers > 1:
         command += ["--workers", str(workers)]
     log_path = folder / f"serve-{port}.log"
@@ -350,6 +352,19 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
     except ProcessLookupError:
         return
     process.wait(timeout=60)
+
+
+def settle(pid: int, most_s: float = 30.0) -> None:
+    """Wait until the server is idle (under 5% of a core over half a second): its workers
+    load the sea network in the background at start, which is not the load's cost."""
+    deadline = time.monotonic() + most_s
+    before = tree_cpu(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = tree_cpu(pid)
+        if now - before < 0.025:
+            return
+        before = now
 
 
 def tree_cpu(pid: int) -> float:
@@ -433,6 +448,7 @@ def pct(values: list[float], q: float) -> float:
 class Row:
     backend: str
     workers: int
+    threads: int | None  # relos serve --threads (None: the server's default)
     clients: int
     load: str
     reqs: int
@@ -472,6 +488,7 @@ def bench_one(
     seconds: float,
     folder: Path,
     code: Checkout,
+    threads: int | None = None,
 ) -> list[Row]:
     rows: list[Row] = []
     for clients in clients_list:
@@ -479,9 +496,10 @@ def bench_one(
             url, pg_name = database_url(backend, folder)
             try:
                 tokens = prepare(url, folder)
-                process, base = start_server(url, workers, folder, code)
+                process, base = start_server(url, workers, folder, code, threads)
                 try:
                     load_prices(base, tokens)
+                    settle(process.pid)
                     port = int(base.rsplit(":", 1)[1])
                     cpu0 = tree_cpu(process.pid)
                     tally, wall, client_cpu = run_load(port, tokens, clients, seconds, mix)
@@ -498,6 +516,7 @@ def bench_one(
                 Row(
                     backend,
                     workers,
+                    threads,
                     clients,
                     load,
                     sum(len(v) for v in tally.latencies.values()),
@@ -520,7 +539,8 @@ def print_row(row: Row) -> None:
     ops = "  ".join(f"{op} {p50:.0f}/{p99:.0f}" for op, (p50, p99) in sorted(row.per_op.items()))
     reqs = max(row.reqs, 1)
     print(
-        f"# {row.backend} w{row.workers} c{row.clients} {row.load}: "
+        f"# {row.backend} w{row.workers}{'' if row.threads is None else f' t{row.threads}'} "
+        f"c{row.clients} {row.load}: "
         f"{row.reqs / row.wall:.0f} req/s, errors {row.errors}"
         + (f" ({row.error_kinds})" if row.error_kinds else "")
         + f", CPU {row.cpu * 1000 / reqs:.2f} ms/req server, "
@@ -541,17 +561,28 @@ def main() -> None:
         default=None,
         help="serve another working copy of relos (its .venv and src), e.g. main for a before",
     )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        nargs="+",
+        default=[None],
+        help="relos serve --threads for each run (default: the server's own default)",
+    )
     args = parser.parse_args()
     code = Checkout.at(args.server_checkout)
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="relos-load-") as tmp:
         for backend in args.backends:
             for workers in args.workers:
-                rows += bench_one(backend, workers, args.clients, args.seconds, Path(tmp), code)
+                for threads in args.threads:
+                    rows += bench_one(
+                        backend, workers, args.clients, args.seconds, Path(tmp), code, threads
+                    )
     table = Table(title=f"relos serve under load ({args.seconds:.0f} s per run)")
     for column in (
         "database",
         "workers",
+        "threads",
         "clients",
         "load",
         "req/s",
@@ -579,6 +610,7 @@ def main() -> None:
         table.add_row(
             row.backend,
             str(row.workers),
+            "default" if row.threads is None else str(row.threads),
             str(row.clients),
             row.load,
             f"{row.reqs / row.wall:.0f}",

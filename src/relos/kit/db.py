@@ -77,17 +77,30 @@ def _guard_statements(engine: Engine) -> None:
             raise InvalidInput("a NUL character is not allowed")
 
 
-def make_engine(url: str) -> Engine:
+def pool_options(threads: int | None) -> dict[str, int]:
+    """The pool for a process serving `threads` requests at once: one connection each, and
+    as many again for a burst outside the request threads (a scrape, a background sync).
+    None (the CLI, tests): SQLAlchemy's sizes for SQLite, 10 + 20 for PostgreSQL."""
+    if threads is None:
+        return {}
+    return {"pool_size": threads, "max_overflow": threads}
+
+
+def make_engine(url: str, threads: int | None = None) -> Engine:
     """An engine for the URL; creates the SQLite file's folder when needed."""
     url = _normalise_url(url)
+    pool = pool_options(threads)
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, **pool
+        )
         _prepare_sqlite(engine)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        pool = pool or {"pool_size": 10, "max_overflow": 20}
+        engine = create_engine(url, pool_pre_ping=True, **pool)
     _guard_statements(engine)
     return engine
 
@@ -131,9 +144,10 @@ def check_strings(session: Session, *_: Any) -> None:
 class Database:
     """Holds the engine and makes sessions; built once by the composition root."""
 
-    def __init__(self, url: str, data_dir: Path | None = None) -> None:
+    def __init__(self, url: str, data_dir: Path | None = None, threads: int | None = None) -> None:
         self.url = _normalise_url(url)
-        self.engine = make_engine(self.url)
+        # `threads`: the requests a served worker runs at once (Settings.worker_threads).
+        self.engine = make_engine(self.url, threads)
         self.sqlite = is_sqlite(self.url)
         # Where the node key lives (relos.tlog.node); None: the default data directory.
         self.data_dir = data_dir
