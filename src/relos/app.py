@@ -32,8 +32,9 @@ def _api_router(expected_heads: set[str]) -> APIRouter:
     api = APIRouter(prefix=API_PREFIX)
 
     @api.get("/health", tags=["meta"])
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
         """The process answers (liveness); says nothing about the database: see /ready."""
+        # async: the event loop answers it even while every request thread is busy.
         return {"status": "ok"}
 
     @api.get(
