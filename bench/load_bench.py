@@ -66,6 +66,7 @@ HOSTED = {"IN": ("RU", "RUVVO"), "RU": ("IN", "INVTZ")}
 FIRST = datetime(2027, 1, 1, tzinfo=UTC)
 DAYS = 4 * 365
 MIX = ("validate", "file", "headroom", "list", "order", "validate", "file", "list")
+LOADS: dict[str, tuple[str, ...]] = {"mixed": MIX, "health": ("health",)}
 
 
 def iso(value: datetime) -> str:
@@ -489,10 +490,13 @@ def bench_one(
     folder: Path,
     code: Checkout,
     threads: int | None = None,
+    loads: tuple[str, ...] = ("mixed", "health"),
 ) -> list[Row]:
     rows: list[Row] = []
     for clients in clients_list:
-        for load, mix in (("mixed", MIX), ("health", ("health",))):
+        for load, mix in LOADS.items():
+            if load not in loads:
+                continue
             url, pg_name = database_url(backend, folder)
             try:
                 tokens = prepare(url, folder)
@@ -568,6 +572,7 @@ def main() -> None:
         default=[None],
         help="relos serve --threads for each run (default: the server's own default)",
     )
+    parser.add_argument("--loads", nargs="+", choices=list(LOADS), default=list(LOADS))
     args = parser.parse_args()
     code = Checkout.at(args.server_checkout)
     rows: list[Row] = []
@@ -576,7 +581,14 @@ def main() -> None:
             for workers in args.workers:
                 for threads in args.threads:
                     rows += bench_one(
-                        backend, workers, args.clients, args.seconds, Path(tmp), code, threads
+                        backend,
+                        workers,
+                        args.clients,
+                        args.seconds,
+                        Path(tmp),
+                        code,
+                        threads,
+                        tuple(args.loads),
                     )
     table = Table(title=f"relos serve under load ({args.seconds:.0f} s per run)")
     for column in (

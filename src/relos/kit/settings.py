@@ -44,7 +44,7 @@ def _whole(name: str, default: int, most: int) -> int:
 
 
 # Requests one worker process works on at once (see worker_threads below).
-DEFAULT_WORKER_THREADS = 4
+DEFAULT_WORKER_THREADS = 16
 MOST_WORKER_THREADS = 256
 
 
