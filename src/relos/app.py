@@ -109,8 +109,10 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         bound_request_threads(settings.worker_threads)
         if db is None:  # a served app (tests pass their own db and load on demand)
+            from relos.events import catalog
             from relos.planning.service import load_in_background
 
+            catalog.load()  # every feature's events, before the first request needs them
             load_in_background()
         yield
         if db is None:
