@@ -1,7 +1,8 @@
 """A real `relos serve` under a bounded mixed API load, on SQLite and PostgreSQL.
 
     python bench/load_bench.py [--seconds 10] [--clients 1 8 32] [--workers 1 2]
-                               [--backends sqlite postgres]
+                               [--backends sqlite postgres] [--threads N ...]
+                               [--loads mixed health] [--server-checkout DIR]
 
 For each database and worker count a fresh database is migrated, two logistics users and two
 planners get tokens and a price list is loaded; then `relos serve` is started as an operator
