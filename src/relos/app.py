@@ -6,6 +6,7 @@ import os
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.types import ASGIApp
@@ -31,8 +32,9 @@ def _api_router(expected_heads: set[str]) -> APIRouter:
     api = APIRouter(prefix=API_PREFIX)
 
     @api.get("/health", tags=["meta"])
-    def health() -> dict[str, str]:
+    async def health() -> dict[str, str]:
         """The process answers (liveness); says nothing about the database: see /ready."""
+        # async: the event loop answers it even while every request thread is busy.
         return {"status": "ok"}
 
     @api.get(
@@ -83,20 +85,34 @@ def _guarded(app: FastAPI, settings: Settings, db: Database) -> Callable[[], ASG
     return build_with_guard
 
 
+def bound_request_threads(threads: int) -> None:
+    """At most `threads` sync routes (and sync dependencies) of this process run at once.
+
+    FastAPI runs them in AnyIO's thread pool, whose limiter (40 by default) is per event
+    loop: set here, inside the loop, at startup. Requests over the bound wait their turn on
+    the event loop, holding no thread and no connection; under the GIL, fewer threads mean
+    a thread holding a database lock gets the CPU back sooner.
+    """
+    to_thread.current_default_thread_limiter().total_tokens = threads
+
+
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:
     """An app bound to one database; the caller may pass an existing Database (tests)."""
     from relos.kit.migrate import script_heads
 
     settings = settings or Settings.from_env()
-    database = db or Database(settings.database_url, settings.data_dir)
+    database = db or Database(settings.database_url, settings.data_dir, settings.worker_threads)
     if database.data_dir is None:
         database.data_dir = settings.data_dir
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        bound_request_threads(settings.worker_threads)
         if db is None:  # a served app (tests pass their own db and load on demand)
+            from relos.events import catalog
             from relos.planning.service import load_in_background
 
+            catalog.load()  # every feature's events, before the first request needs them
             load_in_background()
         yield
         if db is None:

@@ -147,6 +147,15 @@ def serve(
         int, typer.Option(min=1, max=64, help="Worker processes (each a full server).")
     ] = 1,
     demo: Annotated[bool, typer.Option("--demo", help="Upgrade and load demo data first.")] = False,
+    threads: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            max=256,
+            help="Requests each worker runs at once, and its database connections "
+            "(default: RELOS_WORKER_THREADS, else 16).",
+        ),
+    ] = None,
     sync_every: Annotated[
         float, typer.Option("--sync-every", help="Sync with peers every SECONDS (0: never).")
     ] = 0,
@@ -160,7 +169,7 @@ def serve(
         from relos.kit.clikit import database
 
         start(database(), sync_every)
-    run(host, port, workers, demo)
+    run(host, port, workers, demo, threads)
 
 
 def _register_features() -> None:

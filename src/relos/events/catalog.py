@@ -9,6 +9,7 @@ replay can turn any stored type name back into a class and a projector.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -93,17 +94,32 @@ def types() -> list[str]:
 
 
 _loaded = False
+_loading = False
+_lock = threading.RLock()
 
 
 def load() -> None:
-    """Import every feature's events and projections (once)."""
-    global _loaded
+    """Import every feature's events and projections (once).
+
+    Served requests run in several threads: a second caller waits for a load in progress
+    (marking it loaded before the imports ended once let a first support order answer
+    500, "no projector"). A module imported here that asks again, on the loading thread,
+    gets through at once.
+    """
+    global _loaded, _loading
     if _loaded:
         return
-    _loaded = True
-    import relos.events.imported
-    import relos.events.legacy  # noqa: F401  (the events of the old audit trail)
-    from relos.registry import parts
+    with _lock:
+        if _loaded or _loading:
+            return
+        _loading = True
+        try:
+            import relos.events.imported
+            import relos.events.legacy  # noqa: F401  (the events of the old audit trail)
+            from relos.registry import parts
 
-    parts("events")
-    parts("projections")
+            parts("events")
+            parts("projections")
+            _loaded = True
+        finally:
+            _loading = False

@@ -8,7 +8,10 @@ advisory lock on a key (see advisory_lock).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Engine, String, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 from relos.kit.errors import InvalidInput
@@ -77,17 +81,30 @@ def _guard_statements(engine: Engine) -> None:
             raise InvalidInput("a NUL character is not allowed")
 
 
-def make_engine(url: str) -> Engine:
+def pool_options(threads: int | None) -> dict[str, int]:
+    """The pool for a process serving `threads` requests at once: one connection each, and
+    as many again for a burst outside the request threads (a scrape, a background sync).
+    None (the CLI, tests): SQLAlchemy's sizes for SQLite, 10 + 20 for PostgreSQL."""
+    if threads is None:
+        return {}
+    return {"pool_size": threads, "max_overflow": threads}
+
+
+def make_engine(url: str, threads: int | None = None) -> Engine:
     """An engine for the URL; creates the SQLite file's folder when needed."""
     url = _normalise_url(url)
+    pool = pool_options(threads)
     if is_sqlite(url):
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = create_engine(
+            url, connect_args={"timeout": 30, "check_same_thread": False}, **pool
+        )
         _prepare_sqlite(engine)
     else:
-        engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+        pool = pool or {"pool_size": 10, "max_overflow": 20}
+        engine = create_engine(url, pool_pre_ping=True, **pool)
     _guard_statements(engine)
     return engine
 
@@ -128,12 +145,45 @@ def check_strings(session: Session, *_: Any) -> None:
                 raise InvalidInput(f"{attr.key}: at most {limit} characters (got {len(value)})")
 
 
+_writer_locks: dict[str, Any] = {}
+_no_turn = contextlib.nullcontext()
+_writer_locks_guard = threading.Lock()
+
+
+def sqlite_writers(url: str) -> contextlib.AbstractContextManager[Any]:
+    """The lock this process's write transactions on one SQLite file take in turn.
+
+    SQLite lets one writer in at a time (BEGIN IMMEDIATE); the others retry on a timer
+    (busy_timeout) with sleeps of up to 100 ms and no order, so under load some writers
+    lose again and again (seconds of p99 for milliseconds of work). Threads of one process
+    queue here instead, and the next one starts as soon as the last one ends. (Processes
+    still meet on SQLite's lock.) Re-entrant: a thread may nest transactions as before.
+    """
+    with _writer_locks_guard:
+        lock = _writer_locks.setdefault(url, threading.RLock())
+    return _turn(lock)
+
+
+@contextlib.contextmanager
+def _turn(lock: Any) -> Iterator[None]:
+    # The same 30 s a writer waited on SQLite's own lock, and the same error after it.
+    if not lock.acquire(timeout=30):
+        raise OperationalError(
+            "BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked")
+        )
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 class Database:
     """Holds the engine and makes sessions; built once by the composition root."""
 
-    def __init__(self, url: str, data_dir: Path | None = None) -> None:
+    def __init__(self, url: str, data_dir: Path | None = None, threads: int | None = None) -> None:
         self.url = _normalise_url(url)
-        self.engine = make_engine(self.url)
+        # `threads`: the requests a served worker runs at once (Settings.worker_threads).
+        self.engine = make_engine(self.url, threads)
         self.sqlite = is_sqlite(self.url)
         # Where the node key lives (relos.tlog.node); None: the default data directory.
         self.data_dir = data_dir
@@ -149,22 +199,25 @@ class Database:
             info=info,
         )
         event.listen(self._writer, "before_flush", check_strings)
+        self.sqlite_url = self.url if self.sqlite else None  # its writers take turns here
 
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[Session]:
         """One unit of work: commits when the block ends cleanly, rolls back otherwise."""
-        session = (self._writer if write else self._reader)()
-        try:
-            yield session
-            if write:
-                session.commit()
-            else:
+        turn = sqlite_writers(self.sqlite_url) if write and self.sqlite_url else _no_turn
+        with turn:
+            session = (self._writer if write else self._reader)()
+            try:
+                yield session
+                if write:
+                    session.commit()
+                else:
+                    session.rollback()
+            except BaseException:
                 session.rollback()
-        except BaseException:
-            session.rollback()
-            raise
-        finally:
-            session.close()
+                raise
+            finally:
+                session.close()
 
     def dispose(self) -> None:
         self.engine.dispose()

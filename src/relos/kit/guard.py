@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import itertools
 import json
 import logging
+import os
 import re
 import time
 import uuid
@@ -39,6 +41,10 @@ _SANE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 _JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(rb"[\[\]{}]")
 _NUL_ESCAPE = re.compile(rb"\\u0000", re.IGNORECASE)
+_READ_HEADERS = frozenset({b"x-request-id", b"content-length", b"content-type"})
+TOO_LONG = "the request took too long"
+# A request still running after this long gets a watcher for its client leaving (see _serve).
+WATCH_AFTER_S = 0.05
 
 
 @dataclass
@@ -56,7 +62,7 @@ class RequestContext:
         if self.cancelled:
             raise RequestCancelled(self.reason)
         if time.monotonic() > self.deadline:
-            self.cancelled, self.reason = True, "the request took too long"
+            self.cancelled, self.reason = True, TOO_LONG
             raise RequestCancelled(self.reason)
 
 
@@ -68,6 +74,25 @@ current: contextvars.ContextVar[RequestContext | None] = contextvars.ContextVar(
 def request_id() -> str | None:
     context = current.get()
     return context.request_id if context else None
+
+
+class _RequestIds:
+    """Request ids as unique as uuid4's but without a system call each: a random prefix per
+    process (renewed in a forked child) and a counter."""
+
+    def __init__(self) -> None:
+        self.renew()
+        os.register_at_fork(after_in_child=self.renew)
+
+    def renew(self) -> None:
+        self.prefix = uuid.uuid4().hex[:20]
+        self.count = itertools.count()
+
+    def __call__(self) -> str:
+        return f"{self.prefix}{next(self.count):012x}"
+
+
+next_request_id = _RequestIds()
 
 
 def cancel_point() -> None:
@@ -125,9 +150,10 @@ class RequestGuard:
             await self.app(scope, receive, send)
             return
         began = time.monotonic()
-        headers = {k.decode("latin-1").lower(): v for k, v in scope.get("headers", [])}
-        given = headers.get("x-request-id", b"").decode("latin-1")
-        rid = given if _SANE_ID.match(given) else uuid.uuid4().hex
+        # ASGI servers give header names in lower case; only these three are looked at.
+        headers = {k: v for k, v in scope.get("headers", ()) if k in _READ_HEADERS}
+        given = headers.get(b"x-request-id", b"").decode("latin-1")
+        rid = given if _SANE_ID.match(given) else next_request_id()
         context = RequestContext(rid, began + self.timeout)
         token = current.set(context)
         scope.setdefault("state", {})["request_id"] = rid
@@ -196,9 +222,9 @@ class RequestGuard:
             )
 
     def _refuse_early(
-        self, scope: Scope, headers: dict[str, bytes]
+        self, scope: Scope, headers: dict[bytes, bytes]
     ) -> tuple[int, str, str, str] | None:
-        length = headers.get("content-length")
+        length = headers.get(b"content-length")
         if length is not None:
             try:
                 declared = int(length)
@@ -220,7 +246,7 @@ class RequestGuard:
         )
 
     async def _read_body(
-        self, receive: Receive, headers: dict[str, bytes]
+        self, receive: Receive, headers: dict[bytes, bytes]
     ) -> bytes | tuple[int, str, str, str]:
         """The whole body, or why it is refused; the limit holds for chunked bodies too."""
         chunks: list[bytes] = []
@@ -239,7 +265,7 @@ class RequestGuard:
         body = b"".join(chunks)
         if b"\x00" in body or _NUL_ESCAPE.search(body):
             return 422, "invalid-input", "Invalid input", "a NUL character is not allowed"
-        kind = headers.get("content-type", b"").split(b";")[0].strip().lower()
+        kind = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
         if kind.endswith(b"json") or body.lstrip()[:1] in (b"[", b"{"):
             deepest = json_depth(body)
             if deepest > self.max_depth:
@@ -261,54 +287,77 @@ class RequestGuard:
         answer: Callable[[int, str, str, str], Any],
         started: Callable[[], bool],
     ) -> None:
-        delivered = False
+        """Run the app in this task; a timer stops it when the time is up, and a watcher (from
+        WATCH_AFTER_S on) stops it when the client leaves. No task or wait per request: most
+        requests end before either would have fired, and tasks cost every request CPU."""
+        loop = asyncio.get_running_loop()
+        task = asyncio.current_task()
+        assert task is not None
+        delivered = working = False
         left = asyncio.Event()
-        work: asyncio.Task[None] | None = None
+        watcher: asyncio.Task[None] | None = None
+
+        def stop(reason: str) -> None:
+            if working and not context.cancelled:
+                context.cancelled, context.reason = True, reason
+                task.cancel()
 
         async def watch() -> None:
             # After the body, the only message left to receive is the client leaving.
             while True:
                 message = await receive()
                 if message["type"] == "http.disconnect":
-                    if work is not None and not work.done():  # not just hanging up after
-                        context.cancelled, context.reason = True, "the client left"
-                        work.cancel()
                     left.set()
+                    stop("the client left")  # not when it just hangs up after the answer
                     return
+
+        def start_watching() -> None:
+            nonlocal watcher
+            if watcher is None:
+                watcher = loop.create_task(watch())
+
+        def time_up() -> None:
+            if not started():  # once the answer has begun, it is let finish
+                stop(TOO_LONG)
 
         async def replay() -> Message:
             nonlocal delivered
             if not delivered:
                 delivered = True
                 return {"type": "http.request", "body": body, "more_body": False}
+            start_watching()  # the app listens for the client leaving (a streaming answer)
             await left.wait()
             return {"type": "http.disconnect"}
 
-        async def run_app() -> None:
-            await self.app(scope, replay, send)
-
-        watcher = asyncio.create_task(watch())
-        work = asyncio.create_task(run_app())
+        timer = loop.call_later(max(0.0, context.deadline - time.monotonic()), time_up)
+        watching = loop.call_later(WATCH_AFTER_S, start_watching)
+        failure: BaseException | None = None
+        working = True
         try:
-            done, _ = await asyncio.wait({work}, timeout=context.deadline - time.monotonic())
-            if work not in done and not started():  # the time is up, and nothing was sent
-                context.cancelled, context.reason = True, "the request took too long"
-                work.cancel()
-            results = await asyncio.gather(work, return_exceptions=True)
-            exc = results[0]
-            if context.cancelled or isinstance(exc, RequestCancelled):
-                if not left.is_set():
-                    detail = context.reason or str(exc)
-                    if context.reason == "the request took too long":
-                        detail = f"the request took longer than {self.timeout:g} s and was stopped"
-                    await answer(503, "timeout", "Request timed out", detail)
-            elif isinstance(exc, BaseException) and not isinstance(exc, asyncio.CancelledError):
-                # Starlette answered the 500 already and re-raises for the server's sake;
-                # answering here keeps a kept-alive connection usable.
-                await answer(500, "internal", "Internal error", "An internal error occurred.")
+            await self.app(scope, replay, send)
+        except asyncio.CancelledError:
+            if not context.cancelled:
+                raise  # cancelled by the server (shutting down), not by this guard
+            task.uncancel()
+        except Exception as exc:
+            failure = exc
         finally:
-            watcher.cancel()
-            await asyncio.gather(watcher, return_exceptions=True)
+            working = False
+            timer.cancel()
+            watching.cancel()
+            if watcher is not None:
+                watcher.cancel()
+                await asyncio.gather(watcher, return_exceptions=True)
+        if context.cancelled or isinstance(failure, RequestCancelled):
+            if not left.is_set():
+                detail = context.reason or str(failure)
+                if context.reason == TOO_LONG:
+                    detail = f"the request took longer than {self.timeout:g} s and was stopped"
+                await answer(503, "timeout", "Request timed out", detail)
+        elif failure is not None:
+            # Starlette answered the 500 already and re-raises for the server's sake;
+            # answering here keeps a kept-alive connection usable.
+            await answer(500, "internal", "Internal error", "An internal error occurred.")
 
 
 def route_template(scope: Scope) -> str:

@@ -55,7 +55,7 @@ def parse_filter(
     )
 
 
-def filter_query(
+async def filter_query(  # async: no thread pool hop for a pure parse (see kit.web)
     q: Annotated[
         str | None,
         Query(max_length=MAX_Q, description="Case-insensitive search (reference, title, ...)."),

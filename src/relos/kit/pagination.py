@@ -23,7 +23,7 @@ class Page:
         return Page(None if self.limit is None else self.limit + 1, self.offset)
 
 
-def page_query(
+async def page_query(  # async: no thread pool hop for a pure check (see kit.web)
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page.")] = 500,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="Rows to skip.")] = 0,
 ) -> Page:

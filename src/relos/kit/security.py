@@ -50,6 +50,9 @@ class SecurityHeaders:
         self.headers = dict(HEADERS)
         if https:  # served behind TLS (RELOS_SECURE_COOKIES=1): browsers must stay on HTTPS
             self.headers["strict-transport-security"] = "max-age=31536000"
+        # Encoded once: every response gets them.
+        self.raw = [(k.encode(), v.encode()) for k, v in self.headers.items()]
+        self.raw_private = [*self.raw, (b"cache-control", b"no-store")]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -59,15 +62,14 @@ class SecurityHeaders:
         # Only the static assets (same for everyone) may be cached.
         private = not str(scope.get("path", "")).startswith(STATIC_PREFIX)
 
+        extra = self.raw_private if private else self.raw
+
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                present = {name.lower() for name, _ in message.get("headers", [])}
-                extra = dict(self.headers)
-                if private:
-                    extra["cache-control"] = "no-store"
-                message["headers"] = list(message.get("headers", [])) + [
-                    (k.encode(), v.encode()) for k, v in extra.items() if k.encode() not in present
-                ]
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [(k, v) for k, v in extra if k not in present]
+                message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -30,6 +30,24 @@ def _number(name: str, default: float) -> float:
     return value
 
 
+def _whole(name: str, default: int, most: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise InvalidInput(f"{name}: {raw!r} is not a whole number") from exc
+    if not 1 <= value <= most:
+        raise InvalidInput(f"{name}: {raw!r} must be between 1 and {most}")
+    return value
+
+
+# Requests one worker process works on at once (see worker_threads below).
+DEFAULT_WORKER_THREADS = 16
+MOST_WORKER_THREADS = 256
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -45,6 +63,11 @@ class Settings:
     trusted_proxies: str = ""
     shutdown_timeout_s: float = 20.0
     log_format: str = "json"
+    # Requests one worker process runs at once in its thread pool, and so the connections
+    # its database pool holds. Python runs one thread at a time: more threads than the
+    # database can keep busy only take turns, and a thread holding a lock (a party's cap,
+    # the signed log) waits for its turn behind all the others (docs/operations.md).
+    worker_threads: int = DEFAULT_WORKER_THREADS
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -65,4 +88,7 @@ class Settings:
             trusted_proxies=os.environ.get("RELOS_TRUSTED_PROXIES", "").strip(),
             shutdown_timeout_s=_number("RELOS_SHUTDOWN_TIMEOUT", 20.0),
             log_format=log_format,
+            worker_threads=_whole(
+                "RELOS_WORKER_THREADS", DEFAULT_WORKER_THREADS, MOST_WORKER_THREADS
+            ),
         )

@@ -39,5 +39,11 @@ def current_principal(
         return authenticate(session, credentials.credentials)
 
 
-Db = Annotated[Database, Depends(database)]
+async def _database(request: Request) -> Database:
+    # async: FastAPI runs a plain def dependency in the thread pool, a hop (and a turn at
+    # the request thread limiter) for a lookup; this one runs on the event loop.
+    return database(request)
+
+
+Db = Annotated[Database, Depends(_database)]
 Caller = Annotated[Principal, Depends(current_principal)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import time
+from typing import Any
 
 from prometheus_client import (
     REGISTRY,
@@ -67,23 +68,44 @@ def multiprocess() -> bool:
     return bool(os.environ.get("PROMETHEUS_MULTIPROC_DIR"))
 
 
-def observer(db: Database):  # type: ignore[no-untyped-def]
-    """The guard's hook: counts one answered request and samples the pool."""
+class _Observer:
+    """The guard's hook: counts one answered request and samples the pool.
 
-    def observe(scope: Scope, status: int, seconds: float) -> None:
-        route = route_template(scope)
+    Labelled children are kept (a lookup per request instead of prometheus_client's checks
+    and lock in `labels`), and the pool gauges are written only when they change: in a
+    multi-process server each write is a locked write to a shared file.
+    """
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
+        self.pool: tuple[int, int] = (-1, -1)
+
+    def __call__(self, scope: Scope, status: int, seconds: float) -> None:
         method = str(scope.get("method", ""))
-        REQUESTS.labels(method, route, str(status)).inc()
-        LATENCY.labels(method, route).observe(seconds)
+        route = route_template(scope)
+        key = (method, route, status)
+        child = self.children.get(key)
+        if child is None:
+            child = REQUESTS.labels(method, route, str(status)), LATENCY.labels(method, route)
+            self.children[key] = child
+        child[0].inc()
+        child[1].observe(seconds)
         if status == 503:
             CANCELLED.inc()
-        pool = db.engine.pool
+        pool = self.db.engine.pool
         checked_out = getattr(pool, "checkedout", None)
         if callable(checked_out):
-            POOL_IN_USE.set(checked_out())
-            POOL_SIZE.set(checked_out() + pool.checkedin())  # type: ignore[attr-defined]
+            in_use = checked_out()
+            now = (in_use, in_use + pool.checkedin())  # type: ignore[attr-defined]
+            if now != self.pool:
+                self.pool = now
+                POOL_IN_USE.set(now[0])
+                POOL_SIZE.set(now[1])
 
-    return observe
+
+def observer(db: Database) -> _Observer:
+    return _Observer(db)
 
 
 def business(db: Database) -> list[GaugeMetricFamily]:

@@ -9,6 +9,7 @@ is set here before anything imports prometheus_client.
 from __future__ import annotations
 
 import atexit
+import importlib.util
 import os
 import shutil
 import tempfile
@@ -39,11 +40,20 @@ def _metrics_dir() -> None:
     atexit.register(shutil.rmtree, folder, True)
 
 
-def run(host: str, port: int, workers: int, demo: bool) -> None:
+def fast_or(module: str, fast: str, fallback: str) -> str:
+    """uvicorn's fast implementation when its module is installed (a dependency of relos,
+    but uvloop has no Windows build), else the pure-Python one."""
+    return fast if importlib.util.find_spec(module) is not None else fallback
+
+
+def run(host: str, port: int, workers: int, demo: bool, threads: int | None = None) -> None:
     import uvicorn
 
     from relos.kit.settings import Settings
 
+    if threads is not None:
+        # The workers build their settings from the environment they inherit.
+        os.environ["RELOS_WORKER_THREADS"] = str(threads)
     settings = Settings.from_env()
     _metrics_dir()
     from relos.ops.logs import configure
@@ -62,7 +72,8 @@ def run(host: str, port: int, workers: int, demo: bool) -> None:
             typer.echo(f"  {name:<18} {party}  {role}")
     typer.echo(
         f"relos {__version__} listening on http://{host}:{port}/  (API: /api/v1, "
-        f"database: {safe_url(settings.database_url)}, workers: {workers})"
+        f"database: {safe_url(settings.database_url)}, workers: {workers}, "
+        f"threads per worker: {settings.worker_threads})"
     )
     proxies = settings.trusted_proxies
     uvicorn.run(
@@ -71,6 +82,8 @@ def run(host: str, port: int, workers: int, demo: bool) -> None:
         host=host,
         port=port,
         workers=workers,
+        http=fast_or("httptools", "httptools", "h11"),
+        loop=fast_or("uvloop", "uvloop", "asyncio"),
         log_config=log_config,
         access_log=False,
         # Only the configured proxies may say who the client is (X-Forwarded-For).

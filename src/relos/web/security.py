@@ -83,6 +83,12 @@ def set_session_cookie(request: Request, response: Response, session: WebSession
     )
 
 
+def _api_without_cookie(scope: Scope) -> bool:
+    if not str(scope.get("path", "")).startswith("/api/"):
+        return False
+    return not any(name == b"cookie" for name, _ in scope.get("headers", ()))
+
+
 class WebSessions:
     """The session middleware: a pure ASGI layer (BaseHTTPMiddleware cost every API call a
     task group and a stream of its own, whether it carried a cookie or not)."""
@@ -92,7 +98,9 @@ class WebSessions:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
-        if scope["type"] != "http" or path.startswith("/static/"):
+        if scope["type"] != "http" or path.startswith("/static/") or _api_without_cookie(scope):
+            # A web session lives in a cookie; an API call without one (a token's) has none,
+            # and its answer sets none: nothing to do (no Request, no fresh CSRF token).
             await self.app(scope, receive, send)
             return
         request = Request(scope)

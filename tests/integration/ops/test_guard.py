@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -140,3 +141,58 @@ def test_settings_refuse_nonsense(monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
         Settings.from_env()
     monkeypatch.setenv("RELOS_MAX_BODY_BYTES", "1000")
     assert Settings.from_env().max_body_bytes == 1000
+
+
+def test_a_client_that_leaves_stops_its_request(database: Database) -> None:
+    """The guard watches for the client leaving once a request has run WATCH_AFTER_S, and
+    then the route's database work stops at its next statement (long before its 5 s)."""
+    app = FastAPI()
+    problems_install(app)
+    ran: list[int] = []
+
+    @app.get("/slow")
+    def slow() -> dict[str, int]:
+        with database.transaction(write=False) as session:
+            for i in range(250):
+                session.execute(text("SELECT 1"))
+                ran.append(i)
+                time.sleep(0.02)
+        return {"ran": len(ran)}
+
+    guard = RequestGuard(app, max_body_bytes=1000, max_json_depth=5, timeout_s=30)
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "GET",
+        "scheme": "http",
+        "path": "/slow",
+        "raw_path": b"/slow",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [],
+        "client": ("127.0.0.1", 5000),
+        "server": ("127.0.0.1", 8000),
+    }
+
+    async def leave_after_300_ms() -> float:
+        messages = [{"type": "http.request", "body": b"", "more_body": False}]
+
+        async def receive() -> dict[str, object]:
+            if messages:
+                return messages.pop()
+            await asyncio.sleep(0.3)
+            return {"type": "http.disconnect"}
+
+        async def send(_: object) -> None:
+            return None
+
+        began = time.monotonic()
+        await guard(scope, receive, send)  # type: ignore[arg-type]
+        return time.monotonic() - began
+
+    assert asyncio.run(leave_after_300_ms()) < 3
+    time.sleep(0.2)
+    stopped_at = len(ran)
+    time.sleep(0.3)
+    assert len(ran) == stopped_at < 100, "the work stopped at its next statement"
