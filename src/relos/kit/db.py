@@ -77,6 +77,24 @@ def _guard_statements(engine: Engine) -> None:
             raise InvalidInput("a NUL character is not allowed")
 
 
+# psycopg converts each statement's %(name)s placeholders with a regular expression and
+# caches the result, but only for statements up to 4 KiB (so an ORM's ever-different bulk
+# inserts do not fill its cache). The cap-use queries (a union over the span classes, about
+# 15 KiB) run on every filing, validation and headroom, and their conversion cost more CPU
+# than anything else in those requests. relos's statements come from a fixed set, and any
+# with more than 50 parameters (bulk inserts) is still never cached.
+LONGEST_CACHED_STATEMENT = 32 * 1024
+
+
+def _cache_long_statements() -> None:
+    from psycopg import _queries
+
+    if getattr(_queries, "MAX_CACHED_STATEMENT_LENGTH", LONGEST_CACHED_STATEMENT) < (
+        LONGEST_CACHED_STATEMENT
+    ):
+        _queries.MAX_CACHED_STATEMENT_LENGTH = LONGEST_CACHED_STATEMENT
+
+
 def make_engine(url: str) -> Engine:
     """An engine for the URL; creates the SQLite file's folder when needed."""
     url = _normalise_url(url)
@@ -87,6 +105,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _prepare_sqlite(engine)
     else:
+        _cache_long_statements()
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     _guard_statements(engine)
     return engine
