@@ -144,6 +144,12 @@ class Money:
         """Money from an integer count of minor units (how the database stores it)."""
         return cls(Decimal(minor).scaleb(-minor_units(currency)), currency)
 
+    @staticmethod
+    def text_of_minor(minor: int, currency: str) -> str:
+        """`str(Money.from_minor(minor, currency).amount)` without building the Money (lists
+        of thousands): an integer scaled by the exponent is already at the quantum."""
+        return str(Decimal(minor).scaleb(-minor_units(currency)))
+
     @property
     def minor(self) -> int:
         """The amount as an integer count of minor units (exact, for storage and sums)."""
