@@ -168,6 +168,12 @@ class Database:
             info=info,
         )
         event.listen(self._writer, "before_flush", check_strings)
+        # PostgreSQL reads outside a transaction (see reads).
+        self._single = sessionmaker(
+            bind=self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+            expire_on_commit=False,
+            info=info,
+        )
 
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[Session]:
@@ -182,6 +188,26 @@ class Database:
         except BaseException:
             session.rollback()
             raise
+        finally:
+            session.close()
+
+    @contextmanager
+    def reads(self) -> Iterator[Session]:
+        """A session for reads that need no transaction: no locks, no cursor kept open,
+        nothing written (authentication, validation, headroom, a list's page).
+
+        On PostgreSQL it runs outside a transaction: in READ COMMITTED each statement sees
+        its own snapshot either way, so the answers are the same, and every request saves
+        the BEGIN and ROLLBACK round trips. On SQLite (where BEGIN is ours to emit) it is
+        an ordinary read transaction.
+        """
+        if self.sqlite:
+            with self.transaction(write=False) as session:
+                yield session
+            return
+        session = self._single()
+        try:
+            yield session
         finally:
             session.close()
 
