@@ -66,3 +66,10 @@ def test_arithmetic_refuses_to_mix_currencies() -> None:
 def test_conversion_rounds_once_in_the_target_currency() -> None:
     converted = Money.exact("1000.00", "RUB").convert(Decimal("0.0123456"), "USD")
     assert converted == Money.exact("12.35", "USD")
+
+
+@pytest.mark.parametrize("currency", ["RUB", "JPY", "KWD", "CLF"])
+@pytest.mark.parametrize("minor", [0, 1, -1, 5, 1234567, -98765432100, 10**15])
+def test_text_of_minor_units_is_the_moneys_own_text(minor: int, currency: str) -> None:
+    # Lists of thousands use the shortcut; it must print what the Money would.
+    assert Money.text_of_minor(minor, currency) == str(Money.from_minor(minor, currency).amount)
