@@ -110,7 +110,7 @@ def _occupancy(row: Any) -> Occupancy:
 def party_use(session: Session, agreement: str, party: str, window: Period) -> list[Occupancy]:
     """What the deploying party holds under the agreement during the window."""
     params = {"agreement": agreement, "party": party, **_window(window)}
-    return [_occupancy(row) for row in connection_of(session).execute(_PARTY_USE, params)]
+    return [_occupancy(row) for row in connection_of(session).execute(_PARTY_USE, params).all()]
 
 
 def facility_use(session: Session, facilities: Sequence[str], window: Period) -> list[Occupancy]:
@@ -118,7 +118,7 @@ def facility_use(session: Session, facilities: Sequence[str], window: Period) ->
     if not facilities:
         return []
     params = {"facilities": sorted(set(facilities)), **_window(window)}
-    return [_occupancy(row) for row in connection_of(session).execute(_FACILITY_USE, params)]
+    return [_occupancy(row) for row in connection_of(session).execute(_FACILITY_USE, params).all()]
 
 
 def unit_use(session: Session, unit_keys: Sequence[str], window: Period) -> list[Occupancy]:
@@ -126,7 +126,7 @@ def unit_use(session: Session, unit_keys: Sequence[str], window: Period) -> list
     if not unit_keys:
         return []
     params = {"units": sorted(set(unit_keys)), "ws": window.start, "we": window.end}
-    return [_occupancy(row) for row in connection_of(session).execute(_UNIT_USE, params)]
+    return [_occupancy(row) for row in connection_of(session).execute(_UNIT_USE, params).all()]
 
 
 def get(session: Session, deployment_id: str, for_update: bool = False) -> DeploymentRow | None:
@@ -202,10 +202,10 @@ def listing(
         ends = func.coalesce(D.actual_end, D.ends)
         query = query.where(D.starts <= active_at, ends > active_at, D.status.in_(counting))
     connection = connection_of(session)
-    rows = list(connection.execute(query))
+    rows = connection.execute(query).all()
     elements: dict[str, list[Row[Any]]] = {row.id: [] for row in rows}
     if rows:
-        for element in connection.execute(_ELEMENTS_OF, {"ids": list(elements)}):
+        for element in connection.execute(_ELEMENTS_OF, {"ids": list(elements)}).all():
             elements[element.deployment_id].append(element)
     return [(row, elements[row.id]) for row in rows]
 
