@@ -11,7 +11,8 @@ maintained `ledger_balances` table; overdue adds up every posting booked by the 
 SQL and applies the pure first-in-first-out rule per order. 1M entries = 500k postings
 (70% deliveries, 30% settlements, never over-settled), over 2026, RUB and INR, on the
 India-Russia agreement in both directions. Needs PostgreSQL at RELOS_TEST_POSTGRES unless
---no-postgres.
+--no-postgres. `--existing URL` times the queries on a ledger already booked (e.g. one a
+previous run kept), without booking anything.
 """
 
 from __future__ import annotations
@@ -220,11 +221,13 @@ def databases(use_postgres: bool) -> Iterator[list[tuple[str, Database]]]:
 
 def run(label: str, db: Database, args: argparse.Namespace, rows: list[list[str]]) -> None:
     rng = random.Random(7)
-    upgrade_database(db)
-    print(f"{label}: booking {args.entries:,} entries", file=sys.stderr)
-    batch_rate = fill(db, args.entries, rng)
-    with tempfile.TemporaryDirectory() as data_dir:
-        api_rate = through_api(db, args.api, Path(data_dir))
+    batch_rate = api_rate = "-"
+    if not args.existing:
+        upgrade_database(db)
+        print(f"{label}: booking {args.entries:,} entries", file=sys.stderr)
+        batch_rate = f"{fill(db, args.entries, rng):,.0f}"
+        with tempfile.TemporaryDirectory() as data_dir:
+            api_rate = f"{through_api(db, args.api, Path(data_dir)):,.0f}"
     as_of = date(2027, 6, 1)  # after every booking: the list as of today
 
     def balances() -> Any:
@@ -264,8 +267,8 @@ def run(label: str, db: Database, args: argparse.Namespace, rows: list[list[str]
         [
             label,
             f"{entries:,}",
-            f"{batch_rate:,.0f}",
-            f"{api_rate:,.0f}",
+            batch_rate,
+            api_rate,
             f"{b_med:.2f} / {b_p95:.2f}",
             f"{p_med:.2f} / {p_p95:.2f}",
             f"{o_med:.0f} / {o_p95:.0f}",
@@ -283,14 +286,20 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=50)
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--existing", metavar="URL", help="time a ledger already booked")
     args = parser.parse_args()
     rows: list[list[str]] = []
     started = datetime.now(UTC)
-    with databases(not args.no_postgres) as made:
-        for label, db in made:
-            if args.no_sqlite and label == "SQLite":
-                continue
-            run(label, db, args, rows)
+    if args.existing:
+        existing = Database(args.existing)
+        run("existing", existing, args, rows)
+        existing.dispose()
+    else:
+        with databases(not args.no_postgres) as made:
+            for label, db in made:
+                if args.no_sqlite and label == "SQLite":
+                    continue
+                run(label, db, args, rows)
     table = Table(
         title=f"Ledger benchmark ({started:%Y-%m-%d %H:%M} UTC; targets on SQLite: "
         ">= 5,000 postings/s batch, balances < 10 ms at 1M entries)"
@@ -312,6 +321,8 @@ def main() -> None:
     for row in rows:
         table.add_row(*row)
     Console(width=160).print(table)
+    one, five, fifteen = os.getloadavg()
+    print(f"load average {one:.2f} {five:.2f} {fifteen:.2f}")
 
 
 if __name__ == "__main__":

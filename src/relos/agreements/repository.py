@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import Session
 
 from relos.agreements.models import AgreementRow, ConsentRow
 from relos.events.models import EventRow
+from relos.kit.db import connection_of
 
 
 def get(session: Session, agreement_id: str) -> AgreementRow | None:
@@ -19,14 +20,17 @@ def version(session: Session, agreement_id: str) -> str | None:
     It names the agreement's rows exactly: each event's hash chains over every earlier
     event of the agreement's log (docs/events.md).
     """
-    query = (
-        select(EventRow.hash)
-        .where(EventRow.record_type == "agreement", EventRow.record_id == agreement_id)
-        .order_by(EventRow.id.desc())
-        .limit(1)
-    )
-    found = session.execute(query).scalar()
+    found = connection_of(session).execute(_VERSION, {"agreement": agreement_id}).scalar()
     return None if found is None else str(found)
+
+
+# Asked on every filing, validation and headroom: built once, run on the connection.
+_VERSION = (
+    select(EventRow.hash)
+    .where(EventRow.record_type == "agreement", EventRow.record_id == bindparam("agreement"))
+    .order_by(EventRow.id.desc())
+    .limit(1)
+)
 
 
 def list_for_party(session: Session, party: str | None) -> list[AgreementRow]:

@@ -31,7 +31,8 @@ Instant = Annotated[str, Query(description="RFC 3339 UTC", examples=["2026-07-01
 @router.post("/deployments/validate", response_model=ValidationOut)
 def validate(body: FilingIn, db: Db, caller: Caller) -> ValidationOut:
     """Judge a filing against every rule; nothing is stored."""
-    with db.transaction(write=False) as session:
+    # Reads only (no locks): outside a transaction on PostgreSQL (Database.reads).
+    with db.reads() as session:
         return service.validate(session, caller, body)
 
 
@@ -79,7 +80,7 @@ def list_deployments(
     """Deployments; `q` searches reference, title, facility, hull and serial; `sort` by
     reference, title, agreement, party, host, status, start, end or filed_at."""
     at = parse_instant(active_at, "active_at") if active_at else None
-    with db.transaction(write=False) as session:
+    with db.reads() as session:
         items = service.list_deployments(
             session, caller, agreement, party, status, at, page.probe(), filters
         )
@@ -136,7 +137,7 @@ def headroom(
 ) -> HeadroomOut:
     """Cap minus peak use over the window, per category, with the binding instant."""
     window = parse_instant(start, "start"), parse_instant(end, "end")
-    with db.transaction(write=False) as session:
+    with db.reads() as session:
         return service.headroom(session, caller, agreement_id, party, *window)
 
 
@@ -146,5 +147,5 @@ def utilisation(
 ) -> list[UseStepOut]:
     """Use over the window as consecutive steps."""
     window = parse_instant(start, "start"), parse_instant(end, "end")
-    with db.transaction(write=False) as session:
+    with db.reads() as session:
         return service.utilisation(session, caller, agreement_id, party, *window)

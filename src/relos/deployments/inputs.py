@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from relos.agreements.service import AgreementInForce, agreement_in_force
@@ -14,6 +14,7 @@ from relos.facilities import repository as facilities_repository
 from relos.facilities.domain import Facility
 from relos.facilities.models import FacilityRow
 from relos.facilities.service import facility_of
+from relos.kit.db import connection_of
 
 
 def agreement_view(item: AgreementInForce) -> AgreementView:
@@ -54,14 +55,16 @@ def facility_view(facility: Facility) -> FacilityView:
 
 # Parsed views by (id, loaded_at): a refreshed facility gets a new loaded_at and a new view.
 _VIEWS: dict[tuple[str, datetime], FacilityView] = {}
+_LOADED = select(FacilityRow.id, FacilityRow.loaded_at).where(
+    FacilityRow.id.in_(bindparam("ids", expanding=True))
+)
 
 
 def facility_views(session: Session, ids: Iterable[str]) -> list[FacilityView]:
     """Views of the facilities that exist among `ids` (unknown ones are the engine's to name)."""
     wanted = sorted(set(ids))
-    query = select(FacilityRow.id, FacilityRow.loaded_at).where(FacilityRow.id.in_(wanted))
     views = []
-    for facility_id, loaded_at in session.execute(query):
+    for facility_id, loaded_at in connection_of(session).execute(_LOADED, {"ids": wanted}):
         key = (facility_id, loaded_at)
         if key not in _VIEWS:
             row = facilities_repository.get(session, facility_id)

@@ -83,16 +83,20 @@ def element_from_row(row: ElementRow) -> Element:
 ELEMENT_OUT: TypeAdapter[ElementOut] = TypeAdapter(ElementOut)
 
 
+def element_fields(row: Any) -> dict[str, Any]:
+    """An element row (ORM or plain: kind, details, facility_id, start, end) as ElementOut's
+    input: the details as filed, the placement from the columns."""
+    return {
+        "kind": row.kind,
+        **row.details,
+        "facility": row.facility_id,
+        "start": format_instant(row.start),
+        "end": format_instant(row.end),
+    }
+
+
 def element_out(row: ElementRow) -> ElementOut:
-    return ELEMENT_OUT.validate_python(
-        {
-            "kind": row.kind,
-            **row.details,
-            "facility": row.facility_id,
-            "start": format_instant(row.start),
-            "end": format_instant(row.end),
-        }
-    )
+    return ELEMENT_OUT.validate_python(element_fields(row))
 
 
 def violation_out(violation: Breach) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from relos.deployments import repository, transitions
 from relos.deployments.domain import Element, Filing, Status, counted_period, personnel_of
 from relos.deployments.events import ElementState, StateChangeEvent
-from relos.deployments.mapping import details_of, element_from_row, element_out
+from relos.deployments.mapping import details_of, element_fields, element_from_row, element_out
 from relos.deployments.models import DeploymentRow, HistoryRow
 from relos.deployments.rules import unit_key
 from relos.deployments.schemas import (
@@ -55,6 +55,33 @@ def describe(
         violations=violations or [],
         history=None if history is None else [history_out(h) for h in history],
     )
+
+
+def listed(row: Any, elements: list[Any]) -> dict[str, Any]:
+    """A listed deployment (repository.listing's row and element rows) in the shape of
+    DeploymentOut, for one validation of the whole page."""
+    return {
+        "id": row.id,
+        "reference": row.reference,
+        "agreement": row.agreement_id,
+        "deploying_party": row.deploying_party,
+        "host_party": row.host_party,
+        "purpose": row.purpose,
+        "title": row.title,
+        "commander": row.commander,
+        "request_exception": row.request_exception,
+        "justification": row.justification,
+        "status": row.status,
+        "by_exception": row.by_exception,
+        "start": format_instant(row.starts),
+        "end": format_instant(row.ends),
+        "actual_end": format_instant(row.actual_end) if row.actual_end else None,
+        "filed_at": format_instant(row.filed_at),
+        "filed_by": row.filed_by,
+        "updated_at": format_instant(row.updated_at),
+        "version": row.version,
+        "elements": [element_fields(e) for e in elements],
+    }
 
 
 def history_out(h: HistoryRow) -> HistoryOut:

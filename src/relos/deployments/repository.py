@@ -15,12 +15,13 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Row, Select, bindparam, func, or_, select, union_all
 from sqlalchemy.orm import Session, selectinload
 
 from relos.deployments.domain import COUNTING_STATUSES, ElementKind, Occupancy
 from relos.deployments.models import DeploymentRow, ElementRow, HistoryRow
 from relos.deployments.timeline import Period
+from relos.kit.db import connection_of
 from relos.kit.listing import ListFilter, contains, order_by
 from relos.kit.pagination import Page
 from relos.kit.types import UTCDateTime
@@ -109,7 +110,7 @@ def _occupancy(row: Any) -> Occupancy:
 def party_use(session: Session, agreement: str, party: str, window: Period) -> list[Occupancy]:
     """What the deploying party holds under the agreement during the window."""
     params = {"agreement": agreement, "party": party, **_window(window)}
-    return [_occupancy(row) for row in session.execute(_PARTY_USE, params)]
+    return [_occupancy(row) for row in connection_of(session).execute(_PARTY_USE, params).all()]
 
 
 def facility_use(session: Session, facilities: Sequence[str], window: Period) -> list[Occupancy]:
@@ -117,7 +118,7 @@ def facility_use(session: Session, facilities: Sequence[str], window: Period) ->
     if not facilities:
         return []
     params = {"facilities": sorted(set(facilities)), **_window(window)}
-    return [_occupancy(row) for row in session.execute(_FACILITY_USE, params)]
+    return [_occupancy(row) for row in connection_of(session).execute(_FACILITY_USE, params).all()]
 
 
 def unit_use(session: Session, unit_keys: Sequence[str], window: Period) -> list[Occupancy]:
@@ -125,7 +126,7 @@ def unit_use(session: Session, unit_keys: Sequence[str], window: Period) -> list
     if not unit_keys:
         return []
     params = {"units": sorted(set(unit_keys)), "ws": window.start, "we": window.end}
-    return [_occupancy(row) for row in session.execute(_UNIT_USE, params)]
+    return [_occupancy(row) for row in connection_of(session).execute(_UNIT_USE, params).all()]
 
 
 def get(session: Session, deployment_id: str, for_update: bool = False) -> DeploymentRow | None:
@@ -139,6 +140,36 @@ def get(session: Session, deployment_id: str, for_update: bool = False) -> Deplo
     return session.scalars(query).first()
 
 
+# A list shows deployments as they stand (no history): their columns and their elements'
+# placements and details, read as plain rows (no ORM objects to build, track and expire).
+_LISTED = (
+    D.id,
+    D.reference,
+    D.agreement_id,
+    D.deploying_party,
+    D.host_party,
+    D.purpose,
+    D.title,
+    D.commander,
+    D.request_exception,
+    D.justification,
+    D.status,
+    D.by_exception,
+    D.starts,
+    D.ends,
+    D.actual_end,
+    D.filed_at,
+    D.filed_by,
+    D.updated_at,
+    D.version,
+)
+_ELEMENTS_OF = (
+    select(E.deployment_id, E.kind, E.facility_id, E.start, E.end, E.details)
+    .where(E.deployment_id.in_(bindparam("ids", expanding=True)))
+    .order_by(E.deployment_id, E.position)
+)
+
+
 def listing(
     session: Session,
     visible_party: str | None,
@@ -148,11 +179,11 @@ def listing(
     active_at: datetime | None = None,
     page: Page = Page(),
     filters: ListFilter = ListFilter(),
-) -> list[DeploymentRow]:
-    """Deployments by filter; a party's users see only what their party deploys or hosts."""
+) -> list[tuple[Row[Any], list[Row[Any]]]]:
+    """Deployments by filter, each with its elements in order; a party's users see only
+    what their party deploys or hosts."""
     query = (
-        select(D)
-        .options(selectinload(D.elements))
+        select(*_LISTED)
         .order_by(*order_by(filters.sort, SORTABLE, "start"), D.id)
         .limit(page.limit)
         .offset(page.offset)
@@ -170,7 +201,13 @@ def listing(
         counting = [s.value for s in COUNTING_STATUSES]
         ends = func.coalesce(D.actual_end, D.ends)
         query = query.where(D.starts <= active_at, ends > active_at, D.status.in_(counting))
-    return list(session.scalars(query))
+    connection = connection_of(session)
+    rows = connection.execute(query).all()
+    elements: dict[str, list[Row[Any]]] = {row.id: [] for row in rows}
+    if rows:
+        for element in connection.execute(_ELEMENTS_OF, {"ids": list(elements)}).all():
+            elements[element.deployment_id].append(element)
+    return [(row, elements[row.id]) for row in rows]
 
 
 SORTABLE = {

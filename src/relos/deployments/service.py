@@ -12,6 +12,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
@@ -87,7 +88,11 @@ def list_deployments(
     rows = repository.listing(
         session, caller.party or None, agreement, party, status, active_at, page, filters
     )
-    return [records.describe(row) for row in rows]
+    # One validation of the whole page (pydantic-core), not a model built field by field.
+    return _LISTED.validate_python([records.listed(row, elements) for row, elements in rows])
+
+
+_LISTED: TypeAdapter[list[DeploymentOut]] = TypeAdapter(list[DeploymentOut])
 
 
 # --- filing --------------------------------------------------------------------------------

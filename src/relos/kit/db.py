@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Engine, String, create_engine, event, inspect, text
+from sqlalchemy import JSON, Connection, Engine, String, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
@@ -90,6 +90,24 @@ def pool_options(threads: int | None) -> dict[str, int]:
     return {"pool_size": threads, "max_overflow": threads}
 
 
+# psycopg converts each statement's %(name)s placeholders with a regular expression and
+# caches the result, but only for statements up to 4 KiB (so an ORM's ever-different bulk
+# inserts do not fill its cache). The cap-use queries (a union over the span classes, about
+# 15 KiB) run on every filing, validation and headroom, and their conversion cost more CPU
+# than anything else in those requests. relos's statements come from a fixed set, and any
+# with more than 50 parameters (bulk inserts) is still never cached.
+LONGEST_CACHED_STATEMENT = 32 * 1024
+
+
+def _cache_long_statements() -> None:
+    from psycopg import _queries
+
+    if getattr(_queries, "MAX_CACHED_STATEMENT_LENGTH", LONGEST_CACHED_STATEMENT) < (
+        LONGEST_CACHED_STATEMENT
+    ):
+        _queries.MAX_CACHED_STATEMENT_LENGTH = LONGEST_CACHED_STATEMENT
+
+
 def make_engine(url: str, threads: int | None = None) -> Engine:
     """An engine for the URL; creates the SQLite file's folder when needed."""
     url = _normalise_url(url)
@@ -103,6 +121,7 @@ def make_engine(url: str, threads: int | None = None) -> Engine:
         )
         _prepare_sqlite(engine)
     else:
+        _cache_long_statements()
         pool = pool or {"pool_size": 10, "max_overflow": 20}
         engine = create_engine(url, pool_pre_ping=True, **pool)
     _guard_statements(engine)
@@ -200,6 +219,12 @@ class Database:
         )
         event.listen(self._writer, "before_flush", check_strings)
         self.sqlite_url = self.url if self.sqlite else None  # its writers take turns here
+        # PostgreSQL reads outside a transaction (see reads).
+        self._single = sessionmaker(
+            bind=self.engine.execution_options(isolation_level="AUTOCOMMIT"),
+            expire_on_commit=False,
+            info=info,
+        )
 
     @contextmanager
     def transaction(self, write: bool = True) -> Iterator[Session]:
@@ -219,8 +244,39 @@ class Database:
             finally:
                 session.close()
 
+    @contextmanager
+    def reads(self) -> Iterator[Session]:
+        """A session for reads that need no transaction: no locks, no cursor kept open,
+        nothing written (authentication, validation, headroom, a list's page).
+
+        On PostgreSQL it runs outside a transaction: in READ COMMITTED each statement sees
+        its own snapshot either way, so the answers are the same, and every request saves
+        the BEGIN and ROLLBACK round trips. On SQLite (where BEGIN is ours to emit) it is
+        an ordinary read transaction.
+        """
+        if self.sqlite:
+            with self.transaction(write=False) as session:
+                yield session
+            return
+        session = self._single()
+        try:
+            yield session
+        finally:
+            session.close()
+
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def connection_of(session: Session) -> Connection:
+    """The session's connection, for a prebuilt Core statement on a hot path.
+
+    Skips the ORM's execution path (worth a good share of a small query's CPU), but first
+    flushes what the transaction added, as `session.execute` would, so no read misses it.
+    """
+    if session.autoflush and (session.new or session.deleted or session.dirty):
+        session.flush()
+    return session.connection()
 
 
 def memo_of(session: Session) -> dict[str, Any]:

@@ -27,6 +27,10 @@ ROUNDING = ROUND_HALF_EVEN
 # No amount, price, rate or quantity relos handles comes near this; a bound keeps a typo or
 # a hostile "1E+999999" from overflowing Decimal arithmetic or the 64-bit minor-unit column.
 LARGEST = Decimal(10) ** 15
+# Below this many integer digits a sum, negation or scaled integer of amounts already at a
+# currency's quantum is exact at that quantum under the default 28-digit context, so Money
+# can skip quantising it again (statements and lists build thousands).
+_EXACT_DIGITS = 20
 
 # ISO 4217 minor units that are not 2 (List One, current edition). Everything else has 2.
 _MINOR_UNITS: dict[str, int] = {
@@ -140,9 +144,26 @@ class Money:
         return cls(Decimal(0), currency)
 
     @classmethod
+    def _at_quantum(cls, amount: Decimal, currency: str) -> Money:
+        """Money from an amount already at the currency's quantum (a checked currency);
+        one too large to be sure of takes the quantising constructor."""
+        if amount.adjusted() >= _EXACT_DIGITS:
+            return cls(amount, currency)
+        money = object.__new__(cls)
+        object.__setattr__(money, "amount", amount)
+        object.__setattr__(money, "currency", currency)
+        return money
+
+    @classmethod
     def from_minor(cls, minor: int, currency: str) -> Money:
         """Money from an integer count of minor units (how the database stores it)."""
-        return cls(Decimal(minor).scaleb(-minor_units(currency)), currency)
+        return cls._at_quantum(Decimal(minor).scaleb(-minor_units(currency)), currency)
+
+    @staticmethod
+    def text_of_minor(minor: int, currency: str) -> str:
+        """`str(Money.from_minor(minor, currency).amount)` without building the Money (lists
+        of thousands): an integer scaled by the exponent is already at the quantum."""
+        return str(Decimal(minor).scaleb(-minor_units(currency)))
 
     @property
     def minor(self) -> int:
@@ -155,17 +176,17 @@ class Money:
 
     def __add__(self, other: Money) -> Money:
         self._same(other)
-        return Money(self.amount + other.amount, self.currency)
+        return Money._at_quantum(self.amount + other.amount, self.currency)
 
     def __sub__(self, other: Money) -> Money:
         self._same(other)
-        return Money(self.amount - other.amount, self.currency)
+        return Money._at_quantum(self.amount - other.amount, self.currency)
 
     def __neg__(self) -> Money:
-        return Money(-self.amount, self.currency)
+        return Money._at_quantum(-self.amount, self.currency)
 
     def __abs__(self) -> Money:
-        return Money(abs(self.amount), self.currency)
+        return Money._at_quantum(abs(self.amount), self.currency)
 
     def __lt__(self, other: Money) -> bool:
         self._same(other)

@@ -153,3 +153,16 @@ def test_post_all_is_all_or_nothing() -> None:
     assert len(journal) == 1
     journal.post_all([cash("s1", "50.00"), cash("s2", "50.00")])
     assert journal.owed("o1", "RUB") == Money(Decimal(0), "RUB")
+
+
+@pytest.mark.parametrize(
+    "posting",
+    [fuel_delivery(), cash("s1", "100.00"), fuel_delivery("d0", "0.00")],
+    ids=["delivery", "settlement", "zero"],
+)
+def test_a_partys_own_leg_is_its_entry(posting: Posting) -> None:
+    # Statements take one leg per line (leg_of) instead of building both entries.
+    receivable, payable = posting.entries()
+    assert posting.leg_of("RU") == (receivable.account, receivable.side, receivable.amount)
+    assert posting.leg_of("IN") == (payable.account, payable.side, payable.amount)
+    assert str(posting.leg_of("IN")[2].amount) == str(payable.amount.amount)

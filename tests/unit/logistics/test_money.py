@@ -66,3 +66,32 @@ def test_arithmetic_refuses_to_mix_currencies() -> None:
 def test_conversion_rounds_once_in_the_target_currency() -> None:
     converted = Money.exact("1000.00", "RUB").convert(Decimal("0.0123456"), "USD")
     assert converted == Money.exact("12.35", "USD")
+
+
+@pytest.mark.parametrize("currency", ["RUB", "JPY", "KWD", "CLF"])
+@pytest.mark.parametrize("minor", [0, 1, -1, 5, 1234567, -98765432100, 10**15])
+def test_text_of_minor_units_is_the_moneys_own_text(minor: int, currency: str) -> None:
+    # Lists of thousands use the shortcut; it must print what the Money would.
+    assert Money.text_of_minor(minor, currency) == str(Money.from_minor(minor, currency).amount)
+
+
+@pytest.mark.parametrize("currency", ["RUB", "JPY", "KWD", "CLF"])
+@pytest.mark.parametrize(
+    ("a", "b"), [(0, 0), (1, -1), (-5, 3), (1234567, 89), (10**15, -(10**14)), (-(10**25), 7)]
+)
+def test_arithmetic_keeps_the_quantum_exactly_as_quantising_would(
+    a: int, b: int, currency: str
+) -> None:
+    # Sums, negations and scaled minor units skip re-quantising; each must equal the
+    # quantising constructor's result, digit for digit (huge amounts take that path).
+    x, y = Money.from_minor(a, currency), Money.from_minor(b, currency)
+    checked = [
+        (x, Money(Decimal(a).scaleb(-minor_units(currency)), currency)),
+        (x + y, Money(x.amount + y.amount, currency)),
+        (x - y, Money(x.amount - y.amount, currency)),
+        (-x, Money(-x.amount, currency)),
+        (abs(y), Money(abs(y.amount), currency)),
+    ]
+    for fast, quantised in checked:
+        assert fast == quantised
+        assert str(fast.amount) == str(quantised.amount)

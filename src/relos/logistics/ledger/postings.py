@@ -92,6 +92,15 @@ class Posting:
     def is_charge(self) -> bool:
         return self.due_on is not None
 
+    def leg_of(self, party: str) -> tuple[Account, Side, Money]:
+        """The account, side and amount of the party's own leg (what `entries` gives the
+        creditor or the debtor), without building both entries (statements of thousands)."""
+        raises = self.amount.amount >= 0
+        size = self.amount if self.amount.amount > 0 else abs(self.amount)
+        if party == self.creditor:
+            return Account.RECEIVABLE, Side.DEBIT if raises else Side.CREDIT, size
+        return Account.PAYABLE, Side.CREDIT if raises else Side.DEBIT, size
+
     def entries(self) -> tuple[Entry, Entry]:
         """The two legs: receivable of the creditor, payable of the debtor."""
         raises = self.amount.amount >= 0

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Select, func, or_, select, union_all
 from sqlalchemy.orm import Session
 
+from relos.kit.db import connection_of
 from relos.kit.listing import ListFilter, contains, order_by
 from relos.kit.money import Money
 from relos.logistics.ledger.postings import Posting, PostingKind
@@ -22,8 +23,27 @@ from relos.logistics.models import (
     PostingRow,
 )
 
+# A posting's own columns (not its id or recording time), read as plain rows: statements
+# and exports read thousands, and ORM objects would only be built, tracked and dropped.
+_POSTING_COLUMNS = (
+    PostingRow.ref,
+    PostingRow.kind,
+    PostingRow.agreement_id,
+    PostingRow.order_id,
+    PostingRow.creditor,
+    PostingRow.debtor,
+    PostingRow.amount_minor,
+    PostingRow.currency,
+    PostingRow.booked_on,
+    PostingRow.due_on,
+    PostingRow.reverses,
+    PostingRow.method,
+    PostingRow.memo,
+)
 
-def posting_of(row: PostingRow) -> Posting:
+
+def posting_of(row: Any) -> Posting:
+    """A Posting from a PostingRow or a plain row of _POSTING_COLUMNS."""
     return Posting(
         row.ref,
         PostingKind(row.kind),
@@ -87,7 +107,7 @@ def postings(
     searches the posting's ref, kind, memo and its order's reference; `filters.facility`
     keeps postings of orders at that facility; `filters.start` / `end` bound the booking day.
     """
-    query = _scoped(select(PostingRow), party)
+    query = _scoped(select(*_POSTING_COLUMNS), party)
     query = _scoped(query, concerning)
     if filters.q:
         orders = select(OrderRow.id).where(contains(filters.q, [OrderRow.reference]))
@@ -110,7 +130,7 @@ def postings(
         query = query.where(PostingRow.booked_on < end)
     ordering = order_by(filters.sort, POSTING_SORTABLE, "booked_on")
     query = query.order_by(*ordering, PostingRow.id).offset(offset).limit(limit)
-    return [posting_of(row) for row in session.scalars(query)]
+    return [posting_of(row) for row in connection_of(session).execute(query).all()]
 
 
 POSTING_SORTABLE = {
@@ -211,7 +231,7 @@ def overdue_at(session: Session, party: str | None, as_of: date) -> list[Any]:
     if party:
         mine = or_(OverdueSpanRow.creditor == party, OverdueSpanRow.debtor == party)
         closed, still = closed.where(mine), still.where(mine)
-    return list(session.connection().execute(union_all(closed, still)))
+    return list(session.connection().execute(union_all(closed, still)).all())
 
 
 def day_totals(session: Session, agreement: str | None, party: str | None) -> list[Any]:

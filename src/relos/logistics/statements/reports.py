@@ -238,7 +238,9 @@ def statement_from(
         if party not in (posting.creditor, posting.debtor):
             continue
         key = position_key(party, posting)
-        running[key] = running.get(key, Money.zero(posting.currency)) + _signed_for(party, posting)
+        signed = _signed_for(party, posting)
+        before = running.get(key)
+        running[key] = signed if before is None else before + signed
         lines.append(_line(party, posting, key[0], running[key]))
     return Statement(party, start, end, dict(opening), lines, running)
 
@@ -259,17 +261,16 @@ def statement(postings: Iterable[Posting], party: str, start: date, end: date) -
 
 
 def _line(party: str, posting: Posting, other: str, balance: Money) -> StatementLine:
-    receivable, payable = posting.entries()
-    leg = receivable if posting.creditor == party else payable
+    account, side, amount = posting.leg_of(party)
     return StatementLine(
         posting.booked_on,
         posting.ref,
         posting.kind,
         posting.order,
         other,
-        leg.account,
-        leg.side,
-        leg.amount,
+        account,
+        side,
+        amount,
         balance,
     )
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
@@ -66,19 +67,25 @@ def overdue_from_postings(session: Session, caller: Principal, as_of: date) -> l
 def _overdue_outs(
     items: list[tuple[date, str, str, str, str, str, int]], as_of: date
 ) -> list[OverdueOut]:
-    return [
-        OverdueOut(
-            agreement=agreement,
-            order=order,
-            creditor=creditor,
-            debtor=debtor,
-            currency=currency,
-            amount=str(Money.from_minor(minor, currency).amount),
-            due_on=due_on.isoformat(),
-            days_overdue=(as_of - due_on).days,
-        )
-        for due_on, order, agreement, creditor, debtor, currency, minor in sorted(items)
-    ]
+    # Thousands of items on a busy day: plain dicts, validated once as a list in Rust.
+    return _OVERDUE_OUTS.validate_python(
+        [
+            {
+                "agreement": agreement,
+                "order": order,
+                "creditor": creditor,
+                "debtor": debtor,
+                "currency": currency,
+                "amount": Money.text_of_minor(minor, currency),
+                "due_on": due_on.isoformat(),
+                "days_overdue": (as_of - due_on).days,
+            }
+            for due_on, order, agreement, creditor, debtor, currency, minor in sorted(items)
+        ]
+    )
+
+
+_OVERDUE_OUTS: TypeAdapter[list[OverdueOut]] = TypeAdapter(list[OverdueOut])
 
 
 def statement(
