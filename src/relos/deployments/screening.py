@@ -14,7 +14,7 @@ from relos.deployments.mapping import element_from_input, violation_out
 from relos.deployments.rules import unit_key
 from relos.deployments.schemas import FilingIn
 from relos.deployments.timeline import Period
-from relos.kit.db import advisory_lock
+from relos.kit.db import advisory_locks
 from relos.kit.errors import RuleViolations, Violation
 
 
@@ -68,8 +68,7 @@ def lock(session: Session, filing: Filing, extra: list[Element] | None = None) -
     keys: list[tuple[str, ...]] = [("deployments-caps", filing.agreement, filing.deploying_party)]
     keys += [("deployments-facility", f) for f in facilities]
     keys += [("deployments-unit", key) for key in unit_keys(filing)]
-    for key in sorted(set(keys)):
-        advisory_lock(session, *key)
+    advisory_locks(session, sorted(set(keys)))  # one round trip, in one sorted order
 
 
 def judge(session: Session, filing: Filing, agreement: AgreementView) -> Assessment:

@@ -1,6 +1,7 @@
 """Appending to the signed logs and reading them back: leaves, subtrees, checkpoints.
 
-Appends to one log are serialised by an advisory lock on that log alone (PostgreSQL), so
+Appends to one log are serialised by an advisory lock on that log alone (PostgreSQL; the
+same key as the agreement's event log, see `_writer`), so
 appends to different agreements' logs never wait on each other; on SQLite every write
 transaction already holds the database's write lock. Each append writes the leaf and the
 perfect subtrees it completes (O(1) amortised); when the transaction commits, every log
@@ -139,8 +140,10 @@ def _writer(session: Session, agreement: str | None) -> _Writer:
     writer = writers.get(agreement)
     if writer is not None:
         return writer
-    # This log's writers queue here, and only here; other logs are not held up.
-    advisory_lock(session, "tlog", agreement or f"({INTERNAL})")
+    # This log's writers queue here, and only here; other logs are not held up. The key is
+    # the event log's append lock (relos.events.store.lock_log): `record` already holds it
+    # when its hook appends here, so the signed append asks for no second lock.
+    advisory_lock(session, f"log:{agreement or INTERNAL}")
     signer = current_signer(session)
     heads: dict[str | None, _Writer] = memo_of(session).setdefault(HEADS, {})
     known = heads.get(agreement)
