@@ -26,7 +26,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 
 from relos.kit.errors import InvalidInput
 from relos.kit.guard import cancel_point
@@ -204,10 +204,12 @@ HELD = "relos.db.held_locks"
 
 
 @event.listens_for(Session, "after_transaction_end")
-def _forget_held(session: Session, _transaction: Any) -> None:
-    # A lock taken in a savepoint that rolls back is released with it: after any
-    # transaction or savepoint ends, a key is taken again rather than assumed held.
-    session.info.pop(HELD, None)
+def _forget_held(session: Session, transaction: SessionTransaction) -> None:
+    # A lock taken in a savepoint that rolls back is released with it: after the
+    # transaction or any savepoint ends, a key is taken again rather than assumed held.
+    # (A flush's own inner transaction, neither of these, releases nothing.)
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(HELD, None)
 
 
 def advisory_lock(session: Session, *parts: str) -> None:
