@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from relos.deployments import repository
-from relos.deployments.domain import AgreementView, Element, Filing, Occupancy
+from relos.deployments.domain import AgreementView, Element, FacilityView, Filing, Occupancy
 from relos.deployments.engine import Assessment, assess
 from relos.deployments.inputs import facility_views
 from relos.deployments.mapping import element_from_input, violation_out
@@ -71,8 +71,21 @@ def lock(session: Session, filing: Filing, extra: list[Element] | None = None) -
     advisory_locks(session, sorted(set(keys)))  # one round trip, in one sorted order
 
 
-def judge(session: Session, filing: Filing, agreement: AgreementView) -> Assessment:
-    facilities = facility_views(session, (e.facility for e in filing.elements))
+def facilities_of(session: Session, filing: Filing) -> list[FacilityView]:
+    """The facilities the filing names (reference data: no lock protects or needs them)."""
+    return facility_views(session, (e.facility for e in filing.elements))
+
+
+def judge(
+    session: Session,
+    filing: Filing,
+    agreement: AgreementView,
+    facilities: list[FacilityView] | None = None,
+) -> Assessment:
+    """Assess the filing against what it competes with, read now (under the locks, when
+    the caller took them); `facilities` may be read before the locks."""
+    if facilities is None:
+        facilities = facilities_of(session, filing)
     return assess(filing, agreement, facilities, competition(session, filing))
 
 
