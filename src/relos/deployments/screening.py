@@ -7,14 +7,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from relos.deployments import repository
-from relos.deployments.domain import AgreementView, Element, Filing, Occupancy
+from relos.deployments.domain import AgreementView, Element, FacilityView, Filing, Occupancy
 from relos.deployments.engine import Assessment, assess
 from relos.deployments.inputs import facility_views
 from relos.deployments.mapping import element_from_input, violation_out
 from relos.deployments.rules import unit_key
 from relos.deployments.schemas import FilingIn
 from relos.deployments.timeline import Period
-from relos.kit.db import advisory_lock
+from relos.kit.db import advisory_locks
 from relos.kit.errors import RuleViolations, Violation
 
 
@@ -68,12 +68,24 @@ def lock(session: Session, filing: Filing, extra: list[Element] | None = None) -
     keys: list[tuple[str, ...]] = [("deployments-caps", filing.agreement, filing.deploying_party)]
     keys += [("deployments-facility", f) for f in facilities]
     keys += [("deployments-unit", key) for key in unit_keys(filing)]
-    for key in sorted(set(keys)):
-        advisory_lock(session, *key)
+    advisory_locks(session, sorted(set(keys)))  # one round trip, in one sorted order
 
 
-def judge(session: Session, filing: Filing, agreement: AgreementView) -> Assessment:
-    facilities = facility_views(session, (e.facility for e in filing.elements))
+def facilities_of(session: Session, filing: Filing) -> list[FacilityView]:
+    """The facilities the filing names (reference data: no lock protects or needs them)."""
+    return facility_views(session, (e.facility for e in filing.elements))
+
+
+def judge(
+    session: Session,
+    filing: Filing,
+    agreement: AgreementView,
+    facilities: list[FacilityView] | None = None,
+) -> Assessment:
+    """Assess the filing against what it competes with, read now (under the locks, when
+    the caller took them); `facilities` may be read before the locks."""
+    if facilities is None:
+        facilities = facilities_of(session, filing)
     return assess(filing, agreement, facilities, competition(session, filing))
 
 

@@ -132,8 +132,11 @@ def file(session: Session, caller: Principal, body: FilingIn) -> DeploymentOut:
     agreement = _agreement_for(session, caller, body.agreement)
     now = utcnow()
     filing = screening.filing_of(body, now)
+    facilities = screening.facilities_of(session, filing)
+    # From here to the commit this party's caps under the agreement (and the facilities
+    # and units named) are held: only what depends on them is done inside.
     screening.lock(session, filing)
-    assessment = screening.judge(session, filing, agreement)
+    assessment = screening.judge(session, filing, agreement, facilities)
     if assessment.status is None:
         raise screening.problem(assessment)
     host = agreement.host_of(body.deploying_party)

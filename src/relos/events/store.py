@@ -7,15 +7,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, Table, func, insert, select
 from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
 from relos.events import catalog
 from relos.events.base import DomainEvent
 from relos.events.models import EventRow
-from relos.events.seal import GENESIS, Envelope, canonical, chain_hash, seal
-from relos.kit.db import advisory_lock
+from relos.events.seal import GENESIS, Envelope, canonical, chain_hash, seal, seal_canonical
+from relos.kit.db import advisory_lock, check_values
 from relos.kit.timeutil import utcnow
 
 E = TypeVar("E", bound=DomainEvent)
@@ -94,6 +94,11 @@ def record(
     projector = catalog.projector_for(event.event_type)
     for check in CHECK_HOOKS:
         check(session, event)
+    # What does not depend on the log's head is made before its lock is taken.
+    content = content_of(event)
+    # The projector sees the event as replay will read it back (e.g. 2.0 stored as 2), so
+    # the rows written now are the rows a replay writes.
+    stored = type(event).model_validate_json(content)
     lock_log(session, route.log)
     last = last_in_log(session, route.log)
     envelope = Envelope(
@@ -108,15 +113,13 @@ def record(
         record_id=route.record_id,
         prev_hash=last.hash if last else GENESIS,
     )
-    content = content_of(event)
-    sealed = seal(envelope, content)
-    row = row_of(envelope, content, chain_hash(sealed))
-    session.add(row)
-    session.flush()
-    # The projector sees the event as replay will read it back (e.g. 2.0 stored as 2), so
-    # the rows written now are the rows a replay writes.
-    stored = type(event).model_validate_json(content)
-    recorded = RecordedEvent(row.id, envelope, stored, content, sealed, row.hash)
+    sealed = seal_canonical(envelope, content)
+    hash_ = chain_hash(sealed)
+    values = values_of(envelope, content, hash_)
+    check_values(EVENTS, values)
+    # A Core insert: the ORM's unit of work for one append-only row cost more than the row.
+    event_id = session.execute(_INSERT_EVENT, values).scalar_one()
+    recorded = RecordedEvent(event_id, envelope, stored, content, sealed, hash_)
     if project:
         projector(session, recorded)
     for hook in APPEND_HOOKS:
@@ -125,22 +128,30 @@ def record(
     return recorded
 
 
+EVENTS: Table = EventRow.__table__  # type: ignore[assignment]
+_INSERT_EVENT = insert(EVENTS).returning(EVENTS.c.id)
+
+
+def values_of(envelope: Envelope, content: str, hash_: str) -> dict[str, Any]:
+    """The event's row as column values."""
+    return {
+        "log": envelope.log,
+        "seq": envelope.seq,
+        "type": envelope.type,
+        "at": envelope.at,
+        "actor": envelope.actor,
+        "actor_party": envelope.actor_party,
+        "parties": ",".join(envelope.parties),
+        "record_type": envelope.record_type,
+        "record_id": envelope.record_id,
+        "content": content,
+        "prev_hash": envelope.prev_hash,
+        "hash": hash_,
+    }
+
+
 def row_of(envelope: Envelope, content: str, hash_: str, id_: int | None = None) -> EventRow:
-    return EventRow(
-        id=id_,
-        log=envelope.log,
-        seq=envelope.seq,
-        type=envelope.type,
-        at=envelope.at,
-        actor=envelope.actor,
-        actor_party=envelope.actor_party,
-        parties=",".join(envelope.parties),
-        record_type=envelope.record_type,
-        record_id=envelope.record_id,
-        content=content,
-        prev_hash=envelope.prev_hash,
-        hash=hash_,
-    )
+    return EventRow(id=id_, **values_of(envelope, content, hash_))
 
 
 def envelope_of(row: EventRow) -> Envelope:

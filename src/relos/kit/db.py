@@ -12,15 +12,26 @@ import contextlib
 import hashlib
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Connection, Engine, String, create_engine, event, inspect, text
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Connection,
+    Engine,
+    String,
+    Table,
+    create_engine,
+    event,
+    inspect,
+    text,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 
 from relos.kit.errors import InvalidInput
 from relos.kit.guard import cancel_point
@@ -147,21 +158,29 @@ def check_strings(session: Session, *_: Any) -> None:
     for row in (*session.new, *session.dirty):
         mapper = inspect(row).mapper
         for attr in mapper.column_attrs:
-            column = attr.columns[0]
-            value = getattr(row, attr.key, None)
-            if value is None:
-                continue
-            if isinstance(column.type, JSON):
-                if _nul_inside(value):
-                    raise InvalidInput(f"{attr.key}: a NUL character is not allowed")
-                continue
-            if not isinstance(column.type, String) or not isinstance(value, str):
-                continue
-            if "\x00" in value:
-                raise InvalidInput(f"{attr.key}: a NUL character is not allowed")
-            limit = column.type.length
-            if limit is not None and len(value) > limit:
-                raise InvalidInput(f"{attr.key}: at most {limit} characters (got {len(value)})")
+            _check_value(attr.key, attr.columns[0], getattr(row, attr.key, None))
+
+
+def check_values(table: Table, values: Mapping[str, Any]) -> None:
+    """`check_strings` for a row written by a Core insert (no flush sees it)."""
+    for key, value in values.items():
+        _check_value(key, table.c[key], value)
+
+
+def _check_value(key: str, column: ColumnElement[Any], value: Any) -> None:
+    if value is None:
+        return
+    if isinstance(column.type, JSON):
+        if _nul_inside(value):
+            raise InvalidInput(f"{key}: a NUL character is not allowed")
+        return
+    if not isinstance(column.type, String) or not isinstance(value, str):
+        return
+    if "\x00" in value:
+        raise InvalidInput(f"{key}: a NUL character is not allowed")
+    limit = column.type.length
+    if limit is not None and len(value) > limit:
+        raise InvalidInput(f"{key}: at most {limit} characters (got {len(value)})")
 
 
 _writer_locks: dict[str, Any] = {}
@@ -291,11 +310,42 @@ def lock_key(*parts: str) -> int:
     return int.from_bytes(digest[:8], "big", signed=True)
 
 
+HELD = "relos.db.held_locks"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_held(session: Session, transaction: SessionTransaction) -> None:
+    # A lock taken in a savepoint that rolls back is released with it: after the
+    # transaction or any savepoint ends, a key is taken again rather than assumed held.
+    # (A flush's own inner transaction, neither of these, releases nothing.)
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(HELD, None)
+
+
 def advisory_lock(session: Session, *parts: str) -> None:
     """Serialise writers on one key until the transaction ends.
 
     On PostgreSQL a transaction-scoped advisory lock; on SQLite nothing is needed because
     every write transaction already holds the database's reserved lock (BEGIN IMMEDIATE).
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": lock_key(*parts)})
+    advisory_locks(session, [parts])
+
+
+def advisory_locks(session: Session, keys: Iterable[Sequence[str]]) -> None:
+    """Take several keys' locks in one round trip, in the order given.
+
+    Callers that take more than one key give them in one agreed order (sorted), so two
+    writers never wait on each other crosswise. A key this transaction already holds is
+    not asked for again (the record path takes its log's key once for the event log and
+    the signed log alike).
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    held: set[int] = session.info.setdefault(HELD, set())
+    wanted = [k for k in dict.fromkeys(lock_key(*parts) for parts in keys) if k not in held]
+    if not wanted:
+        return
+    # The select list is evaluated left to right: the locks are taken in the order given.
+    calls = ", ".join(f"pg_advisory_xact_lock(:k{i})" for i in range(len(wanted)))
+    session.execute(text(f"SELECT {calls}"), {f"k{i}": k for i, k in enumerate(wanted)})
+    held.update(wanted)

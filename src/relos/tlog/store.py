@@ -1,6 +1,7 @@
 """Appending to the signed logs and reading them back: leaves, subtrees, checkpoints.
 
-Appends to one log are serialised by an advisory lock on that log alone (PostgreSQL), so
+Appends to one log are serialised by an advisory lock on that log alone (PostgreSQL; the
+same key as the agreement's event log, see `_writer`), so
 appends to different agreements' logs never wait on each other; on SQLite every write
 transaction already holds the database's write lock. Each append writes the leaf and the
 perfect subtrees it completes (O(1) amortised); when the transaction commits, every log
@@ -11,9 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import event, func, insert, select, update
+from sqlalchemy import bindparam, event, func, insert, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from relos.kit.db import advisory_lock, memo_of
 from relos.kit.errors import Conflict
@@ -116,11 +120,21 @@ def current_signer(session: Session) -> Signer:
     again, then the staged next key; if neither is the announced key, nothing is signed.
     An explicit signer (`session.info[SIGNER]`: the rotation itself, tests) is not checked.
     """
+    return _checked_signer(session, session.scalar(_ANNOUNCED))
+
+
+# The announced key, alone or with a log's stored size (one round trip for both).
+_ANNOUNCED = select(NodeRow.verifier_key).where(NodeRow.id == 1)
+_SIZE = select(func.max(EntryRow.idx)).where(EntryRow.log_id == bindparam("log_id"))
+_ANNOUNCED_AND_SIZE = select(_ANNOUNCED.scalar_subquery(), _SIZE.scalar_subquery())
+
+
+def _checked_signer(session: Session, announced: str | None) -> Signer:
+    """`current_signer` given the announced key as read under the log's lock."""
     override = session.info.get(SIGNER)
     if isinstance(override, Signer):
         return override
     signer = node_signer(session)
-    announced = session.scalar(select(NodeRow.verifier_key).where(NodeRow.id == 1))
     if announced is None or announced == signer.verifier.vkey:
         return signer
     path = session_key_path(session)
@@ -139,15 +153,21 @@ def _writer(session: Session, agreement: str | None) -> _Writer:
     writer = writers.get(agreement)
     if writer is not None:
         return writer
-    # This log's writers queue here, and only here; other logs are not held up.
-    advisory_lock(session, "tlog", agreement or f"({INTERNAL})")
-    signer = current_signer(session)
+    # This log's writers queue here, and only here; other logs are not held up. The key is
+    # the event log's append lock (relos.events.store.lock_log): `record` already holds it
+    # when its hook appends here, so the signed append asks for no second lock.
+    advisory_lock(session, f"log:{agreement or INTERNAL}")
     heads: dict[str | None, _Writer] = memo_of(session).setdefault(HEADS, {})
     known = heads.get(agreement)
-    if known is not None:
+    if known is None:
+        signer = current_signer(session)
+    else:
         # The head this process last committed is still the head when the log has not
         # grown since: committed entries never change, so the same size is the same tree.
-        size = stored_size(session, known.log_id)
+        # Read with the announced key, in one statement, both under the lock.
+        announced, top = session.execute(_ANNOUNCED_AND_SIZE, {"log_id": known.log_id}).one()
+        signer = _checked_signer(session, announced)
+        size = 0 if top is None else int(top) + 1
         if size == known.tree.size:
             writer = _Writer(known.log_id, known.origin, _copy(known.tree), signer)
             writers[agreement] = writer
@@ -215,16 +235,35 @@ def checkpoint_pending(session: Session) -> None:
         root = writer.tree.root()
         checkpoint = note.Checkpoint(writer.origin, writer.tree.size, root)
         signed = note.sign_checkpoint(checkpoint, [signer])
-        session.execute(
-            update(LogRow)
-            .where(LogRow.id == writer.log_id)
-            .values(size=writer.tree.size, root=root)
-        )
-        session.execute(
-            insert(CheckpointRow),
-            [{"log_id": writer.log_id, "size": writer.tree.size, "note": signed, "signed_at": now}],
-        )
+        _store_checkpoint(session, writer.log_id, writer.tree.size, root, signed, now)
         writer.appended = 0
+
+
+# PostgreSQL moves the head and stores the checkpoint in one statement (one round trip at
+# commit, with the log's lock still held); SQLite, in process, runs the two statements.
+_PG_CHECKPOINT = (
+    "WITH head AS (UPDATE tlog_logs SET size = %s, root = %s WHERE id = %s) "
+    "INSERT INTO tlog_checkpoints (log_id, size, note, signed_at) VALUES (%s, %s, %s, %s)"
+)
+
+
+def _store_checkpoint(
+    session: Session, log_id: int, size: int, root: bytes, signed: str, now: datetime
+) -> None:
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(_PG_CHECKPOINT, (size, root, log_id, log_id, size, signed, now))
+        # As the ORM update did: a head row this session holds shows the new head.
+        held = session.identity_map.get(identity_key(LogRow, log_id))
+        if isinstance(held, LogRow):
+            set_committed_value(held, "size", size)
+            set_committed_value(held, "root", root)
+        return
+    session.execute(update(LogRow).where(LogRow.id == log_id).values(size=size, root=root))
+    session.execute(
+        insert(CheckpointRow),
+        [{"log_id": log_id, "size": size, "note": signed, "signed_at": now}],
+    )
 
 
 @event.listens_for(Session, "before_commit")

@@ -8,7 +8,7 @@ import pytest
 
 from relos.events import INTERNAL, DomainEvent, Route, event
 from relos.events.catalog import event_class, types
-from relos.events.seal import GENESIS, Envelope, canonical, chain_hash, seal
+from relos.events.seal import GENESIS, Envelope, canonical, chain_hash, seal, seal_canonical
 from relos.events.store import content_of
 
 AT = datetime(2027, 7, 1, 12, 0, 0, 250000, tzinfo=UTC)
@@ -55,6 +55,19 @@ def test_the_seal_covers_every_envelope_field_and_the_content() -> None:
     ):
         assert chain_hash(seal(envelope(**change), '{"title":"x"}')) != base, change
     assert chain_hash(seal(envelope(), '{"title":"y"}')) != base
+
+
+@pytest.mark.parametrize(
+    "content",
+    [{"title": "x"}, {}, {"é": [1.5, None, {"b": "\u2028\n", "a": 10**15}], "z": True}],
+)
+@pytest.mark.parametrize("party", ["IN", None])
+def test_splicing_canonical_content_gives_the_seals_bytes(
+    content: dict[str, object], party: str | None
+) -> None:
+    text = canonical(content).decode()
+    sealed = seal_canonical(envelope(actor_party=party, actor='a "q"'), text)
+    assert sealed == seal(envelope(actor_party=party, actor='a "q"'), text)
 
 
 def test_every_shipped_event_type_is_named_and_versioned() -> None:

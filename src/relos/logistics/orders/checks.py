@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from relos.agreements import repository as agreements
-from relos.agreements.loader import agreement_from_definition
 from relos.agreements.service import agreement_in_force
 from relos.deployments import repository as deployments
 from relos.facilities import repository as facilities
@@ -21,11 +19,9 @@ from relos.logistics.orders.domain import LogisticsTerms, OrderDraft
 
 def terms_of(session: Session, agreement_id: str) -> LogisticsTerms | None:
     """The agreement's logistics section as the order rules need it, or None if it has none."""
-    row = agreements.get(session, agreement_id)
-    if row is None:
-        raise NotFound(f"no agreement {agreement_id!r}")
-    # The logistics terms do not depend on the term's extensions, so no consents are read.
-    agreement = agreement_from_definition(row.definition)
+    # The process's parsed agreement, checked against the agreement's latest event (the
+    # logistics terms do not depend on the term's extensions, but the cache is there).
+    agreement = agreement_in_force(session, agreement_id).agreement
     section = agreement.logistics
     if section is None:
         return None

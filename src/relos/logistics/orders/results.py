@@ -15,13 +15,23 @@ def order_result(session: Session, row: OrderRow) -> OrderOut:
     return order_results(session, [row])[0]
 
 
+def new_order_result(session: Session, row: OrderRow) -> OrderOut:
+    """An order just raised: its lines are read, but no signature, delivery or posting can
+    name an id made in this transaction, so those three are not asked for."""
+    return _described(session, [row], fresh=True)[0]
+
+
 def order_results(session: Session, rows: list[OrderRow]) -> list[OrderOut]:
     """Several orders described with five queries in all, not five per order."""
+    return _described(session, rows, fresh=False)
+
+
+def _described(session: Session, rows: list[OrderRow], fresh: bool) -> list[OrderOut]:
     ids = [row.id for row in rows]
     lines = repository.lines_of(session, ids)
-    signatures = repository.signatures_of(session, ids)
-    deliveries = repository.deliveries_of(session, ids)
-    positions = repository.positions_of(session, ids)
+    signatures = {} if fresh else repository.signatures_of(session, ids)
+    deliveries = {} if fresh else repository.deliveries_of(session, ids)
+    positions = {} if fresh else repository.positions_of(session, ids)
     return [
         OrderOut(
             id=row.id,

@@ -27,7 +27,7 @@ from relos.logistics.models import OrderRow
 from relos.logistics.orders import repository
 from relos.logistics.orders.checks import agreement_violations, counter_violations, terms_of
 from relos.logistics.orders.domain import OrderDraft, OrderLine, validate_order
-from relos.logistics.orders.results import order_result, order_results
+from relos.logistics.orders.results import new_order_result, order_result, order_results
 from relos.logistics.orders.status import OrderStatus, status_after_signature
 from relos.logistics.prices.service import price_table
 from relos.logistics.refusal import refusal
@@ -57,16 +57,19 @@ def raise_order(session: Session, caller: Principal, command: RaiseOrder) -> Ord
     if caller.party and command.requesting_party not in (None, caller.party):
         raise Forbidden(f"{caller.name} may raise orders only for {caller.party}")
     created = utcnow()
-    event = order_event(
-        session,
+    check_order(session, command, created)
+    # Numbered only once judged: the counter's row stays locked until the commit, so the
+    # party's other orders wait on it for the rest of this transaction, not for the checks.
+    reference = order_reference(session, command.requesting_party or "", created)
+    event = raised_event(
         command,
         order_id=str(uuid.uuid4()),
-        reference=order_reference(session, command.requesting_party or "", created),
+        reference=reference,
         created=created,
         created_by=caller.name,
     )
     record(session, caller, event, event.created_at)
-    return order_result(session, _stored(session, event.order))
+    return new_order_result(session, _stored(session, event.order))
 
 
 def order_event(
@@ -82,6 +85,14 @@ def order_event(
     prices in force on the day it is raised); raises the refusal otherwise. A partner's
     node re-judges an order it receives by calling this with the order's own ids and times.
     """
+    check_order(session, command, created)
+    return raised_event(
+        command, order_id=order_id, reference=reference, created=created, created_by=created_by
+    )
+
+
+def check_order(session: Session, command: RaiseOrder, created: datetime) -> None:
+    """Raise the refusal when the order breaks a rule; nothing is written."""
     draft = draft_of(command)
     problems = agreement_violations(session, draft) + counter_violations(
         session, draft, command.counter_to
@@ -90,6 +101,11 @@ def order_event(
         raise refusal("the support order breaks the agreement's rules", problems)
     terms = terms_of(session, draft.agreement) if draft.agreement else None
     validate_order(draft, terms, price_table(session).in_force, created.date())
+
+
+def raised_event(
+    command: RaiseOrder, *, order_id: str, reference: str, created: datetime, created_by: str
+) -> OrderRaised:
     return OrderRaised(
         order=order_id,
         reference=reference,
