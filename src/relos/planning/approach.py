@@ -25,11 +25,12 @@ from math import cos, inf, radians
 from pathlib import Path
 
 from relos.planning.coast import Land, land_digest, land_path, load_land
+from relos.planning.fairways import Fairway, fairways_digest, join, load_fairways
 from relos.planning.geo import haversine_nm, normalize_lon
 from relos.planning.network import SeaNetwork, read_cache, write_cache
 from relos.planning.seagrid import Layers, fine_grid, window_grid
 
-FORMAT = 6  # bump when the approach builder or the cached layout changes
+FORMAT = 7  # bump when the approach builder or the cached layout changes
 
 # How far a port's coordinate may lie from the sea (on land in the 1:10m polygons): berths
 # behind a breakwater or up a harbour the 1:10m coast does not draw. The shipped ports lie
@@ -61,13 +62,24 @@ class Approach:
     harbour_nm: float  # the part from the coordinate to the sea
 
 
-def build_approach(net: SeaNetwork, land: Land, lon: float, lat: float) -> Approach:
+def build_approach(
+    net: SeaNetwork, land: Land, lon: float, lat: float, fairways: tuple[Fairway, ...] = ()
+) -> Approach:
     """The approach of one point (see the module's docstring)."""
     if not -180.0 <= lon < 180.0:
         lon = normalize_lon(lon)
     sea = land.nearest_sea(lon, lat)
     harbour = [(lon, lat)] if sea != (lon, lat) else []
     harbour_nm = haversine_nm(lon, lat, *sea)
+    river = (
+        join(fairways, lon, lat, HARBOUR_TOLERANCE_NM)
+        if harbour_nm > HARBOUR_TOLERANCE_NM
+        else None
+    )
+    if river:  # up a river the 1:10m land closes: down its fairway to the sea first
+        harbour_nm = haversine_nm(lon, lat, *river[0])
+        harbour = [(lon, lat), *river[:-1]]
+        sea = river[-1]
     nodes = _nodes_at_sea(net, land, sea, CANDIDATES)
     # the nearest node in plain sight; unless it is the nearest of all, a way round the land
     # to a nearer one may be shorter, so both are measured
@@ -212,7 +224,8 @@ class ApproachStore:
         where = cache or (self.net.cache_path.parent if self.net.cache_path else None)
         if where is None or not land_path().exists():
             return None
-        key = f"{land_digest()}-{self.net.cache_path.stem if self.net.cache_path else ''}"
+        network = self.net.cache_path.stem if self.net.cache_path else ""
+        key = f"{land_digest()}-{fairways_digest()}-{network}"
         digest = hashlib.sha256(f"{key}-{FORMAT}".encode()).hexdigest()[:16]
         return where / f"sea-approaches-{digest}.pickle"
 
@@ -228,8 +241,9 @@ class ApproachStore:
         if missing:
             land = load_land()
             with self._lock:
+                fairways = load_fairways()
                 for p in missing:
-                    self.known[p] = build_approach(self.net, land, *p)
+                    self.known[p] = build_approach(self.net, land, *p, fairways)
                 if self.path is not None:
                     write_cache(self.path, dict(self.known))
         return [self.known[p] for p in points]
