@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from importlib import resources
 from itertools import pairwise
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,7 +20,13 @@ from shapely.geometry import LineString, Point
 from shapely.strtree import STRtree
 
 from relos.facilities.domain import load_facilities, shipped_facilities_dir
-from relos.planning.approach import HARBOUR_TOLERANCE_NM, NODE_TOLERANCE_NM, build_approach
+from relos.planning import approach
+from relos.planning.approach import (
+    HARBOUR_TOLERANCE_NM,
+    NODE_TOLERANCE_NM,
+    ApproachStore,
+    build_approach,
+)
 from relos.planning.coast import Land, load_land
 from relos.planning.fairways import load_fairways
 from relos.planning.geo import haversine_nm
@@ -174,3 +181,19 @@ def test_route_geometry_carries_the_approach(seaway: Seaway) -> None:
     )
     start = seaway.attach(resolve("INBOM")).path
     assert [list(p) for p in found.coordinates[: len(start) - 1]] == [list(p) for p in start[:-1]]
+
+
+def test_the_cache_is_named_by_its_inputs_and_keyed_by_position(
+    seaway: Seaway, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An approach is a function of its position and of the land, fairways, network and
+    builder: the file is named by their digests, and inside it a moved (edited) facility
+    looks up its new position, never the old one's approach."""
+    store = ApproachStore(seaway.net, tmp_path)
+    assert store.path is not None
+    old, moved = (72.83, 18.93), (72.80, 18.90)  # Mumbai, then moved a few miles
+    first = store.get(*old)
+    assert store.get(*moved).path[0] == moved != first.path[0]
+    assert ApproachStore(seaway.net, tmp_path).known.keys() == {old, moved}  # written back
+    monkeypatch.setattr(approach, "fairways_digest", lambda: "edited-fairways")
+    assert ApproachStore(seaway.net, tmp_path).path != store.path  # a new file, built afresh
