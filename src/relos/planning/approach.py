@@ -5,13 +5,17 @@ little inland. Its approach therefore has two parts:
 
 1. the harbour part: from the coordinate to the nearest point at sea (the coordinate itself
    when it is at sea already). This is the only part allowed on land, and its length is
-   checked against HARBOUR_TOLERANCE_NM by the tests for every sea-capable facility;
+   checked against HARBOUR_TOLERANCE_NM by the tests for every sea-capable facility. Up a
+   river the 1:10m land closes, the point joins a river fairway instead (fairways.py) and
+   follows it down to the sea; the tests check the fairway against river centrelines;
 2. the sea part: from there to a network node, a straight line when one of the nearest
-   nodes at sea is in sight, else the shortest path over a local grid of sea cells,
+   nodes at sea is in sight, else the shortest path over grids of sea cells (seagrid.py),
    straightened wherever a straight line stays at sea. No segment of it touches land.
 
 Approaches are computed at set-up (`relos plan warm`) for the facilities and kept in a
-cache file named by a digest of the land polygons and the network; a point met later (a
+cache file named by a digest of the land polygons, the fairways, the network and FORMAT;
+inside it they are keyed by position (an approach depends on nothing else), so a facility
+moved in the database looks up its new position. A point met later (an edited facility, a
 port of searoute's list, coordinates) is computed once on first use and added to it.
 """
 

@@ -197,3 +197,14 @@ def test_the_cache_is_named_by_its_inputs_and_keyed_by_position(
     assert ApproachStore(seaway.net, tmp_path).known.keys() == {old, moved}  # written back
     monkeypatch.setattr(approach, "fairways_digest", lambda: "edited-fairways")
     assert ApproachStore(seaway.net, tmp_path).path != store.path  # a new file, built afresh
+
+
+def test_a_mouth_narrower_than_the_coarse_cells_is_found(seaway: Seaway, land: Land) -> None:
+    """Vilyuchinsk, Krasheninnikov Bay: the nearest nodes lie 140 nm away round Cape Lopatka,
+    and the coarse cells of so wide a window do not pass Avacha Bay's mouth; the fine grid
+    round the start does."""
+    way = build_approach(seaway.net, land, 158.40, 52.92)
+    assert way.node >= 0
+    assert not land.crosses(sea_part(land, 158.40, 52.92, way.path))
+    assert max(x for x, _ in way.path) > 158.6  # out through the mouth, east of the bay
+    assert way.nm < 200.0
