@@ -5,33 +5,36 @@ little inland. Its approach therefore has two parts:
 
 1. the harbour part: from the coordinate to the nearest point at sea (the coordinate itself
    when it is at sea already). This is the only part allowed on land, and its length is
-   checked against HARBOUR_TOLERANCE_NM by the tests for every sea-capable facility;
+   checked against HARBOUR_TOLERANCE_NM by the tests for every sea-capable facility. Up a
+   river the 1:10m land closes, the point joins a river fairway instead (fairways.py) and
+   follows it down to the sea; the tests check the fairway against river centrelines;
 2. the sea part: from there to a network node, a straight line when one of the nearest
-   nodes at sea is in sight, else the shortest path over a local grid of sea cells,
+   nodes at sea is in sight, else the shortest path over grids of sea cells (seagrid.py),
    straightened wherever a straight line stays at sea. No segment of it touches land.
 
 Approaches are computed at set-up (`relos plan warm`) for the facilities and kept in a
-cache file named by a digest of the land polygons and the network; a point met later (a
+cache file named by a digest of the land polygons, the fairways, the network and FORMAT;
+inside it they are keyed by position (an approach depends on nothing else), so a facility
+moved in the database looks up its new position. A point met later (an edited facility, a
 port of searoute's list, coordinates) is computed once on first use and added to it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import heapq
 import threading
 from dataclasses import dataclass
 from itertools import pairwise
-from math import cos, inf, radians, sqrt
+from math import cos, inf, radians
 from pathlib import Path
 
-import numpy as np
-
 from relos.planning.coast import Land, land_digest, land_path, load_land
+from relos.planning.fairways import Fairway, fairways_digest, join, load_fairways
 from relos.planning.geo import haversine_nm, normalize_lon
 from relos.planning.network import SeaNetwork, read_cache, write_cache
+from relos.planning.seagrid import Layers, fine_grid, window_grid
 
-FORMAT = 6  # bump when the approach builder or the cached layout changes
+FORMAT = 7  # bump when the approach builder or the cached layout changes
 
 # How far a port's coordinate may lie from the sea (on land in the 1:10m polygons): berths
 # behind a breakwater or up a harbour the 1:10m coast does not draw. The shipped ports lie
@@ -47,6 +50,10 @@ SEARCH_NM = 400.0
 # Grid cells of the local sea search (an upper bound; the cell is at least MIN_CELL_DEG).
 MAX_CELLS = 120_000
 MIN_CELL_DEG = 0.003
+# The fine grid round the start: this many degrees of latitude each way, at MIN_CELL_DEG.
+LOCAL_RADIUS_DEG = 0.3
+# Grid searches tried in turn: (nearest nodes aimed at, window margin in degrees, fine grid).
+ATTEMPTS = ((3, 0.1, False), (8, 0.3, False), (CANDIDATES, 1.5, False), (3, 0.3, True))
 
 
 @dataclass(frozen=True)
@@ -59,13 +66,24 @@ class Approach:
     harbour_nm: float  # the part from the coordinate to the sea
 
 
-def build_approach(net: SeaNetwork, land: Land, lon: float, lat: float) -> Approach:
+def build_approach(
+    net: SeaNetwork, land: Land, lon: float, lat: float, fairways: tuple[Fairway, ...] = ()
+) -> Approach:
     """The approach of one point (see the module's docstring)."""
     if not -180.0 <= lon < 180.0:
         lon = normalize_lon(lon)
     sea = land.nearest_sea(lon, lat)
     harbour = [(lon, lat)] if sea != (lon, lat) else []
     harbour_nm = haversine_nm(lon, lat, *sea)
+    river = (
+        join(fairways, lon, lat, HARBOUR_TOLERANCE_NM)
+        if harbour_nm > HARBOUR_TOLERANCE_NM
+        else None
+    )
+    if river:  # up a river the 1:10m land closes: down its fairway to the sea first
+        harbour_nm = haversine_nm(lon, lat, *river[0])
+        harbour = [(lon, lat), *river[:-1]]
+        sea = river[-1]
     nodes = _nodes_at_sea(net, land, sea, CANDIDATES)
     # the nearest node in plain sight; unless it is the nearest of all, a way round the land
     # to a nearer one may be shorter, so both are measured
@@ -76,9 +94,11 @@ def build_approach(net: SeaNetwork, land: Land, lon: float, lat: float) -> Appro
             if k == 0:
                 return options[0]
             break
-    # a small window first: its cells are fine enough for a narrow harbour mouth (Durban)
-    for count, margin in ((3, 0.1), (8, 0.3), (CANDIDATES, 1.5)):
-        found = _grid_path(net, land, sea, nodes[:count], margin)
+    # a small window first: its cells are fine enough for a narrow harbour mouth (Durban);
+    # last, with a fine grid round the start for a mouth too narrow for the coarse cells
+    # of a wide window (Avacha Bay's, for Vilyuchinsk)
+    for count, margin, local in ATTEMPTS:
+        found = _grid_path(net, land, sea, nodes[:count], margin, local)
         if found is not None:
             u, line = found
             options.append(_approach(u, [*harbour, *line], harbour_nm))
@@ -131,120 +151,42 @@ def _grid_path(
     start: tuple[float, float],
     goals: list[tuple[int, tuple[float, float]]],
     margin: float,
+    local: bool = False,
 ) -> tuple[int, list[tuple[float, float]]] | None:
-    """Shortest path over sea cells from start to a goal node, then straightened; None when
-    no goal is reached.
-
-    A cell counts as sea only when the whole cell is clear of land, so the straight step
-    between the centres of two neighbouring sea cells (through their shared side or corner)
-    never touches land; the start and the goal join the grid at cells in plain sight."""
+    """Shortest path over sea cells (seagrid.py) from start to a goal node, then straightened;
+    None when no goal is reached. `local` adds the fine grid round the start (and widens the
+    window to hold it). The start and the goals join the grid at cells in plain sight."""
     if not goals:
         return None
     xs = [start[0]] + [_near(meet[0], start[0]) for _, meet in goals]
     ys = [start[1]] + [meet[1] for _, meet in goals]
-    squeeze = max(cos(radians(sum(ys) / len(ys))), 0.05)  # degrees of lon per degree of lat
+    squeeze = max(cos(radians(sum(ys) / len(ys))), 0.05)  # degrees of lat per degree of lon
     west, east = min(xs) - margin / squeeze, max(xs) + margin / squeeze
     south, north = max(min(ys) - margin, -89.9), min(max(ys) + margin, 89.9)
-    step = max(MIN_CELL_DEG, sqrt((east - west) * squeeze * (north - south) / MAX_CELLS))
-    grid = _Grid(land, west, south, step / squeeze, step, east, north)
-    sources = grid.in_sight(start)
+    fine = None
+    if local:
+        fine = fine_grid(land, start, squeeze, LOCAL_RADIUS_DEG, MIN_CELL_DEG)
+        west, east = min(west, fine.west), max(east, fine.west + fine.nx * fine.dx)
+        south, north = min(south, fine.south), max(north, fine.south + fine.ny * fine.dy)
+    coarse = window_grid(land, west, south, east, north, squeeze, MAX_CELLS, MIN_CELL_DEG)
+    layers = Layers(coarse, fine, squeeze)
+    sources = layers.in_sight(start)
     targets: dict[int, int] = {}
     meets = dict(goals)
-    for (u, _), x, y in zip(goals, xs[1:], ys[1:], strict=True):
-        for c in grid.in_sight((x, y)):
+    ends = [(x, y) for x, y in zip(xs[1:], ys[1:], strict=True)]
+    for (u, _), end in zip(goals, ends, strict=True):
+        for c in layers.in_sight(end):
             targets.setdefault(c, u)
     if not sources or not targets:
         return None
-    chain = grid.search(sources, targets)
+    chain = layers.search(sources, targets, ends)
     if chain is None:
         return None
     u = targets[chain[-1]]
     meet = meets[u]
-    points = [start, *(grid.centre(c) for c in chain), (_near(meet[0], start[0]), meet[1])]
+    points = [start, *(layers.centre(c) for c in chain), (_near(meet[0], start[0]), meet[1])]
     line = _straighten(land, points)
     return u, [*line[:-1], *_ends(net, u, meet)]
-
-
-class _Grid:
-    """Cells of a window over the sea: index i * ny + j, wet when clear of land."""
-
-    def __init__(
-        self,
-        land: Land,
-        west: float,
-        south: float,
-        dx: float,
-        dy: float,
-        east: float,
-        north: float,
-    ) -> None:
-        self.land, self.west, self.south, self.dx, self.dy = land, west, south, dx, dy
-        self.nx = int((east - west) / dx) + 1
-        self.ny = int((north - south) / dy) + 1
-        gx, gy = np.meshgrid(
-            west + np.arange(self.nx) * dx, south + np.arange(self.ny) * dy, indexing="ij"
-        )
-        x0, y0 = gx.ravel(), gy.ravel()
-        self.wet = [not v for v in land.boxes_on_land(x0, y0, x0 + dx, y0 + dy)]
-
-    def centre(self, c: int) -> tuple[float, float]:
-        i, j = divmod(c, self.ny)
-        return (self.west + (i + 0.5) * self.dx, self.south + (j + 0.5) * self.dy)
-
-    def in_sight(self, point: tuple[float, float], reach: int = 3) -> list[int]:
-        """Wet cells near a point whose centre it sees across open water."""
-        i0 = int((point[0] - self.west) / self.dx)
-        j0 = int((point[1] - self.south) / self.dy)
-        out = []
-        for i in range(max(i0 - reach, 0), min(i0 + reach + 1, self.nx)):
-            for j in range(max(j0 - reach, 0), min(j0 + reach + 1, self.ny)):
-                c = i * self.ny + j
-                if self.wet[c] and not self.land.crosses([point, self.centre(c)]):
-                    out.append(c)
-        return out
-
-    def search(self, sources: list[int], targets: dict[int, int]) -> list[int] | None:
-        """A* over wet cells (8 neighbours) from any source to the nearest target."""
-        ny, nx, wet = self.ny, self.nx, self.wet
-        goals = [divmod(c, ny) for c in targets]
-
-        def h(c: int) -> float:
-            i, j = divmod(c, ny)
-            return min(_octile(abs(i - a), abs(j - b)) for a, b in goals)
-
-        dist = dict.fromkeys(sources, 0.0)
-        back: dict[int, int] = {}
-        heap = [(h(c), 0.0, c) for c in sources]
-        heapq.heapify(heap)
-        while heap:
-            _, d, c = heapq.heappop(heap)
-            if d > dist[c]:
-                continue
-            if c in targets:
-                chain = [c]
-                while chain[-1] in back:
-                    chain.append(back[chain[-1]])
-                return chain[::-1]
-            i, j = divmod(c, ny)
-            for di, dj, cost in _STEPS:
-                a, b = i + di, j + dj
-                if 0 <= a < nx and 0 <= b < ny:
-                    n = a * ny + b
-                    nd = d + cost
-                    if wet[n] and nd < dist.get(n, inf):
-                        dist[n] = nd
-                        back[n] = c
-                        heapq.heappush(heap, (nd + h(n), nd, n))
-        return None
-
-
-_DIAGONAL = sqrt(2.0)
-_STEPS = [(di, dj, _DIAGONAL if di and dj else 1.0) for di in (-1, 0, 1) for dj in (-1, 0, 1)]
-_STEPS.remove((0, 0, 1.0))
-
-
-def _octile(a: int, b: int) -> float:
-    return max(a, b) + (_DIAGONAL - 1.0) * min(a, b)
 
 
 def _straighten(land: Land, points: list[tuple[float, float]]) -> list[tuple[float, float]]:
@@ -286,7 +228,8 @@ class ApproachStore:
         where = cache or (self.net.cache_path.parent if self.net.cache_path else None)
         if where is None or not land_path().exists():
             return None
-        key = f"{land_digest()}-{self.net.cache_path.stem if self.net.cache_path else ''}"
+        network = self.net.cache_path.stem if self.net.cache_path else ""
+        key = f"{land_digest()}-{fairways_digest()}-{network}"
         digest = hashlib.sha256(f"{key}-{FORMAT}".encode()).hexdigest()[:16]
         return where / f"sea-approaches-{digest}.pickle"
 
@@ -302,8 +245,9 @@ class ApproachStore:
         if missing:
             land = load_land()
             with self._lock:
+                fairways = load_fairways()
                 for p in missing:
-                    self.known[p] = build_approach(self.net, land, *p)
+                    self.known[p] = build_approach(self.net, land, *p, fairways)
                 if self.path is not None:
                     write_cache(self.path, dict(self.known))
         return [self.known[p] for p in points]

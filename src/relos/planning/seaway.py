@@ -84,7 +84,7 @@ class Seaway:
             way = self.approaches.get(point.lon, point.lat)
             if way.node >= 0:
                 found = Attachment(point.lon, point.lat, way.node, way.nm, way.path)
-            else:  # no way at sea found (a river port the 1:10m land closes): straight
+            else:  # no way at sea found (a point in water 1:10m closes): straight
                 found = attach(self.net, point.lon, point.lat)
             bounded(self._attachments)[key] = found
         return found
