@@ -87,24 +87,6 @@ def _guard_statements(engine: Engine) -> None:
             raise InvalidInput("a NUL character is not allowed")
 
 
-# psycopg converts each statement's placeholders for PostgreSQL and caches the result only
-# for statements up to 4 KiB (its guard against ORM statements that never repeat). The
-# deployments' interval queries (one index range per span class, UNION ALL) are fixed
-# statements of about 16 KiB run on every filing, validation and headroom: converting them
-# afresh cost ~0.5 ms of CPU each. Their size is let into the cache; the cache stays an LRU
-# of 128 entries, so varying statements still cannot grow it.
-_CACHED_STATEMENT_BYTES = 32 * 1024
-
-
-def _cache_long_statements() -> None:
-    from psycopg import _queries
-
-    if getattr(_queries, "MAX_CACHED_STATEMENT_LENGTH", _CACHED_STATEMENT_BYTES) < (
-        _CACHED_STATEMENT_BYTES
-    ):
-        _queries.MAX_CACHED_STATEMENT_LENGTH = _CACHED_STATEMENT_BYTES
-
-
 def make_engine(url: str) -> Engine:
     """An engine for the URL; creates the SQLite file's folder when needed."""
     url = _normalise_url(url)
@@ -115,7 +97,6 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         _prepare_sqlite(engine)
     else:
-        _cache_long_statements()
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     _guard_statements(engine)
     return engine
