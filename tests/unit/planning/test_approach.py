@@ -197,6 +197,9 @@ def test_a_way_over_land_off_any_river_is_caught(
     # across the Ganges delta's land from Kolkata straight to the Bay of Bengal's edge east
     assert not on_river_or_sea(land, water, rivers, (88.34, 22.57), (88.9, 21.9))
     assert on_river_or_sea(land, water, rivers, (88.3394, 22.5703), (88.3303, 22.5586))
+    # out of the Vistula Lagoon straight over the Baltiysk peninsula, not by the strait
+    assert not on_river_or_sea(land, water, rivers, (20.0, 54.66), (19.85, 54.70))
+    assert on_river_or_sea(land, water, rivers, (19.885, 54.639), (19.88, 54.642))
 
 
 def test_fine_water_has_the_lagoon_and_the_river_but_not_their_shores(water: FineWater) -> None:
