@@ -24,6 +24,8 @@ from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
 
+from relos.planning.geo import unwrap
+
 # world-atlas's countries-10m: its `land` object is the union of the countries, so inland
 # seas (the Caspian) are water, as they are on the network; land-10m fills them in.
 LAND_FILE = "static/vendor/world-atlas/countries-10m.json"
@@ -217,13 +219,5 @@ def _parts(geometry: shapely.Geometry) -> list[Polygon]:
 def _unwrap(ring: list[tuple[float, float]], closed: bool = True) -> list[tuple[float, float]]:
     """Longitudes made continuous along a ring (a step of more than 180° is a wrap); a ring
     round the pole (Antarctica), which cannot be made continuous, is kept as it is."""
-    out: list[tuple[float, float]] = []
-    for lon, lat in ring:
-        if out:
-            prev = out[-1][0]
-            while lon - prev > 180.0:
-                lon -= 360.0
-            while prev - lon > 180.0:
-                lon += 360.0
-        out.append((lon, lat))
+    out = unwrap(ring)
     return out if not closed or abs(out[-1][0] - out[0][0]) < 1e-9 else ring
