@@ -12,6 +12,7 @@ import contextlib
 import hashlib
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,7 +31,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Session, SessionTransaction, sessionmaker
 
 from relos.kit.errors import InvalidInput
@@ -119,6 +120,46 @@ def _cache_long_statements() -> None:
         _queries.MAX_CACHED_STATEMENT_LENGTH = LONGEST_CACHED_STATEMENT
 
 
+# A pooled PostgreSQL connection idle longer than this is pinged before it is handed out.
+IDLE_BEFORE_PING_S = 5.0
+_LAST_USED = "relos.last_used"
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """Pessimistic disconnect handling for connections that sat idle, and only for them.
+
+    A connection can die while it waits in the pool (a server restart, a firewall's idle
+    timeout); SQLAlchemy's pool_pre_ping finds out with a round trip on every checkout, two
+    per API request. A connection returned moments ago was alive moments ago: under load
+    every checkout is one of those, and a ping would only cost the server and the database
+    CPU. An idle one is pinged; a dead one is replaced, as pool_pre_ping would (SQLAlchemy
+    retries the checkout after DisconnectionError). A connection that dies while busy fails
+    its statement either way, and SQLAlchemy then invalidates the whole pool.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _fresh(_dbapi_conn: Any, record: Any) -> None:
+        record.info[_LAST_USED] = time.monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_conn: Any, record: Any) -> None:
+        if record is not None:
+            record.info[_LAST_USED] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        last = record.info.get(_LAST_USED, 0.0)
+        if time.monotonic() - last <= IDLE_BEFORE_PING_S:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except Exception as error:  # any failure of the ping: this connection is gone
+            raise DisconnectionError(f"an idle connection failed its ping: {error}") from error
+        if not alive:
+            raise DisconnectionError("an idle connection failed its ping")
+        record.info[_LAST_USED] = time.monotonic()
+
+
 def make_engine(url: str, threads: int | None = None) -> Engine:
     """An engine for the URL; creates the SQLite file's folder when needed."""
     url = _normalise_url(url)
@@ -134,7 +175,8 @@ def make_engine(url: str, threads: int | None = None) -> Engine:
     else:
         _cache_long_statements()
         pool = pool or {"pool_size": 10, "max_overflow": 20}
-        engine = create_engine(url, pool_pre_ping=True, **pool)
+        engine = create_engine(url, **pool)
+        _ping_idle_connections(engine)
     _guard_statements(engine)
     return engine
 
