@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from relos.deployments import repository
+from relos.deployments import contention, repository
 from relos.deployments.domain import AgreementView, Element, FacilityView, Filing, Occupancy
 from relos.deployments.engine import Assessment, assess
 from relos.deployments.inputs import facility_views
@@ -63,12 +63,14 @@ def competition(session: Session, filing: Filing) -> list[Occupancy]:
 
 
 def lock(session: Session, filing: Filing, extra: list[Element] | None = None) -> None:
-    """Serialise every writer that competes for the same caps, facilities or units."""
-    facilities = {e.facility for e in [*filing.elements, *(extra or [])]}
-    keys: list[tuple[str, ...]] = [("deployments-caps", filing.agreement, filing.deploying_party)]
-    keys += [("deployments-facility", f) for f in facilities]
-    keys += [("deployments-unit", key) for key in unit_keys(filing)]
-    advisory_locks(session, sorted(set(keys)))  # one round trip, in one sorted order
+    """Serialise every writer that competes for the same caps, facilities or units at the
+    same time (by calendar month; see contention.py). `extra`: elements being replaced."""
+    elements = (*filing.elements, *(extra or []))
+    scopes: list[tuple[str, ...]] = [("deployments-caps", filing.agreement, filing.deploying_party)]
+    scopes += [("deployments-facility", f) for f in {e.facility for e in elements}]
+    scopes += [("deployments-unit", key) for key in unit_keys(filing)]
+    keys = contention.plan(scopes, windows(elements))
+    advisory_locks(session, keys.exclusive, shared=keys.shared)  # one round trip
 
 
 def facilities_of(session: Session, filing: Filing) -> list[FacilityView]:

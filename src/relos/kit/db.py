@@ -361,7 +361,7 @@ def _forget_held(session: Session, transaction: SessionTransaction) -> None:
     # transaction or any savepoint ends, a key is taken again rather than assumed held.
     # (A flush's own inner transaction, neither of these, releases nothing.)
     if transaction.parent is None or transaction.nested:
-        session.info.pop(HELD, None)
+        session.info.pop(HELD, None)  # key -> held in shared mode only
 
 
 def advisory_lock(session: Session, *parts: str) -> None:
@@ -373,21 +373,36 @@ def advisory_lock(session: Session, *parts: str) -> None:
     advisory_locks(session, [parts])
 
 
-def advisory_locks(session: Session, keys: Iterable[Sequence[str]]) -> None:
-    """Take several keys' locks in one round trip, in the order given.
+def advisory_locks(
+    session: Session, keys: Iterable[Sequence[str]], shared: Iterable[Sequence[str]] = ()
+) -> None:
+    """Take several keys' locks in one round trip: `keys` exclusive, `shared` in shared mode.
 
-    Callers that take more than one key give them in one agreed order (sorted), so two
-    writers never wait on each other crosswise. A key this transaction already holds is
-    not asked for again (the record path takes its log's key once for the event log and
-    the signed log alike).
+    The locks are taken sorted by their readable parts (both modes together): every writer
+    takes its keys in this one order, so two writers never wait on each other crosswise.
+    A shared key conflicts only with the same key taken exclusively (see
+    deployments/contention.py for why a filing takes some). A key this transaction already
+    holds (exclusively, or shared when shared is asked) is not asked for again: the record
+    path takes its log's key once for the event log and the signed log alike.
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    held: set[int] = session.info.setdefault(HELD, set())
-    wanted = [k for k in dict.fromkeys(lock_key(*parts) for parts in keys) if k not in held]
+    modes = {tuple(parts): True for parts in shared}
+    modes.update({tuple(parts): False for parts in keys})  # exclusive wins over shared
+    held: dict[int, bool] = session.info.setdefault(HELD, {})
+    wanted: dict[int, bool] = {}
+    for parts, is_shared in sorted(modes.items()):
+        key = lock_key(*parts)
+        if key in held and (is_shared or not held[key]):
+            continue
+        wanted[key] = is_shared
     if not wanted:
         return
-    # The select list is evaluated left to right: the locks are taken in the order given.
-    calls = ", ".join(f"pg_advisory_xact_lock(:k{i})" for i in range(len(wanted)))
+    # The select list is evaluated left to right: the locks are taken in this order.
+    calls = ", ".join(
+        f"pg_advisory_xact_lock{'_shared' if is_shared else ''}(:k{i})"
+        for i, is_shared in enumerate(wanted.values())
+    )
     session.execute(text(f"SELECT {calls}"), {f"k{i}": k for i, k in enumerate(wanted)})
-    held.update(wanted)
+    for key, is_shared in wanted.items():
+        held[key] = held.get(key, True) and is_shared

@@ -12,10 +12,17 @@ from relos.kit.db import Database
 from relos.kit.errors import RuleViolations
 
 
-def race(url: str, hull: str, ready: Any, start: Any, results: Any) -> None:
+def race(
+    url: str,
+    hull: str,
+    ready: Any,
+    start: Any,
+    results: Any,
+    days: tuple[float, float] = (0, 14),
+) -> None:
     """Warm up, wait for the starting gun, file, and report the outcome (never raise)."""
     db = Database(url)
-    body = FilingIn.model_validate(filing(warship(hull)))
+    body = FilingIn.model_validate(filing(warship(hull, *days)))
     try:
         with db.transaction(write=False) as session:
             service.list_deployments(session, IN_PLANNER)  # connect and load everything first

@@ -45,3 +45,50 @@ def test_exactly_one_racer_takes_the_last_slot(database: Database) -> None:
         stored = service.list_deployments(session, IN_PLANNER, status="cleared")
     hulls = sorted(e.hull for d in stored for e in d.elements if isinstance(e, WarshipOut))
     assert hulls == sorted(["A0", "A1", "A2", "A3", cleared[0][0]])
+
+
+# Periods of different lengths and months, all holding 10 July 2027 12:00 (day 9.5): they
+# take different month and year keys (deployments/contention.py), yet overlap, so exactly
+# one may take the last slot. Day 0 is 1 July 2027.
+OVERLAPPING_AT_DAY_9_5 = [
+    (5, 12),  # July
+    (-20, 12),  # June and July
+    (8, 40),  # July and August
+    (-170, 11),  # January to July: past six months, whole years
+    (9, 200),  # July 2027 to January 2028: whole years, two of them
+    (9.4, 9.6),  # a few hours
+    (-1, 31),  # June 30 to July 31
+    (-60, 10),  # May to July
+    (0, 14),
+    (9, 100),  # July to October
+]
+
+
+@pytest.mark.slow
+def test_racers_with_different_periods_that_overlap_still_leave_one_winner(
+    postgres_database: Database,
+) -> None:
+    # PostgreSQL: its writers take the keys by month and year; SQLite's take turns anyway.
+    database = postgres_database
+    with database.transaction() as session:
+        body = filing(*(warship(f"A{i}") for i in range(4)))
+        service.file(session, IN_PLANNER, FilingIn.model_validate(body))
+    context = multiprocessing.get_context("spawn")
+    start = context.Event()
+    ready, results = context.Queue(), context.Queue()
+    racers = [
+        context.Process(target=race, args=(database.url, f"P{i}", ready, start, results, days))
+        for i, days in enumerate(OVERLAPPING_AT_DAY_9_5)
+    ]
+    for racer in racers:
+        racer.start()
+    for _ in racers:
+        ready.get(timeout=120)
+    start.set()
+    outcomes = [results.get(timeout=120) for _ in racers]
+    for racer in racers:
+        racer.join(30)
+    assert [o for o in outcomes if o[1] == "error"] == []
+    cleared = [o for o in outcomes if o[1] == "cleared"]
+    assert len(cleared) == 1, outcomes
+    assert all(codes == ["cap_exceeded"] for _, status, codes in outcomes if status == "refused")
