@@ -93,11 +93,6 @@ def minor_units(currency: str) -> int:
 
 
 @cache
-def _places(currency: str) -> int:
-    return minor_units(currency)
-
-
-@cache
 def _quantum(currency: str) -> Decimal:
     return Decimal(1).scaleb(-minor_units(currency))
 
@@ -168,13 +163,7 @@ class Money:
     def text_of_minor(minor: int, currency: str) -> str:
         """`str(Money.from_minor(minor, currency).amount)` without building the Money (lists
         of thousands): an integer scaled by the exponent is already at the quantum."""
-        places = _places(currency)
-        if places == 0:
-            return str(minor)
-        # Integer arithmetic prints what Decimal would (never an exponent: the exponent is
-        # negative and the digits cover it), at about a third of the cost.
-        whole, part = divmod(-minor if minor < 0 else minor, 10**places)
-        return f"{'-' if minor < 0 else ''}{whole}.{part:0{places}d}"
+        return str(Decimal(minor).scaleb(-minor_units(currency)))
 
     @property
     def minor(self) -> int:
