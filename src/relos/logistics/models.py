@@ -255,6 +255,7 @@ class OverdueSpanRow(Base):
             "ix_ledger_overdue_spans_open",
             "from_day",
             *_SPAN_READ,
+            "month",  # always null here, but SQLite covers a read only with every column named
             postgresql_where=text("month IS NULL"),
             sqlite_where=text("month IS NULL"),
         ),

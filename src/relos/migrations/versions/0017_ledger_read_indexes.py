@@ -41,7 +41,7 @@ def upgrade() -> None:
         )
         batch_op.create_index(
             "ix_ledger_overdue_spans_open",
-            ["from_day", *_READ],
+            ["from_day", *_READ, "month"],
             postgresql_where=sa.text("month IS NULL"),
             sqlite_where=sa.text("month IS NULL"),
         )
