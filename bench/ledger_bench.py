@@ -7,8 +7,9 @@ entries each and the maintained balances, one transaction per 10,000 postings); 
 batch covers its own 20 orders, as an import from a legacy system would. "API" records
 deliveries one by one through the HTTP API in process (auth, validation, pricing, the
 order's lock, the ledger, the audit trail), each delivery one posting. Balances read the
-maintained `ledger_balances` table; overdue adds up every posting booked by the day in
-SQL and applies the pure first-in-first-out rule per order. 1M entries = 500k postings
+maintained `ledger_balances` table; overdue reads the maintained overdue spans (for
+2026-06-01 and for a busy day late in the year); statements read the day totals and the
+period's postings (one day and one week of India's). 1M entries = 500k postings
 (70% deliveries, 30% settlements, never over-settled), over 2026, RUB and INR, on the
 India-Russia agreement in both directions. Needs PostgreSQL at RELOS_TEST_POSTGRES unless
 --no-postgres. `--existing URL` times the queries on a ledger already booked (e.g. one a
@@ -64,6 +65,8 @@ BATCH = 10_000
 IN_FINANCE = Principal(0, "bench-in-finance", "IN", frozenset({"finance"}))
 START = date(2026, 1, 1)
 PAIRS = (("RU", "IN", "RUB"), ("IN", "RU", "INR"))
+# A past day late in the year, when the overdue list is near its longest (over 11,000).
+BUSY_DAY = date(2026, 11, 30)
 
 
 def order_postings(order: str, rng: random.Random) -> list[Posting]:
@@ -246,10 +249,15 @@ def run(label: str, db: Database, args: argparse.Namespace, rows: list[list[str]
         with db.transaction(write=False) as session:
             return statements.overdue(session, SYSTEM, date(2026, 6, 1))
 
-    def statement_past() -> Any:
+    def overdue_busy() -> Any:
         with db.transaction(write=False) as session:
+            return statements.overdue(session, SYSTEM, BUSY_DAY)
+
+    def statement_past(days: int = 1) -> Any:
+        with db.transaction(write=False) as session:
+            start = date(2026, 6, 1)
             return statements.statement(
-                session, IN_FINANCE, "IN", date(2026, 6, 1), date(2026, 6, 2)
+                session, IN_FINANCE, "IN", start, start + timedelta(days=days)
             )
 
     with db.transaction(write=False) as session:
@@ -260,9 +268,13 @@ def run(label: str, db: Database, args: argparse.Namespace, rows: list[list[str]
     p_med, p_p95 = latency(args.samples, balances_of_party)
     o_med, o_p95 = latency(max(3, args.samples // 5), overdue)
     past = cpu_and_wall(max(3, args.samples // 5), overdue_past)
+    busy = cpu_and_wall(max(3, args.samples // 5), overdue_busy)
     statement = cpu_and_wall(max(3, args.samples // 5), statement_past)
+    week = cpu_and_wall(max(3, args.samples // 10), lambda: statement_past(7))
     with db.transaction(write=False) as session:
         past_items = len(statements.overdue(session, SYSTEM, date(2026, 6, 1)))
+        busy_items = len(statements.overdue(session, SYSTEM, BUSY_DAY))
+    lines = len(statement_past().lines), len(statement_past(7).lines)
     rows.append(
         [
             label,
@@ -274,7 +286,9 @@ def run(label: str, db: Database, args: argparse.Namespace, rows: list[list[str]
             f"{o_med:.0f} / {o_p95:.0f}",
             str(len(overdue())),
             f"{past} ({past_items:,} orders)",
-            statement,
+            f"{busy} ({busy_items:,} orders)",
+            f"{statement} ({lines[0]:,} lines)",
+            f"{week} ({lines[1]:,} lines)",
         ]
     )
 
@@ -314,13 +328,15 @@ def main() -> None:
         "overdue today ms",
         "overdue orders",
         "overdue 2026-06-01 ms wall / CPU",
+        f"overdue {BUSY_DAY} ms wall / CPU",
         "statement of 2026-06-01 ms wall / CPU",
+        "statement of 2026-06-01..07 ms wall / CPU",
     ]
     for column in columns:
         table.add_column(column, justify="right")
     for row in rows:
         table.add_row(*row)
-    Console(width=160).print(table)
+    Console(width=200).print(table)
     one, five, fifteen = os.getloadavg()
     print(f"load average {one:.2f} {five:.2f} {fifteen:.2f}")
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, BigInteger, Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from relos.kit.db import Base
@@ -115,6 +115,10 @@ class SettlementRow(Base):
     recorded_by: Mapped[str] = mapped_column(String(100))
 
 
+# What a statement reads of a posting besides its day (see PostingRow's indexes).
+_STATEMENT_READ = ("ref", "creditor", "debtor", "kind", "order_id", "currency", "amount_minor")
+
+
 class PostingRow(Base):
     """One balanced ledger posting (immutable; see the migration's triggers)."""
 
@@ -140,7 +144,9 @@ class PostingRow(Base):
         Index("ix_ledger_postings_order", "order_id", "currency"),
         Index("ix_ledger_postings_creditor", "creditor", "booked_on"),
         Index("ix_ledger_postings_debtor", "debtor", "booked_on"),
-        Index("ix_ledger_postings_booked", "booked_on"),
+        # A statement's period reads its lines from this index alone (an index-only scan
+        # on PostgreSQL): a day's postings sit on as many table pages as there are lines.
+        Index("ix_ledger_postings_by_day", "booked_on", *_STATEMENT_READ),
     )
 
 
@@ -205,6 +211,18 @@ class DayTotalRow(Base):
     amount_minor: Mapped[int] = mapped_column(BigInteger)
 
 
+# What the overdue list reads of a span besides its days (see OverdueSpanRow's indexes).
+_SPAN_READ = (
+    "due_on",
+    "order_id",
+    "currency",
+    "agreement_id",
+    "creditor",
+    "debtor",
+    "amount_minor",
+)
+
+
 class OverdueSpanRow(Base):
     """A stretch of days [from_day, until_day) on which an order had an amount overdue.
 
@@ -228,7 +246,20 @@ class OverdueSpanRow(Base):
     amount_minor: Mapped[int] = mapped_column(BigInteger)
     due_on: Mapped[date] = mapped_column(Date)
 
-    __table_args__ = (Index("ix_ledger_overdue_spans_month", "month", "from_day"),)
+    # The overdue list for a day reads only these two indexes, every column it returns in
+    # the index (an index-only scan on PostgreSQL, a covering index on SQLite): closed
+    # pieces of the day's month still running after it, and open spans begun by it.
+    __table_args__ = (
+        Index("ix_ledger_overdue_spans_closed", "month", "until_day", "from_day", *_SPAN_READ),
+        Index(
+            "ix_ledger_overdue_spans_open",
+            "from_day",
+            *_SPAN_READ,
+            "month",  # always null here, but SQLite covers a read only with every column named
+            postgresql_where=text("month IS NULL"),
+            sqlite_where=text("month IS NULL"),
+        ),
+    )
 
 
 class RateRow(Base):

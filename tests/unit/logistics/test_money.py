@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from relos.kit.errors import InvalidInput
 from relos.kit.money import CurrencyMismatch, Money, extend, is_currency, minor_units
@@ -69,7 +71,7 @@ def test_conversion_rounds_once_in_the_target_currency() -> None:
 
 
 @pytest.mark.parametrize("currency", ["RUB", "JPY", "KWD", "CLF"])
-@pytest.mark.parametrize("minor", [0, 1, -1, 5, 1234567, -98765432100, 10**15])
+@pytest.mark.parametrize("minor", [0, 1, -1, 5, -5, 99, -100, 1234567, -98765432100, 10**15])
 def test_text_of_minor_units_is_the_moneys_own_text(minor: int, currency: str) -> None:
     # Lists of thousands use the shortcut; it must print what the Money would.
     assert Money.text_of_minor(minor, currency) == str(Money.from_minor(minor, currency).amount)
@@ -95,3 +97,14 @@ def test_arithmetic_keeps_the_quantum_exactly_as_quantising_would(
     for fast, quantised in checked:
         assert fast == quantised
         assert str(fast.amount) == str(quantised.amount)
+
+
+@given(
+    st.integers(min_value=-(10**18), max_value=10**18),
+    st.sampled_from(["RUB", "JPY", "KWD", "CLF", "INR"]),
+)
+def test_text_of_any_minor_amount_is_the_decimal_text(minor: int, currency: str) -> None:
+    # The integer shortcut must print exactly what the exact Decimal scaled by the
+    # currency's exponent prints, sign, leading zeros and all.
+    expected = str(Decimal(minor).scaleb(-minor_units(currency)))
+    assert Money.text_of_minor(minor, currency) == expected

@@ -1,20 +1,28 @@
 """Overdue (FIFO by due date), statements and the reporting-currency view."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
 
 from relos.kit.money import Money
 from relos.logistics.ledger.journal import Journal
 from relos.logistics.ledger.postings import (
     Posting,
+    PostingKind,
     delivery_posting,
     reversal_posting,
     settlement_posting,
 )
 from relos.logistics.rates.domain import MissingRate, Rate, RateTable
-from relos.logistics.statements.reports import balances_in, overdue, statement
+from relos.logistics.statements.reports import (
+    balances_in,
+    overdue,
+    statement,
+    statement_of_rows,
+)
 
 RELOS = "in-ru-relos"
 
@@ -138,3 +146,59 @@ def test_a_missing_rate_names_the_pair_and_day() -> None:
     journal = Journal([delivered("d1", "1.00", date(2026, 7, 1))])
     with pytest.raises(MissingRate, match="RUB/INR rate on or before 2026-07-01"):
         balances_in(journal, RateTable(), "INR")
+
+
+_MOVES = st.lists(
+    st.tuples(
+        st.integers(0, 40),  # booking day after 2026-06-01
+        st.sampled_from(("IN", "RU", "FR")),  # the other party
+        st.booleans(),  # the stating party is the creditor
+        st.sampled_from(("RUB", "INR", "JPY", "KWD")),
+        st.integers(-(10**12), 10**12),  # minor units: reversals are negative, zero too
+        st.sampled_from(("delivery", "settlement", "reversal")),
+    ),
+    max_size=40,
+)
+
+
+@given(_MOVES, st.integers(0, 40), st.integers(1, 40))
+@example([(0, "RU", True, "RUB", 0, "delivery"), (1, "RU", False, "RUB", 0, "reversal")], 0, 5)
+def test_statement_of_rows_equals_the_statement_of_postings(
+    moves: list[tuple[int, str, bool, str, int, str]], first: int, length: int
+) -> None:
+    # The database path (integer rows) must give exactly the Posting path's statement:
+    # opening, every line's leg, side, amount and running balance, closing.
+    party, start = "IN", date(2026, 6, 1)
+    postings = [
+        Posting(
+            f"r{n:03d}",
+            PostingKind(kind),
+            RELOS,
+            f"o{n % 5}",
+            party if ours else other,
+            other if ours else party,
+            Money.from_minor(minor, currency),
+            start + timedelta(days=day),
+            start + timedelta(days=day + 30) if kind == "delivery" else None,
+        )
+        for n, (day, other, ours, currency, minor, kind) in enumerate(moves)
+        if other != party
+    ]
+    begin, end = start + timedelta(days=first), start + timedelta(days=first + length)
+    expected = statement(postings, party, begin, end)
+    opening = {key: money.minor for key, money in expected.opening.items()}
+    rows = [
+        (
+            p.booked_on,
+            p.ref,
+            p.kind.value,
+            p.order,
+            p.creditor,
+            p.debtor,
+            p.currency,
+            p.amount.minor,
+        )
+        for p in sorted(postings, key=lambda p: (p.booked_on, p.ref))
+        if begin <= p.booked_on < end
+    ]
+    assert statement_of_rows(party, begin, end, opening, rows) == expected

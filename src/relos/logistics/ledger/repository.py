@@ -133,6 +133,25 @@ def postings(
     return [posting_of(row) for row in connection_of(session).execute(query).all()]
 
 
+def statement_period(session: Session, party: str, start: date, end: date) -> list[Any]:
+    """(booked_on, ref, kind, order, creditor, debtor, currency, amount) of the party's
+    postings booked in [start, end), in booking day and reference order (code point order,
+    as Python sorts text, whatever the database's collation)."""
+    query = select(
+        PostingRow.booked_on,
+        PostingRow.ref,
+        PostingRow.kind,
+        PostingRow.order_id,
+        PostingRow.creditor,
+        PostingRow.debtor,
+        PostingRow.currency,
+        PostingRow.amount_minor,
+    ).where(PostingRow.booked_on >= start, PostingRow.booked_on < end)
+    binary = _BINARY[session.get_bind().dialect.name]
+    query = _scoped(query, party).order_by(PostingRow.booked_on, PostingRow.ref.collate(binary))
+    return list(connection_of(session).execute(query).all())
+
+
 POSTING_SORTABLE = {
     "booked_on": PostingRow.booked_on,
     "due_on": PostingRow.due_on,
@@ -209,29 +228,42 @@ def opening(session: Session, party: str, start: date) -> list[Any]:
 
 
 def overdue_at(session: Session, party: str | None, as_of: date) -> list[Any]:
-    """(agreement, order, creditor, debtor, currency, amount, due_on) overdue on `as_of`.
+    """(due_on, order, agreement, creditor, debtor, currency, amount) overdue on `as_of`,
+    oldest due date first.
 
-    The maintained spans that contain the day: that month's closed ones and the open ones.
+    The maintained spans that contain the day: that month's closed pieces still running
+    after it and the open spans begun by it, both read from their covering indexes.
     """
     columns = (
-        OverdueSpanRow.agreement_id,
+        OverdueSpanRow.due_on,
         OverdueSpanRow.order_id,
+        OverdueSpanRow.agreement_id,
         OverdueSpanRow.creditor,
         OverdueSpanRow.debtor,
         OverdueSpanRow.currency,
         OverdueSpanRow.amount_minor,
-        OverdueSpanRow.due_on,
     )
     closed = select(*columns).where(
         OverdueSpanRow.month == as_of.replace(day=1),
-        OverdueSpanRow.from_day <= as_of,
         OverdueSpanRow.until_day > as_of,
+        OverdueSpanRow.from_day <= as_of,
     )
     still = select(*columns).where(OverdueSpanRow.month.is_(None), OverdueSpanRow.from_day <= as_of)
     if party:
         mine = or_(OverdueSpanRow.creditor == party, OverdueSpanRow.debtor == party)
         closed, still = closed.where(mine), still.where(mine)
-    return list(session.connection().execute(union_all(closed, still)).all())
+    # Sorted by the database, the text in code point order (as Python sorts it) whatever
+    # the database's collation, so the caller need not sort thousands of rows again.
+    binary = _BINARY[session.get_bind().dialect.name]
+    spans = union_all(closed, still).subquery()
+    query = select(*spans.c).order_by(
+        spans.c.due_on, spans.c.order_id.collate(binary), spans.c.currency.collate(binary)
+    )
+    return list(session.connection().execute(query).all())
+
+
+# The collation comparing text by code point (UTF-8 bytes sort the same way).
+_BINARY = {"postgresql": "C", "sqlite": "BINARY"}
 
 
 def day_totals(session: Session, agreement: str | None, party: str | None) -> list[Any]:

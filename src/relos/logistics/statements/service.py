@@ -6,6 +6,7 @@ party, and hand the sums to the pure reports.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from pydantic import TypeAdapter
@@ -19,7 +20,7 @@ from relos.logistics.ledger import repository
 from relos.logistics.ledger.service import scope as _scope
 from relos.logistics.reconcile import Export, export
 from relos.logistics.results import OverdueOut
-from relos.logistics.statements.reports import Statement, past_due, statement_from
+from relos.logistics.statements.reports import Statement, past_due, statement_of_rows
 
 
 def overdue(session: Session, caller: Principal, as_of: date) -> list[OverdueOut]:
@@ -29,14 +30,7 @@ def overdue(session: Session, caller: Principal, as_of: date) -> list[OverdueOut
     written), so any day costs about the same as today; `overdue_from_postings` is the
     same list added up from the postings themselves.
     """
-    party = _scope(caller)
-    items = [
-        (due_on, order, agreement, creditor, debtor, currency, int(minor))
-        for agreement, order, creditor, debtor, currency, minor, due_on in repository.overdue_at(
-            session, party, as_of
-        )
-    ]
-    return _overdue_outs(items, as_of)
+    return _overdue_outs(repository.overdue_at(session, _scope(caller), as_of), as_of)
 
 
 def overdue_from_postings(session: Session, caller: Principal, as_of: date) -> list[OverdueOut]:
@@ -61,15 +55,23 @@ def overdue_from_postings(session: Session, caller: Principal, as_of: date) -> l
         found = past_due(charges.get(key, {}), paid.get(key, 0), as_of)
         if found is not None:
             items.append((found[1], key[0], agreement, creditor, debtor, key[1], found[0]))
-    return _overdue_outs(items, as_of)
+    return _overdue_outs(sorted(items), as_of)
 
 
 def _overdue_outs(
-    items: list[tuple[date, str, str, str, str, str, int]], as_of: date
+    items: Iterable[tuple[date, str, str, str, str, str, int]], as_of: date
 ) -> list[OverdueOut]:
-    # Thousands of items on a busy day: plain dicts, validated once as a list in Rust.
-    return _OVERDUE_OUTS.validate_python(
-        [
+    """The items (due_on, order, agreement, creditor, debtor, currency, amount in minor
+    units), already sorted by due date, order and currency, as the list's result."""
+    # A busy day lists over ten thousand orders: plain dicts validated once as a list in
+    # Rust, and each due date's text and days overdue worked out once (a few hundred).
+    shown: dict[date, tuple[str, int]] = {}
+    outs = []
+    for due_on, order, agreement, creditor, debtor, currency, minor in items:
+        day = shown.get(due_on)
+        if day is None:
+            day = shown[due_on] = (due_on.isoformat(), (as_of - due_on).days)
+        outs.append(
             {
                 "agreement": agreement,
                 "order": order,
@@ -77,12 +79,11 @@ def _overdue_outs(
                 "debtor": debtor,
                 "currency": currency,
                 "amount": Money.text_of_minor(minor, currency),
-                "due_on": due_on.isoformat(),
-                "days_overdue": (as_of - due_on).days,
+                "due_on": day[0],
+                "days_overdue": day[1],
             }
-            for due_on, order, agreement, creditor, debtor, currency, minor in sorted(items)
-        ]
-    )
+        )
+    return _OVERDUE_OUTS.validate_python(outs)
 
 
 _OVERDUE_OUTS: TypeAdapter[list[OverdueOut]] = TypeAdapter(list[OverdueOut])
@@ -100,15 +101,12 @@ def statement(
         raise Forbidden(f"{caller.name} may read only {scope}'s statement")
     if end <= start:
         raise InvalidInput("the statement period ends before it starts")
-    opening: dict[tuple[str, str], Money] = {}
+    opening: dict[tuple[str, str], int] = {}
     for creditor, debtor, currency, amount in repository.opening(session, party, start):
-        signed = Money.from_minor(int(amount), currency)
-        other = debtor if creditor == party else creditor
-        key = (other, currency)
-        change = signed if creditor == party else -signed
-        opening[key] = opening.get(key, Money.zero(currency)) + change
-    period = repository.postings(session, party, start=start, end=end)
-    return statement_from(party, start, end, opening, period)
+        key = (debtor if creditor == party else creditor, currency)
+        opening[key] = opening.get(key, 0) + (int(amount) if creditor == party else -int(amount))
+    period = repository.statement_period(session, party, start, end)
+    return statement_of_rows(party, start, end, opening, period)
 
 
 def export_for(session: Session, caller: Principal, party: str) -> Export:
