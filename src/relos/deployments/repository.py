@@ -15,8 +15,19 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, bindparam, func, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Row,
+    Select,
+    bindparam,
+    func,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.selectable import TextualSelect
 
 from relos.deployments.domain import COUNTING_STATUSES, ElementKind, Occupancy
 from relos.deployments.models import DeploymentRow, ElementRow, HistoryRow
@@ -76,6 +87,58 @@ _UNIT_USE = select(*_OCCUPANCY_COLUMNS).where(
 )
 
 
+# PostgreSQL: the same range scans in one short statement with a handful of parameters.
+# The span classes are a series, and for each one a LATERAL subquery scans its range of the
+# index; the class's lower bound is computed by the database (a timestamptz reaches back
+# to 4713 BC, so a window near year 1 needs no care), the last class has none. OFFSET 0
+# keeps the planner from flattening the subquery into one join over the whole history
+# (which it may prefer on a small table): each class stays one bounded index range scan.
+# Arrays (`= ANY`) instead of expanding IN lists keep the statement text fixed, so both
+# psycopg's and the server's prepared statements are reused. (The text is assembled from
+# constants only, never from input: every value is a bound parameter.)
+_PG_COLUMNS = (
+    "e.deployment_id, e.position, e.agreement_id, e.deploying_party, e.kind, e.facility_id,"
+    " e.start, e.counted_end, e.unit_key, e.personnel"
+)
+_PG_CLASS_RANGE = (
+    "e.span_class = c.span_class AND e.start < :we AND e.counted_end > :ws"
+    f" AND e.start > CASE WHEN c.span_class < {MAX_SPAN_CLASS}"
+    " THEN CAST(:ws AS timestamptz) - make_interval(hours => 1 << c.span_class)"
+    " ELSE '-infinity'::timestamptz END"
+)
+_PG_BY_PARTY = (
+    f"SELECT {_PG_COLUMNS} FROM deployment_elements e"  # noqa: S608
+    " WHERE e.agreement_id = :agreement AND e.deploying_party = :party"
+    f" AND {_PG_CLASS_RANGE}"
+)
+_PG_BY_FACILITY = (
+    f"SELECT {_PG_COLUMNS} FROM deployment_elements e"  # noqa: S608
+    f" WHERE e.facility_id = ANY(:facilities) AND {_PG_CLASS_RANGE}"
+)
+_PG_BY_UNIT = (
+    f"SELECT {_PG_COLUMNS} FROM deployment_elements e"  # noqa: S608
+    " WHERE e.unit_key = ANY(:units) AND e.start < :we AND e.counted_end > :ws"
+)
+
+
+def _pg_per_class(scans: str) -> str:
+    return (
+        f"SELECT {_PG_COLUMNS} FROM generate_series(0, {MAX_SPAN_CLASS}) AS c(span_class)"  # noqa: S608
+        f" CROSS JOIN LATERAL (SELECT * FROM ({scans}) AS found OFFSET 0) AS e"
+    )
+
+
+def _pg_statement(sql: str) -> TextualSelect:
+    timed = [bindparam("ws", type_=UTCDateTime()), bindparam("we", type_=UTCDateTime())]
+    return text(sql).bindparams(*timed).columns(*_OCCUPANCY_COLUMNS)
+
+
+_PG_PARTY_USE = _pg_statement(_pg_per_class(_PG_BY_PARTY))
+_PG_COMPETING_USE = _pg_statement(
+    _pg_per_class(f"{_PG_BY_PARTY} UNION ALL {_PG_BY_FACILITY}") + f" UNION ALL {_PG_BY_UNIT}"
+)
+
+
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
@@ -109,8 +172,43 @@ def _occupancy(row: Any) -> Occupancy:
 
 def party_use(session: Session, agreement: str, party: str, window: Period) -> list[Occupancy]:
     """What the deploying party holds under the agreement during the window."""
-    params = {"agreement": agreement, "party": party, **_window(window)}
-    return [_occupancy(row) for row in connection_of(session).execute(_PARTY_USE, params).all()]
+    connection = connection_of(session)
+    if connection.dialect.name == "postgresql":
+        params = {"agreement": agreement, "party": party, "ws": window.start, "we": window.end}
+        rows = connection.execute(_PG_PARTY_USE, params).all()
+    else:
+        params = {"agreement": agreement, "party": party, **_window(window)}
+        rows = connection.execute(_PARTY_USE, params).all()
+    return [_occupancy(row) for row in rows]
+
+
+def competing_use(
+    session: Session,
+    agreement: str,
+    party: str,
+    facilities: Sequence[str],
+    unit_keys: Sequence[str],
+    window: Period,
+) -> list[Occupancy]:
+    """Everything a filing competes with during the window: what the deploying party holds
+    under the agreement, what anyone holds at the facilities, and the bookings of the hulls
+    and serials. An element found by more than one of these comes back more than once."""
+    connection = connection_of(session)
+    if connection.dialect.name != "postgresql":
+        return [
+            *party_use(session, agreement, party, window),
+            *unit_use(session, unit_keys, window),
+            *facility_use(session, facilities, window),
+        ]
+    params = {
+        "agreement": agreement,
+        "party": party,
+        "facilities": sorted(set(facilities)),
+        "units": sorted(set(unit_keys)),
+        "ws": window.start,
+        "we": window.end,
+    }
+    return [_occupancy(row) for row in connection.execute(_PG_COMPETING_USE, params).all()]
 
 
 def facility_use(session: Session, facilities: Sequence[str], window: Period) -> list[Occupancy]:
