@@ -10,12 +10,14 @@ independent of how much history lies outside the window.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     Row,
     Select,
@@ -33,7 +35,7 @@ from relos.deployments.domain import COUNTING_STATUSES, ElementKind, Occupancy
 from relos.deployments.models import DeploymentRow, ElementRow, HistoryRow
 from relos.deployments.timeline import Period
 from relos.kit.db import connection_of
-from relos.kit.listing import ListFilter, contains, order_by
+from relos.kit.listing import ListFilter, like_pattern, matches, order_by
 from relos.kit.pagination import Page
 from relos.kit.types import UTCDateTime
 
@@ -239,7 +241,8 @@ def get(session: Session, deployment_id: str, for_update: bool = False) -> Deplo
 
 
 # A list shows deployments as they stand (no history): their columns and their elements'
-# placements and details, read as plain rows (no ORM objects to build, track and expire).
+# placements and details, read as plain rows (no ORM objects to build, track and expire)
+# in one statement: the page (a subquery with its LIMIT) joined to its elements in order.
 _LISTED = (
     D.id,
     D.reference,
@@ -261,11 +264,7 @@ _LISTED = (
     D.updated_at,
     D.version,
 )
-_ELEMENTS_OF = (
-    select(E.deployment_id, E.kind, E.facility_id, E.start, E.end, E.details)
-    .where(E.deployment_id.in_(bindparam("ids", expanding=True)))
-    .order_by(E.deployment_id, E.position)
-)
+_ELEMENT_LISTED = (E.kind, E.facility_id, E.start, E.end, E.details)
 
 
 def listing(
@@ -279,34 +278,84 @@ def listing(
     filters: ListFilter = ListFilter(),
 ) -> list[tuple[Row[Any], list[Row[Any]]]]:
     """Deployments by filter, each with its elements in order; a party's users see only
-    what their party deploys or hosts."""
-    query = (
-        select(*_LISTED)
-        .order_by(*order_by(filters.sort, SORTABLE, "start"), D.id)
-        .limit(page.limit)
-        .offset(page.offset)
-    )
-    query = _filtered(query, filters)
-    if visible_party:
-        query = query.where(or_(D.deploying_party == visible_party, D.host_party == visible_party))
-    if agreement:
-        query = query.where(D.agreement_id == agreement)
-    if party:
-        query = query.where(D.deploying_party == party)
-    if status:
-        query = query.where(D.status == status)
-    if active_at is not None:
-        counting = [s.value for s in COUNTING_STATUSES]
-        ends = func.coalesce(D.actual_end, D.ends)
-        query = query.where(D.starts <= active_at, ends > active_at, D.status.in_(counting))
-    connection = connection_of(session)
-    rows = connection.execute(query).all()
-    elements: dict[str, list[Row[Any]]] = {row.id: [] for row in rows}
-    if rows:
-        for element in connection.execute(_ELEMENTS_OF, {"ids": list(elements)}).all():
-            elements[element.deployment_id].append(element)
-    return [(row, elements[row.id]) for row in rows]
+    what their party deploys or hosts. Each row is the deployment's columns and one of its
+    elements' (kind, facility_id, start, end, details)."""
+    values: dict[str, Any] = {
+        "visible": visible_party or None,
+        "agreement": agreement or None,
+        "party": party or None,
+        "status": status or None,
+        "active_at": active_at,
+        "q": like_pattern(filters.q) if filters.q else None,
+        "facility": filters.facility or None,
+        "since": filters.start,
+        "until": filters.end,
+        "limit": page.limit,
+    }
+    given = frozenset(name for name, value in values.items() if value is not None)
+    statement = _listing_statement(filters.sort, given)
+    params = {name: values[name] for name in given} | {"offset": page.offset}
+    found: list[tuple[Row[Any], list[Row[Any]]]] = []
+    for row in connection_of(session).execute(statement, params).all():
+        if not found or found[-1][0].id != row.id:
+            found.append((row, []))
+        if row.kind is not None:  # None: a deployment without elements (outer join)
+            found[-1][1].append(row)
+    return found
 
+
+@functools.lru_cache(maxsize=512)
+def _listing_statement(sort: str | None, given: frozenset[str]) -> Select[Any]:
+    """The list's statement for one sort and one set of filters given, built once: the
+    values are parameters, so later requests skip building it, computing its cache key and
+    adapting its compiled form's result columns (most of a list's CPU once it has rows)."""
+    query = select(*_LISTED).order_by(*order_by(sort, SORTABLE, "start"), D.id)
+    query = query.where(*_conditions(given))
+    if "limit" in given:
+        query = query.limit(bindparam("limit"))
+    found = query.offset(bindparam("offset")).subquery("page")
+    in_page = {name: found.c[column.key] for name, column in SORTABLE.items()}
+    return (
+        select(found, *_ELEMENT_LISTED)
+        .outerjoin(E, E.deployment_id == found.c.id)
+        .order_by(*order_by(sort, in_page, "start"), found.c.id, E.position)
+    )
+
+
+def _conditions(given: frozenset[str]) -> list[ColumnElement[bool]]:
+    """Filters (each value a bound parameter named as in `listing`): the party that may
+    see, agreement, party, status, active at an instant, search (reference, title,
+    facility, hull or serial), facility and period overlap."""
+
+    def instant(name: str) -> Any:
+        return bindparam(name, type_=UTCDateTime())
+
+    ends = func.coalesce(D.actual_end, D.ends)
+    where: list[ColumnElement[bool]] = []
+    if "visible" in given:
+        visible: BindParameter[str] = bindparam("visible")
+        where.append(or_(D.deploying_party == visible, D.host_party == visible))
+    where += [getattr(D, column) == bindparam(name) for name, column in _EQUAL if name in given]
+    if "active_at" in given:
+        counting = [s.value for s in COUNTING_STATUSES]
+        at = instant("active_at")
+        where += [D.starts <= at, ends > at, D.status.in_(counting)]
+    if "q" in given:
+        pattern: BindParameter[str] = bindparam("q")
+        elements = matches(pattern, [E.facility_id, E.unit_key])
+        matching = select(E.id).where(E.deployment_id == D.id, elements).exists()
+        where.append(or_(matches(pattern, [D.reference, D.title]), matching))
+    if "facility" in given:
+        at_facility = E.facility_id == bindparam("facility")
+        where.append(select(E.id).where(E.deployment_id == D.id, at_facility).exists())
+    if "since" in given:
+        where.append(ends > instant("since"))
+    if "until" in given:
+        where.append(D.starts < instant("until"))
+    return where
+
+
+_EQUAL = (("agreement", "agreement_id"), ("party", "deploying_party"), ("status", "status"))
 
 SORTABLE = {
     "reference": D.reference,
@@ -319,22 +368,6 @@ SORTABLE = {
     "end": D.ends,
     "filed_at": D.filed_at,
 }
-
-
-def _filtered(query: Select[Any], filters: ListFilter) -> Select[Any]:
-    """Search (reference, title, facility, hull or serial), facility and period overlap."""
-    if filters.q:
-        elements = contains(filters.q, [E.facility_id, E.unit_key])
-        matching = select(E.id).where(E.deployment_id == D.id, elements).exists()
-        query = query.where(or_(contains(filters.q, [D.reference, D.title]), matching))
-    if filters.facility:
-        at = select(E.id).where(E.deployment_id == D.id, E.facility_id == filters.facility)
-        query = query.where(at.exists())
-    if filters.start is not None:
-        query = query.where(func.coalesce(D.actual_end, D.ends) > filters.start)
-    if filters.end is not None:
-        query = query.where(D.starts < filters.end)
-    return query
 
 
 def history(session: Session, deployment_id: str) -> list[HistoryRow]:
