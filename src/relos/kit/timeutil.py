@@ -43,6 +43,8 @@ def parse_instant(value: str, field: str = "time") -> datetime:
 
 def as_utc(value: datetime) -> datetime:
     """Treat naive datetimes (SQLite returns them) as UTC."""
+    if value.tzinfo is UTC:  # every instant read through UTCDateTime: nothing to convert
+        return value
     return value.replace(tzinfo=UTC) if value.tzinfo is None else in_utc(value)
 
 
