@@ -6,12 +6,14 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import insert
 
 from relos.deployments import repository
 from relos.deployments.models import DeploymentRow, ElementRow
 from relos.deployments.timeline import Period
 from relos.kit.db import Database
+from relos.kit.errors import InvalidInput
 
 T0 = datetime(2028, 1, 1, tzinfo=UTC)
 
@@ -132,6 +134,13 @@ def test_competing_use_is_the_three_queries_in_one(database: Database) -> None:
             assert occupancy.period == Period(row["start"], row["counted_end"])
             assert occupancy.facility == row["facility_id"]
             assert occupancy.deploying_party == row["deploying_party"]
+
+
+def test_competing_use_refuses_a_nul_in_a_facility_or_unit(database: Database) -> None:
+    window = Period(T0, T0 + timedelta(days=1))
+    for facilities, units in ((["RU\x00VVO"], []), ([], ["IN:warship:F\x0044"])):
+        with database.transaction(write=False) as session, pytest.raises(InvalidInput):
+            repository.competing_use(session, "in-ru-relos", "IN", facilities, units, window)
 
 
 def _expected(elements: list[Row], window: Period, field: str, values: set[str]) -> set[str]:
