@@ -22,18 +22,19 @@ from relos.kit.idempotency import run_once
 from relos.kit.listing import ApiFilter
 from relos.kit.pagination import ApiPage, trim
 from relos.kit.timeutil import parse_instant
-from relos.kit.web import Caller, Db
+from relos.kit.web import Caller, Claimed, Db
 
 router = APIRouter(tags=["deployments"])
 Instant = Annotated[str, Query(description="RFC 3339 UTC", examples=["2026-07-01T00:00:00Z"])]
 
 
 @router.post("/deployments/validate", response_model=ValidationOut)
-def validate(body: FilingIn, db: Db, caller: Caller) -> ValidationOut:
+def validate(body: FilingIn, db: Db, claim: Claimed) -> ValidationOut:
     """Judge a filing against every rule; nothing is stored."""
-    # Reads only (no locks): outside a transaction on PostgreSQL (Database.reads).
+    # Reads only (no locks): outside a transaction on PostgreSQL (Database.reads), the
+    # token checked on the same connection.
     with db.reads() as session:
-        return service.validate(session, caller, body)
+        return service.validate(session, claim.caller(session), body)
 
 
 @router.post(
@@ -67,7 +68,7 @@ def file(
 @router.get("/deployments", response_model=list[DeploymentOut])
 def list_deployments(
     db: Db,
-    caller: Caller,
+    claim: Claimed,
     request: Request,
     response: Response,
     page: ApiPage,
@@ -79,8 +80,9 @@ def list_deployments(
 ) -> list[DeploymentOut]:
     """Deployments; `q` searches reference, title, facility, hull and serial; `sort` by
     reference, title, agreement, party, host, status, start, end or filed_at."""
-    at = parse_instant(active_at, "active_at") if active_at else None
     with db.reads() as session:
+        caller = claim.caller(session)  # first: an unknown caller learns nothing more
+        at = parse_instant(active_at, "active_at") if active_at else None
         items = service.list_deployments(
             session, caller, agreement, party, status, at, page.probe(), filters
         )
@@ -133,19 +135,21 @@ def cancel(deployment_id: str, db: Db, caller: Caller) -> DeploymentOut:
 
 @router.get("/agreements/{agreement_id}/headroom", response_model=HeadroomOut)
 def headroom(
-    agreement_id: str, party: str, start: Instant, end: Instant, db: Db, caller: Caller
+    agreement_id: str, party: str, start: Instant, end: Instant, db: Db, claim: Claimed
 ) -> HeadroomOut:
     """Cap minus peak use over the window, per category, with the binding instant."""
-    window = parse_instant(start, "start"), parse_instant(end, "end")
     with db.reads() as session:
+        caller = claim.caller(session)  # first: an unknown caller learns nothing more
+        window = parse_instant(start, "start"), parse_instant(end, "end")
         return service.headroom(session, caller, agreement_id, party, *window)
 
 
 @router.get("/agreements/{agreement_id}/utilisation", response_model=list[UseStepOut])
 def utilisation(
-    agreement_id: str, party: str, start: Instant, end: Instant, db: Db, caller: Caller
+    agreement_id: str, party: str, start: Instant, end: Instant, db: Db, claim: Claimed
 ) -> list[UseStepOut]:
     """Use over the window as consecutive steps."""
-    window = parse_instant(start, "start"), parse_instant(end, "end")
     with db.reads() as session:
+        caller = claim.caller(session)  # first: an unknown caller learns nothing more
+        window = parse_instant(start, "start"), parse_instant(end, "end")
         return service.utilisation(session, caller, agreement_id, party, *window)

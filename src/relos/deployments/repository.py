@@ -10,19 +10,33 @@ independent of how much history lies outside the window.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, bindparam, func, or_, select, union_all
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Row,
+    Select,
+    bindparam,
+    func,
+    or_,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.sql.selectable import TextualSelect
 
 from relos.deployments.domain import COUNTING_STATUSES, ElementKind, Occupancy
 from relos.deployments.models import DeploymentRow, ElementRow, HistoryRow
 from relos.deployments.timeline import Period
 from relos.kit.db import connection_of
-from relos.kit.listing import ListFilter, contains, order_by
+from relos.kit.errors import InvalidInput
+from relos.kit.listing import ListFilter, like_pattern, matches, order_by
 from relos.kit.pagination import Page
 from relos.kit.types import UTCDateTime
 
@@ -76,6 +90,58 @@ _UNIT_USE = select(*_OCCUPANCY_COLUMNS).where(
 )
 
 
+# PostgreSQL: the same range scans in one short statement with a handful of parameters.
+# The span classes are a series, and for each one a LATERAL subquery scans its range of the
+# index; the class's lower bound is computed by the database (a timestamptz reaches back
+# to 4713 BC, so a window near year 1 needs no care), the last class has none. OFFSET 0
+# keeps the planner from flattening the subquery into one join over the whole history
+# (which it may prefer on a small table): each class stays one bounded index range scan.
+# Arrays (`= ANY`) instead of expanding IN lists keep the statement text fixed, so both
+# psycopg's and the server's prepared statements are reused. (The text is assembled from
+# constants only, never from input: every value is a bound parameter.)
+_PG_COLUMNS = (
+    "e.deployment_id, e.position, e.agreement_id, e.deploying_party, e.kind, e.facility_id,"
+    " e.start, e.counted_end, e.unit_key, e.personnel"
+)
+_PG_CLASS_RANGE = (
+    "e.span_class = c.span_class AND e.start < :we AND e.counted_end > :ws"
+    f" AND e.start > CASE WHEN c.span_class < {MAX_SPAN_CLASS}"
+    " THEN CAST(:ws AS timestamptz) - make_interval(hours => 1 << c.span_class)"
+    " ELSE '-infinity'::timestamptz END"
+)
+_PG_BY_PARTY = (
+    f"SELECT {_PG_COLUMNS} FROM deployment_elements e"  # noqa: S608
+    " WHERE e.agreement_id = :agreement AND e.deploying_party = :party"
+    f" AND {_PG_CLASS_RANGE}"
+)
+_PG_BY_FACILITY = (
+    f"SELECT {_PG_COLUMNS} FROM deployment_elements e"  # noqa: S608
+    f" WHERE e.facility_id = ANY(:facilities) AND {_PG_CLASS_RANGE}"
+)
+_PG_BY_UNIT = (
+    f"SELECT {_PG_COLUMNS} FROM deployment_elements e"  # noqa: S608
+    " WHERE e.unit_key = ANY(:units) AND e.start < :we AND e.counted_end > :ws"
+)
+
+
+def _pg_per_class(scans: str) -> str:
+    return (
+        f"SELECT {_PG_COLUMNS} FROM generate_series(0, {MAX_SPAN_CLASS}) AS c(span_class)"  # noqa: S608
+        f" CROSS JOIN LATERAL (SELECT * FROM ({scans}) AS found OFFSET 0) AS e"
+    )
+
+
+def _pg_statement(sql: str) -> TextualSelect:
+    timed = [bindparam("ws", type_=UTCDateTime()), bindparam("we", type_=UTCDateTime())]
+    return text(sql).bindparams(*timed).columns(*_OCCUPANCY_COLUMNS)
+
+
+_PG_PARTY_USE = _pg_statement(_pg_per_class(_PG_BY_PARTY))
+_PG_COMPETING_USE = _pg_statement(
+    _pg_per_class(f"{_PG_BY_PARTY} UNION ALL {_PG_BY_FACILITY}") + f" UNION ALL {_PG_BY_UNIT}"
+)
+
+
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
@@ -109,8 +175,47 @@ def _occupancy(row: Any) -> Occupancy:
 
 def party_use(session: Session, agreement: str, party: str, window: Period) -> list[Occupancy]:
     """What the deploying party holds under the agreement during the window."""
-    params = {"agreement": agreement, "party": party, **_window(window)}
-    return [_occupancy(row) for row in connection_of(session).execute(_PARTY_USE, params).all()]
+    connection = connection_of(session)
+    if connection.dialect.name == "postgresql":
+        params = {"agreement": agreement, "party": party, "ws": window.start, "we": window.end}
+        rows = connection.execute(_PG_PARTY_USE, params).all()
+    else:
+        params = {"agreement": agreement, "party": party, **_window(window)}
+        rows = connection.execute(_PARTY_USE, params).all()
+    return [_occupancy(row) for row in rows]
+
+
+def competing_use(
+    session: Session,
+    agreement: str,
+    party: str,
+    facilities: Sequence[str],
+    unit_keys: Sequence[str],
+    window: Period,
+) -> list[Occupancy]:
+    """Everything a filing competes with during the window: what the deploying party holds
+    under the agreement, what anyone holds at the facilities, and the bookings of the hulls
+    and serials. An element found by more than one of these comes back more than once."""
+    connection = connection_of(session)
+    if connection.dialect.name != "postgresql":
+        return [
+            *party_use(session, agreement, party, window),
+            *unit_use(session, unit_keys, window),
+            *facility_use(session, facilities, window),
+        ]
+    if any("\x00" in value for value in (*facilities, *unit_keys)):
+        # The statement guard (kit.db) looks at each parameter, not inside arrays: the same
+        # clear refusal it gives a NUL in a separate parameter (the SQLite path).
+        raise InvalidInput("a NUL character is not allowed")
+    params = {
+        "agreement": agreement,
+        "party": party,
+        "facilities": sorted(set(facilities)),
+        "units": sorted(set(unit_keys)),
+        "ws": window.start,
+        "we": window.end,
+    }
+    return [_occupancy(row) for row in connection.execute(_PG_COMPETING_USE, params).all()]
 
 
 def facility_use(session: Session, facilities: Sequence[str], window: Period) -> list[Occupancy]:
@@ -141,7 +246,8 @@ def get(session: Session, deployment_id: str, for_update: bool = False) -> Deplo
 
 
 # A list shows deployments as they stand (no history): their columns and their elements'
-# placements and details, read as plain rows (no ORM objects to build, track and expire).
+# placements and details, read as plain rows (no ORM objects to build, track and expire)
+# in one statement: the page (a subquery with its LIMIT) joined to its elements in order.
 _LISTED = (
     D.id,
     D.reference,
@@ -163,11 +269,7 @@ _LISTED = (
     D.updated_at,
     D.version,
 )
-_ELEMENTS_OF = (
-    select(E.deployment_id, E.kind, E.facility_id, E.start, E.end, E.details)
-    .where(E.deployment_id.in_(bindparam("ids", expanding=True)))
-    .order_by(E.deployment_id, E.position)
-)
+_ELEMENT_LISTED = (E.kind, E.facility_id, E.start, E.end, E.details)
 
 
 def listing(
@@ -181,34 +283,84 @@ def listing(
     filters: ListFilter = ListFilter(),
 ) -> list[tuple[Row[Any], list[Row[Any]]]]:
     """Deployments by filter, each with its elements in order; a party's users see only
-    what their party deploys or hosts."""
-    query = (
-        select(*_LISTED)
-        .order_by(*order_by(filters.sort, SORTABLE, "start"), D.id)
-        .limit(page.limit)
-        .offset(page.offset)
-    )
-    query = _filtered(query, filters)
-    if visible_party:
-        query = query.where(or_(D.deploying_party == visible_party, D.host_party == visible_party))
-    if agreement:
-        query = query.where(D.agreement_id == agreement)
-    if party:
-        query = query.where(D.deploying_party == party)
-    if status:
-        query = query.where(D.status == status)
-    if active_at is not None:
-        counting = [s.value for s in COUNTING_STATUSES]
-        ends = func.coalesce(D.actual_end, D.ends)
-        query = query.where(D.starts <= active_at, ends > active_at, D.status.in_(counting))
-    connection = connection_of(session)
-    rows = connection.execute(query).all()
-    elements: dict[str, list[Row[Any]]] = {row.id: [] for row in rows}
-    if rows:
-        for element in connection.execute(_ELEMENTS_OF, {"ids": list(elements)}).all():
-            elements[element.deployment_id].append(element)
-    return [(row, elements[row.id]) for row in rows]
+    what their party deploys or hosts. Each row is the deployment's columns and one of its
+    elements' (kind, facility_id, start, end, details)."""
+    values: dict[str, Any] = {
+        "visible": visible_party or None,
+        "agreement": agreement or None,
+        "party": party or None,
+        "status": status or None,
+        "active_at": active_at,
+        "q": like_pattern(filters.q) if filters.q else None,
+        "facility": filters.facility or None,
+        "since": filters.start,
+        "until": filters.end,
+        "limit": page.limit,
+    }
+    given = frozenset(name for name, value in values.items() if value is not None)
+    statement = _listing_statement(filters.sort, given)
+    params = {name: values[name] for name in given} | {"offset": page.offset}
+    found: list[tuple[Row[Any], list[Row[Any]]]] = []
+    for row in connection_of(session).execute(statement, params).all():
+        if not found or found[-1][0].id != row.id:
+            found.append((row, []))
+        if row.kind is not None:  # None: a deployment without elements (outer join)
+            found[-1][1].append(row)
+    return found
 
+
+@functools.lru_cache(maxsize=512)
+def _listing_statement(sort: str | None, given: frozenset[str]) -> Select[Any]:
+    """The list's statement for one sort and one set of filters given, built once: the
+    values are parameters, so later requests skip building it, computing its cache key and
+    adapting its compiled form's result columns (most of a list's CPU once it has rows)."""
+    query = select(*_LISTED).order_by(*order_by(sort, SORTABLE, "start"), D.id)
+    query = query.where(*_conditions(given))
+    if "limit" in given:
+        query = query.limit(bindparam("limit"))
+    found = query.offset(bindparam("offset")).subquery("page")
+    in_page = {name: found.c[column.key] for name, column in SORTABLE.items()}
+    return (
+        select(found, *_ELEMENT_LISTED)
+        .outerjoin(E, E.deployment_id == found.c.id)
+        .order_by(*order_by(sort, in_page, "start"), found.c.id, E.position)
+    )
+
+
+def _conditions(given: frozenset[str]) -> list[ColumnElement[bool]]:
+    """Filters (each value a bound parameter named as in `listing`): the party that may
+    see, agreement, party, status, active at an instant, search (reference, title,
+    facility, hull or serial), facility and period overlap."""
+
+    def instant(name: str) -> Any:
+        return bindparam(name, type_=UTCDateTime())
+
+    ends = func.coalesce(D.actual_end, D.ends)
+    where: list[ColumnElement[bool]] = []
+    if "visible" in given:
+        visible: BindParameter[str] = bindparam("visible")
+        where.append(or_(D.deploying_party == visible, D.host_party == visible))
+    where += [getattr(D, column) == bindparam(name) for name, column in _EQUAL if name in given]
+    if "active_at" in given:
+        counting = [s.value for s in COUNTING_STATUSES]
+        at = instant("active_at")
+        where += [D.starts <= at, ends > at, D.status.in_(counting)]
+    if "q" in given:
+        pattern: BindParameter[str] = bindparam("q")
+        elements = matches(pattern, [E.facility_id, E.unit_key])
+        matching = select(E.id).where(E.deployment_id == D.id, elements).exists()
+        where.append(or_(matches(pattern, [D.reference, D.title]), matching))
+    if "facility" in given:
+        at_facility = E.facility_id == bindparam("facility")
+        where.append(select(E.id).where(E.deployment_id == D.id, at_facility).exists())
+    if "since" in given:
+        where.append(ends > instant("since"))
+    if "until" in given:
+        where.append(D.starts < instant("until"))
+    return where
+
+
+_EQUAL = (("agreement", "agreement_id"), ("party", "deploying_party"), ("status", "status"))
 
 SORTABLE = {
     "reference": D.reference,
@@ -221,22 +373,6 @@ SORTABLE = {
     "end": D.ends,
     "filed_at": D.filed_at,
 }
-
-
-def _filtered(query: Select[Any], filters: ListFilter) -> Select[Any]:
-    """Search (reference, title, facility, hull or serial), facility and period overlap."""
-    if filters.q:
-        elements = contains(filters.q, [E.facility_id, E.unit_key])
-        matching = select(E.id).where(E.deployment_id == D.id, elements).exists()
-        query = query.where(or_(contains(filters.q, [D.reference, D.title]), matching))
-    if filters.facility:
-        at = select(E.id).where(E.deployment_id == D.id, E.facility_id == filters.facility)
-        query = query.where(at.exists())
-    if filters.start is not None:
-        query = query.where(func.coalesce(D.actual_end, D.ends) > filters.start)
-    if filters.end is not None:
-        query = query.where(D.starts < filters.end)
-    return query
 
 
 def history(session: Session, deployment_id: str) -> list[HistoryRow]:

@@ -51,14 +51,12 @@ def competition(session: Session, filing: Filing) -> list[Occupancy]:
     """Stored counting elements the filing could meet: same caps, facilities or units."""
     found: dict[tuple[str, int], Occupancy] = {}
     facilities = sorted({e.facility for e in filing.elements})
+    units = unit_keys(filing)
     for window in windows(filing.elements):
-        batches = [
-            repository.party_use(session, filing.agreement, filing.deploying_party, window),
-            repository.unit_use(session, unit_keys(filing), window),
-            repository.facility_use(session, facilities, window),
-        ]
-        for batch in batches:
-            found.update(((o.deployment, o.element), o) for o in batch)
+        batch = repository.competing_use(
+            session, filing.agreement, filing.deploying_party, facilities, units, window
+        )
+        found.update(((o.deployment, o.element), o) for o in batch)
     return list(found.values())
 
 

@@ -81,9 +81,18 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
+def like_pattern(q: str) -> str:
+    """The LIKE pattern of `contains`, for a statement that takes it as a parameter."""
+    return f"%{_escape(q.lower())}%"
+
+
 def contains(q: str, columns: Sequence[Any]) -> ColumnElement[bool]:
     """Any of the columns contains q, ignoring case (portable: lower() on both sides)."""
-    pattern = f"%{_escape(q.lower())}%"
+    return matches(like_pattern(q), columns)
+
+
+def matches(pattern: Any, columns: Sequence[Any]) -> ColumnElement[bool]:
+    """Any of the columns matches a `like_pattern` (a string or a bound parameter)."""
     return or_(*(func.lower(column).like(pattern, escape="\\") for column in columns))
 
 

@@ -43,16 +43,15 @@ def parse_instant(value: str, field: str = "time") -> datetime:
 
 def as_utc(value: datetime) -> datetime:
     """Treat naive datetimes (SQLite returns them) as UTC."""
+    if value.tzinfo is UTC:  # every instant read through UTCDateTime: nothing to convert
+        return value
     return value.replace(tzinfo=UTC) if value.tzinfo is None else in_utc(value)
 
 
 def format_instant(value: datetime) -> str:
-    """RFC 3339 with a Z and always a four-digit year (strftime drops zeros before 1000)."""
-    moment = as_utc(value)
-    return (
-        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}"
-        f"T{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}Z"
-    )
+    """RFC 3339 with a Z, to the second, and always a four-digit year (isoformat pads the
+    year, where strftime drops zeros before 1000); a list formats six per row."""
+    return as_utc(value).isoformat(timespec="seconds")[:19] + "Z"
 
 
 def midnight(day: date) -> datetime:

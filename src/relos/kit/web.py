@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -22,22 +23,59 @@ def database(request: Request) -> Database:
     return db
 
 
+@dataclass(frozen=True)
+class Claim:
+    """Who a request says it is, before any read: a web session's principal (already
+    checked by the web layer) or a bearer token still to be checked."""
+
+    principal: Principal | None
+    token: str
+    authenticate: Authenticator
+
+    def caller(self, session: Session) -> Principal:
+        """The caller, the token checked with one read on `session`."""
+        if self.principal is not None:
+            return self.principal
+        return self.authenticate(session, self.token)
+
+
+def _claim(request: Request, credentials: HTTPAuthorizationCredentials | None) -> Claim:
+    session_principal = getattr(request.state, "principal", None)
+    if isinstance(session_principal, Principal):
+        return Claim(session_principal, "", _checked)
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthenticated("send Authorization: Bearer <token>")
+    # The composition root names the authenticator (access's), so kit depends on no feature.
+    authenticate: Authenticator = request.app.state.authenticate
+    return Claim(None, credentials.credentials, authenticate)
+
+
+def _checked(_session: Session, _token: str) -> Principal:
+    raise AssertionError("a web session's principal is checked already")
+
+
 def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     """The caller behind the bearer token (or a web session, when the web UI set one)."""
-    session_principal = getattr(request.state, "principal", None)
-    if isinstance(session_principal, Principal):
-        return session_principal
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthenticated("send Authorization: Bearer <token>")
-    db = database(request)
-    # The composition root names the authenticator (access's), so kit depends on no feature.
-    authenticate: Authenticator = request.app.state.authenticate
+    claim = _claim(request, credentials)
+    if claim.principal is not None:
+        return claim.principal
     # One indexed read of the token and its user, on every request: no transaction needed.
-    with db.reads() as session:
-        return authenticate(session, credentials.credentials)
+    with database(request).reads() as session:
+        return claim.caller(session)
+
+
+async def claim_of(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Claim:
+    """For a read route that opens `Database.reads()` itself: the token is checked there, on
+    the route's own connection (one pool checkout per request, not two). async: nothing is
+    read here, so no thread-pool hop; a request without credentials is still refused (401)
+    before anything else is looked at."""
+    return _claim(request, credentials)
 
 
 async def _database(request: Request) -> Database:
@@ -48,3 +86,4 @@ async def _database(request: Request) -> Database:
 
 Db = Annotated[Database, Depends(_database)]
 Caller = Annotated[Principal, Depends(current_principal)]
+Claimed = Annotated[Claim, Depends(claim_of)]

@@ -6,12 +6,14 @@ import random
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import insert
 
 from relos.deployments import repository
 from relos.deployments.models import DeploymentRow, ElementRow
 from relos.deployments.timeline import Period
 from relos.kit.db import Database
+from relos.kit.errors import InvalidInput
 
 T0 = datetime(2028, 1, 1, tzinfo=UTC)
 
@@ -95,6 +97,50 @@ def test_interval_queries_match_brute_force(database: Database) -> None:
         assert party == _expected(elements, window, "deploying_party", {"IN"})
         assert sites == _expected(elements, window, "facility_id", {"RUVVO", "UHWW"})
         assert units == _expected(elements, window, "unit_key", {"IN:aircraft:S3"})
+
+
+def test_competing_use_is_the_three_queries_in_one(database: Database) -> None:
+    """competing_use finds exactly what party_use, facility_use and unit_use find, on both
+    databases (PostgreSQL answers it with one statement), windows near year 1 included."""
+    rng = random.Random(11)
+    deployments, elements = _rows(rng, 400)
+    with database.transaction() as session:
+        session.execute(insert(DeploymentRow), deployments)
+        session.execute(insert(ElementRow), elements)
+    windows = [
+        Period(repository.EARLIEST, T0),
+        Period(repository.EARLIEST, repository.EARLIEST + timedelta(days=400)),
+    ]
+    for _ in range(30):
+        start = T0 + timedelta(minutes=rng.randint(-250_000, 250_000))
+        windows.append(Period(start, start + timedelta(minutes=rng.choice([1, 60, 90_000]))))
+    for window in windows:
+        facilities = rng.choice([[], ["RUVVO"], ["UHWW", "INVTZ"]])
+        units = rng.choice([[], ["RU:aircraft:S3"], ["IN:aircraft:S1", "IN:aircraft:S2"]])
+        with database.transaction(write=False) as session:
+            found = repository.competing_use(
+                session, "in-ru-relos", "RU", facilities, units, window
+            )
+        keys = {(o.deployment, o.element) for o in found}
+        expected = (
+            _expected(elements, window, "deploying_party", {"RU"})
+            | _expected(elements, window, "facility_id", set(facilities))
+            | _expected(elements, window, "unit_key", set(units))
+        )
+        assert keys == {(d, 0) for d in expected}
+        by_deployment = {e["deployment_id"]: e for e in elements}
+        for occupancy in found:  # the same columns as the separate queries read
+            row = by_deployment[occupancy.deployment]
+            assert occupancy.period == Period(row["start"], row["counted_end"])
+            assert occupancy.facility == row["facility_id"]
+            assert occupancy.deploying_party == row["deploying_party"]
+
+
+def test_competing_use_refuses_a_nul_in_a_facility_or_unit(database: Database) -> None:
+    window = Period(T0, T0 + timedelta(days=1))
+    for facilities, units in ((["RU\x00VVO"], []), ([], ["IN:warship:F\x0044"])):
+        with database.transaction(write=False) as session, pytest.raises(InvalidInput):
+            repository.competing_use(session, "in-ru-relos", "IN", facilities, units, window)
 
 
 def _expected(elements: list[Row], window: Period, field: str, values: set[str]) -> set[str]:
