@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Insert, Table, bindparam, insert
 from sqlalchemy.orm import Session
 
 from relos.deployments import repository
@@ -22,7 +24,7 @@ from relos.deployments.events import (
 )
 from relos.deployments.models import DeploymentRow, ElementRow, HistoryRow
 from relos.events import RecordedEvent, projection_tables, projector
-from relos.kit.db import check_values
+from relos.kit.db import check_values, connection_of
 from relos.kit.errors import NotFound
 
 projection_tables("deployments", "deployments", "deployment_elements", "deployment_history")
@@ -123,6 +125,12 @@ def element_values(e: ContentEvent) -> list[dict[str, Any]]:
     ]
 
 
+# The columns each builder fills (every column but an element's own serial id).
+_DEPLOYMENT_KEYS = tuple(column.key for column in DEPLOYMENTS.c)
+_ELEMENT_KEYS = tuple(column.key for column in ELEMENTS.c if column.key != "id")
+_HISTORY_KEYS = tuple(column.key for column in HISTORY.c)
+
+
 def filed_row(e: DeploymentFiled) -> DeploymentRow:
     """The row `_filed` writes, built in memory (in no session) to describe a filing
     without reading back what was just inserted."""
@@ -142,11 +150,40 @@ def _filed(session: Session, recorded: RecordedEvent[DeploymentFiled]) -> None:
     for values in elements:
         check_values(ELEMENTS, values)
     check_values(HISTORY, history)
-    connection = session.connection()
+    connection = connection_of(session)
+    if connection.dialect.name == "postgresql":
+        # One statement, one round trip under the log's lock (foreign keys are checked at
+        # the end of the statement, when the deployment's row is there).
+        params = _prefixed("d_", deployment) | _prefixed("h_", history)
+        for position, values in enumerate(elements):
+            params |= _prefixed(f"e{position}_", values)
+        connection.execute(_filed_in_one(len(elements)), params)
+        return
     connection.execute(_INSERT_DEPLOYMENT, deployment)
     if elements:
         connection.execute(_INSERT_ELEMENTS, elements)
     connection.execute(_INSERT_HISTORY, history)
+
+
+def _prefixed(prefix: str, values: dict[str, Any]) -> dict[str, Any]:
+    return {prefix + key: value for key, value in values.items()}
+
+
+def _bound(table: Table, prefix: str, keys: Iterable[str]) -> dict[str, Any]:
+    return {key: bindparam(prefix + key, type_=table.c[key].type) for key in keys}
+
+
+@functools.cache
+def _filed_in_one(elements: int) -> Insert:
+    """A filing's rows as one PostgreSQL statement (data-modifying WITH clauses), built once
+    per number of elements: the deployment, its elements, then its history row."""
+    deployment = insert(DEPLOYMENTS).values(_bound(DEPLOYMENTS, "d_", _DEPLOYMENT_KEYS))
+    statement = insert(HISTORY).values(_bound(HISTORY, "h_", _HISTORY_KEYS))
+    statement = statement.add_cte(deployment.cte("filed_deployment"))
+    if elements:
+        rows = [_bound(ELEMENTS, f"e{n}_", _ELEMENT_KEYS) for n in range(elements)]
+        statement = statement.add_cte(insert(ELEMENTS).values(rows).cte("filed_elements"))
+    return statement
 
 
 @projector(DeploymentAmended)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 import relos.logistics.rebuild  # noqa: F401  (registers the hook that lets a rebuild through)
 from relos.events import RecordedEvent, projection_tables, projector
-from relos.kit.db import check_values
+from relos.kit.db import check_values, connection_of
 from relos.kit.money import Money
 from relos.logistics.events import (
     DeliveryReceived,
@@ -139,7 +139,7 @@ def order_raised(session: Session, recorded: RecordedEvent[OrderRaised]) -> None
     check_values(ORDERS, order)
     for values in lines:
         check_values(ORDER_LINES, values)
-    connection = session.connection()
+    connection = connection_of(session)
     connection.execute(_INSERT_ORDER, order)
     if lines:
         connection.execute(_INSERT_LINES, lines)
