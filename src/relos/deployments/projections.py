@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Insert, Table, bindparam, insert
+from sqlalchemy import Table, TextClause, bindparam, insert, text
 from sqlalchemy.orm import Session
 
 from relos.deployments import repository
@@ -169,21 +169,44 @@ def _prefixed(prefix: str, values: dict[str, Any]) -> dict[str, Any]:
     return {prefix + key: value for key, value in values.items()}
 
 
-def _bound(table: Table, prefix: str, keys: Iterable[str]) -> dict[str, Any]:
-    return {key: bindparam(prefix + key, type_=table.c[key].type) for key in keys}
+def _values_clause(table: Table, prefix: str, keys: Sequence[str]) -> tuple[str, list[Any]]:
+    binds = [bindparam(prefix + key, type_=table.c[key].type) for key in keys]
+    return ", ".join(f":{prefix}{key}" for key in keys), binds
+
+
+def _columns(keys: Sequence[str]) -> str:
+    # Every name quoted ("end" is a reserved word); all are lower case, as created.
+    return ", ".join(f'"{key}"' for key in keys)
 
 
 @functools.cache
-def _filed_in_one(elements: int) -> Insert:
+def _filed_in_one(elements: int) -> TextClause:
     """A filing's rows as one PostgreSQL statement (data-modifying WITH clauses), built once
-    per number of elements: the deployment, its elements, then its history row."""
-    deployment = insert(DEPLOYMENTS).values(_bound(DEPLOYMENTS, "d_", _DEPLOYMENT_KEYS))
-    statement = insert(HISTORY).values(_bound(HISTORY, "h_", _HISTORY_KEYS))
-    statement = statement.add_cte(deployment.cte("filed_deployment"))
+    per number of elements: the deployment, its elements, then its history row. Text with
+    typed parameters: SQLAlchemy does not cache the compiled form of a Core INSERT with
+    INSERT clauses in WITH, and compiling it on every filing cost more than it saved."""
+    deployment, binds = _values_clause(DEPLOYMENTS, "d_", _DEPLOYMENT_KEYS)
+    history, history_binds = _values_clause(HISTORY, "h_", _HISTORY_KEYS)
+    # Only column names and placeholders are interpolated; every value is a parameter.
+    clauses = [
+        f"filed_deployment AS (INSERT INTO deployments ({_columns(_DEPLOYMENT_KEYS)}) "  # noqa: S608
+        f"VALUES ({deployment}))"
+    ]
     if elements:
-        rows = [_bound(ELEMENTS, f"e{n}_", _ELEMENT_KEYS) for n in range(elements)]
-        statement = statement.add_cte(insert(ELEMENTS).values(rows).cte("filed_elements"))
-    return statement
+        rows = []
+        for n in range(elements):
+            row, row_binds = _values_clause(ELEMENTS, f"e{n}_", _ELEMENT_KEYS)
+            rows.append(f"({row})")
+            binds += row_binds
+        clauses.append(
+            f"filed_elements AS (INSERT INTO deployment_elements ({_columns(_ELEMENT_KEYS)}) "  # noqa: S608
+            f"VALUES {', '.join(rows)})"
+        )
+    sql = (
+        f"WITH {', '.join(clauses)} "  # noqa: S608
+        f"INSERT INTO deployment_history ({_columns(_HISTORY_KEYS)}) VALUES ({history})"
+    )
+    return text(sql).bindparams(*binds, *history_binds)
 
 
 @projector(DeploymentAmended)
