@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, TextClause, bindparam, insert, text
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from relos.deployments import repository
@@ -24,8 +22,9 @@ from relos.deployments.events import (
 )
 from relos.deployments.models import DeploymentRow, ElementRow, HistoryRow
 from relos.events import RecordedEvent, projection_tables, projector
-from relos.kit.db import check_values, connection_of
+from relos.kit.db import connection_of
 from relos.kit.errors import NotFound
+from relos.kit.inserts import insert_rows
 
 projection_tables("deployments", "deployments", "deployment_elements", "deployment_history")
 
@@ -72,9 +71,6 @@ def _set_content(row: DeploymentRow, e: ContentEvent) -> None:
 DEPLOYMENTS: Table = DeploymentRow.__table__  # type: ignore[assignment]
 ELEMENTS: Table = ElementRow.__table__  # type: ignore[assignment]
 HISTORY: Table = HistoryRow.__table__  # type: ignore[assignment]
-_INSERT_DEPLOYMENT = insert(DEPLOYMENTS)
-_INSERT_ELEMENTS = insert(ELEMENTS)
-_INSERT_HISTORY = insert(HISTORY)
 
 
 def filed_values(e: DeploymentFiled) -> dict[str, Any]:
@@ -125,12 +121,6 @@ def element_values(e: ContentEvent) -> list[dict[str, Any]]:
     ]
 
 
-# The columns each builder fills (every column but an element's own serial id).
-_DEPLOYMENT_KEYS = tuple(column.key for column in DEPLOYMENTS.c)
-_ELEMENT_KEYS = tuple(column.key for column in ELEMENTS.c if column.key != "id")
-_HISTORY_KEYS = tuple(column.key for column in HISTORY.c)
-
-
 def filed_row(e: DeploymentFiled) -> DeploymentRow:
     """The row `_filed` writes, built in memory (in no session) to describe a filing
     without reading back what was just inserted."""
@@ -146,67 +136,11 @@ def _filed(session: Session, recorded: RecordedEvent[DeploymentFiled]) -> None:
     e = recorded.event
     deployment, elements = filed_values(e), element_values(e)
     history = _history_values(recorded)
-    check_values(DEPLOYMENTS, deployment)
-    for values in elements:
-        check_values(ELEMENTS, values)
-    check_values(HISTORY, history)
-    connection = connection_of(session)
-    if connection.dialect.name == "postgresql":
-        # One statement, one round trip under the log's lock (foreign keys are checked at
-        # the end of the statement, when the deployment's row is there).
-        params = _prefixed("d_", deployment) | _prefixed("h_", history)
-        for position, values in enumerate(elements):
-            params |= _prefixed(f"e{position}_", values)
-        connection.execute(_filed_in_one(len(elements)), params)
-        return
-    connection.execute(_INSERT_DEPLOYMENT, deployment)
-    if elements:
-        connection.execute(_INSERT_ELEMENTS, elements)
-    connection.execute(_INSERT_HISTORY, history)
-
-
-def _prefixed(prefix: str, values: dict[str, Any]) -> dict[str, Any]:
-    return {prefix + key: value for key, value in values.items()}
-
-
-def _values_clause(table: Table, prefix: str, keys: Sequence[str]) -> tuple[str, list[Any]]:
-    binds = [bindparam(prefix + key, type_=table.c[key].type) for key in keys]
-    return ", ".join(f":{prefix}{key}" for key in keys), binds
-
-
-def _columns(keys: Sequence[str]) -> str:
-    # Every name quoted ("end" is a reserved word); all are lower case, as created.
-    return ", ".join(f'"{key}"' for key in keys)
-
-
-@functools.cache
-def _filed_in_one(elements: int) -> TextClause:
-    """A filing's rows as one PostgreSQL statement (data-modifying WITH clauses), built once
-    per number of elements: the deployment, its elements, then its history row. Text with
-    typed parameters: SQLAlchemy does not cache the compiled form of a Core INSERT with
-    INSERT clauses in WITH, and compiling it on every filing cost more than it saved."""
-    deployment, binds = _values_clause(DEPLOYMENTS, "d_", _DEPLOYMENT_KEYS)
-    history, history_binds = _values_clause(HISTORY, "h_", _HISTORY_KEYS)
-    # Only column names and placeholders are interpolated; every value is a parameter.
-    clauses = [
-        f"filed_deployment AS (INSERT INTO deployments ({_columns(_DEPLOYMENT_KEYS)}) "  # noqa: S608
-        f"VALUES ({deployment}))"
-    ]
-    if elements:
-        rows = []
-        for n in range(elements):
-            row, row_binds = _values_clause(ELEMENTS, f"e{n}_", _ELEMENT_KEYS)
-            rows.append(f"({row})")
-            binds += row_binds
-        clauses.append(
-            f"filed_elements AS (INSERT INTO deployment_elements ({_columns(_ELEMENT_KEYS)}) "  # noqa: S608
-            f"VALUES {', '.join(rows)})"
-        )
-    sql = (
-        f"WITH {', '.join(clauses)} "  # noqa: S608
-        f"INSERT INTO deployment_history ({_columns(_HISTORY_KEYS)}) VALUES ({history})"
+    # One statement on PostgreSQL (relos.kit.inserts): one round trip under the lock.
+    insert_rows(
+        connection_of(session),
+        [(DEPLOYMENTS, [deployment]), (ELEMENTS, elements), (HISTORY, [history])],
     )
-    return text(sql).bindparams(*binds, *history_binds)
 
 
 @projector(DeploymentAmended)

@@ -12,12 +12,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 import relos.logistics.rebuild  # noqa: F401  (registers the hook that lets a rebuild through)
 from relos.events import RecordedEvent, projection_tables, projector
-from relos.kit.db import check_values, connection_of
+from relos.kit.db import connection_of
+from relos.kit.inserts import insert_rows
 from relos.kit.money import Money
 from relos.logistics.events import (
     DeliveryReceived,
@@ -95,8 +96,6 @@ def rates_imported(session: Session, recorded: RecordedEvent[RatesImported]) -> 
 
 ORDERS: Table = OrderRow.__table__  # type: ignore[assignment]
 ORDER_LINES: Table = OrderLineRow.__table__  # type: ignore[assignment]
-_INSERT_ORDER = insert(ORDERS)
-_INSERT_LINES = insert(ORDER_LINES)
 
 
 def raised_values(event: OrderRaised) -> dict[str, Any]:
@@ -133,16 +132,11 @@ def raised_line_values(event: OrderRaised) -> list[dict[str, Any]]:
 
 @projector(OrderRaised)
 def order_raised(session: Session, recorded: RecordedEvent[OrderRaised]) -> None:
-    # Core inserts on the session's connection (the order first: the lines refer to it);
-    # the ORM's unit of work for these new rows cost more than the rest of the append.
+    # Core inserts (the order first: the lines refer to it); the ORM's unit of work for
+    # these new rows cost more than the rest of the append.
     order, lines = raised_values(recorded.event), raised_line_values(recorded.event)
-    check_values(ORDERS, order)
-    for values in lines:
-        check_values(ORDER_LINES, values)
-    connection = connection_of(session)
-    connection.execute(_INSERT_ORDER, order)
-    if lines:
-        connection.execute(_INSERT_LINES, lines)
+    # One statement on PostgreSQL (relos.kit.inserts): one round trip under the lock.
+    insert_rows(connection_of(session), [(ORDERS, [order]), (ORDER_LINES, lines)])
 
 
 @projector(OrderSigned)
