@@ -30,6 +30,7 @@ from relos.deployments.events import (
 from relos.deployments.inputs import load_agreement
 from relos.deployments.mapping import element_from_input, violation_out
 from relos.deployments.models import DeploymentRow
+from relos.deployments.projections import filed_row
 from relos.deployments.schemas import (
     AmendmentIn,
     CategoryHeadroom,
@@ -166,11 +167,9 @@ def file(session: Session, caller: Principal, body: FilingIn) -> DeploymentOut:
         violations_excepted=tuple(excused),
         filed_by=caller.name,
     )
-    record(session, caller, filed, now)
-    # The projector's own row, from the session (no second read of what was just written).
-    row = session.get(DeploymentRow, filed.deployment_id)
-    assert row is not None
-    return records.describe(row, violations=_outs(excused))
+    recorded = record(session, caller, filed, now)
+    # The row the projector wrote, built from the event as stored (nothing is read back).
+    return records.describe(filed_row(recorded.event), violations=_outs(excused))
 
 
 def _outs(violations: list[dict[str, Any]]) -> list[ViolationOut]:

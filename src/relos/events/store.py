@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import Row, Table, func, insert, select
+from sqlalchemy import ScalarSelect, Select, Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
@@ -15,7 +15,7 @@ from relos.events import catalog
 from relos.events.base import DomainEvent
 from relos.events.models import EventRow
 from relos.events.seal import GENESIS, Envelope, canonical, chain_hash, seal, seal_canonical
-from relos.kit.db import advisory_lock, check_values
+from relos.kit.db import advisory_lock, check_values, connection_of
 from relos.kit.timeutil import utcnow
 
 E = TypeVar("E", bound=DomainEvent)
@@ -47,18 +47,72 @@ CheckHook = Callable[[Session, DomainEvent], None]
 CHECK_HOOKS: list[CheckHook] = []
 
 
+@dataclass(frozen=True)
+class HeadRead:
+    """Something an append hook reads under the log's lock, read with the log's head.
+
+    `columns` are scalar subqueries (the same objects on every call, so their statement is
+    built once) with bound parameters named in `params`; `keep` gets their values. The
+    head and these are one round trip under the lock instead of one each.
+    """
+
+    columns: tuple[ScalarSelect[Any], ...]
+    params: dict[str, Any]
+    keep: Callable[[Session, Sequence[Any]], None]
+
+
+# Asked with the log's name once the log's lock is held, before its head is read; None
+# when the hook has nothing to read this time.
+HeadReadHook = Callable[[Session, str], HeadRead | None]
+HEAD_READ_HOOKS: list[HeadReadHook] = []
+
+
 def content_of(event: DomainEvent) -> str:
     return canonical(event.model_dump(mode="json")).decode()
 
 
-def last_in_log(session: Session, log: str) -> Row[int, str] | None:
-    """(seq, hash) of the log's last event: only what the next link needs (not its content)."""
-    return session.execute(
-        select(EventRow.seq, EventRow.hash)
-        .where(EventRow.log == log)
-        .order_by(EventRow.seq.desc())
-        .limit(1)
-    ).first()
+def last_in_log(session: Session, log: str) -> tuple[int, str] | None:
+    """(seq, hash) of the log's last event: only what the next link needs (not its content).
+
+    A Core statement on the session's connection (the ORM's execution path cost more than
+    the index seek), read under the log's lock.
+    """
+    row = connection_of(session).execute(_LAST_IN_LOG, {"log": log}).first()
+    return None if row is None else (row.seq, row.hash)
+
+
+_LAST_IN_LOG = (
+    select(EventRow.seq, EventRow.hash)
+    .where(EventRow.log == bindparam("log"))
+    .order_by(EventRow.seq.desc())
+    .limit(1)
+)
+_LAST = _LAST_IN_LOG.subquery()
+# The head as two scalar subqueries (each an index seek), so other reads can join them.
+_HEAD_COLUMNS = (select(_LAST.c.seq).scalar_subquery(), select(_LAST.c.hash).scalar_subquery())
+_HEAD_STATEMENTS: dict[tuple[int, ...], Select[Any]] = {}
+
+
+def _head_under_lock(session: Session, log: str) -> tuple[int, str] | None:
+    """The log's head, with what the append hooks read under the same lock (one statement)."""
+    reads = [read for hook in HEAD_READ_HOOKS if (read := hook(session, log)) is not None]
+    if not reads:
+        return last_in_log(session, log)
+    columns = tuple(column for read in reads for column in read.columns)
+    key = tuple(id(column) for column in columns)
+    statement = _HEAD_STATEMENTS.get(key)
+    if statement is None:
+        statement = _HEAD_STATEMENTS.setdefault(key, select(*_HEAD_COLUMNS, *columns))
+    params: dict[str, Any] = {"log": log}
+    for read in reads:
+        params.update(read.params)
+    row = connection_of(session).execute(statement, params).one()
+    at = 2
+    for read in reads:
+        read.keep(session, row[at : at + len(read.columns)])
+        at += len(read.columns)
+    seq, hash_ = row[0], row[1]
+    return None if seq is None else (int(seq), str(hash_))
 
 
 def lock_log(session: Session, log: str) -> None:
@@ -100,10 +154,10 @@ def record(
     # the rows written now are the rows a replay writes.
     stored = type(event).model_validate_json(content)
     lock_log(session, route.log)
-    last = last_in_log(session, route.log)
+    last = _head_under_lock(session, route.log)
     envelope = Envelope(
         log=route.log,
-        seq=(last.seq + 1) if last else 1,
+        seq=(last[0] + 1) if last else 1,
         type=event.event_type,
         at=at or utcnow(),
         actor=actor.name,
@@ -111,14 +165,14 @@ def record(
         parties=tuple(sorted(set(route.parties))),
         record_type=route.record_type,
         record_id=route.record_id,
-        prev_hash=last.hash if last else GENESIS,
+        prev_hash=last[1] if last else GENESIS,
     )
     sealed = seal_canonical(envelope, content)
     hash_ = chain_hash(sealed)
     values = values_of(envelope, content, hash_)
     check_values(EVENTS, values)
     # A Core insert: the ORM's unit of work for one append-only row cost more than the row.
-    event_id = session.execute(_INSERT_EVENT, values).scalar_one()
+    event_id = session.connection().execute(_INSERT_EVENT, values).scalar_one()
     recorded = RecordedEvent(event_id, envelope, stored, content, sealed, hash_)
     if project:
         projector(session, recorded)

@@ -14,10 +14,12 @@ peer's party instead, and `relos db replay` runs the projectors only, never the 
 
 from __future__ import annotations
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from relos.events import CHECK_HOOKS, DomainEvent
 from relos.federation import crossing, writers
+from relos.kit.db import connection_of
 from relos.kit.errors import Forbidden
 from relos.tlog.models import NodeRow
 
@@ -25,9 +27,15 @@ APPLYING = "relos.federation.applying"
 
 
 def node_party(session: Session) -> str | None:
-    """The party this node serves, or None in single-node mode."""
-    node = session.get(NodeRow, 1)
-    return node.party if node is not None else None
+    """The party this node serves, or None in single-node mode.
+
+    Asked before every write (`check`): one column by a Core statement on the session's
+    connection (after flushing anything pending), a fraction of loading the ORM row.
+    """
+    return connection_of(session).execute(_NODE_PARTY).scalar()
+
+
+_NODE_PARTY = select(NodeRow.party).where(NodeRow.id == 1)
 
 
 def check_writer(party: str, fact: str, roles: writers.Roles) -> None:

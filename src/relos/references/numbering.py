@@ -11,12 +11,17 @@ on each record's `reference` is the last guard.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.dml import ReturningInsert
 
+from relos.kit.db import connection_of
 from relos.kit.errors import NotFound
 from relos.references.models import ReferenceCounterRow
 
@@ -45,16 +50,25 @@ def format_reference(scope: str, number: int) -> str:
     return f"{scope}-{number:04d}"
 
 
-def next_reference(session: Session, scope: str) -> str:
-    """The next reference in the scope, taken inside the caller's transaction."""
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+def _next_number(insert: Callable[..., Any]) -> ReturningInsert[Any]:
     counter = ReferenceCounterRow
-    upsert = insert(counter).values(scope=scope, last=1)
-    statement = upsert.on_conflict_do_update(
+    upsert = insert(counter).values(scope=bindparam("scope"), last=1)
+    statement: ReturningInsert[Any] = upsert.on_conflict_do_update(
         index_elements=["scope"], set_={"last": counter.last + 1}
     ).returning(counter.last)
-    number = session.execute(statement).scalar_one()
+    return statement
+
+
+# Built once per dialect (building the upsert cost more than running it), run on the
+# session's connection.
+_NEXT_NUMBER = {"postgresql": _next_number(pg_insert), "sqlite": _next_number(sqlite_insert)}
+
+
+def next_reference(session: Session, scope: str) -> str:
+    """The next reference in the scope, taken inside the caller's transaction."""
+    connection = connection_of(session)
+    statement = _NEXT_NUMBER[connection.dialect.name]
+    number = connection.execute(statement, {"scope": scope}).scalar_one()
     return format_reference(scope, int(number))
 
 

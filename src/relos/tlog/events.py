@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from relos.events import APPEND_HOOKS, INTERNAL, DomainEvent, RecordedEvent
 from relos.events.models import EventRow
-from relos.events.store import recorded_of
+from relos.events.store import HEAD_READ_HOOKS, HeadRead, recorded_of
 from relos.kit.db import memo_of
 from relos.tlog import store
 from relos.tlog.models import LogRow
@@ -37,14 +37,8 @@ def agreement_of(log: str) -> str | None:
 def _append(session: Session, recorded: RecordedEvent[DomainEvent]) -> store.Appended:
     """Sign and append one event, and note which leaf holds it (the audit trail reads it)."""
     envelope = recorded.envelope
-    appended = store.append(session, agreement_of(envelope.log), recorded.sealed, envelope.type)
-    connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    connection.exec_driver_sql(
-        f"INSERT INTO tlog_event_leaves (event_id, log_id, idx) VALUES ({mark}, {mark}, {mark})",  # noqa: S608
-        (recorded.id, appended.log_id, appended.index),
-    )
-    return appended
+    log = agreement_of(envelope.log)
+    return store.append(session, log, recorded.sealed, envelope.type, event_id=recorded.id)
 
 
 def sign_and_append(session: Session, recorded: RecordedEvent[DomainEvent]) -> None:
@@ -85,5 +79,12 @@ def copy_events(session: Session, before: int | None = None) -> int:
     return len(rows)
 
 
+def read_with_head(session: Session, log: str) -> HeadRead | None:
+    """What `sign_and_append` will check under the log's lock, read with the log's head."""
+    return store.head_read(session, agreement_of(log))
+
+
 if sign_and_append not in APPEND_HOOKS:
     APPEND_HOOKS.append(sign_and_append)
+if read_with_head not in HEAD_READ_HOOKS:
+    HEAD_READ_HOOKS.append(read_with_head)

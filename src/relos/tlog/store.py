@@ -13,12 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import bindparam, event, func, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
 
+from relos.events.store import HeadRead
 from relos.kit.db import advisory_lock, memo_of
 from relos.kit.errors import Conflict
 from relos.kit.timeutil import utcnow
@@ -126,7 +128,38 @@ def current_signer(session: Session) -> Signer:
 # The announced key, alone or with a log's stored size (one round trip for both).
 _ANNOUNCED = select(NodeRow.verifier_key).where(NodeRow.id == 1)
 _SIZE = select(func.max(EntryRow.idx)).where(EntryRow.log_id == bindparam("log_id"))
-_ANNOUNCED_AND_SIZE = select(_ANNOUNCED.scalar_subquery(), _SIZE.scalar_subquery())
+_HEAD_CHECK = (_ANNOUNCED.scalar_subquery(), _SIZE.scalar_subquery())
+_ANNOUNCED_AND_SIZE = select(*_HEAD_CHECK)
+# What `head_read` read under the log's lock, for `_writer` (this transaction only).
+READ_WITH_HEAD = "relos.tlog.read_with_head"
+
+
+@dataclass(frozen=True)
+class _HeadCheck:
+    log_id: int
+    announced: str | None
+    top: int | None
+
+
+def head_read(session: Session, agreement: str | None) -> HeadRead | None:
+    """The announced key and the log's stored size, to be read with the event log's head.
+
+    `record` holds the log's lock (the same key as `_writer`'s) when it reads its head, so
+    the two reads `_writer` needs for a head this process already knows join that one
+    statement. Nothing when the head is not known (the log is read in full anyway) or when
+    this transaction already has the log's writer.
+    """
+    known = memo_of(session).get(HEADS, {}).get(agreement)
+    if known is None or agreement in session.info.get(WRITERS, {}):
+        return None
+    log_id = known.log_id
+
+    def keep(session: Session, values: Sequence[Any]) -> None:
+        announced, top = values
+        checks = session.info.setdefault(READ_WITH_HEAD, {})
+        checks[agreement] = _HeadCheck(log_id, announced, None if top is None else int(top))
+
+    return HeadRead(_HEAD_CHECK, {"log_id": log_id}, keep)
 
 
 def _checked_signer(session: Session, announced: str | None) -> Signer:
@@ -149,6 +182,8 @@ def _checked_signer(session: Session, announced: str | None) -> Signer:
 
 
 def _writer(session: Session, agreement: str | None) -> _Writer:
+    # Read under the lock by `record` just now (see head_read), or nothing: taken either way.
+    checked: _HeadCheck | None = session.info.get(READ_WITH_HEAD, {}).pop(agreement, None)
     writers: dict[str | None, _Writer] = session.info.setdefault(WRITERS, {})
     writer = writers.get(agreement)
     if writer is not None:
@@ -165,7 +200,11 @@ def _writer(session: Session, agreement: str | None) -> _Writer:
         # The head this process last committed is still the head when the log has not
         # grown since: committed entries never change, so the same size is the same tree.
         # Read with the announced key, in one statement, both under the lock.
-        announced, top = session.execute(_ANNOUNCED_AND_SIZE, {"log_id": known.log_id}).one()
+        if checked is not None and checked.log_id == known.log_id:
+            announced, top = checked.announced, checked.top
+        else:
+            params = {"log_id": known.log_id}
+            announced, top = session.connection().execute(_ANNOUNCED_AND_SIZE, params).one()
         signer = _checked_signer(session, announced)
         size = 0 if top is None else int(top) + 1
         if size == known.tree.size:
@@ -195,32 +234,69 @@ def append(
     payload: bytes,
     event_type: str,
     extra_signers: Sequence[Signer] = (),
+    event_id: int | None = None,
 ) -> Appended:
     """Sign `payload` (an event's canonical JSON bytes) and append it to a log.
 
     `agreement` names the agreement's log; None the node's internal log (users, tokens).
     The envelope is signed by the node key (and `extra_signers`, e.g. the next key during
-    rotation) and stored byte for byte; the checkpoint follows at commit.
+    rotation) and stored byte for byte; the checkpoint follows at commit. `event_id` names
+    the recorded event the leaf holds (tlog_event_leaves, which the audit trail reads).
     """
     writer = _writer(session, agreement)
     signers = [writer.signer, *extra_signers]
     leaf = dsse.seal(payload, dsse.payload_type(event_type), signers)
     index = writer.tree.size
     made = writer.tree.append(merkle.leaf_hash(leaf))
-    # Plain driver statements: an ORM insert per append cost several times the signing.
-    connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    connection.exec_driver_sql(
-        f"INSERT INTO tlog_entries (log_id, idx, leaf) VALUES ({mark}, {mark}, {mark})",  # noqa: S608
-        (writer.log_id, index, leaf),
-    )
-    rows = ", ".join([f"({mark}, {mark}, {mark}, {mark})"] * len(made))
-    connection.exec_driver_sql(
-        f"INSERT INTO tlog_subtrees (log_id, level, idx, hash) VALUES {rows}",  # noqa: S608
-        tuple(v for (level, idx), value in made for v in (writer.log_id, level, idx, value)),
-    )
+    _store_leaf(session, writer.log_id, index, leaf, made, event_id)
     writer.appended += 1
     return Appended(writer.origin, index, leaf, writer.log_id)
+
+
+def _store_leaf(
+    session: Session,
+    log_id: int,
+    index: int,
+    leaf: bytes,
+    made: Sequence[tuple[merkle.Node, bytes]],
+    event_id: int | None,
+) -> None:
+    """Insert the leaf, the subtrees it completes and the event it holds (if any).
+
+    Plain driver statements: an ORM insert per append cost several times the signing. On
+    PostgreSQL the inserts are one statement (data-modifying WITH clauses), so the append
+    is one round trip under the log's lock; SQLite, in process, runs them one by one.
+    """
+    connection = session.connection()
+    postgres = connection.dialect.name == "postgresql"
+    statements = _leaf_statements("%s" if postgres else "?", len(made), event_id is not None)
+    values: list[tuple[object, ...]] = [
+        (log_id, index, leaf),
+        tuple(v for (level, idx), value in made for v in (log_id, level, idx, value)),
+    ]
+    if event_id is not None:
+        values.append((event_id, log_id, index))
+    if postgres:
+        *first, last = statements
+        clauses = ", ".join(f"s{n} AS ({sql})" for n, sql in enumerate(first))
+        connection.exec_driver_sql(f"WITH {clauses} {last}", tuple(v for vs in values for v in vs))
+        return
+    for sql, params in zip(statements, values, strict=True):
+        connection.exec_driver_sql(sql, params)
+
+
+def _leaf_statements(mark: str, subtrees: int, event: bool) -> list[str]:
+    # Only placeholders are interpolated; every value is a bound parameter.
+    three, four = ", ".join([mark] * 3), ", ".join([mark] * 4)
+    rows = ", ".join([f"({four})"] * subtrees)
+    statements = [
+        f"INSERT INTO tlog_entries (log_id, idx, leaf) VALUES ({three})",  # noqa: S608
+        f"INSERT INTO tlog_subtrees (log_id, level, idx, hash) VALUES {rows}",  # noqa: S608
+    ]
+    if event:
+        held = f"INSERT INTO tlog_event_leaves (event_id, log_id, idx) VALUES ({three})"  # noqa: S608
+        statements.append(held)
+    return statements
 
 
 def checkpoint_pending(session: Session) -> None:
@@ -292,6 +368,14 @@ def _keep_heads(session: Session) -> None:
 def _forget_writers(session: Session) -> None:
     # The lock ends with the transaction: the next one must read the head again.
     session.info.pop(WRITERS, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_head_reads(session: Session, transaction: SessionTransaction) -> None:
+    # A read made under a lock is good only while the lock is held: a savepoint that rolls
+    # back may have released it (as relos.kit.db forgets its held keys then).
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(READ_WITH_HEAD, None)
 
 
 def latest_checkpoint(session: Session, log_id: int) -> CheckpointRow | None:

@@ -5,10 +5,12 @@ from __future__ import annotations
 import hashlib
 import json
 
+from sqlalchemy import event as sqlalchemy_event
 from sqlalchemy import func, select
 
 from relos.access.domain import SYSTEM
 from relos.audit.service import record
+from relos.events import DomainEvent, RecordedEvent
 from relos.events.models import EventRow
 from relos.kit.db import Database
 from relos.tlog import dsse, store, verify_service
@@ -60,4 +62,49 @@ def test_events_from_before_the_signed_logs_become_the_first_leaves(database: Da
         rows = list(session.scalars(select(EventRow).order_by(EventRow.id)))
         assert len(rows) == events_before + 1
         assert sorted(signed) == sorted(r.hash for r in rows), "each event signed once"
+        assert verify_service.verify(session, SYSTEM).whole
+
+
+def _recorded_with_statements(
+    database: Database, log: str, record_id: str
+) -> tuple[RecordedEvent[DomainEvent], list[str]]:
+    statements: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    sqlalchemy_event.listen(database.engine, "before_cursor_execute", note)
+    try:
+        with database.transaction() as session:
+            recorded = record(session, SYSTEM, "test.touch", "thing", record_id, ["IN"], log=log)
+    finally:
+        sqlalchemy_event.remove(database.engine, "before_cursor_execute", note)
+    return recorded, statements
+
+
+def test_a_known_head_is_checked_in_the_same_read_as_the_event_log_head(
+    database: Database,
+) -> None:
+    """The signed log's size and the announced key are read with the event log's head,
+    under its lock; a head another process moved meanwhile is still noticed."""
+    log = "in-ru-relos"
+    with database.transaction() as session:  # this process now knows the log's head
+        record(session, SYSTEM, "test.touch", "thing", "1", ["IN"], log=log)
+    recorded, statements = _recorded_with_statements(database, log, "2")
+    size_reads = [s for s in statements if "max(tlog_entries.idx)" in s]
+    assert len(size_reads) == 1
+    assert "FROM events" in size_reads[0] and "tlog_node" in size_reads[0]
+    assert signed_statements(database, log)[-1] == recorded.sealed
+
+    other = Database(database.url)  # another process, with its own memory of heads
+    try:
+        with other.transaction() as session:
+            record(session, SYSTEM, "test.touch", "thing", "3", ["IN"], log=log)
+    finally:
+        other.dispose()
+    recorded, statements = _recorded_with_statements(database, log, "4")
+    # The size read with the head showed the log had grown: it is read again in full.
+    assert len([s for s in statements if "max(tlog_entries.idx)" in s]) == 2
+    assert signed_statements(database, log)[-1] == recorded.sealed
+    with database.transaction(write=False) as session:
         assert verify_service.verify(session, SYSTEM).whole

@@ -15,44 +15,56 @@ def order_result(session: Session, row: OrderRow) -> OrderOut:
     return order_results(session, [row])[0]
 
 
-def new_order_result(session: Session, row: OrderRow) -> OrderOut:
-    """An order just raised: its lines are read, but no signature, delivery or posting can
-    name an id made in this transaction, so those three are not asked for."""
-    return _described(session, [row], fresh=True)[0]
+def new_order_result(row: OrderRow, lines: list[OrderLineRow]) -> OrderOut:
+    """An order just raised, from the rows its projector wrote (built from its event, so
+    nothing is read back); no signature, delivery or posting can name it yet."""
+    return _out(row, lines, [], [], [])
 
 
 def order_results(session: Session, rows: list[OrderRow]) -> list[OrderOut]:
     """Several orders described with five queries in all, not five per order."""
-    return _described(session, rows, fresh=False)
-
-
-def _described(session: Session, rows: list[OrderRow], fresh: bool) -> list[OrderOut]:
     ids = [row.id for row in rows]
     lines = repository.lines_of(session, ids)
-    signatures = {} if fresh else repository.signatures_of(session, ids)
-    deliveries = {} if fresh else repository.deliveries_of(session, ids)
-    positions = {} if fresh else repository.positions_of(session, ids)
+    signatures = repository.signatures_of(session, ids)
+    deliveries = repository.deliveries_of(session, ids)
+    positions = repository.positions_of(session, ids)
     return [
-        OrderOut(
-            id=row.id,
-            reference=row.reference,
-            agreement=row.agreement_id,
-            requesting_party=row.requesting_party,
-            supplying_party=row.supplying_party,
-            facility=row.facility,
-            deployment=row.deployment_id,
-            settlement=row.settlement,
-            status=row.status,
-            counter_to=row.counter_to,
-            created_at=format_instant(row.created_at),
-            created_by=row.created_by,
-            lines=[_line(line) for line in lines.get(row.id, [])],
-            signatures=[_signature(s) for s in signatures.get(row.id, [])],
-            deliveries=[_delivery(d) for d in deliveries.get(row.id, [])],
-            owed=[_owed(p) for p in positions.get(row.id, [])],
+        _out(
+            row,
+            lines.get(row.id, []),
+            signatures.get(row.id, []),
+            deliveries.get(row.id, []),
+            positions.get(row.id, []),
         )
         for row in rows
     ]
+
+
+def _out(
+    row: OrderRow,
+    lines: list[OrderLineRow],
+    signatures: list[SignatureRow],
+    deliveries: list[DeliveryRow],
+    positions: list[PositionRow],
+) -> OrderOut:
+    return OrderOut(
+        id=row.id,
+        reference=row.reference,
+        agreement=row.agreement_id,
+        requesting_party=row.requesting_party,
+        supplying_party=row.supplying_party,
+        facility=row.facility,
+        deployment=row.deployment_id,
+        settlement=row.settlement,
+        status=row.status,
+        counter_to=row.counter_to,
+        created_at=format_instant(row.created_at),
+        created_by=row.created_by,
+        lines=[_line(line) for line in lines],
+        signatures=[_signature(s) for s in signatures],
+        deliveries=[_delivery(d) for d in deliveries],
+        owed=[_owed(p) for p in positions],
+    )
 
 
 def _line(line: OrderLineRow) -> LineOut:

@@ -23,13 +23,14 @@ from relos.kit.pagination import Page
 from relos.kit.timeutil import utcnow
 from relos.logistics.commands import RaiseOrder, SignOrder
 from relos.logistics.events import LineRecord, OrderRaised, OrderSigned
-from relos.logistics.models import OrderRow
+from relos.logistics.models import OrderLineRow, OrderRow
 from relos.logistics.orders import repository
 from relos.logistics.orders.checks import agreement_violations, counter_violations, terms_of
 from relos.logistics.orders.domain import OrderDraft, OrderLine, validate_order
 from relos.logistics.orders.results import new_order_result, order_result, order_results
 from relos.logistics.orders.status import OrderStatus, status_after_signature
 from relos.logistics.prices.service import price_table
+from relos.logistics.projections import raised_line_values, raised_values
 from relos.logistics.refusal import refusal
 from relos.logistics.results import OrderOut
 from relos.references.numbering import order_reference
@@ -68,8 +69,10 @@ def raise_order(session: Session, caller: Principal, command: RaiseOrder) -> Ord
         created=created,
         created_by=caller.name,
     )
-    record(session, caller, event, event.created_at)
-    return new_order_result(session, _stored(session, event.order))
+    stored = record(session, caller, event, event.created_at).event
+    # The rows the projector wrote, built from the event as stored (nothing is read back).
+    lines = [OrderLineRow(**values) for values in raised_line_values(stored)]
+    return new_order_result(OrderRow(**raised_values(stored)), lines)
 
 
 def order_event(
@@ -127,12 +130,6 @@ def raised_event(
         created_at=created,
         created_by=created_by,
     )
-
-
-def _stored(session: Session, order_id: str) -> OrderRow:
-    row = repository.order(session, order_id)
-    assert row is not None, "the projector has just written it"
-    return row
 
 
 def parties(row: OrderRow) -> tuple[str, str]:
