@@ -46,12 +46,13 @@ def validate(body: FilingIn, db: Db, claim: Claimed) -> ValidationOut:
 def file(
     body: FilingIn,
     db: Db,
-    caller: Caller,
+    claim: Claimed,
     idempotency_key: Annotated[str | None, Header()] = None,
 ) -> JSONResponse:
     """File a deployment: cleared at once, pending the host's consent, or refused (422)."""
     payload = body.model_dump(mode="json", by_alias=True)
     with db.transaction() as session:
+        caller = claim.caller(session)  # the token checked on the write's own connection
 
         def create() -> tuple[int, dict[str, Any]]:
             # Stored as JSON: a retry with the same key answers these exact bytes again.

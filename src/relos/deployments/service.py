@@ -45,6 +45,7 @@ from relos.deployments.schemas import (
 )
 from relos.deployments.timeline import Period
 from relos.events import record
+from relos.events.store import lock_log
 from relos.kit.errors import Forbidden, InvalidInput, NotFound
 from relos.kit.etags import check_if_match
 from relos.kit.listing import ListFilter
@@ -144,6 +145,11 @@ def file(session: Session, caller: Principal, body: FilingIn) -> DeploymentOut:
     assert host is not None  # a filing by a non-party never passes the engine
     first, last = records.span(filing.elements)
     excused = [violation_out(v) for v in assessment.violations]
+    # The agreement's log lock before the number: the counter's row (held to the commit)
+    # is then only ever taken by the log's one writer, so no filing holds it while it
+    # queues for the log, and filings of other months (see contention.py) do not queue on
+    # a filing that does.
+    lock_log(session, body.agreement)
     filed = DeploymentFiled(
         deployment_id=f"dep_{uuid.uuid4().hex[:12]}",
         # Numbered inside this transaction; the event carries it so replay reproduces it.

@@ -14,7 +14,7 @@ from relos.kit.errors import InvalidInput
 from relos.kit.idempotency import run_once
 from relos.kit.listing import ApiFilter
 from relos.kit.pagination import ApiPage, trim
-from relos.kit.web import Caller, Db
+from relos.kit.web import Caller, Claimed, Db
 from relos.logistics.commands import (
     AcknowledgeReceipt,
     DeliveryIn,
@@ -93,9 +93,10 @@ def list_prices(db: Db, caller: Caller, supplier: str | None = None) -> list[Pri
 
 @router.post("/support-orders", response_model=OrderOut, status_code=201)
 def raise_order(
-    body: RaiseOrder, db: Db, caller: Caller, response: Response, key: IdempotencyKey = None
+    body: RaiseOrder, db: Db, claim: Claimed, response: Response, key: IdempotencyKey = None
 ) -> Any:
     with db.transaction() as session:
+        caller = claim.caller(session)  # the token checked on the write's own connection
         status, result = run_once(
             session,
             caller,

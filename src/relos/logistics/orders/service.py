@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from relos.access.domain import Principal
 from relos.access.policy import may_see, require
 from relos.events import record
+from relos.events.store import lock_log
 from relos.kit.db import advisory_lock
 from relos.kit.errors import Forbidden, InvalidInput, NotFound
 from relos.kit.listing import ListFilter
@@ -59,8 +60,10 @@ def raise_order(session: Session, caller: Principal, command: RaiseOrder) -> Ord
         raise Forbidden(f"{caller.name} may raise orders only for {caller.party}")
     created = utcnow()
     check_order(session, command, created)
-    # Numbered only once judged: the counter's row stays locked until the commit, so the
-    # party's other orders wait on it for the rest of this transaction, not for the checks.
+    # Numbered only once judged, and under the agreement's log lock: the counter's row
+    # stays locked until the commit, so the party's other orders wait on it for the rest of
+    # this transaction, not for the checks, and never while holding it in the log's queue.
+    lock_log(session, command.agreement or "")  # the log raised_event names
     reference = order_reference(session, command.requesting_party or "", created)
     event = raised_event(
         command,
