@@ -4,7 +4,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import example, given
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from relos.kit.money import Money
@@ -157,10 +157,12 @@ _MOVES = st.lists(
         st.integers(-(10**12), 10**12),  # minor units: reversals are negative, zero too
         st.sampled_from(("delivery", "settlement", "reversal")),
     ),
-    max_size=40,
+    max_size=30,
 )
 
 
+# On a loaded shared machine generating 40 six-field tuples can exceed the 1 s budget.
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_MOVES, st.integers(0, 40), st.integers(1, 40))
 @example([(0, "RU", True, "RUB", 0, "delivery"), (1, "RU", False, "RUB", 0, "reversal")], 0, 5)
 def test_statement_of_rows_equals_the_statement_of_postings(
