@@ -12,7 +12,7 @@ from relos.access.domain import Principal
 from relos.kit.db import Database
 from relos.kit.errors import InvalidInput
 from relos.kit.listing import ApiFilter
-from relos.kit.pagination import Page, trim
+from relos.kit.pagination import ApiPage, Page, trim
 from relos.kit.timeutil import utcnow
 from relos.kit.web import Caller, Db
 from relos.logistics.commands import ImportRates, build
@@ -103,9 +103,19 @@ def entries(
 
 
 @router.get("/ledger/overdue", response_model=list[OverdueOut])
-def overdue(db: Db, caller: Caller, as_of: date | None = None) -> list[OverdueOut]:
+def overdue(
+    db: Db,
+    caller: Caller,
+    request: Request,
+    response: Response,
+    page: ApiPage,
+    as_of: date | None = None,
+) -> list[OverdueOut]:
+    """Amounts past their settlement deadline on `as_of` (default today), oldest due date
+    first; `limit` rows (500 by default) from `offset`, `Link: rel="next"` when more follow."""
     with db.transaction(write=False) as session:
-        return statements.overdue(session, caller, as_of or utcnow().date())
+        found = statements.overdue(session, caller, as_of or utcnow().date(), page.probe())
+    return trim(found, page, request, response)
 
 
 @router.get("/ledger/statement", responses=STATEMENT_RESPONSES)

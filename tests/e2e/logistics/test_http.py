@@ -404,3 +404,25 @@ def test_the_requesting_party_acknowledges_receipt_once(
     assert again.status_code == 409 and again.headers["content-type"] == PROBLEM
     seen = client.get(f"/api/v1/support-orders/{order_id}", headers=people["ru-log"]).json()
     assert seen["deliveries"][0]["receipt_officer"] == "Lt A. Rao"
+
+
+def test_the_overdue_list_comes_in_pages_that_add_up_to_the_whole(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    for day in ("2026-02-01", "2026-02-02", "2026-02-03"):
+        order_id = agreed_order(client, people)
+        deliver(client, people["ru-log"], order_id, "10", at=f"{day}T08:00:00Z")
+    finance = people["in-fin"]
+    url = "/api/v1/ledger/overdue?as_of=2026-06-01"
+    whole = client.get(url, headers=finance)
+    assert len(whole.json()) == 3 and "link" not in whole.headers
+    pages, following = [], f"{url}&limit=2"
+    while following:
+        answer = client.get(following, headers=finance)
+        pages.append(answer.json())
+        link = answer.headers.get("link", "")
+        following = link[link.index("<") + 1 : link.index(">")] if link else ""
+    assert [len(p) for p in pages] == [2, 1]
+    assert [item for page in pages for item in page] == whole.json()
+    assert [i["due_on"] for i in whole.json()] == ["2026-05-02", "2026-05-03", "2026-05-04"]
+    assert client.get(f"{url}&limit=0", headers=finance).status_code == 422

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from relos.kit.db import connection_of
 from relos.kit.listing import ListFilter, contains, order_by
 from relos.kit.money import Money
+from relos.kit.pagination import Page
 from relos.logistics.ledger.postings import Posting, PostingKind
 from relos.logistics.models import (
     BalanceRow,
@@ -227,9 +228,10 @@ def opening(session: Session, party: str, start: date) -> list[Any]:
     return list(session.connection().execute(query))
 
 
-def overdue_at(session: Session, party: str | None, as_of: date) -> list[Any]:
+def overdue_at(session: Session, party: str | None, as_of: date, page: Page = Page()) -> list[Any]:
     """(due_on, order, agreement, creditor, debtor, currency, amount) overdue on `as_of`,
-    oldest due date first.
+    oldest due date first; the page of them asked for (LIMIT and OFFSET in the database,
+    so a page of a busy day's list costs the page, not the day).
 
     The maintained spans that contain the day: that month's closed pieces still running
     after it and the open spans begun by it, both read from their covering indexes.
@@ -259,6 +261,10 @@ def overdue_at(session: Session, party: str | None, as_of: date) -> list[Any]:
     query = select(*spans.c).order_by(
         spans.c.due_on, spans.c.order_id.collate(binary), spans.c.currency.collate(binary)
     )
+    if page.limit is not None:
+        query = query.limit(page.limit)
+    if page.offset:
+        query = query.offset(page.offset)
     return list(session.connection().execute(query).all())
 
 

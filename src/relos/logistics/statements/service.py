@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from relos.access.domain import Principal
 from relos.kit.errors import Forbidden, InvalidInput
 from relos.kit.money import Money
+from relos.kit.pagination import Page
 from relos.kit.timeutil import utcnow
 from relos.logistics.ledger import repository
 from relos.logistics.ledger.service import scope as _scope
@@ -23,14 +24,18 @@ from relos.logistics.results import OverdueOut
 from relos.logistics.statements.reports import Statement, past_due, statement_of_rows
 
 
-def overdue(session: Session, caller: Principal, as_of: date) -> list[OverdueOut]:
-    """Every order with an amount past its settlement deadline as of `as_of`, oldest first.
+def overdue(
+    session: Session, caller: Principal, as_of: date, page: Page = Page()
+) -> list[OverdueOut]:
+    """Every order with an amount past its settlement deadline as of `as_of`, oldest first
+    (the page asked for; by default all of them).
 
     Read from the maintained overdue spans (the same rule applied when the postings were
     written), so any day costs about the same as today; `overdue_from_postings` is the
     same list added up from the postings themselves.
     """
-    return _overdue_outs(repository.overdue_at(session, _scope(caller), as_of), as_of)
+    rows = repository.overdue_at(session, _scope(caller), as_of, page)
+    return _overdue_outs(rows, as_of)
 
 
 def overdue_from_postings(session: Session, caller: Principal, as_of: date) -> list[OverdueOut]:
