@@ -41,8 +41,10 @@ class RecordedEvent(Generic[E]):
 # (the signed log adds its entry here). A hook that raises undoes the whole change.
 AppendHook = Callable[[Session, "RecordedEvent[DomainEvent]"], None]
 APPEND_HOOKS: list[AppendHook] = []
-# Called with each event before anything is written (a node refuses a fact its party may
-# not originate here, before a projector could trip over someone else's record).
+# Called with each event before anything is written to the log (a node refuses a fact its
+# party may not originate here, before a projector could trip over someone else's record):
+# once the log's head is read, so what a check needs can be read in that statement too
+# (HEAD_READ_HOOKS) instead of in a round trip of its own.
 CheckHook = Callable[[Session, DomainEvent], None]
 CHECK_HOOKS: list[CheckHook] = []
 
@@ -146,8 +148,6 @@ def record(
     """
     route = event.route()
     projector = catalog.projector_for(event.event_type)
-    for check in CHECK_HOOKS:
-        check(session, event)
     # What does not depend on the log's head is made before its lock is taken.
     content = content_of(event)
     # The projector sees the event as replay will read it back (e.g. 2.0 stored as 2), so
@@ -155,6 +155,8 @@ def record(
     stored = type(event).model_validate_json(content)
     lock_log(session, route.log)
     last = _head_under_lock(session, route.log)
+    for check in CHECK_HOOKS:
+        check(session, event)
     envelope = Envelope(
         log=route.log,
         seq=(last[0] + 1) if last else 1,

@@ -14,10 +14,14 @@ peer's party instead, and `relos db replay` runs the projectors only, never the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from relos.events import CHECK_HOOKS, DomainEvent
+from relos.events.store import HEAD_READ_HOOKS, HeadRead
 from relos.federation import crossing, writers
 from relos.kit.db import connection_of
 from relos.kit.errors import Forbidden
@@ -29,13 +33,28 @@ APPLYING = "relos.federation.applying"
 def node_party(session: Session) -> str | None:
     """The party this node serves, or None in single-node mode.
 
-    Asked before every write (`check`): one column by a Core statement on the session's
-    connection (after flushing anything pending), a fraction of loading the ORM row.
+    One column by a Core statement on the session's connection (after flushing anything
+    pending), a fraction of loading the ORM row.
     """
     return connection_of(session).execute(_NODE_PARTY).scalar()
 
 
 _NODE_PARTY = select(NodeRow.party).where(NodeRow.id == 1)
+# The party as read with the log's head by `record` (see `party_with_head`), for `check`.
+PARTY_READ = "relos.federation.party_read"
+_PARTY_COLUMNS = (_NODE_PARTY.scalar_subquery(),)
+
+
+def party_with_head(session: Session, log: str) -> HeadRead | None:
+    """The node's party, read in the statement that reads the log's head (every write asks
+    for it in `check`, which `record` runs right after): no round trip of its own."""
+    if session.info.get(APPLYING):
+        return None
+
+    def keep(session: Session, values: Sequence[Any]) -> None:
+        session.info[PARTY_READ] = values[0]
+
+    return HeadRead(_PARTY_COLUMNS, {}, keep)
 
 
 def check_writer(party: str, fact: str, roles: writers.Roles) -> None:
@@ -46,13 +65,18 @@ def check_writer(party: str, fact: str, roles: writers.Roles) -> None:
 
 def check(session: Session, event: DomainEvent) -> None:
     """The hook: refuse a crossing fact this node's party may not write."""
+    read = session.info.pop(PARTY_READ, _UNREAD)
     if session.info.get(APPLYING) or not crossing.crosses(event):
         return
-    party = node_party(session)
+    party = node_party(session) if read is _UNREAD else read
     if party is None:
         return
     check_writer(party, crossing.fact_name(event), crossing.roles(event))
 
 
+_UNREAD = object()
+
 if check not in CHECK_HOOKS:
     CHECK_HOOKS.append(check)
+if party_with_head not in HEAD_READ_HOOKS:
+    HEAD_READ_HOOKS.append(party_with_head)

@@ -93,7 +93,10 @@ def test_a_known_head_is_checked_in_the_same_read_as_the_event_log_head(
     recorded, statements = _recorded_with_statements(database, log, "2")
     size_reads = [s for s in statements if "max(tlog_entries.idx)" in s]
     assert len(size_reads) == 1
-    assert "FROM events" in size_reads[0] and "tlog_node" in size_reads[0]
+    assert "FROM events" in size_reads[0] and "tlog_node.verifier_key" in size_reads[0]
+    # The node's party (federation's check before every write) is read there too.
+    assert "tlog_node.party" in size_reads[0]
+    assert not [s for s in statements if s.lstrip().startswith("SELECT tlog_node.party")]
     assert signed_statements(database, log)[-1] == recorded.sealed
 
     other = Database(database.url)  # another process, with its own memory of heads
