@@ -25,6 +25,7 @@ from sqlalchemy import (
     Engine,
     String,
     Table,
+    TextClause,
     create_engine,
     event,
     inspect,
@@ -373,6 +374,22 @@ def advisory_lock(session: Session, *parts: str) -> None:
     advisory_locks(session, [parts])
 
 
+_LOCK_STATEMENTS: dict[tuple[bool, ...], TextClause] = {}
+
+
+def _lock_statement(shared: tuple[bool, ...]) -> TextClause:
+    """`SELECT pg_advisory_xact_lock(:k0), ...` for these modes, built once per shape."""
+    statement = _LOCK_STATEMENTS.get(shared)
+    if statement is None:
+        # The select list is evaluated left to right: the locks are taken in this order.
+        calls = ", ".join(
+            f"pg_advisory_xact_lock{'_shared' if is_shared else ''}(:k{i})"
+            for i, is_shared in enumerate(shared)
+        )
+        statement = _LOCK_STATEMENTS.setdefault(shared, text(f"SELECT {calls}"))
+    return statement
+
+
 def advisory_locks(
     session: Session, keys: Iterable[Sequence[str]], shared: Iterable[Sequence[str]] = ()
 ) -> None:
@@ -398,11 +415,8 @@ def advisory_locks(
         wanted[key] = is_shared
     if not wanted:
         return
-    # The select list is evaluated left to right: the locks are taken in this order.
-    calls = ", ".join(
-        f"pg_advisory_xact_lock{'_shared' if is_shared else ''}(:k{i})"
-        for i, is_shared in enumerate(wanted.values())
-    )
-    session.execute(text(f"SELECT {calls}"), {f"k{i}": k for i, k in enumerate(wanted)})
+    statement = _lock_statement(tuple(wanted.values()))
+    params = {f"k{i}": k for i, k in enumerate(wanted)}
+    connection_of(session).execute(statement, params)
     for key, is_shared in wanted.items():
         held[key] = held.get(key, True) and is_shared
