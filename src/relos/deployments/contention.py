@@ -7,11 +7,13 @@ deploying party's caps under the agreement, each facility, each unit) once per U
 month its periods touch, and two filings whose periods share no month never wait for each
 other, even for the same party under the same agreement.
 
-A long filing would need a key per month; past MONTHS_AT_MOST months it locks whole years
-instead, and a short one also takes its years in shared mode (multi-granularity locking).
-Any two filings that overlap at an instant t then hold conflicting locks in one scope:
-- both short: both exclusive on the month of t;
-- one long: exclusive on the year of t, against the other's exclusive or shared year of t.
+Keys come at three granularities (multi-granularity locking): a month, a year, and all time.
+A filing locks its months exclusively and its years and all time shared; one whose periods
+touch more than MONTHS_AT_MOST months locks its years exclusively and all time shared; one
+over more than YEARS_AT_MOST years, or one whose scopes would need more than KEYS_AT_MOST
+keys, locks all time exclusively (one key per scope: what every filing took before). Any two
+filings that overlap at an instant t then hold conflicting locks in each scope they share:
+exclusive on the month, the year or all time of t, against the other's lock on the same.
 Pure: the keys are computed here and taken by relos.kit.db.advisory_locks (PostgreSQL; on
 SQLite every write transaction already excludes the others).
 """
@@ -25,6 +27,12 @@ from datetime import UTC, timedelta
 from relos.deployments.timeline import Period
 
 MONTHS_AT_MOST = 6
+YEARS_AT_MOST = 10
+# PostgreSQL's shared lock table holds max_locks_per_transaction (64 by default) times
+# max_connections entries for all sessions together: a filing of hundreds of elements over
+# months would take thousands. Past this many, it takes one key per scope.
+KEYS_AT_MOST = 256
+ALL_TIME = "all"
 Scope = tuple[str, ...]
 _LAST_INSTANT = timedelta(microseconds=1)
 
@@ -37,30 +45,43 @@ class LockPlan:
 
 def months_touched(period: Period) -> list[tuple[int, int]]:
     """The (year, month) of every UTC calendar month the half-open period has an instant in."""
-    first = period.start.astimezone(UTC)
-    last = (period.end - _LAST_INSTANT).astimezone(UTC)
-    months = []
-    year, month = first.year, first.month
-    while (year, month) <= (last.year, last.month):
-        months.append((year, month))
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    return months
+    first, last = _month_span(period)
+    return [(index // 12, index % 12 + 1) for index in range(first, last + 1)]
 
 
 def plan(scopes: Iterable[Scope], windows: Sequence[Period]) -> LockPlan:
     """The keys for competing in `scopes` over `windows` (well-formed periods)."""
-    months = sorted({m for window in windows for m in months_touched(window)})
-    years = sorted({year for year, _ in months})
+    spans = [_month_span(window) for window in windows]
+    if not spans:
+        return LockPlan((), ())
     scopes = sorted(set(scopes))
-    if len(months) > MONTHS_AT_MOST:
-        return LockPlan(tuple((*s, _year(y)) for s in scopes for y in years), ())
-    exclusive = tuple((*s, _month(y, m)) for s in scopes for y, m in months)
-    return LockPlan(exclusive, tuple((*s, _year(y)) for s in scopes for y in years))
+    # Counted before listed: a hostile filing may span thousands of years.
+    months = _covered(spans, MONTHS_AT_MOST)
+    years = _covered([(first // 12, last // 12) for first, last in spans], YEARS_AT_MOST)
+    all_time = tuple((*s, ALL_TIME) for s in scopes)
+    if years is None or len(scopes) * (len(years) + 1) > KEYS_AT_MOST:
+        return LockPlan(all_time, ())
+    by_year = tuple((*s, f"{y:04d}") for s in scopes for y in years)
+    if months is None or len(scopes) * (len(months) + len(years) + 1) > KEYS_AT_MOST:
+        return LockPlan(by_year, all_time)
+    by_month = tuple((*s, f"{m // 12:04d}-{m % 12 + 1:02d}") for s in scopes for m in months)
+    return LockPlan(by_month, by_year + all_time)
 
 
-def _month(year: int, month: int) -> str:
-    return f"{year:04d}-{month:02d}"
+def _month_span(period: Period) -> tuple[int, int]:
+    """The first and last UTC month the period has an instant in, as year * 12 + month - 1."""
+    first = period.start.astimezone(UTC)
+    last = (period.end - _LAST_INSTANT).astimezone(UTC)
+    return first.year * 12 + first.month - 1, last.year * 12 + last.month - 1
 
 
-def _year(year: int) -> str:
-    return f"{year:04d}"
+def _covered(spans: Sequence[tuple[int, int]], limit: int) -> list[int] | None:
+    """The integers the inclusive spans cover, in order; None when there are over `limit`."""
+    covered: list[int] = []
+    for first, last in sorted(spans):
+        if covered:
+            first = max(first, covered[-1] + 1)
+        if last - first + 1 + len(covered) > limit:
+            return None
+        covered.extend(range(first, last + 1))
+    return covered

@@ -374,11 +374,14 @@ def advisory_lock(session: Session, *parts: str) -> None:
     advisory_locks(session, [parts])
 
 
+LOCKS_PER_STATEMENT = 1000
+KEPT_LOCK_SHAPE = 16
 _LOCK_STATEMENTS: dict[tuple[bool, ...], TextClause] = {}
 
 
 def _lock_statement(shared: tuple[bool, ...]) -> TextClause:
-    """`SELECT pg_advisory_xact_lock(:k0), ...` for these modes, built once per shape."""
+    """`SELECT pg_advisory_xact_lock(:k0), ...` for these modes, built once per common shape
+    (a few keys; the shapes of large filings, which vary, are not kept)."""
     statement = _LOCK_STATEMENTS.get(shared)
     if statement is None:
         # The select list is evaluated left to right: the locks are taken in this order.
@@ -386,7 +389,9 @@ def _lock_statement(shared: tuple[bool, ...]) -> TextClause:
             f"pg_advisory_xact_lock{'_shared' if is_shared else ''}(:k{i})"
             for i, is_shared in enumerate(shared)
         )
-        statement = _LOCK_STATEMENTS.setdefault(shared, text(f"SELECT {calls}"))
+        statement = text(f"SELECT {calls}")
+        if len(shared) <= KEPT_LOCK_SHAPE:
+            _LOCK_STATEMENTS.setdefault(shared, statement)
     return statement
 
 
@@ -415,8 +420,13 @@ def advisory_locks(
         wanted[key] = is_shared
     if not wanted:
         return
-    statement = _lock_statement(tuple(wanted.values()))
-    params = {f"k{i}": k for i, k in enumerate(wanted)}
-    connection_of(session).execute(statement, params)
+    connection = connection_of(session)
+    ordered = list(wanted.items())
+    # PostgreSQL's select list holds at most 1,664 entries: a filing of hundreds of
+    # elements takes its keys in several statements, still in the one order.
+    for at in range(0, len(ordered), LOCKS_PER_STATEMENT):
+        chunk = ordered[at : at + LOCKS_PER_STATEMENT]
+        statement = _lock_statement(tuple(is_shared for _, is_shared in chunk))
+        connection.execute(statement, {f"k{i}": key for i, (key, _) in enumerate(chunk)})
     for key, is_shared in wanted.items():
         held[key] = held.get(key, True) and is_shared

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError, StatementError
+from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from relos.kit.errors import RelosError
@@ -43,7 +44,13 @@ def install(app: FastAPI) -> None:
         return problem(exc.status, exc.title, exc.detail, exc.slug, **exc.extensions())
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        from relos.kit.web import check_claim  # (kit.web imports the database layer)
+
+        try:  # who is asking comes first: a bad token is 401 whatever else is wrong
+            await run_in_threadpool(check_claim, request)
+        except RelosError as refused:
+            return await _relos(request, refused)
         errors = [
             {"field": _field_path(tuple(e.get("loc", ()))), "message": str(e.get("msg", ""))}
             for e in exc.errors()

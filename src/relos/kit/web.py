@@ -75,7 +75,21 @@ async def claim_of(
     the route's own connection (one pool checkout per request, not two). async: nothing is
     read here, so no thread-pool hop; a request without credentials is still refused (401)
     before anything else is looked at."""
-    return _claim(request, credentials)
+    claim = _claim(request, credentials)
+    if claim.principal is None:
+        # Checked by the route; a request refused before the route runs (its body or
+        # parameters invalid) has it checked by the problem handler, so that a bad token
+        # is a 401 there too, as on the routes that check it first (check_claim).
+        request.state.unchecked_claim = claim
+    return claim
+
+
+def check_claim(request: Request) -> None:
+    """Raise Unauthenticated when the request's claim (not yet checked) names no caller."""
+    claim = getattr(request.state, "unchecked_claim", None)
+    if isinstance(claim, Claim):
+        with database(request).reads() as session:
+            claim.caller(session)
 
 
 async def _database(request: Request) -> Database:

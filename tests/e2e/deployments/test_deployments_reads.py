@@ -57,3 +57,21 @@ def test_reads_refuse_a_missing_or_unknown_token(client: TestClient, auth: Token
         if method == "GET":
             answer = client.request(method, url, headers={"Authorization": "Bearer no"}, **bad)
             assert answer.status_code == 401, url
+
+
+def test_a_bad_token_is_401_before_a_bad_body_or_parameter_is_422(
+    client: TestClient, auth: TokenFactory
+) -> None:
+    india = auth("in-planner", "IN", ("planner",))
+    incomplete: list[tuple[str, str, dict[str, Any]]] = [
+        ("POST", "/api/v1/deployments/validate", {"json": {}}),
+        ("POST", "/api/v1/deployments", {"json": {"title": "no elements"}}),
+        ("POST", "/api/v1/support-orders", {"json": {"lines": "none"}}),
+        ("GET", "/api/v1/deployments", {"params": {"limit": "0"}}),
+    ]
+    for method, url, options in incomplete:
+        refused = client.request(method, url, headers={"Authorization": "Bearer no"}, **options)
+        assert refused.status_code == 401, (url, refused.text)
+        assert refused.headers["www-authenticate"] == "Bearer"
+        # With a good token the same request is judged on its content.
+        assert client.request(method, url, headers=india, **options).status_code == 422, url

@@ -11,7 +11,7 @@ from tests.integration.deployments.deployment_bodies import filing, warship
 from relos.deployments import screening
 from relos.deployments.domain import Filing
 from relos.deployments.schemas import FilingIn
-from relos.kit.db import Database
+from relos.kit.db import Database, advisory_locks
 from relos.kit.timeutil import utcnow
 
 
@@ -50,3 +50,22 @@ def test_only_writers_in_the_same_months_wait(postgres_database: Database) -> No
             for start, end, _ in CASES
         ]
     assert seen == CASES
+
+
+def test_a_filing_of_hundreds_of_units_takes_its_keys(postgres_database: Database) -> None:
+    body = FilingIn.model_validate(filing(*(warship(f"H{i}", 0, 40) for i in range(500))))
+    with postgres_database.transaction() as session:
+        screening.lock(session, screening.filing_of(body, utcnow()))
+        held = session.execute(_ADVISORY_HELD).scalar_one()
+    assert held == 502  # one all-time key per unit, the caps and the port: no thousands
+
+
+def test_thousands_of_keys_are_taken_in_several_statements(postgres_database: Database) -> None:
+    with postgres_database.transaction() as session:
+        advisory_locks(session, [("test", str(i)) for i in range(2500)])
+        assert session.execute(_ADVISORY_HELD).scalar_one() == 2500
+
+
+_ADVISORY_HELD = text(
+    "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+)

@@ -45,7 +45,7 @@ def test_months_are_utc_months_whatever_the_offset() -> None:
 def test_a_short_filing_locks_its_months_and_shares_its_year() -> None:
     keys = plan([CAPS], [period(0, 24 * 40)])  # 1 January to 10 February
     assert keys.exclusive == ((*CAPS, "2027-01"), (*CAPS, "2027-02"))
-    assert keys.shared == ((*CAPS, "2027"),)
+    assert keys.shared == ((*CAPS, "2027"), (*CAPS, "all"))
 
 
 def test_a_long_filing_locks_whole_years() -> None:
@@ -53,7 +53,24 @@ def test_a_long_filing_locks_whole_years() -> None:
     keys = plan([CAPS, PORT], [long])
     assert len(months_touched(long)) > MONTHS_AT_MOST
     assert set(keys.exclusive) == {(*s, y) for s in (CAPS, PORT) for y in ("2027", "2028")}
-    assert keys.shared == ()
+    assert set(keys.shared) == {(*CAPS, "all"), (*PORT, "all")}
+
+
+def test_a_filing_over_centuries_locks_all_time_and_is_counted_not_listed() -> None:
+    ages = Period(datetime(1, 1, 1, tzinfo=UTC), datetime(9999, 12, 31, tzinfo=UTC))
+    keys = plan([CAPS, PORT], [ages, period(0, 5)])
+    assert keys == LockPlan(((*CAPS, "all"), (*PORT, "all")), ())
+    assert conflicts(keys, plan([PORT], [period(24 * 400, 5)]))
+
+
+def test_many_scopes_take_coarser_keys_not_thousands() -> None:
+    units = [("deployments-unit", f"IN:warship:F{i}") for i in range(500)]
+    months = [period(0, 24 * 40)]  # two months
+    assert len(plan(units[:60], months).exclusive) == 120  # 60 x (2 + 1 + 1) <= KEYS_AT_MOST
+    by_year = plan(units[:100], months)  # 100 x 4 > KEYS_AT_MOST: years, 100 x 2 keys
+    assert {k[-1] for k in by_year.exclusive} == {"2027"} and len(by_year.shared) == 100
+    everything = plan(units, months)  # one key per scope, as before months
+    assert len(everything.exclusive) == 500 and everything.shared == ()
 
 
 def test_filings_in_different_months_of_one_party_do_not_wait_for_each_other() -> None:
@@ -71,7 +88,10 @@ def test_no_window_no_key() -> None:
 
 
 hours = st.integers(min_value=0, max_value=24 * 365 * 3)
-lengths = st.integers(min_value=1, max_value=24 * 400)
+lengths = st.one_of(
+    st.integers(min_value=1, max_value=24 * 400),
+    st.integers(min_value=1, max_value=24 * 365 * 30),  # past YEARS_AT_MOST
+)
 
 
 @given(hours, lengths, hours, lengths)
