@@ -153,7 +153,7 @@ def serve(
             min=1,
             max=256,
             help="Requests each worker runs at once, and its database connections "
-            "(default: RELOS_WORKER_THREADS, else 16).",
+            "(default: RELOS_WORKER_THREADS, else 2).",
         ),
     ] = None,
     sync_every: Annotated[

@@ -43,8 +43,11 @@ def _whole(name: str, default: int, most: int) -> int:
     return value
 
 
-# Requests one worker process works on at once (see worker_threads below).
-DEFAULT_WORKER_THREADS = 16
+# Requests one worker process works on at once (see worker_threads below): two, so that one
+# slow request (a document, an import, a plan) never holds up a worker, and no more, since
+# each further runnable thread lengthens every lock holder's turns on the interpreter
+# (docs/operations.md "Threads per worker").
+DEFAULT_WORKER_THREADS = 2
 MOST_WORKER_THREADS = 256
 
 
