@@ -43,12 +43,6 @@ class LockPlan:
     shared: tuple[Scope, ...]
 
 
-def months_touched(period: Period) -> list[tuple[int, int]]:
-    """The (year, month) of every UTC calendar month the half-open period has an instant in."""
-    first, last = _month_span(period)
-    return [(index // 12, index % 12 + 1) for index in range(first, last + 1)]
-
-
 def plan(scopes: Iterable[Scope], windows: Sequence[Period]) -> LockPlan:
     """The keys for competing in `scopes` over `windows` (well-formed periods)."""
     spans = [_month_span(window) for window in windows]

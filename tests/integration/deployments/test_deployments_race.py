@@ -15,27 +15,38 @@ from relos.kit.db import Database
 RACERS = 10
 
 
-@pytest.mark.slow
-def test_exactly_one_racer_takes_the_last_slot(database: Database) -> None:
+Outcome = tuple[str, str, list[str]]  # hull, "cleared" / "refused" / "error", codes
+
+
+def _race_for_the_last_slot(
+    database: Database, racers: list[tuple[str, tuple[float, float]]]
+) -> list[Outcome]:
+    """Four warships stored, then one process per (hull, days) files at the same moment."""
     with database.transaction() as session:
         body = filing(*(warship(f"A{i}") for i in range(4)))
         service.file(session, IN_PLANNER, FilingIn.model_validate(body))
     context = multiprocessing.get_context("spawn")
     start = context.Event()
     ready, results = context.Queue(), context.Queue()
-    racers = [
-        context.Process(target=race, args=(database.url, f"R{i}", ready, start, results))
-        for i in range(RACERS)
+    processes = [
+        context.Process(target=race, args=(database.url, hull, ready, start, results, days))
+        for hull, days in racers
     ]
-    for racer in racers:
-        racer.start()
-    for _ in racers:
+    for process in processes:
+        process.start()
+    for _ in processes:
         ready.get(timeout=120)
     start.set()
-    outcomes = [results.get(timeout=120) for _ in racers]
-    for racer in racers:
-        racer.join(30)
+    outcomes: list[Outcome] = [results.get(timeout=120) for _ in processes]
+    for process in processes:
+        process.join(30)
     assert [o for o in outcomes if o[1] == "error"] == []
+    return outcomes
+
+
+@pytest.mark.slow
+def test_exactly_one_racer_takes_the_last_slot(database: Database) -> None:
+    outcomes = _race_for_the_last_slot(database, [(f"R{i}", (0, 14)) for i in range(RACERS)])
     cleared = [o for o in outcomes if o[1] == "cleared"]
     refused = [o for o in outcomes if o[1] == "refused"]
     assert len(cleared) == 1
@@ -69,26 +80,8 @@ def test_racers_with_different_periods_that_overlap_still_leave_one_winner(
     postgres_database: Database,
 ) -> None:
     # PostgreSQL: its writers take the keys by month and year; SQLite's take turns anyway.
-    database = postgres_database
-    with database.transaction() as session:
-        body = filing(*(warship(f"A{i}") for i in range(4)))
-        service.file(session, IN_PLANNER, FilingIn.model_validate(body))
-    context = multiprocessing.get_context("spawn")
-    start = context.Event()
-    ready, results = context.Queue(), context.Queue()
-    racers = [
-        context.Process(target=race, args=(database.url, f"P{i}", ready, start, results, days))
-        for i, days in enumerate(OVERLAPPING_AT_DAY_9_5)
-    ]
-    for racer in racers:
-        racer.start()
-    for _ in racers:
-        ready.get(timeout=120)
-    start.set()
-    outcomes = [results.get(timeout=120) for _ in racers]
-    for racer in racers:
-        racer.join(30)
-    assert [o for o in outcomes if o[1] == "error"] == []
+    racers = [(f"P{i}", days) for i, days in enumerate(OVERLAPPING_AT_DAY_9_5)]
+    outcomes = _race_for_the_last_slot(postgres_database, racers)
     cleared = [o for o in outcomes if o[1] == "cleared"]
     assert len(cleared) == 1, outcomes
     assert all(codes == ["cap_exceeded"] for _, status, codes in outcomes if status == "refused")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from relos.deployments.contention import MONTHS_AT_MOST, LockPlan, months_touched, plan
+from relos.deployments.contention import MONTHS_AT_MOST, LockPlan, plan
 from relos.deployments.timeline import Period
 
 CAPS = ("deployments-caps", "in-ru-relos", "IN")
@@ -23,6 +23,22 @@ def conflicts(first: LockPlan, second: LockPlan) -> bool:
     return bool(set(first.exclusive) & second_all or set(second.exclusive) & first_all)
 
 
+def months_touched(period: Period) -> list[tuple[int, int]]:
+    """The oracle: the UTC months holding an instant of the period, walked day by day."""
+    first, last = period.start.astimezone(UTC), period.end.astimezone(UTC)
+    months: list[tuple[int, int]] = []
+    day = datetime(first.year, first.month, first.day, tzinfo=UTC)
+    while day < last:
+        if (day.year, day.month) not in months and day + timedelta(days=1) > first:
+            months.append((day.year, day.month))
+        day += timedelta(days=1)
+    return months
+
+
+def months_locked(period: Period) -> list[str]:
+    return [key[-1] for key in plan([CAPS], [period]).exclusive]
+
+
 def period(start_hours: int, length_hours: int) -> Period:
     start = T0 + timedelta(hours=start_hours)
     return Period(start, start + timedelta(hours=length_hours))
@@ -30,16 +46,16 @@ def period(start_hours: int, length_hours: int) -> Period:
 
 def test_a_period_ending_at_midnight_on_the_first_does_not_touch_that_month() -> None:
     june = Period(datetime(2027, 6, 20, tzinfo=UTC), datetime(2027, 7, 1, tzinfo=UTC))
-    assert months_touched(june) == [(2027, 6)]
+    assert months_locked(june) == ["2027-06"] == [f"{y}-{m:02d}" for y, m in months_touched(june)]
     across = Period(datetime(2027, 12, 31, 23, tzinfo=UTC), datetime(2028, 1, 1, 1, tzinfo=UTC))
-    assert months_touched(across) == [(2027, 12), (2028, 1)]
+    assert months_locked(across) == ["2027-12", "2028-01"]
 
 
 def test_months_are_utc_months_whatever_the_offset() -> None:
     plus5 = timezone(timedelta(hours=5))
     # 1 July 03:00 at UTC+5 is 30 June 22:00 UTC.
     early = Period(datetime(2027, 7, 1, 3, tzinfo=plus5), datetime(2027, 7, 1, 4, tzinfo=plus5))
-    assert months_touched(early) == [(2027, 6)]
+    assert months_locked(early) == ["2027-06"] and months_touched(early) == [(2027, 6)]
 
 
 def test_a_short_filing_locks_its_months_and_shares_its_year() -> None:
