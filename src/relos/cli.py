@@ -39,12 +39,21 @@ def _root(
 
 
 @db_app.command("upgrade")
-def db_upgrade() -> None:
+def db_upgrade(
+    find_unrecorded: Annotated[
+        bool,
+        typer.Option(
+            "--find-unrecorded",
+            help="Also look for rows no event accounts for (replays every event; done by"
+            " itself only when the schema predates the event log).",
+        ),
+    ] = False,
+) -> None:
     """Migrate the database to the current schema and refresh the reference data."""
     from relos.kit.clikit import database
     from relos.lifecycle import upgrade_database
 
-    changed = upgrade_database(database())
+    changed = upgrade_database(database(), find_unrecorded=find_unrecorded or None)
     backfilled = changed.pop("backfilled")
     if backfilled:
         typer.echo(f"recorded {backfilled} rows written before the event log as events")

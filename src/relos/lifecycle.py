@@ -9,20 +9,38 @@ from alembic.migration import MigrationContext
 
 from relos.events.backfill import backfill
 from relos.kit.db import Base, Database
-from relos.kit.migrate import upgrade
+from relos.kit.migrate import current_heads, includes, upgrade
 from relos.registry import import_models, parts
 
+# The migrations that started the event log: its own tables (every feature but logistics)
+# and logistics' events. Rows written before both can exist only in a database migrated
+# from before them.
+EVENT_LOG_REVISIONS = ("0006_events", "0011_logistics_events")
 
-def upgrade_database(db: Database) -> dict[str, int]:
+
+def upgrade_database(db: Database, find_unrecorded: bool | None = None) -> dict[str, int]:
     """Migrate to the current schema, record the rows that predate the event log as events
     (before anything new is recorded, so replay meets them first), then load or refresh
-    the shipped reference data."""
+    the shipped reference data.
+
+    Looking for such rows replays every event (minutes on a ledger of a million entries),
+    so it runs only when the database's schema predated the event log before this upgrade,
+    unless `find_unrecorded` says otherwise (`relos db upgrade --find-unrecorded`). A new,
+    empty database has no rows to look for."""
+    before = current_heads(db)
     upgrade(db)
-    changed = {"backfilled": backfill(db)}
+    if find_unrecorded is None:
+        find_unrecorded = predates_event_log(before)
+    changed = {"backfilled": backfill(db) if find_unrecorded else 0}
     with db.transaction() as session:
         for feature, module in parts("reference"):
             changed[feature] = module.refresh(session)
     return changed
+
+
+def predates_event_log(heads: set[str]) -> bool:
+    """Whether a database at these revisions may hold rows no event accounts for."""
+    return bool(heads) and not all(includes(heads, r) for r in EVENT_LOG_REVISIONS)
 
 
 def load_demo(db: Database) -> dict[str, int]:

@@ -27,6 +27,9 @@ def test_default_database_is_a_file_in_the_data_dir(env: dict[str, str]) -> None
 def test_upgrade_is_idempotent(env: dict[str, str]) -> None:
     result = relos(env, "db", "upgrade")
     assert result.returncode == 0 and "agreements 0" in result.stdout
+    searched = relos(env, "db", "upgrade", "--find-unrecorded")
+    assert searched.returncode == 0 and "agreements 0" in searched.stdout
+    assert "written before the event log" not in searched.stdout  # nothing unrecorded
 
 
 def test_agreements_list_json_and_table(env: dict[str, str]) -> None:

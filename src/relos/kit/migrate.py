@@ -24,6 +24,14 @@ def upgrade(db: Database) -> None:
         command.upgrade(config, "heads")
 
 
+def includes(heads: set[str], revision: str) -> bool:
+    """Whether a database at `heads` has had `revision` applied (it is one of their ancestors)."""
+    if not heads:
+        return False
+    script = ScriptDirectory.from_config(alembic_config())
+    return any(r.revision == revision for r in script.iterate_revisions(tuple(heads), "base"))
+
+
 def current_heads(db: Database) -> set[str]:
     with db.engine.connect() as connection:
         return set(MigrationContext.configure(connection).get_current_heads())

@@ -334,7 +334,10 @@ def test_rows_recorded_before_the_event_log_are_refused_then_recorded_by_an_upgr
     assert replay.check(database) is not None
 
     events_before = _count_events(database)
-    changed = upgrade_database(database)
+    # The schema is current, so only a search asked for finds them (a database migrated
+    # from before the event log is searched by itself: tests/integration/kit).
+    assert upgrade_database(database)["backfilled"] == 0
+    changed = upgrade_database(database, find_unrecorded=True)
     assert changed["backfilled"] == 7  # one order, line, delivery, posting, 2 entries, price
     assert _count_events(database) > events_before
     assert snapshot(database) == before  # recorded as they are, not written again
@@ -342,7 +345,7 @@ def test_rows_recorded_before_the_event_log_are_refused_then_recorded_by_an_upgr
     with database.transaction() as session:
         replay.rebuild(session)
     assert snapshot(database) == before
-    assert upgrade_database(database)["backfilled"] == 0  # and only once
+    assert upgrade_database(database, find_unrecorded=True)["backfilled"] == 0  # only once
 
 
 def _count_events(db: Database) -> int:
