@@ -398,7 +398,7 @@ def _lock_statement(shared: tuple[bool, ...]) -> TextClause:
 def advisory_locks(
     session: Session, keys: Iterable[Sequence[str]], shared: Iterable[Sequence[str]] = ()
 ) -> None:
-    """Take several keys' locks in one round trip: `keys` exclusive, `shared` in shared mode.
+    """Take several keys' locks, a thousand per statement: `keys` exclusive, `shared` shared.
 
     The locks are taken sorted by their readable parts (both modes together): every writer
     takes its keys in this one order, so two writers never wait on each other crosswise.
