@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from anyio import to_thread
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
+from fastapi.telemetry import TelemetryConfig
 from starlette.types import ASGIApp
 
 from relos import __version__
@@ -24,6 +25,16 @@ from relos.registry import parts
 
 API_PREFIX = "/api/v1"
 METRICS_ROLES = frozenset({"admin", "auditor"})
+# FastAPI's own OpenTelemetry spans, metrics and logs, off: relos has its metrics (/metrics)
+# and its logs, and nothing about a request leaves the node because a provider or exporter
+# was configured in its environment (FASTAPI_OTEL_AUTO_CONFIGURE and the like).
+NO_TELEMETRY: TelemetryConfig = {
+    "tracing": False,
+    "metrics": False,
+    "logs": False,
+    "operation_spans": False,
+    "auto_configure": False,
+}
 
 
 def _api_router(expected_heads: set[str]) -> APIRouter:
@@ -131,6 +142,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         docs_url=None,  # Swagger UI would load scripts from a CDN; relos works offline.
         redoc_url=None,
         lifespan=lifespan,
+        telemetry=NO_TELEMETRY,
     )
     app.state.db = database
     app.state.authenticate = authenticate_token
