@@ -134,10 +134,17 @@ def postings(
     return [posting_of(row) for row in connection_of(session).execute(query).all()]
 
 
-def statement_period(session: Session, party: str, start: date, end: date) -> list[Any]:
+def statement_period(
+    session: Session, party: str, start: date, end: date, page: Page = Page()
+) -> list[Any]:
     """(booked_on, ref, kind, order, creditor, debtor, currency, amount) of the party's
     postings booked in [start, end), in booking day and reference order (code point order,
-    as Python sorts text, whatever the database's collation)."""
+    as Python sorts text, whatever the database's collation); the page of them asked for
+    (LIMIT and OFFSET in the database, after its sort).
+
+    A posting's ref is unique, so (day, ref) is a total order: pages cut from it never
+    skip or repeat a line.
+    """
     query = select(
         PostingRow.booked_on,
         PostingRow.ref,
@@ -150,7 +157,32 @@ def statement_period(session: Session, party: str, start: date, end: date) -> li
     ).where(PostingRow.booked_on >= start, PostingRow.booked_on < end)
     binary = _BINARY[session.get_bind().dialect.name]
     query = _scoped(query, party).order_by(PostingRow.booked_on, PostingRow.ref.collate(binary))
+    if page.limit is not None:
+        query = query.limit(page.limit)
+    if page.offset:
+        query = query.offset(page.offset)
     return list(connection_of(session).execute(query).all())
+
+
+def positions_before(session: Session, party: str, day: date, ref: str) -> list[Any]:
+    """(creditor, debtor, currency, sum) of the party's postings that come before the
+    posting (`day`, `ref`) in statement order: whole days from the maintained day totals,
+    and that day's earlier refs (code point order) from the booking-day index, so the
+    position brought forward to any line costs a few hundred day rows and at most a day's
+    postings, however deep into a long period the line is."""
+    totals = select(
+        DayTotalRow.creditor, DayTotalRow.debtor, DayTotalRow.currency, DayTotalRow.amount_minor
+    ).where(DayTotalRow.booked_on < day)
+    if party:
+        totals = totals.where(or_(DayTotalRow.creditor == party, DayTotalRow.debtor == party))
+    binary = _BINARY[session.get_bind().dialect.name]
+    earlier = select(
+        PostingRow.creditor, PostingRow.debtor, PostingRow.currency, PostingRow.amount_minor
+    ).where(PostingRow.booked_on == day, PostingRow.ref.collate(binary) < ref)
+    both = union_all(totals, _scoped(earlier, party)).subquery()
+    keys = (both.c.creditor, both.c.debtor, both.c.currency)
+    query = select(*keys, func.sum(both.c.amount_minor)).group_by(*keys)
+    return list(session.connection().execute(query))
 
 
 POSTING_SORTABLE = {
