@@ -3,13 +3,14 @@ give from every posting: same lines, order, running balances and amounts."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import date, timedelta
 
 from relos.access.domain import SYSTEM, Principal
 from relos.kit.db import Database
-from relos.kit.pagination import Page
 from relos.kit.money import Money
+from relos.kit.pagination import Page
 from relos.logistics.ledger import repository
 from relos.logistics.ledger import service as ledger_service
 from relos.logistics.ledger.postings import (
@@ -160,7 +161,7 @@ def test_statement_pages_add_up_to_the_whole_statement(database: Database) -> No
                     assert (p.opening, p.closing) == (whole.opening, whole.closing), where
                 assert pages[0].brought_forward == whole.opening, where
                 assert pages[-1].carried_forward == whole.closing, where
-                for before, after in zip(pages, pages[1:], strict=False):
+                for before, after in itertools.pairwise(pages):
                     assert after.brought_forward == before.carried_forward, where
     assert longest > 40  # the long periods span many pages of a few lines
 

@@ -1,5 +1,6 @@
 """Overdue (FIFO by due date), statements and the reporting-currency view."""
 
+import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -257,6 +258,6 @@ def test_statement_pages_put_together_are_the_statement(
     assert [page.more for page in pages] == [True] * (len(pages) - 1) + [False]
     assert pages[0].brought_forward == whole.opening
     assert pages[-1].carried_forward == whole.closing
-    for page, following in zip(pages, pages[1:], strict=False):
+    for page, following in itertools.pairwise(pages):
         assert following.brought_forward == page.carried_forward
     assert all((p.opening, p.closing) == (whole.opening, whole.closing) for p in pages)
