@@ -179,3 +179,30 @@ def test_a_statement_page_past_the_last_line_is_empty_at_the_closing(
     assert past.lines == [] and not past.more
     assert past.brought_forward == past.carried_forward == whole.closing
     assert every.lines == whole.lines and not every.more
+
+
+def test_a_statement_page_reads_one_snapshot_while_postings_are_booked(
+    database: Database,
+) -> None:
+    _book(database)
+    caller = Principal(0, "IN-finance", "IN", frozenset({"finance"}))
+    start, end = date(2026, 1, 1), date(2026, 12, 31)
+    late = delivery_posting(
+        "!late",  # first in code point order: before every line of its day
+        agreement="in-ru-relos",
+        order="late-order",
+        supplier="RU",
+        requester="IN",
+        value=Money.from_minor(1_000, "RUB"),
+        delivered_on=date(2026, 1, 20),
+        days_to_settle=30,
+    )
+    with database.transaction(write=False) as session:
+        first = statements.statement_page(session, caller, "IN", start, end, Page(10, 20))
+        with database.transaction() as other:  # booked into the period meanwhile
+            ledger_service.post_batch(other, SYSTEM, [late])
+        again = statements.statement_page(session, caller, "IN", start, end, Page(10, 20))
+    assert again == first
+    with database.transaction(write=False) as session:
+        after = statements.statement_page(session, caller, "IN", start, end, Page(10, 20))
+    assert after.closing != first.closing

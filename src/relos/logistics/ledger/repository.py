@@ -134,6 +134,16 @@ def postings(
     return [posting_of(row) for row in connection_of(session).execute(query).all()]
 
 
+def one_snapshot(session: Session) -> None:
+    """Make the session's reads from here on see one snapshot of the ledger, so a
+    statement's positions and lines agree even while postings are booked into its period
+    (PostgreSQL reads each statement's own snapshot under READ COMMITTED; an SQLite read
+    transaction already keeps one). Only a session that has read nothing yet can still
+    choose: in one that has (a CLI command that first found its user), it does nothing."""
+    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
 def statement_period(
     session: Session, party: str, start: date, end: date, page: Page = Page()
 ) -> list[Any]:

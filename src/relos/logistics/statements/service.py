@@ -106,6 +106,7 @@ def statement(
 ) -> Statement:
     """Statement of account of one party for [start, end), every line."""
     party = _stating_party(caller, party, start, end)
+    repository.one_snapshot(session)
     opening = _as_seen_by(party, repository.opening(session, party, start))
     period = repository.statement_period(session, party, start, end)
     return statement_of_rows(party, start, end, opening, period)
@@ -123,6 +124,7 @@ def statement_page(
     it falls in however long a period.
     """
     party = _stating_party(caller, party, start, end)
+    repository.one_snapshot(session)
     rows = repository.statement_period(session, party, start, end, page.probe())
     opening = _as_seen_by(party, repository.opening(session, party, start))
     closing = _as_seen_by(party, repository.opening(session, party, end))
