@@ -6,7 +6,16 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Select, UnaryExpression, func, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    UnaryExpression,
+    case,
+    func,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.operators import custom_op
 
@@ -294,6 +303,20 @@ def opening(session: Session, party: str, start: date) -> list[Any]:
         query = query.where(or_(DayTotalRow.creditor == party, DayTotalRow.debtor == party))
     query = query.group_by(DayTotalRow.creditor, DayTotalRow.debtor, DayTotalRow.currency)
     return list(session.connection().execute(query))
+
+
+def opening_and_closing(session: Session, party: str, start: date, end: date) -> list[Any]:
+    """(creditor, debtor, currency, sum before `start`, sum before `end`) of the party's
+    postings, from the maintained day totals in one read. The sum before `start` is None
+    where nothing was booked before it, so the opening lists the same pairs as `opening`.
+    """
+    before_start = case((DayTotalRow.booked_on < start, DayTotalRow.amount_minor))
+    keys = (DayTotalRow.creditor, DayTotalRow.debtor, DayTotalRow.currency)
+    query = select(*keys, func.sum(before_start), func.sum(DayTotalRow.amount_minor))
+    query = query.where(DayTotalRow.booked_on < end)
+    if party:
+        query = query.where(or_(DayTotalRow.creditor == party, DayTotalRow.debtor == party))
+    return list(session.connection().execute(query.group_by(*keys)))
 
 
 def overdue_at(session: Session, party: str | None, as_of: date, page: Page = Page()) -> list[Any]:

@@ -118,16 +118,17 @@ def statement_page(
     """The lines of the statement `page` asks for, each page complete on its own.
 
     The database sorts and cuts the lines and adds up every position: the opening and
-    closing from the day totals before `start` and `end`, the position brought forward
-    to the page's first line from the day totals before its day and that day's earlier
-    lines. The app builds only the page's lines, so a page costs about the same wherever
-    it falls in however long a period.
+    closing from the day totals before `start` and `end` (one read), the position
+    brought forward to the page's first line from the day totals before its day and that
+    day's earlier lines. The app builds only the page's lines; a deeper page costs only
+    the database's walk past the earlier lines in the index (OFFSET).
     """
     party = _stating_party(caller, party, start, end)
     repository.one_snapshot(session)
     rows = repository.statement_period(session, party, start, end, page.probe())
-    opening = _as_seen_by(party, repository.opening(session, party, start))
-    closing = _as_seen_by(party, repository.opening(session, party, end))
+    sums = repository.opening_and_closing(session, party, start, end)
+    opening = _as_seen_by(party, [row[:4] for row in sums if row[3] is not None])
+    closing = _as_seen_by(party, [(*row[:3], row[4]) for row in sums])
     if page.offset == 0:
         brought_forward = opening
     elif rows:
