@@ -9,11 +9,14 @@ deliveries one by one through the HTTP API in process (auth, validation, pricing
 order's lock, the ledger, the audit trail), each delivery one posting. Balances read the
 maintained `ledger_balances` table; overdue reads the maintained overdue spans (for
 2026-06-01 and for a busy day late in the year); statements read the day totals and the
-period's postings (one day and one week of India's). 1M entries = 500k postings
-(70% deliveries, 30% settlements, never over-settled), over 2026, RUB and INR, on the
-India-Russia agreement in both directions. Needs PostgreSQL at RELOS_TEST_POSTGRES unless
---no-postgres. `--existing URL` times the queries on a ledger already booked (e.g. one a
-previous run kept), without booking anything.
+period's postings (one day and one week of India's, whole; and the week's first and last
+pages of 500 lines as GET /ledger/statement answers them, JSON body included). 1M
+entries = 500k postings (70% deliveries, 30% settlements, never over-settled), over 2026,
+RUB and INR, on the India-Russia agreement in both directions. Needs PostgreSQL at
+RELOS_TEST_POSTGRES unless --no-postgres; after booking it runs VACUUM ANALYZE there, as
+autovacuum would. `--keep` leaves the databases booked and prints their URLs;
+`--existing URL` times the queries on a ledger already booked (e.g. one a previous run
+kept), without booking anything.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ from relos.logistics.ledger.postings import Posting, delivery_posting, settlemen
 from relos.logistics.orders import service
 from relos.logistics.prices.parse import csv_rows
 from relos.logistics.prices.service import import_prices
+from relos.logistics.statements import formats
 from relos.logistics.statements import service as statements
 
 PG_ADMIN = os.environ.get(
@@ -201,7 +205,7 @@ def cpu_and_wall(samples: int, action: Callable[[], Any]) -> str:
 
 
 @contextmanager
-def databases(use_postgres: bool) -> Iterator[list[tuple[str, Database]]]:
+def databases(use_postgres: bool, keep: bool = False) -> Iterator[list[tuple[str, Database]]]:
     folder = Path(tempfile.mkdtemp(prefix="relos-ledger-bench-"))
     made: list[tuple[str, Database]] = [("SQLite", Database(f"sqlite:///{folder / 'bench.db'}"))]
     name = f"relos_ledger_bench_{uuid.uuid4().hex[:8]}"
@@ -216,11 +220,25 @@ def databases(use_postgres: bool) -> Iterator[list[tuple[str, Database]]]:
     finally:
         for _, db in made:
             db.dispose()
-        shutil.rmtree(folder, ignore_errors=True)
-        if use_postgres:
+            if keep:
+                print(f"kept: {db.url}", file=sys.stderr)
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+        if use_postgres and not keep:
             with admin.connect() as conn:
                 conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def settle(db: Database) -> None:
+    """On PostgreSQL, what autovacuum does soon after a bulk load (the test server runs
+    with it off): planner statistics, and the visibility map that lets index-only scans
+    skip the table. Without statistics the planner takes a freshly booked table for
+    empty and reads a statement's period through the party indexes and the table."""
+    if db.sqlite:
+        return
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
 
 
 def run(label: str, db: Database, args: argparse.Namespace, rows: list[list[str]]) -> None:
@@ -232,6 +250,7 @@ def run(label: str, db: Database, args: argparse.Namespace, rows: list[list[str]
         batch_rate = f"{fill(db, args.entries, rng):,.0f}"
         with tempfile.TemporaryDirectory() as data_dir:
             api_rate = f"{through_api(db, args.api, Path(data_dir)):,.0f}"
+        settle(db)
     as_of = date(2027, 6, 1)  # after every booking: the list as of today
 
     def balances() -> Any:
@@ -266,6 +285,15 @@ def run(label: str, db: Database, args: argparse.Namespace, rows: list[list[str]
                 session, IN_FINANCE, "IN", start, start + timedelta(days=days)
             )
 
+    week = date(2026, 6, 1), date(2026, 6, 8)
+
+    def statement_week_page(offset: int = 0) -> Any:
+        # What GET /ledger/statement answers by default: a page of 500 lines with its
+        # positions, as the route's JSON body.
+        with db.transaction(write=False) as session:
+            found = statements.statement_page(session, IN_FINANCE, "IN", *week, Page(500, offset))
+        return formats.statement_page_out(found).model_dump_json()
+
     with db.transaction(write=False) as session:
         entries = sum(
             int(n) for n in session.execute(text("SELECT count(*) FROM ledger_entries")).scalars()
@@ -277,11 +305,14 @@ def run(label: str, db: Database, args: argparse.Namespace, rows: list[list[str]
     busy = cpu_and_wall(max(3, args.samples // 5), overdue_busy)
     busy_page = cpu_and_wall(max(3, args.samples // 5), overdue_busy_page)
     statement = cpu_and_wall(max(3, args.samples // 5), statement_past)
-    week = cpu_and_wall(max(3, args.samples // 10), lambda: statement_past(7))
+    whole_week = cpu_and_wall(max(3, args.samples // 10), lambda: statement_past(7))
+    lines = len(statement_past().lines), len(statement_past(7).lines)
+    last_offset = max(0, (lines[1] - 1) // 500 * 500)
+    week_page = cpu_and_wall(max(3, args.samples // 5), statement_week_page)
+    week_last = cpu_and_wall(max(3, args.samples // 5), lambda: statement_week_page(last_offset))
     with db.transaction(write=False) as session:
         past_items = len(statements.overdue(session, SYSTEM, date(2026, 6, 1)))
         busy_items = len(statements.overdue(session, SYSTEM, BUSY_DAY))
-    lines = len(statement_past().lines), len(statement_past(7).lines)
     rows.append(
         [
             label,
@@ -296,7 +327,9 @@ def run(label: str, db: Database, args: argparse.Namespace, rows: list[list[str]
             f"{busy} ({busy_items:,} orders)",
             busy_page,
             f"{statement} ({lines[0]:,} lines)",
-            f"{week} ({lines[1]:,} lines)",
+            f"{whole_week} ({lines[1]:,} lines)",
+            week_page,
+            f"{week_last} (offset {last_offset:,})",
         ]
     )
 
@@ -309,6 +342,7 @@ def main() -> None:
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--existing", metavar="URL", help="time a ledger already booked")
+    parser.add_argument("--keep", action="store_true", help="leave the booked databases")
     args = parser.parse_args()
     rows: list[list[str]] = []
     started = datetime.now(UTC)
@@ -317,7 +351,7 @@ def main() -> None:
         run("existing", existing, args, rows)
         existing.dispose()
     else:
-        with databases(not args.no_postgres) as made:
+        with databases(not args.no_postgres, args.keep) as made:
             for label, db in made:
                 if args.no_sqlite and label == "SQLite":
                     continue
@@ -340,6 +374,8 @@ def main() -> None:
         f"overdue {BUSY_DAY}, API's first page (500) ms wall / CPU",
         "statement of 2026-06-01 ms wall / CPU",
         "statement of 2026-06-01..07 ms wall / CPU",
+        "statement of 2026-06-01..07, API's first page (500) ms wall / CPU",
+        "statement of 2026-06-01..07, API's last page ms wall / CPU",
     ]
     for column in columns:
         table.add_column(column, justify="right")

@@ -7,6 +7,8 @@ from typing import Annotated, TypeVar
 
 from fastapi import Depends, Query, Request, Response
 
+from relos.kit.errors import InvalidInput
+
 T = TypeVar("T")
 MAX_LIMIT = 5000
 
@@ -24,19 +26,30 @@ class Page:
 
 
 async def page_query(  # async: no thread pool hop for a pure check (see kit.web)
+    request: Request,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Rows per page.")] = 500,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="Rows to skip.")] = 0,
 ) -> Page:
+    # A repeated value would otherwise be read as its last one, silently.
+    for name in ("limit", "offset"):
+        if len(request.query_params.getlist(name)) > 1:
+            raise InvalidInput(f"query parameter {name!r} given more than once")
     return Page(limit, offset)
 
 
 ApiPage = Annotated[Page, Depends(page_query)]
 
 
+def next_link(request: Request, page: Page) -> str:
+    """The `Link` header (RFC 8288) naming the page after a bounded `page`."""
+    limit = page.limit or MAX_LIMIT
+    following = request.url.include_query_params(limit=limit, offset=page.offset + limit)
+    return f'<{following}>; rel="next"'
+
+
 def trim(items: list[T], page: Page, request: Request, response: Response) -> list[T]:
-    """Cut a probed list to the page; when rows remain, link the next page (RFC 8288)."""
+    """Cut a probed list to the page; when rows remain, link the next page."""
     if page.limit is None or len(items) <= page.limit:
         return items
-    following = request.url.include_query_params(limit=page.limit, offset=page.offset + page.limit)
-    response.headers["Link"] = f'<{following}>; rel="next"'
+    response.headers["Link"] = next_link(request, page)
     return items[: page.limit]

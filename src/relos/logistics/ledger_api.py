@@ -12,7 +12,7 @@ from relos.access.domain import Principal
 from relos.kit.db import Database
 from relos.kit.errors import InvalidInput
 from relos.kit.listing import ApiFilter
-from relos.kit.pagination import ApiPage, Page, trim
+from relos.kit.pagination import ApiPage, Page, next_link, trim
 from relos.kit.timeutil import utcnow
 from relos.kit.web import Caller, Db
 from relos.logistics.commands import ImportRates, build
@@ -24,7 +24,6 @@ from relos.logistics.results import (
     ImportOut,
     OverdueOut,
     PostingOut,
-    StatementOut,
     TrialBalanceOut,
     inline_schema,
 )
@@ -35,9 +34,10 @@ from relos.logistics.statements.xlsx import MEDIA_TYPE as XLSX
 router = APIRouter(tags=["logistics"])
 STATEMENT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
-        "description": "The statement: JSON, or CSV (format=csv) or XLSX (format=xlsx)",
+        "description": "The statement: JSON in pages of lines, or CSV (format=csv) or XLSX "
+        "(format=xlsx), whole",
         "content": {
-            "application/json": {"schema": inline_schema(StatementOut)},
+            "application/json": {"schema": inline_schema(formats.StatementPageOut)},
             "text/csv": {"schema": {"type": "string"}},
             XLSX: {"schema": {"type": "string", "format": "binary"}},
         },
@@ -123,16 +123,21 @@ def statement(
     request: Request,
     db: Db,
     caller: Caller,
+    page: ApiPage,
     start: date,
     end: date,
     party: str | None = None,
     format: str | None = None,
 ) -> Response:
-    """Statement of account as JSON, CSV (format=csv) or XLSX (format=xlsx), or by Accept."""
-    with db.transaction(write=False) as session:
-        result = statements.statement(session, caller, party, start, end)
+    """Statement of account as JSON, CSV (format=csv) or XLSX (format=xlsx), or by Accept.
+
+    JSON comes in pages of `limit` lines (500 by default) from `offset`, each with the
+    period's opening and closing and its own brought and carried forward positions;
+    `Link: rel="next"` when more lines follow. CSV and XLSX are whole documents."""
     accept = request.headers.get("accept", "")
     if format == "xlsx" or XLSX in accept:
+        with db.transaction(write=False) as session:
+            result = statements.statement(session, caller, party, start, end)
         name = f"statement-{result.party}-{start}-{end}.xlsx"
         return Response(
             formats.statement_xlsx(result),
@@ -140,14 +145,19 @@ def statement(
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
     if format == "csv" or "text/csv" in accept:
+        with db.transaction(write=False) as session:
+            result = statements.statement(session, caller, party, start, end)
         name = f"statement-{result.party}-{start}-{end}.csv"
         return Response(
             formats.statement_csv(result),
             media_type="text/csv",
             headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
-    body = formats.statement_out(result).model_dump_json()
-    return Response(body, media_type="application/json")
+    with db.transaction(write=False) as session:
+        found = statements.statement_page(session, caller, party, start, end, page)
+    body = formats.statement_page_out(found).model_dump_json()
+    linked = {"Link": next_link(request, page)} if found.more else None
+    return Response(body, media_type="application/json", headers=linked)
 
 
 @router.get("/ledger/export", responses=EXPORT_RESPONSES)

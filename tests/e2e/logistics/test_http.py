@@ -426,3 +426,68 @@ def test_the_overdue_list_comes_in_pages_that_add_up_to_the_whole(
     assert [item for page in pages for item in page] == whole.json()
     assert [i["due_on"] for i in whole.json()] == ["2026-05-02", "2026-05-03", "2026-05-04"]
     assert client.get(f"{url}&limit=0", headers=finance).status_code == 422
+
+
+def test_the_json_statement_comes_in_pages_that_add_up_to_the_whole(
+    client: TestClient, people: dict[str, Headers]
+) -> None:
+    for day in ("2026-02-01", "2026-02-01", "2026-02-02", "2026-02-03", "2026-03-01"):
+        order_id = agreed_order(client, people)
+        deliver(client, people["ru-log"], order_id, "10", at=f"{day}T08:00:00Z")
+    finance = people["in-fin"]
+    url = "/api/v1/ledger/statement?start=2026-02-01&end=2026-03-01"
+    whole = client.get(url, headers=finance)
+    assert whole.status_code == 200 and "link" not in whole.headers
+    statement = whole.json()
+    assert len(statement["lines"]) == 4 and statement["opening"] == []
+    assert statement["page"] == {
+        "offset": 0,
+        "limit": 500,
+        "brought_forward": [],
+        "carried_forward": statement["closing"],
+    }
+    pages, following = [], f"{url}&limit=3"
+    while following:
+        answer = client.get(following, headers=finance)
+        assert answer.status_code == 200, answer.text
+        pages.append(answer.json())
+        link = answer.headers.get("link", "")
+        following = link[link.index("<") + 1 : link.index(">")] if link else ""
+    assert [len(p["lines"]) for p in pages] == [3, 1]
+    assert [line for page in pages for line in page["lines"]] == statement["lines"]
+    first, last = pages
+    assert [p["page"]["offset"] for p in pages] == [0, 3]
+    assert all((p["opening"], p["closing"]) == ([], statement["closing"]) for p in pages)
+    # Page 2 brings forward what page 1 carried: India owed RU for three deliveries.
+    assert last["page"]["brought_forward"] == first["page"]["carried_forward"]
+    [owed] = last["page"]["brought_forward"]
+    assert (owed["counterparty"], owed["currency"], owed["amount"]) == ("RU", "RUB", "-2100000.00")
+    assert last["lines"][0]["balance"] == "-2800000.00"
+    assert last["page"]["carried_forward"] == statement["closing"]
+    # CSV and XLSX stay whole documents whatever the paging.
+    as_csv = client.get(f"{url}&format=csv&limit=1", headers=finance)
+    assert len(as_csv.text.splitlines()) == 1 + 4 + 1 and "link" not in as_csv.headers
+
+
+@pytest.mark.parametrize(
+    "paging",
+    [
+        "limit=0",
+        "limit=-1",
+        "limit=5001",
+        "limit=ten",
+        "limit=1.5",
+        "offset=-1",
+        "offset=x",
+        "limit=1&limit=2",
+        "offset=0&offset=1",
+        "offset=2147483648",
+    ],
+)
+def test_bad_statement_paging_is_422(
+    client: TestClient, people: dict[str, Headers], paging: str
+) -> None:
+    url = f"/api/v1/ledger/statement?start=2026-02-01&end=2026-03-01&{paging}"
+    response = client.get(url, headers=people["in-fin"])
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"] == PROBLEM

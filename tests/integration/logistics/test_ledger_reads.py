@@ -3,12 +3,14 @@ give from every posting: same lines, order, running balances and amounts."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from datetime import date, timedelta
 
 from relos.access.domain import SYSTEM, Principal
 from relos.kit.db import Database
 from relos.kit.money import Money
+from relos.kit.pagination import Page
 from relos.logistics.ledger import repository
 from relos.logistics.ledger import service as ledger_service
 from relos.logistics.ledger.postings import (
@@ -117,3 +119,90 @@ def test_overdue_from_the_store_equals_the_pure_list_on_every_day(database: Data
             assert [(i.due_on, i.order, i.currency, i.amount) for i in stored] == pure, day
             seen += len(stored)
     assert seen > 100  # the days above do list overdue orders, several at a time
+
+
+def _pages(
+    database: Database, caller: Principal, party: str, start: date, end: date, limit: int
+) -> list[reports.StatementPage]:
+    """Every page of the statement, following `more` as a client follows the Link header."""
+    pages: list[reports.StatementPage] = []
+    with database.transaction(write=False) as session:
+        while not pages or pages[-1].more:
+            offset = len(pages) * limit
+            page = Page(limit, offset)
+            pages.append(statements.statement_page(session, caller, party, start, end, page))
+    return pages
+
+
+def test_statement_pages_add_up_to_the_whole_statement(database: Database) -> None:
+    _book(database)
+    periods = [
+        (date(2026, 1, 1), date(2026, 12, 31)),
+        (date(2026, 1, 15), date(2026, 2, 1)),
+        (date(2026, 3, 1), date(2026, 6, 1)),
+        (date(2025, 12, 1), date(2026, 1, 1)),  # no lines: one empty page
+    ]
+    longest = 0
+    for party in ("IN", "RU"):
+        caller = Principal(0, f"{party}-finance", party, frozenset({"finance"}))
+        for start, end in periods:
+            with database.transaction(write=False) as session:
+                whole = statements.statement(session, caller, party, start, end)
+            longest = max(longest, len(whole.lines))
+            for limit in (1, 2, 3, 7, 50, 5000):
+                pages = _pages(database, caller, party, start, end, limit)
+                where = (party, start, end, limit)
+                # Lines and their running balances, in order, each once.
+                assert [line for p in pages for line in p.lines] == whole.lines, where
+                assert all(len(p.lines) == limit for p in pages[:-1]), where
+                assert len(pages) == max(1, -(-len(whole.lines) // limit)), where
+                # Each page states the period's opening and closing, and its own edges.
+                for p in pages:
+                    assert (p.opening, p.closing) == (whole.opening, whole.closing), where
+                assert pages[0].brought_forward == whole.opening, where
+                assert pages[-1].carried_forward == whole.closing, where
+                for before, after in itertools.pairwise(pages):
+                    assert after.brought_forward == before.carried_forward, where
+    assert longest > 40  # the long periods span many pages of a few lines
+
+
+def test_a_statement_page_past_the_last_line_is_empty_at_the_closing(
+    database: Database,
+) -> None:
+    _book(database)
+    caller = Principal(0, "IN-finance", "IN", frozenset({"finance"}))
+    start, end = date(2026, 1, 1), date(2026, 12, 31)
+    with database.transaction(write=False) as session:
+        whole = statements.statement(session, caller, "IN", start, end)
+        past = statements.statement_page(session, caller, "IN", start, end, Page(5, 10_000))
+        every = statements.statement_page(session, caller, "IN", start, end, Page())
+    assert past.lines == [] and not past.more
+    assert past.brought_forward == past.carried_forward == whole.closing
+    assert every.lines == whole.lines and not every.more
+
+
+def test_a_statement_page_reads_one_snapshot_while_postings_are_booked(
+    database: Database,
+) -> None:
+    _book(database)
+    caller = Principal(0, "IN-finance", "IN", frozenset({"finance"}))
+    start, end = date(2026, 1, 1), date(2026, 12, 31)
+    late = delivery_posting(
+        "!late",  # first in code point order: before every line of its day
+        agreement="in-ru-relos",
+        order="late-order",
+        supplier="RU",
+        requester="IN",
+        value=Money.from_minor(1_000, "RUB"),
+        delivered_on=date(2026, 1, 20),
+        days_to_settle=30,
+    )
+    with database.transaction(write=False) as session:
+        first = statements.statement_page(session, caller, "IN", start, end, Page(10, 20))
+        with database.transaction() as other:  # booked into the period meanwhile
+            ledger_service.post_batch(other, SYSTEM, [late])
+        again = statements.statement_page(session, caller, "IN", start, end, Page(10, 20))
+    assert again == first
+    with database.transaction(write=False) as session:
+        after = statements.statement_page(session, caller, "IN", start, end, Page(10, 20))
+    assert after.closing != first.closing

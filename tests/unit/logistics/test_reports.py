@@ -1,5 +1,6 @@
 """Overdue (FIFO by due date), statements and the reporting-currency view."""
 
+import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -18,10 +19,12 @@ from relos.logistics.ledger.postings import (
 )
 from relos.logistics.rates.domain import MissingRate, Rate, RateTable
 from relos.logistics.statements.reports import (
+    PeriodRow,
     balances_in,
     overdue,
     statement,
     statement_of_rows,
+    statement_page_of_rows,
 )
 
 RELOS = "in-ru-relos"
@@ -161,17 +164,10 @@ _MOVES = st.lists(
 )
 
 
-# On a loaded shared machine generating 40 six-field tuples can exceed the 1 s budget.
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(_MOVES, st.integers(0, 40), st.integers(1, 40))
-@example([(0, "RU", True, "RUB", 0, "delivery"), (1, "RU", False, "RUB", 0, "reversal")], 0, 5)
-def test_statement_of_rows_equals_the_statement_of_postings(
-    moves: list[tuple[int, str, bool, str, int, str]], first: int, length: int
-) -> None:
-    # The database path (integer rows) must give exactly the Posting path's statement:
-    # opening, every line's leg, side, amount and running balance, closing.
+def _postings_of(moves: list[tuple[int, str, bool, str, int, str]]) -> list[Posting]:
+    """India's postings for the moves, booked from 2026-06-01."""
     party, start = "IN", date(2026, 6, 1)
-    postings = [
+    return [
         Posting(
             f"r{n:03d}",
             PostingKind(kind),
@@ -186,10 +182,11 @@ def test_statement_of_rows_equals_the_statement_of_postings(
         for n, (day, other, ours, currency, minor, kind) in enumerate(moves)
         if other != party
     ]
-    begin, end = start + timedelta(days=first), start + timedelta(days=first + length)
-    expected = statement(postings, party, begin, end)
-    opening = {key: money.minor for key, money in expected.opening.items()}
-    rows = [
+
+
+def _rows_of(postings: list[Posting], begin: date, end: date) -> list[PeriodRow]:
+    """The period's postings as the database gives them, in statement order."""
+    return [
         (
             p.booked_on,
             p.ref,
@@ -203,4 +200,64 @@ def test_statement_of_rows_equals_the_statement_of_postings(
         for p in sorted(postings, key=lambda p: (p.booked_on, p.ref))
         if begin <= p.booked_on < end
     ]
-    assert statement_of_rows(party, begin, end, opening, rows) == expected
+
+
+def _minor(positions: dict[tuple[str, str], Money]) -> dict[tuple[str, str], int]:
+    return {key: money.minor for key, money in positions.items()}
+
+
+# On a loaded shared machine generating 40 six-field tuples can exceed the 1 s budget.
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_MOVES, st.integers(0, 40), st.integers(1, 40))
+@example([(0, "RU", True, "RUB", 0, "delivery"), (1, "RU", False, "RUB", 0, "reversal")], 0, 5)
+def test_statement_of_rows_equals_the_statement_of_postings(
+    moves: list[tuple[int, str, bool, str, int, str]], first: int, length: int
+) -> None:
+    # The database path (integer rows) must give exactly the Posting path's statement:
+    # opening, every line's leg, side, amount and running balance, closing.
+    postings = _postings_of(moves)
+    start = date(2026, 6, 1)
+    begin, end = start + timedelta(days=first), start + timedelta(days=first + length)
+    expected = statement(postings, "IN", begin, end)
+    rows = _rows_of(postings, begin, end)
+    assert statement_of_rows("IN", begin, end, _minor(expected.opening), rows) == expected
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_MOVES, st.integers(0, 40), st.integers(1, 40), st.integers(1, 8))
+def test_statement_pages_put_together_are_the_statement(
+    moves: list[tuple[int, str, bool, str, int, str]], first: int, length: int, limit: int
+) -> None:
+    # Each page brings forward the opening plus the period's lines before it (here added
+    # up from the postings, as the database adds them up), and the pages' lines, running
+    # balances included, are the statement's lines.
+    postings = _postings_of(moves)
+    start = date(2026, 6, 1)
+    begin, end = start + timedelta(days=first), start + timedelta(days=first + length)
+    whole = statement(postings, "IN", begin, end)
+    rows = _rows_of(postings, begin, end)
+    pages = []
+    for offset in range(0, max(1, len(rows)), limit):
+        day, ref = rows[offset][:2] if rows else (end, "")
+        before = [p for p in postings if (p.booked_on, p.ref) < (day, ref)]
+        brought = statement(before, "IN", begin, end).closing
+        pages.append(
+            statement_page_of_rows(
+                "IN",
+                begin,
+                end,
+                rows[offset : offset + limit + 1],
+                offset=offset,
+                limit=limit,
+                opening=_minor(whole.opening),
+                closing=_minor(whole.closing),
+                brought_forward=_minor(brought),
+            )
+        )
+    assert [line for page in pages for line in page.lines] == whole.lines
+    assert [page.more for page in pages] == [True] * (len(pages) - 1) + [False]
+    assert pages[0].brought_forward == whole.opening
+    assert pages[-1].carried_forward == whole.closing
+    for page, following in itertools.pairwise(pages):
+        assert following.brought_forward == page.carried_forward
+    assert all((p.opening, p.closing) == (whole.opening, whole.closing) for p in pages)

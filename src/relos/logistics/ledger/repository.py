@@ -6,8 +6,18 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, func, or_, select, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    UnaryExpression,
+    case,
+    func,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.operators import custom_op
 
 from relos.kit.db import connection_of
 from relos.kit.listing import ListFilter, contains, order_by
@@ -134,10 +144,27 @@ def postings(
     return [posting_of(row) for row in connection_of(session).execute(query).all()]
 
 
-def statement_period(session: Session, party: str, start: date, end: date) -> list[Any]:
+def one_snapshot(session: Session) -> None:
+    """Make the session's reads from here on see one snapshot of the ledger, so a
+    statement's positions and lines agree even while postings are booked into its period
+    (PostgreSQL reads each statement's own snapshot under READ COMMITTED; an SQLite read
+    transaction already keeps one). Only a session that has read nothing yet can still
+    choose: in one that has (a CLI command that first found its user), it does nothing."""
+    if session.get_bind().dialect.name == "postgresql" and not session.in_transaction():
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+
+
+def statement_period(
+    session: Session, party: str, start: date, end: date, page: Page = Page()
+) -> list[Any]:
     """(booked_on, ref, kind, order, creditor, debtor, currency, amount) of the party's
     postings booked in [start, end), in booking day and reference order (code point order,
-    as Python sorts text, whatever the database's collation)."""
+    as Python sorts text, whatever the database's collation); the page of them asked for
+    (LIMIT and OFFSET in the database, after its sort).
+
+    A posting's ref is unique, so (day, ref) is a total order: pages cut from it never
+    skip or repeat a line.
+    """
     query = select(
         PostingRow.booked_on,
         PostingRow.ref,
@@ -148,9 +175,61 @@ def statement_period(session: Session, party: str, start: date, end: date) -> li
         PostingRow.currency,
         PostingRow.amount_minor,
     ).where(PostingRow.booked_on >= start, PostingRow.booked_on < end)
-    binary = _BINARY[session.get_bind().dialect.name]
-    query = _scoped(query, party).order_by(PostingRow.booked_on, PostingRow.ref.collate(binary))
+    dialect = session.get_bind().dialect.name
+    query = _by_day(query, party, dialect)
+    query = query.order_by(PostingRow.booked_on, PostingRow.ref.collate(_BINARY[dialect]))
+    if page.limit is not None:
+        query = query.limit(page.limit)
+    if page.offset:
+        query = query.offset(page.offset)
     return list(connection_of(session).execute(query).all())
+
+
+def positions_before(session: Session, party: str, day: date, ref: str) -> list[Any]:
+    """(creditor, debtor, currency, sum) of the party's postings that come before the
+    posting (`day`, `ref`) in statement order: whole days from the maintained day totals,
+    and that day's earlier refs (code point order) from the booking-day index, so the
+    position brought forward to any line costs a few hundred day rows and at most a day's
+    postings, however deep into a long period the line is."""
+    totals = select(
+        DayTotalRow.creditor, DayTotalRow.debtor, DayTotalRow.currency, DayTotalRow.amount_minor
+    ).where(DayTotalRow.booked_on < day)
+    if party:
+        totals = totals.where(or_(DayTotalRow.creditor == party, DayTotalRow.debtor == party))
+    dialect = session.get_bind().dialect.name
+    earlier = select(
+        PostingRow.creditor, PostingRow.debtor, PostingRow.currency, PostingRow.amount_minor
+    ).where(PostingRow.booked_on == day, PostingRow.ref.collate(_BINARY[dialect]) < ref)
+    both = union_all(totals, _by_day(earlier, party, dialect)).subquery()
+    keys = (both.c.creditor, both.c.debtor, both.c.currency)
+    query = select(*keys, func.sum(both.c.amount_minor)).group_by(*keys)
+    return list(session.connection().execute(query))
+
+
+def _by_day(query: AnySelect, party: str, dialect: str) -> AnySelect:
+    """The party's postings, read by booking day from `ix_ledger_postings_by_day`.
+
+    That index holds every column a statement reads, in statement order on SQLite (whose
+    text sorts by code point), so a page is a walk from the period's start that stops at
+    the page's end. Left to itself SQLite's planner gathers the whole period through the
+    creditor and debtor indexes and the table, then sorts it: 29 ms instead of 0.7 for
+    the first page of a week at 1M entries. The unary `+` keeps the party test off those
+    indexes (SQLite's documented way to disqualify a term). The price: a party in few of
+    the period's postings walks them all (about 0.2 µs each). PostgreSQL's planner, with
+    statistics, walks this index for a busy party (an incremental sort by ref per day) and
+    the party indexes for a rare one.
+    """
+    if not party:
+        return query
+    creditor: ColumnElement[str] = PostingRow.creditor.expression
+    debtor: ColumnElement[str] = PostingRow.debtor.expression
+    if dialect == "sqlite":
+        creditor, debtor = _unindexed(creditor), _unindexed(debtor)
+    return query.where(or_(creditor == party, debtor == party))
+
+
+def _unindexed(column: ColumnElement[str]) -> ColumnElement[str]:
+    return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
 
 
 POSTING_SORTABLE = {
@@ -226,6 +305,20 @@ def opening(session: Session, party: str, start: date) -> list[Any]:
         query = query.where(or_(DayTotalRow.creditor == party, DayTotalRow.debtor == party))
     query = query.group_by(DayTotalRow.creditor, DayTotalRow.debtor, DayTotalRow.currency)
     return list(session.connection().execute(query))
+
+
+def opening_and_closing(session: Session, party: str, start: date, end: date) -> list[Any]:
+    """(creditor, debtor, currency, sum before `start`, sum before `end`) of the party's
+    postings, from the maintained day totals in one read. The sum before `start` is None
+    where nothing was booked before it, so the opening lists the same pairs as `opening`.
+    """
+    before_start = case((DayTotalRow.booked_on < start, DayTotalRow.amount_minor))
+    keys = (DayTotalRow.creditor, DayTotalRow.debtor, DayTotalRow.currency)
+    query = select(*keys, func.sum(before_start), func.sum(DayTotalRow.amount_minor))
+    query = query.where(DayTotalRow.booked_on < end)
+    if party:
+        query = query.where(or_(DayTotalRow.creditor == party, DayTotalRow.debtor == party))
+    return list(session.connection().execute(query.group_by(*keys)))
 
 
 def overdue_at(session: Session, party: str | None, as_of: date, page: Page = Page()) -> list[Any]:

@@ -8,7 +8,7 @@ that was paid by that day, and never below zero.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -287,14 +287,67 @@ def statement_of_rows(
                 Money.from_minor(balance, currency),
             )
         )
-    return Statement(
+    return Statement(party, start, end, _money(opening), lines, _money(running))
+
+
+@dataclass(frozen=True)
+class StatementPage:
+    """Lines [offset, offset + limit) of the statement of `party` for [start, end).
+
+    `opening` and `closing` are the whole period's, as on the statement itself;
+    `brought_forward` is the running position per (counterparty, currency) just before the
+    page's first line (the opening plus every earlier line of the period) and
+    `carried_forward` just after its last, so each page reads on its own: the first page
+    brings forward the opening, the last carries forward the closing, and each page
+    brings forward what the one before carried forward. `more`: lines follow the page.
+    """
+
+    party: str
+    start: date
+    end: date
+    opening: dict[tuple[str, str], Money]
+    closing: dict[tuple[str, str], Money]
+    offset: int
+    limit: int | None
+    brought_forward: dict[tuple[str, str], Money]
+    lines: list[StatementLine]
+    carried_forward: dict[tuple[str, str], Money]
+    more: bool
+
+
+def statement_page_of_rows(
+    party: str,
+    start: date,
+    end: date,
+    rows: Sequence[PeriodRow],
+    *,
+    offset: int,
+    limit: int | None,
+    opening: Mapping[tuple[str, str], int],
+    closing: Mapping[tuple[str, str], int],
+    brought_forward: Mapping[tuple[str, str], int],
+) -> StatementPage:
+    """A page of a statement from the period's rows from `offset` in statement order (one
+    more than `limit` when more follow) and its positions in minor units."""
+    shown = rows if limit is None else rows[:limit]
+    page = statement_of_rows(party, start, end, brought_forward, shown)
+    return StatementPage(
         party,
         start,
         end,
-        {key: Money.from_minor(minor, key[1]) for key, minor in opening.items()},
-        lines,
-        {key: Money.from_minor(minor, key[1]) for key, minor in running.items()},
+        _money(opening),
+        _money(closing),
+        offset,
+        limit,
+        page.opening,
+        page.lines,
+        page.closing,
+        len(shown) < len(rows),
     )
+
+
+def _money(positions: Mapping[tuple[str, str], int]) -> dict[tuple[str, str], Money]:
+    return {key: Money.from_minor(minor, key[1]) for key, minor in positions.items()}
 
 
 def statement(postings: Iterable[Posting], party: str, start: date, end: date) -> Statement:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
@@ -21,7 +22,13 @@ from relos.logistics.ledger import repository
 from relos.logistics.ledger.service import scope as _scope
 from relos.logistics.reconcile import Export, export
 from relos.logistics.results import OverdueOut
-from relos.logistics.statements.reports import Statement, past_due, statement_of_rows
+from relos.logistics.statements.reports import (
+    Statement,
+    StatementPage,
+    past_due,
+    statement_of_rows,
+    statement_page_of_rows,
+)
 
 
 def overdue(
@@ -97,7 +104,54 @@ _OVERDUE_OUTS: TypeAdapter[list[OverdueOut]] = TypeAdapter(list[OverdueOut])
 def statement(
     session: Session, caller: Principal, party: str | None, start: date, end: date
 ) -> Statement:
-    """Statement of account of one party for [start, end)."""
+    """Statement of account of one party for [start, end), every line."""
+    party = _stating_party(caller, party, start, end)
+    repository.one_snapshot(session)
+    opening = _as_seen_by(party, repository.opening(session, party, start))
+    period = repository.statement_period(session, party, start, end)
+    return statement_of_rows(party, start, end, opening, period)
+
+
+def statement_page(
+    session: Session, caller: Principal, party: str | None, start: date, end: date, page: Page
+) -> StatementPage:
+    """The lines of the statement `page` asks for, each page complete on its own.
+
+    The database sorts and cuts the lines and adds up every position: the opening and
+    closing from the day totals before `start` and `end` (one read), the position
+    brought forward to the page's first line from the day totals before its day and that
+    day's earlier lines. The app builds only the page's lines; a deeper page costs only
+    the database's walk past the earlier lines in the index (OFFSET).
+    """
+    party = _stating_party(caller, party, start, end)
+    repository.one_snapshot(session)
+    rows = repository.statement_period(session, party, start, end, page.probe())
+    sums = repository.opening_and_closing(session, party, start, end)
+    opening = _as_seen_by(party, [row[:4] for row in sums if row[3] is not None])
+    closing = _as_seen_by(party, [(*row[:3], row[4]) for row in sums])
+    if page.offset == 0:
+        brought_forward = opening
+    elif rows:
+        first_day, first_ref = rows[0][0], rows[0][1]
+        found = repository.positions_before(session, party, first_day, first_ref)
+        brought_forward = _as_seen_by(party, found)
+    else:  # past the last line: every line of the period came before
+        brought_forward = closing
+    return statement_page_of_rows(
+        party,
+        start,
+        end,
+        rows,
+        offset=page.offset,
+        limit=page.limit,
+        opening=opening,
+        closing=closing,
+        brought_forward=brought_forward,
+    )
+
+
+def _stating_party(caller: Principal, party: str | None, start: date, end: date) -> str:
+    """Whose statement: the one asked for, which a party's user may ask only of its own."""
     scope = _scope(caller)
     party = party or scope
     if not party:
@@ -106,12 +160,18 @@ def statement(
         raise Forbidden(f"{caller.name} may read only {scope}'s statement")
     if end <= start:
         raise InvalidInput("the statement period ends before it starts")
-    opening: dict[tuple[str, str], int] = {}
-    for creditor, debtor, currency, amount in repository.opening(session, party, start):
-        key = (debtor if creditor == party else creditor, currency)
-        opening[key] = opening.get(key, 0) + (int(amount) if creditor == party else -int(amount))
-    period = repository.statement_period(session, party, start, end)
-    return statement_of_rows(party, start, end, opening, period)
+    return party
+
+
+def _as_seen_by(party: str, sums: Iterable[Any]) -> dict[tuple[str, str], int]:
+    """(creditor, debtor, currency, sum) rows as the party's positions per (counterparty,
+    currency) in minor units, positive when owed to the party."""
+    positions: dict[tuple[str, str], int] = {}
+    for creditor, debtor, currency, amount in sums:
+        ours = creditor == party
+        key = (debtor if ours else creditor, currency)
+        positions[key] = positions.get(key, 0) + (int(amount) if ours else -int(amount))
+    return positions
 
 
 def export_for(session: Session, caller: Principal, party: str) -> Export:
