@@ -22,9 +22,8 @@ from relos.deployments.events import (
 )
 from relos.deployments.models import DeploymentRow, ElementRow, HistoryRow
 from relos.events import RecordedEvent, projection_tables, projector
-from relos.kit.db import connection_of
 from relos.kit.errors import NotFound
-from relos.kit.inserts import insert_rows
+from relos.kit.inserts import write_rows
 
 projection_tables("deployments", "deployments", "deployment_elements", "deployment_history")
 
@@ -136,11 +135,8 @@ def _filed(session: Session, recorded: RecordedEvent[DeploymentFiled]) -> None:
     e = recorded.event
     deployment, elements = filed_values(e), element_values(e)
     history = _history_values(recorded)
-    # One statement on PostgreSQL (relos.kit.inserts): one round trip under the lock.
-    insert_rows(
-        connection_of(session),
-        [(DEPLOYMENTS, [deployment]), (ELEMENTS, elements), (HISTORY, [history])],
-    )
+    # On PostgreSQL one statement with the event's own row (relos.kit.inserts.write_rows).
+    write_rows(session, [(DEPLOYMENTS, [deployment]), (ELEMENTS, elements), (HISTORY, [history])])
 
 
 @projector(DeploymentAmended)

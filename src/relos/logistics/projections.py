@@ -17,8 +17,7 @@ from sqlalchemy.orm import Session
 
 import relos.logistics.rebuild  # noqa: F401  (registers the hook that lets a rebuild through)
 from relos.events import RecordedEvent, projection_tables, projector
-from relos.kit.db import connection_of
-from relos.kit.inserts import insert_rows
+from relos.kit.inserts import write_rows
 from relos.kit.money import Money
 from relos.logistics.events import (
     DeliveryReceived,
@@ -135,8 +134,8 @@ def order_raised(session: Session, recorded: RecordedEvent[OrderRaised]) -> None
     # Core inserts (the order first: the lines refer to it); the ORM's unit of work for
     # these new rows cost more than the rest of the append.
     order, lines = raised_values(recorded.event), raised_line_values(recorded.event)
-    # One statement on PostgreSQL (relos.kit.inserts): one round trip under the lock.
-    insert_rows(connection_of(session), [(ORDERS, [order]), (ORDER_LINES, lines)])
+    # On PostgreSQL one statement with the event's own row (relos.kit.inserts.write_rows).
+    write_rows(session, [(ORDERS, [order]), (ORDER_LINES, lines)])
 
 
 @projector(OrderSigned)
