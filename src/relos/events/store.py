@@ -7,7 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import ScalarSelect, Select, Table, bindparam, func, insert, literal_column, select
+from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
+    Integer,
+    ScalarSelect,
+    Select,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
@@ -96,7 +108,7 @@ _HEAD_COLUMNS = (select(_LAST.c.seq).scalar_subquery(), select(_LAST.c.hash).sca
 # PostgreSQL: the new event's id, drawn with the head under the log's lock (so ids within
 # a log still rise with seq, as replay's order by id needs) and known before its insert,
 # which can then be one statement with the projection's and the signed leaf's.
-_NEXT_EVENT_ID = literal_column("nextval('events_id_seq')")
+_NEXT_EVENT_ID: ColumnClause[int] = literal_column("nextval('events_id_seq')", Integer)
 _HEAD_STATEMENTS: dict[tuple[int, ...], Select[Any]] = {}
 
 
@@ -108,7 +120,9 @@ def _head_under_lock(
     reads = [read for hook in HEAD_READ_HOOKS if (read := hook(session, log)) is not None]
     if not reads and not postgres:
         return last_in_log(session, log), None
-    columns = tuple(column for read in reads for column in read.columns)
+    columns: tuple[ColumnElement[Any], ...] = tuple(
+        column for read in reads for column in read.columns
+    )
     if postgres:
         columns = (_NEXT_EVENT_ID, *columns)
     key = tuple(id(column) for column in columns)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from sqlalchemy.orm import Session
 
 from relos.kit.money import Money
 from relos.kit.timeutil import format_instant
+from relos.logistics.events import DeliveryRecorded
 from relos.logistics.models import DeliveryRow, OrderLineRow, OrderRow, PositionRow, SignatureRow
 from relos.logistics.orders import repository
 from relos.logistics.results import DeliveryOut, LineOut, LotOut, OrderOut, OwedOut, SignatureOut
@@ -19,6 +23,50 @@ def new_order_result(row: OrderRow, lines: list[OrderLineRow]) -> OrderOut:
     """An order just raised, from the rows its projector wrote (built from its event, so
     nothing is read back); no signature, delivery or posting can name it yet."""
     return _out(row, lines, [], [], [])
+
+
+@dataclass(frozen=True)
+class Settled:
+    """What an order's answer shows besides its row and lines, as stored."""
+
+    signatures: list[SignatureRow]
+    deliveries: list[DeliveryRow]
+    positions: list[PositionRow]
+
+
+def settled_state(session: Session, order_id: str) -> Settled:
+    """Read under the order's lock, before a delivery is recorded (outside the log's lock)."""
+    return Settled(
+        repository.signatures(session, order_id),
+        repository.deliveries(session, order_id),
+        repository.positions_of(session, [order_id]).get(order_id, []),
+    )
+
+
+def delivered_result(
+    row: OrderRow, lines: list[OrderLineRow], before: Settled, event: DeliveryRecorded
+) -> OrderOut:
+    """The order once `event` is recorded: `row` and `lines` as its projector moved them in
+    this session, the deliveries and amounts owed as they were plus what the event adds."""
+    delivery = DeliveryOut(
+        id=event.delivery,
+        delivered_at=format_instant(event.delivered_at),
+        received_by=event.received_by,
+        recorded_by=event.recorded_by,
+        lines=[LotOut.model_validate(lot.model_dump(mode="json")) for lot in event.lots],
+    )
+    deliveries = [(d.delivered_at, d.id, _delivery(d)) for d in before.deliveries]
+    deliveries.append((event.delivered_at, event.delivery, delivery))
+    owed = {p.currency: p.owed_minor for p in before.positions}
+    for record in event.postings:
+        owed[record.currency] = owed.get(record.currency, 0) + record.posting().amount.minor
+    return OrderOut(
+        **_head(row),
+        lines=[_line(line) for line in lines],
+        signatures=[_signature(s) for s in before.signatures],
+        deliveries=[out for _, _, out in sorted(deliveries, key=lambda d: (d[0], d[1]))],
+        owed=[_owed_of(currency, minor) for currency, minor in sorted(owed.items())],
+    )
 
 
 def order_results(session: Session, rows: list[OrderRow]) -> list[OrderOut]:
@@ -48,23 +96,29 @@ def _out(
     positions: list[PositionRow],
 ) -> OrderOut:
     return OrderOut(
-        id=row.id,
-        reference=row.reference,
-        agreement=row.agreement_id,
-        requesting_party=row.requesting_party,
-        supplying_party=row.supplying_party,
-        facility=row.facility,
-        deployment=row.deployment_id,
-        settlement=row.settlement,
-        status=row.status,
-        counter_to=row.counter_to,
-        created_at=format_instant(row.created_at),
-        created_by=row.created_by,
+        **_head(row),
         lines=[_line(line) for line in lines],
         signatures=[_signature(s) for s in signatures],
         deliveries=[_delivery(d) for d in deliveries],
-        owed=[_owed(p) for p in positions],
+        owed=[_owed_of(p.currency, p.owed_minor) for p in positions],
     )
+
+
+def _head(row: OrderRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "reference": row.reference,
+        "agreement": row.agreement_id,
+        "requesting_party": row.requesting_party,
+        "supplying_party": row.supplying_party,
+        "facility": row.facility,
+        "deployment": row.deployment_id,
+        "settlement": row.settlement,
+        "status": row.status,
+        "counter_to": row.counter_to,
+        "created_at": format_instant(row.created_at),
+        "created_by": row.created_by,
+    }
 
 
 def _line(line: OrderLineRow) -> LineOut:
@@ -98,6 +152,5 @@ def _delivery(row: DeliveryRow) -> DeliveryOut:
     )
 
 
-def _owed(row: PositionRow) -> OwedOut:
-    amount = Money.from_minor(row.owed_minor, row.currency).amount
-    return OwedOut(currency=row.currency, amount=str(amount))
+def _owed_of(currency: str, minor: int) -> OwedOut:
+    return OwedOut(currency=currency, amount=str(Money.from_minor(minor, currency).amount))
