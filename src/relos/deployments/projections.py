@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Table
@@ -120,12 +121,11 @@ def element_values(e: ContentEvent) -> list[dict[str, Any]]:
     ]
 
 
-def filed_row(e: DeploymentFiled) -> DeploymentRow:
-    """The row `_filed` writes, built in memory (in no session) to describe a filing
-    without reading back what was just inserted."""
-    row = DeploymentRow(**filed_values(e))
-    row.elements = [ElementRow(**values) for values in element_values(e)]
-    return row
+def filed_rows(e: DeploymentFiled) -> tuple[SimpleNamespace, list[SimpleNamespace]]:
+    """The deployment's and its elements' rows as `_filed` writes them, as plain values
+    (attributes, as `records.listed` reads them): a filing is described without reading
+    back what was just inserted, and without ORM objects made only to be read."""
+    return SimpleNamespace(**filed_values(e)), [SimpleNamespace(**v) for v in element_values(e)]
 
 
 @projector(DeploymentFiled)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,10 +20,11 @@ def order_result(session: Session, row: OrderRow) -> OrderOut:
     return order_results(session, [row])[0]
 
 
-def new_order_result(row: OrderRow, lines: list[OrderLineRow]) -> OrderOut:
-    """An order just raised, from the rows its projector wrote (built from its event, so
-    nothing is read back); no signature, delivery or posting can name it yet."""
-    return _out(row, lines, [], [], [])
+def new_order_result(row: SimpleNamespace, lines: list[SimpleNamespace]) -> OrderOut:
+    """An order just raised, from the rows its projector wrote as plain values (built from
+    its event, so nothing is read back); no signature, delivery or posting names it yet."""
+    lines_out = [_line(line) for line in lines]
+    return OrderOut(**_head(row), lines=lines_out, signatures=[], deliveries=[], owed=[])
 
 
 @dataclass(frozen=True)
@@ -104,7 +106,7 @@ def _out(
     )
 
 
-def _head(row: OrderRow) -> dict[str, Any]:
+def _head(row: OrderRow | SimpleNamespace) -> dict[str, Any]:
     return {
         "id": row.id,
         "reference": row.reference,
@@ -121,7 +123,7 @@ def _head(row: OrderRow) -> dict[str, Any]:
     }
 
 
-def _line(line: OrderLineRow) -> LineOut:
+def _line(line: OrderLineRow | SimpleNamespace) -> LineOut:
     return LineOut(
         line=line.line_no,
         category=line.category,
