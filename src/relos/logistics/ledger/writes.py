@@ -203,11 +203,17 @@ def redo_overdue_spans(
     rows: list[dict[str, Any]] = []
     for start in range(0, len(every), 500):
         orders = every[start : start + 500]
-        connection.execute(delete(OverdueSpanRow).where(OverdueSpanRow.order_id.in_(orders)))
+        gone = delete(OverdueSpanRow).where(OverdueSpanRow.order_id.in_(orders))
+        postings = _POSTINGS_OF.where(PostingRow.order_id.in_(orders))
+        if connection.dialect.name == "postgresql":
+            # One round trip: the spans' DELETE as a WITH clause of the postings' read.
+            postings = postings.add_cte(gone.cte("gone"))
+        else:
+            connection.execute(gone)
         found: list[_Move] = [
             (order, currency, agreement, creditor, debtor, booked, due, int(amount))
             for ref, order, currency, agreement, creditor, debtor, booked, due, amount in (
-                connection.execute(_POSTINGS_OF.where(PostingRow.order_id.in_(orders)))
+                connection.execute(postings)
             )
             if ref not in skip
         ]
