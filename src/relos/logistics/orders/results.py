@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
+from sqlalchemy import BindParameter, Row, String, bindparam, select
 from sqlalchemy.orm import Session
 
+from relos.kit.db import connection_of
 from relos.kit.money import Money
 from relos.kit.timeutil import format_instant
 from relos.logistics.events import DeliveryRecorded
@@ -29,20 +32,41 @@ def new_order_result(row: SimpleNamespace, lines: list[SimpleNamespace]) -> Orde
 
 @dataclass(frozen=True)
 class Settled:
-    """What an order's answer shows besides its row and lines, as stored."""
+    """What an order's answer shows besides its row and lines, as stored (plain rows)."""
 
-    signatures: list[SignatureRow]
-    deliveries: list[DeliveryRow]
-    positions: list[PositionRow]
+    signatures: Sequence[Any]  # Rows of SignatureRow's columns
+    deliveries: Sequence[Any]  # of DeliveryRow's
+    positions: Sequence[Any]  # currency, owed_minor
 
 
 def settled_state(session: Session, order_id: str) -> Settled:
-    """Read under the order's lock, before a delivery is recorded (outside the log's lock)."""
+    """Read under the order's lock, before a delivery is recorded (outside the log's lock):
+    prebuilt Core statements on the connection, plain rows, no ORM objects."""
+    connection = connection_of(session)
+    params = {"order": order_id}
     return Settled(
-        repository.signatures(session, order_id),
-        repository.deliveries(session, order_id),
-        repository.positions_of(session, [order_id]).get(order_id, []),
+        connection.execute(_SIGNATURES, params).all(),
+        connection.execute(_DELIVERIES, params).all(),
+        connection.execute(_POSITIONS, params).all(),
     )
+
+
+_ORDER: BindParameter[str] = bindparam("order", type_=String)
+_SIGNATURES = (
+    select(SignatureRow.party, SignatureRow.signed_by, SignatureRow.signed_at)
+    .where(SignatureRow.order_id == _ORDER)
+    .order_by(SignatureRow.signed_at)
+)
+_DELIVERIES = (
+    select(*DeliveryRow.__table__.columns)
+    .where(DeliveryRow.order_id == _ORDER)
+    .order_by(DeliveryRow.delivered_at, DeliveryRow.id)
+)
+_POSITIONS = (
+    select(PositionRow.currency, PositionRow.owed_minor)
+    .where(PositionRow.order_id == _ORDER)
+    .order_by(PositionRow.currency)
+)
 
 
 def delivered_result(
@@ -135,13 +159,13 @@ def _line(line: OrderLineRow | SimpleNamespace) -> LineOut:
     )
 
 
-def _signature(row: SignatureRow) -> SignatureOut:
+def _signature(row: SignatureRow | Row[Any]) -> SignatureOut:
     return SignatureOut(
         party=row.party, signed_by=row.signed_by, signed_at=format_instant(row.signed_at)
     )
 
 
-def _delivery(row: DeliveryRow) -> DeliveryOut:
+def _delivery(row: DeliveryRow | Row[Any]) -> DeliveryOut:
     return DeliveryOut(
         id=row.id,
         delivered_at=format_instant(row.delivered_at),
