@@ -350,17 +350,25 @@ def _store_checkpoint(
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(_PG_CHECKPOINT, (size, root, log_id, log_id, size, signed, now))
-        # As the ORM update did: a head row this session holds shows the new head.
-        held = session.identity_map.get(identity_key(LogRow, log_id))
-        if isinstance(held, LogRow):
-            set_committed_value(held, "size", size)
-            set_committed_value(held, "root", root)
-        return
-    session.execute(update(LogRow).where(LogRow.id == log_id).values(size=size, root=root))
-    session.execute(
-        insert(CheckpointRow),
-        [{"log_id": log_id, "size": size, "note": signed, "signed_at": now}],
-    )
+    else:
+        # Prebuilt Core statements on the connection (the ORM's execution path cost more).
+        connection.execute(_MOVE_HEAD, {"log": log_id, "new_size": size, "new_root": root})
+        row = {"log_id": log_id, "size": size, "note": signed, "signed_at": now}
+        connection.execute(_ADD_CHECKPOINT, row)
+    # As an ORM update would: a head row this session holds shows the new head.
+    held = session.identity_map.get(identity_key(LogRow, log_id))
+    if isinstance(held, LogRow):
+        set_committed_value(held, "size", size)
+        set_committed_value(held, "root", root)
+
+
+_LOGS: Table = LogRow.__table__  # type: ignore[assignment]
+_MOVE_HEAD = (
+    update(_LOGS)
+    .where(_LOGS.c.id == bindparam("log"))
+    .values(size=bindparam("new_size"), root=bindparam("new_root"))
+)
+_ADD_CHECKPOINT = insert(CheckpointRow)
 
 
 @event.listens_for(Session, "before_commit")
