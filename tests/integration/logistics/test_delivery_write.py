@@ -5,13 +5,21 @@ event with everything it adds (its delivery, postings, totals, spans and signed 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
+import pytest
 from sqlalchemy import event
-from tests.integration.logistics.helpers import agreed_order, deliver, load_prices, settle
+from sqlalchemy.exc import IntegrityError
+from tests.integration.logistics.helpers import JULY, agreed_order, deliver, load_prices, settle
 
 from relos.access.domain import SYSTEM
+from relos.audit import verify as audit
+from relos.audit.service import record as touch
+from relos.events import record
 from relos.kit.db import Database
+from relos.logistics.events import LineRecord, OrderRaised
 from relos.logistics.orders.service import get_order
+from relos.tlog import verify_service
 
 AUGUST = datetime(2026, 8, 4, 9, tzinfo=UTC)
 
@@ -60,3 +68,36 @@ def test_under_the_log_lock_a_delivery_is_six_statements_on_postgresql(
     # The head, the lines' and the order's UPDATEs, the spans' DELETE with the postings'
     # read, the one INSERT and, at commit, the checkpoint.
     assert len(under_lock) == 6, under_lock
+
+
+def test_an_append_refused_in_a_savepoint_leaves_the_signed_log_sound(
+    database: Database,
+) -> None:
+    """A fact refused when its rows are written (here an order id taken: on PostgreSQL only
+    once its leaf is signed, in the same statement) is rolled back to its savepoint, as a
+    peer's fact is judged; what the transaction appends next still verifies."""
+    load_prices(database)
+    order = agreed_order(database)
+    again = OrderRaised(
+        order=order,
+        reference="ORD-TAKEN",
+        agreement="in-ru-relos",
+        parties=("IN", "RU"),
+        facility="RUVVO",
+        deployment=None,
+        settlement="cash",
+        counter_to=None,
+        lines=[LineRecord(category="fuel", item="F-76", quantity=Decimal(1), unit="t")],
+        created_at=JULY,
+        created_by="test",
+    )
+    with database.transaction() as session:
+        touch(session, SYSTEM, "test.touch", "thing", "1", ["IN"], log="in-ru-relos")
+        nested = session.begin_nested()
+        with pytest.raises(IntegrityError):
+            record(session, SYSTEM, again, JULY)
+        nested.rollback()
+        touch(session, SYSTEM, "test.touch", "thing", "2", ["IN"], log="in-ru-relos")
+    with database.transaction(write=False) as session:
+        assert verify_service.verify(session, SYSTEM).whole
+        assert audit.verify(session, SYSTEM).whole
