@@ -100,12 +100,15 @@ def insert_rows(connection: Connection, parts: Sequence[Part]) -> None:
         for key, value in row.items()
     }
     statement = _statement(shape)
-    if len(params) <= _queries.MAX_CACHED_STATEMENT_PARAMS:
+    _SEEN[shape] = seen = _SEEN.get(shape, 0) + 1
+    if len(params) <= _queries.MAX_CACHED_STATEMENT_PARAMS or seen < _CACHED_AFTER:
         connection.execute(statement, params)
         return
     # psycopg parses a statement of more than 50 parameters afresh on every execution
-    # (about 0.35 ms for an event's batch of ~90): these come from a fixed set of shapes
-    # (`_statement`), so this one execution goes through its cache of parsed statements.
+    # (about 0.35 ms for an event's batch of ~90). An event's append comes in a few common
+    # shapes (rows per table), so once a shape has come back it goes through psycopg's
+    # cache of parsed statements; a rare shape is parsed each time and leaves that cache
+    # (128 statements, shared with every other) to the common ones.
     driver = connection.connection.dbapi_connection
     assert isinstance(driver, psycopg.Connection)
     factory = driver.cursor_factory
@@ -155,7 +158,11 @@ def _shape(part: Part) -> tuple[Table, tuple[str, ...], int, Conflict]:
     return table, tuple(rows[0]), len(rows), conflict
 
 
-@functools.cache
+_SEEN: dict[Shape, int] = {}
+_CACHED_AFTER = 3
+
+
+@functools.lru_cache(maxsize=1024)
 def _statement(shape: Shape) -> TextClause:
     inserts, binds = [], []
     for t, (table, keys, count, conflict) in enumerate(shape):
