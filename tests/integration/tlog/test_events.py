@@ -7,7 +7,7 @@ import json
 
 import pytest
 from sqlalchemy import event as sqlalchemy_event
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from relos.access.domain import SYSTEM
@@ -155,7 +155,7 @@ def test_an_event_whose_leaf_cannot_be_written_is_not_written_either(
         log_id, size = logged.id, int(logged.size)
     with database.engine.begin() as conn:  # a stray subtree where the next leaf's goes
         row = {"log_id": log_id, "level": 0, "idx": size, "hash": b"x" * 32}
-        conn.execute(SubtreeRow.__table__.insert(), row)
+        conn.execute(insert(SubtreeRow), row)
     with pytest.raises(IntegrityError), database.transaction() as session:
         record(session, SYSTEM, "test.touch", "thing", "2", ["IN"], log=log)
     with database.transaction(write=False) as session:
