@@ -8,8 +8,11 @@ request (middle of three rounds), SQL statements per request, Python function ca
 request (cProfile's count: deterministic, a proxy for CPU that a busy shared box does not
 disturb), and how long the write's serialising lock was held (wall time from the first
 statement that takes one, an advisory lock, the reference counter's row or SQLite's
-BEGIN IMMEDIATE, to the end of the commit; p50 and p90). CPU and lock times grow with the
-load average, which is printed; the counts do not.
+BEGIN IMMEDIATE, to the end of the commit; p50 and p90), and how long the event log's
+lock was held (from the lock statement before the log's head read to the end of the
+commit: for a delivery the order's lock comes first; on SQLite both are the database's
+write lock). CPU and lock times grow with the load average, which is printed; the counts
+do not.
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ import load_bench
 import profile_requests
 
 TAKES_LOCK = ("pg_advisory_xact_lock", "INSERT INTO reference_counters", "BEGIN IMMEDIATE")
+LOCKS = ("pg_advisory_xact_lock", "BEGIN IMMEDIATE")
+HEAD_READ = "events.log ="  # relos.events.store's head read (under the log's lock)
 
 
 class Meter:
@@ -47,16 +52,28 @@ class Meter:
         self.statements = 0
         self.since: float | None = None
         self.held: list[float] = []
+        self.locked: float | None = None  # the latest lock statement
+        self.log_since: float | None = None
+        self.log_held: list[float] = []
 
     def statement(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         self.statements += 1
+        now = time.perf_counter()
         if self.since is None and any(mark in statement for mark in TAKES_LOCK):
-            self.since = time.perf_counter()
+            self.since = now
+        if any(mark in statement for mark in LOCKS):
+            self.locked = now
+        if self.log_since is None and HEAD_READ in statement:
+            self.log_since = self.locked
 
     def committed(self, _session: Session) -> None:
+        now = time.perf_counter()
         if self.since is not None:
-            self.held.append(time.perf_counter() - self.since)
+            self.held.append(now - self.since)
             self.since = None
+        if self.log_since is not None:
+            self.log_held.append(now - self.log_since)
+        self.locked = self.log_since = None
 
 
 async def cost(driver: profile_requests.Driver, engine: Any, op: str, n: int) -> str:
@@ -87,17 +104,19 @@ async def cost(driver: profile_requests.Driver, engine: Any, op: str, n: int) ->
         await driver.one(op)
     profiler.disable()
     calls = pstats.Stats(profiler).total_calls / calls_n  # type: ignore[attr-defined]
-    held = sorted(meter.held)
-    lock = (
-        f"lock held p50 {statistics.median(held) * 1000:.2f} ms, "
-        f"p90 {held[int(len(held) * 0.9)] * 1000:.2f} ms"
-        if held
-        else "no lock"
-    )
     return (
         f"{op:>8}: {sorted(cpu)[1]:6.2f} ms CPU, {meter.statements / (3 * n):5.1f} statements, "
-        f"{calls:7.0f} Python calls per request; {lock}"
+        f"{calls:7.0f} Python calls per request; lock held {spread(meter.held)}, "
+        f"log lock {spread(meter.log_held)}"
     )
+
+
+def spread(held: list[float]) -> str:
+    if not held:
+        return "none"
+    ordered = sorted(held)
+    p50, p90 = statistics.median(ordered), ordered[int(len(ordered) * 0.9)]
+    return f"p50 {p50 * 1000:.2f} ms, p90 {p90 * 1000:.2f} ms"
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import Table
@@ -22,9 +23,8 @@ from relos.deployments.events import (
 )
 from relos.deployments.models import DeploymentRow, ElementRow, HistoryRow
 from relos.events import RecordedEvent, projection_tables, projector
-from relos.kit.db import connection_of
 from relos.kit.errors import NotFound
-from relos.kit.inserts import insert_rows
+from relos.kit.inserts import write_rows
 
 projection_tables("deployments", "deployments", "deployment_elements", "deployment_history")
 
@@ -121,12 +121,11 @@ def element_values(e: ContentEvent) -> list[dict[str, Any]]:
     ]
 
 
-def filed_row(e: DeploymentFiled) -> DeploymentRow:
-    """The row `_filed` writes, built in memory (in no session) to describe a filing
-    without reading back what was just inserted."""
-    row = DeploymentRow(**filed_values(e))
-    row.elements = [ElementRow(**values) for values in element_values(e)]
-    return row
+def filed_rows(e: DeploymentFiled) -> tuple[SimpleNamespace, list[SimpleNamespace]]:
+    """The deployment's and its elements' rows as `_filed` writes them, as plain values
+    (attributes, as `records.listed` reads them): a filing is described without reading
+    back what was just inserted, and without ORM objects made only to be read."""
+    return SimpleNamespace(**filed_values(e)), [SimpleNamespace(**v) for v in element_values(e)]
 
 
 @projector(DeploymentFiled)
@@ -136,11 +135,8 @@ def _filed(session: Session, recorded: RecordedEvent[DeploymentFiled]) -> None:
     e = recorded.event
     deployment, elements = filed_values(e), element_values(e)
     history = _history_values(recorded)
-    # One statement on PostgreSQL (relos.kit.inserts): one round trip under the lock.
-    insert_rows(
-        connection_of(session),
-        [(DEPLOYMENTS, [deployment]), (ELEMENTS, elements), (HISTORY, [history])],
-    )
+    # On PostgreSQL one statement with the event's own row (relos.kit.inserts.write_rows).
+    write_rows(session, [(DEPLOYMENTS, [deployment]), (ELEMENTS, elements), (HISTORY, [history])])
 
 
 @projector(DeploymentAmended)

@@ -30,7 +30,7 @@ from relos.deployments.events import (
 from relos.deployments.inputs import load_agreement
 from relos.deployments.mapping import element_from_input, violation_out
 from relos.deployments.models import DeploymentRow
-from relos.deployments.projections import filed_row
+from relos.deployments.projections import filed_rows
 from relos.deployments.schemas import (
     AmendmentIn,
     CategoryHeadroom,
@@ -173,9 +173,15 @@ def file(session: Session, caller: Principal, body: FilingIn) -> DeploymentOut:
         violations_excepted=tuple(excused),
         filed_by=caller.name,
     )
-    recorded = record(session, caller, filed, now)
-    # The row the projector wrote, built from the event as stored (nothing is read back).
-    return records.describe(filed_row(recorded.event), violations=_outs(excused))
+    stored = record(session, caller, filed, now).event
+    # The rows the projector wrote, from the event as stored (nothing is read back) and as
+    # plain values (no ORM objects), validated once as the answer.
+    return _FILED.validate_python(
+        {**records.listed(*filed_rows(stored)), "violations": excused, "history": None}
+    )
+
+
+_FILED: TypeAdapter[DeploymentOut] = TypeAdapter(DeploymentOut)
 
 
 def _outs(violations: list[dict[str, Any]]) -> list[ViolationOut]:

@@ -7,7 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
-from sqlalchemy import ScalarSelect, Select, Table, bindparam, func, insert, select
+from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
+    Integer,
+    ScalarSelect,
+    Select,
+    Table,
+    bindparam,
+    func,
+    insert,
+    literal_column,
+    select,
+)
 from sqlalchemy.orm import Session
 
 from relos.access.domain import Principal
@@ -16,6 +28,7 @@ from relos.events.base import DomainEvent
 from relos.events.models import EventRow
 from relos.events.seal import GENESIS, Envelope, canonical, chain_hash, seal, seal_canonical
 from relos.kit.db import advisory_lock, check_values, connection_of
+from relos.kit.inserts import BATCH, Batch, insert_rows
 from relos.kit.timeutil import utcnow
 
 E = TypeVar("E", bound=DomainEvent)
@@ -92,15 +105,26 @@ _LAST_IN_LOG = (
 _LAST = _LAST_IN_LOG.subquery()
 # The head as two scalar subqueries (each an index seek), so other reads can join them.
 _HEAD_COLUMNS = (select(_LAST.c.seq).scalar_subquery(), select(_LAST.c.hash).scalar_subquery())
+# PostgreSQL: the new event's id, drawn with the head under the log's lock (so ids within
+# a log still rise with seq, as replay's order by id needs) and known before its insert,
+# which can then be one statement with the projection's and the signed leaf's.
+_NEXT_EVENT_ID: ColumnClause[int] = literal_column("nextval('events_id_seq')", Integer)
 _HEAD_STATEMENTS: dict[tuple[int, ...], Select[Any]] = {}
 
 
-def _head_under_lock(session: Session, log: str) -> tuple[int, str] | None:
-    """The log's head, with what the append hooks read under the same lock (one statement)."""
+def _head_under_lock(
+    session: Session, log: str, postgres: bool
+) -> tuple[tuple[int, str] | None, int | None]:
+    """The log's head, with what the append hooks read under the same lock (one statement),
+    and on PostgreSQL the id the new event will have."""
     reads = [read for hook in HEAD_READ_HOOKS if (read := hook(session, log)) is not None]
-    if not reads:
-        return last_in_log(session, log)
-    columns = tuple(column for read in reads for column in read.columns)
+    if not reads and not postgres:
+        return last_in_log(session, log), None
+    columns: tuple[ColumnElement[Any], ...] = tuple(
+        column for read in reads for column in read.columns
+    )
+    if postgres:
+        columns = (_NEXT_EVENT_ID, *columns)
     key = tuple(id(column) for column in columns)
     statement = _HEAD_STATEMENTS.get(key)
     if statement is None:
@@ -109,12 +133,13 @@ def _head_under_lock(session: Session, log: str) -> tuple[int, str] | None:
     for read in reads:
         params.update(read.params)
     row = connection_of(session).execute(statement, params).one()
-    at = 2
+    at = 3 if postgres else 2
     for read in reads:
         read.keep(session, row[at : at + len(read.columns)])
         at += len(read.columns)
     seq, hash_ = row[0], row[1]
-    return None if seq is None else (int(seq), str(hash_))
+    head = None if seq is None else (int(seq), str(hash_))
+    return head, int(row[2]) if postgres else None
 
 
 def lock_log(session: Session, log: str) -> None:
@@ -153,8 +178,10 @@ def record(
     # The projector sees the event as replay will read it back (e.g. 2.0 stored as 2), so
     # the rows written now are the rows a replay writes.
     stored = type(event).model_validate_json(content)
+    connection = session.connection()
+    postgres = connection.dialect.name == "postgresql"
     lock_log(session, route.log)
-    last = _head_under_lock(session, route.log)
+    last, event_id = _head_under_lock(session, route.log, postgres)
     for check in CHECK_HOOKS:
         check(session, event)
     envelope = Envelope(
@@ -172,16 +199,36 @@ def record(
     sealed = seal_canonical(envelope, content)
     hash_ = chain_hash(sealed)
     values = values_of(envelope, content, hash_)
-    check_values(EVENTS, values)
-    # A Core insert: the ORM's unit of work for one append-only row cost more than the row.
-    event_id = session.connection().execute(_INSERT_EVENT, values).scalar_one()
-    recorded = RecordedEvent(event_id, envelope, stored, content, sealed, hash_)
-    if project:
+    if event_id is None:
+        # SQLite, in process: a Core insert now (the ORM's unit of work for one
+        # append-only row cost more than the row), its id from the database.
+        check_values(EVENTS, values)
+        event_id = connection.execute(_INSERT_EVENT, values).scalar_one()
+        recorded = RecordedEvent(event_id, envelope, stored, content, sealed, hash_)
+        _project_and_sign(session, recorded, projector if project else None)
+    else:
+        # PostgreSQL: the event's row, the rows its projector writes with `write_rows` and
+        # its signed leaf are gathered and written as one statement (relos.kit.inserts):
+        # one round trip under the lock, and no moment where one stands without the other.
+        recorded = RecordedEvent(event_id, envelope, stored, content, sealed, hash_)
+        batch = Batch(event_id, [(EVENTS, [{"id": event_id, **values}])])
+        session.info[BATCH] = batch
+        try:
+            _project_and_sign(session, recorded, projector if project else None)
+        finally:
+            session.info.pop(BATCH, None)
+        insert_rows(connection_of(session), batch.parts)
+    session.flush()
+    return recorded
+
+
+def _project_and_sign(
+    session: Session, recorded: RecordedEvent[E], projector: catalog.Projector | None
+) -> None:
+    if projector is not None:
         projector(session, recorded)
     for hook in APPEND_HOOKS:
         hook(session, cast("RecordedEvent[DomainEvent]", recorded))
-    session.flush()
-    return recorded
 
 
 EVENTS: Table = EventRow.__table__  # type: ignore[assignment]

@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlalchemy import Table
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
 import relos.logistics.rebuild  # noqa: F401  (registers the hook that lets a rebuild through)
 from relos.events import RecordedEvent, projection_tables, projector
-from relos.kit.db import connection_of
-from relos.kit.inserts import insert_rows
+from relos.kit.inserts import write_rows
 from relos.kit.money import Money
 from relos.logistics.events import (
     DeliveryReceived,
@@ -135,8 +135,8 @@ def order_raised(session: Session, recorded: RecordedEvent[OrderRaised]) -> None
     # Core inserts (the order first: the lines refer to it); the ORM's unit of work for
     # these new rows cost more than the rest of the append.
     order, lines = raised_values(recorded.event), raised_line_values(recorded.event)
-    # One statement on PostgreSQL (relos.kit.inserts): one round trip under the lock.
-    insert_rows(connection_of(session), [(ORDERS, [order]), (ORDER_LINES, lines)])
+    # On PostgreSQL one statement with the event's own row (relos.kit.inserts.write_rows).
+    write_rows(session, [(ORDERS, [order]), (ORDER_LINES, lines)])
 
 
 @projector(OrderSigned)
@@ -157,10 +157,34 @@ def order_signed(session: Session, recorded: RecordedEvent[OrderSigned]) -> None
 def _move_lines(
     session: Session, order_id: str, quantities: list[QuantityRecord], column: str
 ) -> None:
-    lines = repository.order_lines(session, order_id)
+    lines = _lines_named(session, order_id, {entry.line for entry in quantities})
     for entry in quantities:
         line = lines[entry.line]
         setattr(line, column, getattr(line, column) + entry.quantity)
+
+
+def _lines_named(session: Session, order_id: str, numbers: set[int]) -> dict[int, OrderLineRow]:
+    """The order's lines by number: those this session holds already (the service that
+    judged the event read them), read only when one is missing."""
+    held = {n: session.identity_map.get(identity_key(OrderLineRow, (order_id, n))) for n in numbers}
+    if all(isinstance(line, OrderLineRow) for line in held.values()):
+        return {n: line for n, line in held.items() if isinstance(line, OrderLineRow)}
+    return {line.line_no: line for line in repository.order_lines(session, order_id)}
+
+
+DELIVERIES: Table = DeliveryRow.__table__  # type: ignore[assignment]
+
+
+def delivery_values(event: DeliveryRecorded) -> dict[str, Any]:
+    """The delivery's row as recording it writes it (column values)."""
+    return {
+        "id": event.delivery,
+        "order_id": event.order,
+        "delivered_at": event.delivered_at,
+        "received_by": event.received_by,
+        "recorded_by": event.recorded_by,
+        "lines": [lot.model_dump(mode="json") for lot in event.lots],
+    }
 
 
 @projector(DeliveryRecorded)
@@ -169,18 +193,10 @@ def delivery_recorded(session: Session, recorded: RecordedEvent[DeliveryRecorded
     moved = [QuantityRecord(line=lot.line, quantity=lot.quantity) for lot in event.lots]
     _move_lines(session, event.order, moved, "delivered")
     _order(session, event.order).status = event.status
-    session.add(
-        DeliveryRow(
-            id=event.delivery,
-            order_id=event.order,
-            delivered_at=event.delivered_at,
-            received_by=event.received_by,
-            recorded_by=event.recorded_by,
-            lines=[lot.model_dump(mode="json") for lot in event.lots],
-        )
-    )
-    _postings(session, event.postings, event.recorded_at)
     session.flush()
+    # New rows as Core inserts: on PostgreSQL one statement with the event (write_rows).
+    write_rows(session, [(DELIVERIES, [delivery_values(event)])])
+    _postings(session, event.postings, event.recorded_at)
 
 
 @projector(DeliveryReceived)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, event, func, insert, select, update
+from sqlalchemy import Table, bindparam, event, func, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -23,10 +23,11 @@ from sqlalchemy.orm.util import identity_key
 from relos.events.store import HeadRead
 from relos.kit.db import advisory_lock, memo_of
 from relos.kit.errors import Conflict
+from relos.kit.inserts import batch_for
 from relos.kit.timeutil import utcnow
 from relos.tlog import dsse, merkle, note
 from relos.tlog.keys import Signer
-from relos.tlog.models import CheckpointRow, EntryRow, LogRow, NodeRow, SubtreeRow
+from relos.tlog.models import CheckpointRow, EntryRow, EventLeafRow, LogRow, NodeRow, SubtreeRow
 from relos.tlog.node import create_key, node_name, pending_path, read_key, session_key_path
 
 INTERNAL = "internal"
@@ -265,8 +266,23 @@ def _store_leaf(
 
     Plain driver statements: an ORM insert per append cost several times the signing. On
     PostgreSQL the inserts are one statement (data-modifying WITH clauses), so the append
-    is one round trip under the log's lock; SQLite, in process, runs them one by one.
+    is one round trip under the log's lock; SQLite, in process, runs them one by one. The
+    leaf of an event being recorded joins the event's own statement instead (its batch).
     """
+    batch = None if event_id is None else batch_for(session, event_id)
+    if batch is not None and event_id is not None:
+        batch.parts += [
+            (_ENTRIES, [{"log_id": log_id, "idx": index, "leaf": leaf}]),
+            (
+                _SUBTREES,
+                [
+                    {"log_id": log_id, "level": level, "idx": idx, "hash": value}
+                    for (level, idx), value in made
+                ],
+            ),
+            (_EVENT_LEAVES, [{"event_id": event_id, "log_id": log_id, "idx": index}]),
+        ]
+        return
     connection = session.connection()
     postgres = connection.dialect.name == "postgresql"
     statements = _leaf_statements("%s" if postgres else "?", len(made), event_id is not None)
@@ -283,6 +299,11 @@ def _store_leaf(
         return
     for sql, params in zip(statements, values, strict=True):
         connection.exec_driver_sql(sql, params)
+
+
+_ENTRIES: Table = EntryRow.__table__  # type: ignore[assignment]
+_SUBTREES: Table = SubtreeRow.__table__  # type: ignore[assignment]
+_EVENT_LEAVES: Table = EventLeafRow.__table__  # type: ignore[assignment]
 
 
 def _leaf_statements(mark: str, subtrees: int, event: bool) -> list[str]:
@@ -329,17 +350,25 @@ def _store_checkpoint(
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(_PG_CHECKPOINT, (size, root, log_id, log_id, size, signed, now))
-        # As the ORM update did: a head row this session holds shows the new head.
-        held = session.identity_map.get(identity_key(LogRow, log_id))
-        if isinstance(held, LogRow):
-            set_committed_value(held, "size", size)
-            set_committed_value(held, "root", root)
-        return
-    session.execute(update(LogRow).where(LogRow.id == log_id).values(size=size, root=root))
-    session.execute(
-        insert(CheckpointRow),
-        [{"log_id": log_id, "size": size, "note": signed, "signed_at": now}],
-    )
+    else:
+        # Prebuilt Core statements on the connection (the ORM's execution path cost more).
+        connection.execute(_MOVE_HEAD, {"log": log_id, "new_size": size, "new_root": root})
+        row = {"log_id": log_id, "size": size, "note": signed, "signed_at": now}
+        connection.execute(_ADD_CHECKPOINT, row)
+    # As an ORM update would: a head row this session holds shows the new head.
+    held = session.identity_map.get(identity_key(LogRow, log_id))
+    if isinstance(held, LogRow):
+        set_committed_value(held, "size", size)
+        set_committed_value(held, "root", root)
+
+
+_LOGS: Table = LogRow.__table__  # type: ignore[assignment]
+_MOVE_HEAD = (
+    update(_LOGS)
+    .where(_LOGS.c.id == bindparam("log"))
+    .values(size=bindparam("new_size"), root=bindparam("new_root"))
+)
+_ADD_CHECKPOINT = insert(CheckpointRow)
 
 
 @event.listens_for(Session, "before_commit")

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from relos.kit.db import Database
 from relos.kit.errors import InvalidInput
-from relos.kit.inserts import insert_rows
+from relos.kit.inserts import BATCH, Batch, Upsert, insert_rows, write_rows
 from relos.kit.types import UTCDateTime
 
 META = MetaData()
@@ -28,6 +28,12 @@ CHILDREN = Table(
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("parent_id", ForeignKey("test_insert_parents.id")),
     Column("position", Integer),
+)
+TOTALS = Table(
+    "test_insert_totals",
+    META,
+    Column("key", String(10), primary_key=True),
+    Column("amount", Integer),
 )
 WHEN = datetime(2027, 3, 1, 12, 30, 15, 123456, tzinfo=UTC)
 
@@ -79,3 +85,43 @@ def test_a_string_too_long_is_refused_before_anything_is_written(
         insert_rows(
             session.connection(), [(PARENTS, [{"id": "x" * 11, "end": WHEN, "detail": {}}])]
         )
+
+
+def test_an_upsert_adds_to_the_row_it_meets_and_a_batch_waits_for_its_event(
+    database: Database, tables: None
+) -> None:
+    """Upsert parts add to a stored total; rows handed to `write_rows` while a batch is
+    open join it (nothing runs) and are written with it, in one statement on PostgreSQL
+    however many parameters (the shape's third time goes through psycopg's cache)."""
+
+    def totals(amounts: dict[str, int]) -> Upsert:
+        rows = [{"key": key, "amount": amount} for key, amount in amounts.items()]
+        return Upsert(TOTALS, rows, ("key",), ("amount",))
+
+    with database.transaction() as session:
+        write_rows(session, [totals({"a": 1, "b": 2})])
+    many = {f"k{n}": n for n in range(30)}  # 60 parameters: more than psycopg caches
+    statements: list[str] = []
+
+    def note(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement)
+
+    for round_ in range(4):
+        statements.clear()
+        with database.transaction() as session:
+            batch = Batch(event_id=round_)
+            session.info[BATCH] = batch
+            event.listen(database.engine, "before_cursor_execute", note)
+            try:
+                write_rows(session, [totals({"a": 10, "c": 5}), totals(many)])
+                assert not [s for s in statements if "INSERT" in s]
+            finally:
+                del session.info[BATCH]
+            insert_rows(session.connection(), batch.parts)
+            event.remove(database.engine, "before_cursor_execute", note)
+        assert len([s for s in statements if "INSERT" in s]) == (2 if database.sqlite else 1)
+    with database.transaction(write=False) as session:
+        stored = {
+            key: amount for key, amount in session.execute(select(TOTALS.c.key, TOTALS.c.amount))
+        }
+    assert (stored["a"], stored["b"], stored["c"], stored["k29"]) == (41, 2, 20, 116)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 
+import pytest
 from sqlalchemy import event as sqlalchemy_event
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from relos.access.domain import SYSTEM
 from relos.audit.service import record
@@ -14,7 +16,7 @@ from relos.events import DomainEvent, RecordedEvent
 from relos.events.models import EventRow
 from relos.kit.db import Database
 from relos.tlog import dsse, store, verify_service
-from relos.tlog.models import LogRow
+from relos.tlog.models import EventLeafRow, LogRow, SubtreeRow
 
 
 def signed_statements(db: Database, agreement: str | None) -> list[bytes]:
@@ -111,3 +113,51 @@ def test_a_known_head_is_checked_in_the_same_read_as_the_event_log_head(
     assert signed_statements(database, log)[-1] == recorded.sealed
     with database.transaction(write=False) as session:
         assert verify_service.verify(session, SYSTEM).whole
+
+
+def test_on_postgresql_the_event_and_its_signed_leaf_are_one_statement(
+    database: Database,
+) -> None:
+    """The event's row, its leaf, the subtrees and the event-to-leaf row are one INSERT
+    (PostgreSQL), its id drawn with the head; SQLite writes them one by one."""
+    log = "in-ru-relos"
+    with database.transaction() as session:
+        record(session, SYSTEM, "test.touch", "thing", "1", ["IN"], log=log)
+    recorded, statements = _recorded_with_statements(database, log, "2")
+    writes = [s for s in statements if "INSERT INTO" in s and "events" in s]
+    if database.sqlite:
+        assert not [s for s in writes if "tlog_entries" in s and "INTO events" in s]
+    else:
+        assert len(writes) == 1
+        assert all(table in writes[0] for table in ("tlog_entries", "tlog_event_leaves"))
+        head = [s for s in statements if "nextval('events_id_seq')" in s]
+        assert len(head) == 1 and "FROM events" in head[0]
+    with database.transaction(write=False) as session:
+        leaf = session.execute(
+            select(EventLeafRow.event_id).where(EventLeafRow.event_id == recorded.id)
+        ).scalar()
+        assert leaf == recorded.id
+        assert verify_service.verify(session, SYSTEM).whole
+
+
+def test_an_event_whose_leaf_cannot_be_written_is_not_written_either(
+    database: Database,
+) -> None:
+    """A leaf refused by the database (here: its subtree's place taken) takes its event down:
+    no event without its leaf, whether the two are one statement or several."""
+    log = "in-ru-relos"
+    with database.transaction() as session:
+        record(session, SYSTEM, "test.touch", "thing", "1", ["IN"], log=log)
+    with database.transaction(write=False) as session:
+        events_before = session.scalar(select(func.count()).select_from(EventRow))
+        logged = store.log_of(session, log)
+        assert logged is not None
+        log_id, size = logged.id, int(logged.size)
+    with database.engine.begin() as conn:  # a stray subtree where the next leaf's goes
+        row = {"log_id": log_id, "level": 0, "idx": size, "hash": b"x" * 32}
+        conn.execute(insert(SubtreeRow), row)
+    with pytest.raises(IntegrityError), database.transaction() as session:
+        record(session, SYSTEM, "test.touch", "thing", "2", ["IN"], log=log)
+    with database.transaction(write=False) as session:
+        assert session.scalar(select(func.count()).select_from(EventRow)) == events_before
+        assert session.scalar(select(func.count()).select_from(EventLeafRow)) == events_before

@@ -23,10 +23,10 @@ from relos.logistics.deliveries.receipt import DeliveryState, check_receipt
 from relos.logistics.events import DeliveryReceived, DeliveryRecorded, LotRecord, PostingRecord
 from relos.logistics.ledger.journal import Journal
 from relos.logistics.ledger.postings import OrderAccount
-from relos.logistics.models import DeliveryRow, OrderRow
+from relos.logistics.models import DeliveryRow, OrderLineRow, OrderRow
 from relos.logistics.orders import repository
 from relos.logistics.orders.checks import terms_of
-from relos.logistics.orders.results import order_result
+from relos.logistics.orders.results import delivered_result, order_result, settled_state
 from relos.logistics.orders.service import lock_order, parties, visible_order
 from relos.logistics.orders.status import OrderStatus, status_after_delivery
 from relos.logistics.prices.service import price_table
@@ -53,9 +53,14 @@ def record_delivery(session: Session, caller: Principal, command: RecordDelivery
     require(caller, "orders.deliver")
     lock_order(session, command.order)
     row = visible_order(session, caller, command.order)
-    event = delivery_event(session, row, command, str(uuid.uuid4()), caller.name, utcnow())
+    lines = repository.order_lines(session, row.id)
+    event = _priced(session, row, lines, command, str(uuid.uuid4()), caller.name, utcnow())
+    # The rest of the answer is read before the log's lock is taken (`record`): the order's
+    # lock, held, keeps it as it is but for what this delivery adds.
+    before = settled_state(session, row.id)
     record(session, caller, event, event.recorded_at)
-    return order_result(session, row)
+    # The projector moved `row` and `lines` in this session; nothing is read back.
+    return delivered_result(row, lines, before, event)
 
 
 def delivery_event(
@@ -69,9 +74,21 @@ def delivery_event(
     """The delivery's event, each lot priced at the price in force that day; raises when it
     would deliver more than ordered. A partner's node re-judges a delivery it receives by
     calling this with the delivery's own id and times."""
+    lines = repository.order_lines(session, row.id)
+    return _priced(session, row, lines, command, delivery_id, recorded_by, recorded_at)
+
+
+def _priced(
+    session: Session,
+    row: OrderRow,
+    lines: list[OrderLineRow],
+    command: RecordDelivery,
+    delivery_id: str,
+    recorded_by: str,
+    recorded_at: datetime,
+) -> DeliveryRecorded:
     received_by = _receiver(command)
     delivered = quantities((line.line, line.quantity) for line in command.lines)
-    lines = repository.order_lines(session, row.id)
     ordered = [line.quantity for line in lines]
     before = [line.delivered for line in lines]
     problems = check_delivery(OrderStatus(row.status), ordered, before, delivered)

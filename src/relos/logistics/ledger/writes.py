@@ -11,11 +11,12 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Table, delete, insert, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from relos.kit.inserts import BATCH, Part, Upsert, write_rows
 from relos.logistics.ledger.postings import Posting, PostingKind
 from relos.logistics.models import (
     BalanceRow,
@@ -77,27 +78,55 @@ def _legs(posting: Posting, minor: int) -> tuple[dict[str, Any], dict[str, Any]]
 
 
 def insert_postings(session: Session, postings: Sequence[Posting], recorded_at: datetime) -> None:
-    """Write postings, their two entries each, and move the balances, in one go."""
+    """Write postings, their two entries each, and move the balances, in one go.
+
+    While `record` gathers an event's rows (PostgreSQL, relos.kit.inserts) they all join
+    the event's one statement: the postings, entries, the three running totals (upserts)
+    and the order's overdue spans, worked out beforehand from the order's other postings
+    and these. Otherwise (SQLite, replay, imports of thousands) each table is one
+    executemany, as before.
+    """
     if not postings:
         return
     minors = [p.amount.minor for p in postings]
-    connection = session.connection()
     rows = [_posting_values(p, m, recorded_at) for p, m in zip(postings, minors, strict=True)]
-    connection.execute(insert(PostingRow), rows)
     legs = [leg for p, m in zip(postings, minors, strict=True) for leg in _legs(p, m)]
-    connection.execute(insert(EntryRow), legs)
-    move_balances(session, postings, minors)
-    move_positions(session, postings, minors)
-    move_day_totals(session, postings, minors)
-    redo_overdue_spans(session, sorted({p.order for p in postings}))
+    spans = redo_overdue_spans(session, sorted({p.order for p in postings}), postings)
+    parts: list[Part] = [
+        (POSTINGS, rows),
+        (ENTRIES, legs),
+        _balances(postings, minors),
+        _positions(postings, minors),
+        _day_totals(postings, minors),
+        (SPANS, spans),
+    ]
+    if session.info.get(BATCH) is not None:
+        write_rows(session, parts)
+        return
+    connection = session.connection()
+    for part in parts:
+        if isinstance(part, Upsert):
+            connection.execute(_upsert_statement(session, part), list(part.rows))
+        elif part[1]:
+            connection.execute(insert(part[0]), list(part[1]))
 
 
-def _upsert(session: Session) -> Any:
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+POSTINGS: Table = PostingRow.__table__  # type: ignore[assignment]
+ENTRIES: Table = EntryRow.__table__  # type: ignore[assignment]
+SPANS: Table = OverdueSpanRow.__table__  # type: ignore[assignment]
 
 
-def move_positions(session: Session, postings: Sequence[Posting], minors: Sequence[int]) -> None:
-    """Add the postings to what is owed per order and currency."""
+def _upsert_statement(session: Session, part: Upsert) -> Any:
+    upsert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = upsert(part.table)
+    return statement.on_conflict_do_update(
+        index_elements=list(part.key),
+        set_={name: part.table.c[name] + statement.excluded[name] for name in part.adding},
+    )
+
+
+def _positions(postings: Sequence[Posting], minors: Sequence[int]) -> Upsert:
+    """The postings added to what is owed per order and currency."""
     deltas: dict[tuple[str, str], tuple[Posting, int]] = {}
     for p, minor in zip(postings, minors, strict=True):
         head, total = deltas.get((p.order, p.currency), (p, 0))
@@ -113,38 +142,31 @@ def move_positions(session: Session, postings: Sequence[Posting], minors: Sequen
         }
         for (order, currency), (head, delta) in sorted(deltas.items())
     ]
-    statement = _upsert(session)(PositionRow)
-    statement = statement.on_conflict_do_update(
-        index_elements=["order_id", "currency"],
-        set_={"owed_minor": PositionRow.owed_minor + statement.excluded.owed_minor},
-    )
-    session.connection().execute(statement, rows)
+    return Upsert(PositionRow.__table__, rows, ("order_id", "currency"), ("owed_minor",))  # type: ignore[arg-type]
 
 
-def move_balances(session: Session, postings: Sequence[Posting], minors: Sequence[int]) -> None:
-    """Add the postings to the maintained balances (an upsert per creditor/debtor/currency)."""
+def _balances(postings: Sequence[Posting], minors: Sequence[int]) -> Upsert:
+    """The postings added to the maintained balances (per creditor, debtor, currency)."""
     deltas: dict[tuple[str, str, str, str], int] = {}
     for p, minor in zip(postings, minors, strict=True):
         key = (p.agreement, p.creditor, p.debtor, p.currency)
         deltas[key] = deltas.get(key, 0) + minor
-    upsert = _upsert(session)
-    for (agreement, creditor, debtor, currency), delta in sorted(deltas.items()):
-        statement = upsert(BalanceRow).values(
-            agreement_id=agreement,
-            creditor=creditor,
-            debtor=debtor,
-            currency=currency,
-            amount_minor=delta,
-        )
-        statement = statement.on_conflict_do_update(
-            index_elements=["agreement_id", "creditor", "debtor", "currency"],
-            set_={"amount_minor": BalanceRow.amount_minor + statement.excluded.amount_minor},
-        )
-        session.execute(statement)
+    rows = [
+        {
+            "agreement_id": agreement,
+            "creditor": creditor,
+            "debtor": debtor,
+            "currency": currency,
+            "amount_minor": delta,
+        }
+        for (agreement, creditor, debtor, currency), delta in sorted(deltas.items())
+    ]
+    pair = ("agreement_id", "creditor", "debtor", "currency")
+    return Upsert(BalanceRow.__table__, rows, pair, ("amount_minor",))  # type: ignore[arg-type]
 
 
-def move_day_totals(session: Session, postings: Sequence[Posting], minors: Sequence[int]) -> None:
-    """Add the postings to the net amount booked per pair, currency and day."""
+def _day_totals(postings: Sequence[Posting], minors: Sequence[int]) -> Upsert:
+    """The postings added to the net amount booked per pair, currency and day."""
     deltas: dict[tuple[str, str, str, str, date], int] = {}
     for p, minor in zip(postings, minors, strict=True):
         key = (p.agreement, p.creditor, p.debtor, p.currency, p.booked_on)
@@ -160,16 +182,16 @@ def move_day_totals(session: Session, postings: Sequence[Posting], minors: Seque
         }
         for (agreement, creditor, debtor, currency, booked_on), delta in sorted(deltas.items())
     ]
-    statement = _upsert(session)(DayTotalRow)
-    statement = statement.on_conflict_do_update(
-        index_elements=["agreement_id", "creditor", "debtor", "currency", "booked_on"],
-        set_={"amount_minor": DayTotalRow.amount_minor + statement.excluded.amount_minor},
-    )
-    session.connection().execute(statement, rows)
+    pair_day = ("agreement_id", "creditor", "debtor", "currency", "booked_on")
+    return Upsert(DayTotalRow.__table__, rows, pair_day, ("amount_minor",))  # type: ignore[arg-type]
 
 
-def redo_overdue_spans(session: Session, order_ids: Sequence[str]) -> None:
-    """Work out again when each order was overdue (per currency), from all its postings.
+def redo_overdue_spans(
+    session: Session, order_ids: Sequence[str], adding: Sequence[Posting] = ()
+) -> list[dict[str, Any]]:
+    """Work out again when each order was overdue (per currency), from all its postings:
+    the stored ones other than `adding`, and `adding` (which may not be stored yet). The
+    orders' old spans are deleted; their new rows are returned for the caller to insert.
 
     An order has a handful of postings, and a new one (even one booked on an earlier day)
     can move every span after it; recomputing the order's spans whole keeps them equal to
@@ -177,42 +199,70 @@ def redo_overdue_spans(session: Session, order_ids: Sequence[str]) -> None:
     """
     connection = session.connection()
     every = sorted(set(order_ids))
+    skip = {p.ref for p in adding}
+    rows: list[dict[str, Any]] = []
     for start in range(0, len(every), 500):
         orders = every[start : start + 500]
-        connection.execute(delete(OverdueSpanRow).where(OverdueSpanRow.order_id.in_(orders)))
-        found = connection.execute(
-            select(
-                PostingRow.order_id,
-                PostingRow.currency,
-                PostingRow.agreement_id,
-                PostingRow.creditor,
-                PostingRow.debtor,
-                PostingRow.booked_on,
-                PostingRow.due_on,
-                PostingRow.amount_minor,
-            ).where(PostingRow.order_id.in_(orders))
-        )
-        moves: dict[tuple[str, str], list[tuple[date, date | None, int]]] = {}
-        heads: dict[tuple[str, str], tuple[str, str, str]] = {}
-        for order, currency, agreement, creditor, debtor, booked, due, amount in found:
-            moves.setdefault((order, currency), []).append((booked, due, int(amount)))
-            heads[(order, currency)] = (agreement, creditor, debtor)
-        rows = [
-            {
-                "order_id": order,
-                "currency": currency,
-                "from_day": begin,
-                "until_day": end,
-                "month": month,
-                "agreement_id": heads[(order, currency)][0],
-                "creditor": heads[(order, currency)][1],
-                "debtor": heads[(order, currency)][2],
-                "amount_minor": span.amount,
-                "due_on": span.due_on,
-            }
-            for (order, currency), history in sorted(moves.items())
-            for span in overdue_spans(history)
-            for month, begin, end in month_pieces(span)
+        gone = delete(OverdueSpanRow).where(OverdueSpanRow.order_id.in_(orders))
+        postings = _POSTINGS_OF.where(PostingRow.order_id.in_(orders))
+        if connection.dialect.name == "postgresql":
+            # One round trip: the spans' DELETE as a WITH clause of the postings' read.
+            postings = postings.add_cte(gone.cte("gone"))
+        else:
+            connection.execute(gone)
+        found: list[_Move] = [
+            (order, currency, agreement, creditor, debtor, booked, due, int(amount))
+            for ref, order, currency, agreement, creditor, debtor, booked, due, amount in (
+                connection.execute(postings)
+            )
+            if ref not in skip
         ]
-        if rows:
-            connection.execute(insert(OverdueSpanRow), rows)
+        wanted = set(orders)
+        found += [
+            (p.order, p.currency, p.agreement, p.creditor, p.debtor, p.booked_on, p.due_on, m)
+            for p, m in ((p, p.amount.minor) for p in adding)
+            if p.order in wanted
+        ]
+        rows += _spans_of(found)
+    return rows
+
+
+_POSTINGS_OF = select(
+    PostingRow.ref,
+    PostingRow.order_id,
+    PostingRow.currency,
+    PostingRow.agreement_id,
+    PostingRow.creditor,
+    PostingRow.debtor,
+    PostingRow.booked_on,
+    PostingRow.due_on,
+    PostingRow.amount_minor,
+)
+# A posting as the spans need it: order, currency, agreement, creditor, debtor, booked on,
+# due on, amount (minor units).
+_Move = tuple[str, str, str, str, str, date, date | None, int]
+
+
+def _spans_of(found: Sequence[_Move]) -> list[dict[str, Any]]:
+    moves: dict[tuple[str, str], list[tuple[date, date | None, int]]] = {}
+    heads: dict[tuple[str, str], tuple[str, str, str]] = {}
+    for order, currency, agreement, creditor, debtor, booked, due, amount in found:
+        moves.setdefault((order, currency), []).append((booked, due, amount))
+        heads[(order, currency)] = (agreement, creditor, debtor)
+    return [
+        {
+            "order_id": order,
+            "currency": currency,
+            "from_day": begin,
+            "until_day": end,
+            "month": month,
+            "agreement_id": heads[(order, currency)][0],
+            "creditor": heads[(order, currency)][1],
+            "debtor": heads[(order, currency)][2],
+            "amount_minor": span.amount,
+            "due_on": span.due_on,
+        }
+        for (order, currency), history in sorted(moves.items())
+        for span in overdue_spans(history)
+        for month, begin, end in month_pieces(span)
+    ]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from types import SimpleNamespace
 
 from sqlalchemy.orm import Session
 
@@ -24,7 +25,7 @@ from relos.kit.pagination import Page
 from relos.kit.timeutil import utcnow
 from relos.logistics.commands import RaiseOrder, SignOrder
 from relos.logistics.events import LineRecord, OrderRaised, OrderSigned
-from relos.logistics.models import OrderLineRow, OrderRow
+from relos.logistics.models import OrderRow
 from relos.logistics.orders import repository
 from relos.logistics.orders.checks import agreement_violations, counter_violations, terms_of
 from relos.logistics.orders.domain import OrderDraft, OrderLine, validate_order
@@ -73,9 +74,10 @@ def raise_order(session: Session, caller: Principal, command: RaiseOrder) -> Ord
         created_by=caller.name,
     )
     stored = record(session, caller, event, event.created_at).event
-    # The rows the projector wrote, built from the event as stored (nothing is read back).
-    lines = [OrderLineRow(**values) for values in raised_line_values(stored)]
-    return new_order_result(OrderRow(**raised_values(stored)), lines)
+    # The rows the projector wrote, from the event as stored (nothing is read back) and as
+    # plain values: no ORM objects made only to be read.
+    lines = [SimpleNamespace(**values) for values in raised_line_values(stored)]
+    return new_order_result(SimpleNamespace(**raised_values(stored)), lines)
 
 
 def order_event(
