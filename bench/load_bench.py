@@ -13,7 +13,8 @@ the same server, at the same client count, is the framework's ceiling.
 
 Printed per run: req/s, p50/p99 per operation, errors (any 5xx, transport error or unexpected
 status) by operation and kind with a sample answer, the server's CPU seconds beside the wall
-time, CPU ms per request of the server and of this client process, and the load average.
+time, CPU ms per request of the server, of this client process and of PostgreSQL's processes
+(all of them on the machine: run it on a quiet one), and the load average.
 After each run the invariants are checked: every acknowledged filing and order is stored, the
 personnel in force never exceeds the cap, and `relos audit verify` passes (the bench's users
 are added with the server's data directory, so every event is signed by the node's key).
@@ -379,21 +380,36 @@ def settle(pid: int, most_s: float = 30.0) -> None:
 
 def tree_cpu(pid: int) -> float:
     """User+system CPU seconds of a process and its children (workers), from /proc."""
-    total = 0.0
-    tick = os.sysconf("SC_CLK_TCK")
     pids = [pid]
     try:
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
         pids += [int(c) for c in children]
     except OSError:
         pass
-    for p in pids:
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        total += (int(fields[11]) + int(fields[12])) / tick
+    return sum(_cpu_of(p) for p in pids)
+
+
+def postgres_cpu() -> float:
+    """CPU seconds of every PostgreSQL process on this machine (its backends serve the
+    bench's connections, and each ends with its connection: sample before and after a run
+    while the pool is open). The same cores serve it, so it belongs in the budget."""
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    total += _cpu_of(int(entry.name))
+            except OSError:
+                continue
     return total
+
+
+def _cpu_of(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def check_invariants(url: str, tally: Tally, folder: Path, code: Checkout) -> list[str]:
@@ -465,6 +481,7 @@ class Row:
     wall: float
     cpu: float  # the server's (master and workers)
     client_cpu: float  # this process's, the load generator's
+    db_cpu: float  # PostgreSQL's processes' (0 on SQLite, which runs inside the server)
     errors: int
     error_kinds: str
     per_op: dict[str, tuple[float, float]]
@@ -514,9 +531,10 @@ def bench_one(
                     load_prices(base, tokens)
                     settle(process.pid)
                     port = int(base.rsplit(":", 1)[1])
-                    cpu0 = tree_cpu(process.pid)
+                    cpu0, db0 = tree_cpu(process.pid), postgres_cpu() if pg_name else 0.0
                     tally, wall, client_cpu = run_load(port, tokens, clients, seconds, mix)
                     cpu = tree_cpu(process.pid) - cpu0
+                    db_cpu = postgres_cpu() - db0 if pg_name else 0.0
                 finally:
                     stop_server(process)
                 writes = bool(WRITES & set(mix))
@@ -537,6 +555,7 @@ def bench_one(
                     wall,
                     cpu,
                     client_cpu,
+                    db_cpu,
                     tally.error_count(),
                     tally.error_kinds(),
                     per_op,
@@ -558,7 +577,8 @@ def print_row(row: Row) -> None:
         f"{row.reqs / row.wall:.0f} req/s, errors {row.errors}"
         + (f" ({row.error_kinds})" if row.error_kinds else "")
         + f", CPU {row.cpu * 1000 / reqs:.2f} ms/req server, "
-        f"{row.client_cpu * 1000 / reqs:.2f} ms/req client, {ops}, invariants {row.invariants}",
+        f"{row.client_cpu * 1000 / reqs:.2f} ms/req client, "
+        f"{row.db_cpu * 1000 / reqs:.2f} ms/req database, {ops}, invariants {row.invariants}",
         flush=True,
     )
 
@@ -618,6 +638,7 @@ def main() -> None:
         "server CPU s / wall s",
         "server CPU ms/req",
         "client CPU ms/req",
+        "database CPU ms/req",
         "invariants",
     ):
         table.add_column(column)
@@ -641,6 +662,7 @@ def main() -> None:
             f"{row.cpu:.1f} / {row.wall:.1f}",
             f"{row.cpu * 1000 / max(row.reqs, 1):.2f}",
             f"{row.client_cpu * 1000 / max(row.reqs, 1):.2f}",
+            f"{row.db_cpu * 1000 / max(row.reqs, 1):.2f}" if row.backend == "postgres" else "",
             row.invariants,
         )
     console = Console(width=220)

@@ -121,10 +121,13 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
         bound_request_threads(settings.worker_threads)
         if db is None:  # a served app (tests pass their own db and load on demand)
             from relos.events import catalog
+            from relos.ops.memory import keep_long_lived, tune_collector
             from relos.planning.service import load_in_background
 
             catalog.load()  # every feature's events, before the first request needs them
-            load_in_background()
+            tune_collector()
+            keep_long_lived()
+            load_in_background(then=keep_long_lived)
         yield
         if db is None:
             database.dispose()

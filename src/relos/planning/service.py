@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 
 from sqlalchemy import select
@@ -84,9 +85,16 @@ def _load() -> None:
         return
 
 
-def load_in_background() -> threading.Thread:
-    """Load the network while the server starts, so the first plan does not wait for it."""
-    thread = threading.Thread(target=_load, name="relos-planner-load", daemon=True)
+def load_in_background(then: Callable[[], None] | None = None) -> threading.Thread:
+    """Load the network while the server starts, so the first plan does not wait for it;
+    `then` runs in the same thread once it is loaded."""
+
+    def load_then() -> None:
+        _load()
+        if then is not None:
+            then()
+
+    thread = threading.Thread(target=load_then, name="relos-planner-load", daemon=True)
     thread.start()
     return thread
 
