@@ -20,6 +20,7 @@ from relos.kit.guard import RequestGuard
 from relos.kit.problems import install as problems_install
 from relos.kit.security import install as security_install
 from relos.kit.settings import Settings
+from relos.kit.turns import ChangesFirst
 from relos.kit.web import Caller
 from relos.registry import parts
 
@@ -102,9 +103,18 @@ def bound_request_threads(threads: int) -> None:
     FastAPI runs them in AnyIO's thread pool, whose limiter (40 by default) is per event
     loop: set here, inside the loop, at startup. Requests over the bound wait their turn on
     the event loop, holding no thread and no connection; under the GIL, fewer threads mean
-    a thread holding a database lock gets the CPU back sooner.
+    a thread holding a database lock gets the CPU back sooner. Waiting changes are served
+    before waiting reads (relos.kit.turns).
     """
-    to_thread.current_default_thread_limiter().total_tokens = threads
+    changes_first = ChangesFirst(threads)
+    try:
+        # AnyIO keeps the loop's default limiter in a run variable of its asyncio backend
+        # (tests/unit/kit/test_turns.py fails if an AnyIO release moves it).
+        from anyio._backends._asyncio import _default_thread_limiter
+
+        _default_thread_limiter.set(changes_first)  # type: ignore[arg-type]
+    except ImportError:
+        to_thread.current_default_thread_limiter().total_tokens = threads
 
 
 def create_app(settings: Settings | None = None, db: Database | None = None) -> FastAPI:

@@ -53,6 +53,8 @@ class RequestContext:
 
     request_id: str
     deadline: float
+    method: str = "GET"
+    path: str = ""
     cancelled: bool = False
     reason: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
@@ -154,7 +156,9 @@ class RequestGuard:
         headers = {k: v for k, v in scope.get("headers", ()) if k in _READ_HEADERS}
         given = headers.get(b"x-request-id", b"").decode("latin-1")
         rid = given if _SANE_ID.match(given) else next_request_id()
-        context = RequestContext(rid, began + self.timeout)
+        context = RequestContext(
+            rid, began + self.timeout, scope.get("method", "GET"), scope.get("path", "")
+        )
         token = current.set(context)
         scope.setdefault("state", {})["request_id"] = rid
         status = [0]
