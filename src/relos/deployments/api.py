@@ -18,7 +18,6 @@ from relos.deployments.schemas import (
     UseStepOut,
     ValidationOut,
 )
-from relos.kit.answers import typed_json
 from relos.kit.idempotency import run_once
 from relos.kit.listing import ApiFilter
 from relos.kit.pagination import ApiPage, trim
@@ -30,13 +29,12 @@ Instant = Annotated[str, Query(description="RFC 3339 UTC", examples=["2026-07-01
 
 
 @router.post("/deployments/validate", response_model=ValidationOut)
-def validate(body: FilingIn, db: Db, claim: Claimed) -> Response:
+def validate(body: FilingIn, db: Db, claim: Claimed) -> ValidationOut:
     """Judge a filing against every rule; nothing is stored."""
     # Reads only (no locks): outside a transaction on PostgreSQL (Database.reads), the
     # token checked on the same connection.
     with db.reads() as session:
-        verdict = service.validate(session, claim.caller(session), body)
-    return typed_json(verdict, ValidationOut)
+        return service.validate(session, claim.caller(session), body)
 
 
 @router.post(
@@ -80,7 +78,7 @@ def list_deployments(
     party: str | None = None,
     status: str | None = None,
     active_at: Annotated[str | None, Query(description="RFC 3339 UTC")] = None,
-) -> Response:
+) -> list[DeploymentOut]:
     """Deployments; `q` searches reference, title, facility, hull and serial; `sort` by
     reference, title, agreement, party, host, status, start, end or filed_at."""
     with db.reads() as session:
@@ -89,8 +87,7 @@ def list_deployments(
         items = service.list_deployments(
             session, caller, agreement, party, status, at, page.probe(), filters
         )
-    listed = trim(items, page, request, response)
-    return typed_json(listed, list[DeploymentOut], headers=response.headers)
+    return trim(items, page, request, response)
 
 
 @router.get("/deployments/{deployment_id}", response_model=DeploymentOut)
@@ -140,22 +137,20 @@ def cancel(deployment_id: str, db: Db, caller: Caller) -> DeploymentOut:
 @router.get("/agreements/{agreement_id}/headroom", response_model=HeadroomOut)
 def headroom(
     agreement_id: str, party: str, start: Instant, end: Instant, db: Db, claim: Claimed
-) -> Response:
+) -> HeadroomOut:
     """Cap minus peak use over the window, per category, with the binding instant."""
     with db.reads() as session:
         caller = claim.caller(session)  # first: an unknown caller learns nothing more
         window = parse_instant(start, "start"), parse_instant(end, "end")
-        room = service.headroom(session, caller, agreement_id, party, *window)
-    return typed_json(room, HeadroomOut)
+        return service.headroom(session, caller, agreement_id, party, *window)
 
 
 @router.get("/agreements/{agreement_id}/utilisation", response_model=list[UseStepOut])
 def utilisation(
     agreement_id: str, party: str, start: Instant, end: Instant, db: Db, claim: Claimed
-) -> Response:
+) -> list[UseStepOut]:
     """Use over the window as consecutive steps."""
     with db.reads() as session:
         caller = claim.caller(session)  # first: an unknown caller learns nothing more
         window = parse_instant(start, "start"), parse_instant(end, "end")
-        steps = service.utilisation(session, caller, agreement_id, party, *window)
-    return typed_json(steps, list[UseStepOut])
+        return service.utilisation(session, caller, agreement_id, party, *window)

@@ -6,7 +6,6 @@ import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query, Request, Response
-from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from relos.access.domain import Principal
@@ -93,7 +92,9 @@ def list_prices(db: Db, caller: Caller, supplier: str | None = None) -> list[Pri
 
 
 @router.post("/support-orders", response_model=OrderOut, status_code=201)
-def raise_order(body: RaiseOrder, db: Db, claim: Claimed, key: IdempotencyKey = None) -> Any:
+def raise_order(
+    body: RaiseOrder, db: Db, claim: Claimed, response: Response, key: IdempotencyKey = None
+) -> Any:
     with db.transaction() as session:
         caller = claim.caller(session)  # the token checked on the write's own connection
         status, result = run_once(
@@ -104,8 +105,8 @@ def raise_order(body: RaiseOrder, db: Db, claim: Claimed, key: IdempotencyKey = 
             body.model_dump(mode="json"),
             lambda: (201, orders.raise_order(session, caller, body).model_dump(mode="json")),
         )
-    # Answered as stored (a retry with the same key gets these values again), in this thread.
-    return JSONResponse(result, status_code=status)
+    response.status_code = status
+    return result
 
 
 @router.get("/support-orders", response_model=list[OrderOut])
