@@ -97,20 +97,15 @@ def _guarded(app: FastAPI, settings: Settings, db: Database) -> Callable[[], ASG
     return build_with_guard
 
 
-def bound_request_threads(threads: int, changes_first: bool = True) -> None:
+def bound_request_threads(threads: int) -> None:
     """At most `threads` sync routes (and sync dependencies) of this process run at once.
 
     FastAPI runs them in AnyIO's thread pool, whose limiter (40 by default) is per event
     loop: set here, inside the loop, at startup. Requests over the bound wait their turn on
     the event loop, holding no thread and no connection; under the GIL, fewer threads mean
-    a thread holding a database lock gets the CPU back sooner. With `changes_first`,
-    waiting changes are served before waiting reads (relos.kit.turns): on PostgreSQL, not
-    on SQLite, whose one writer at a time left both threads of a worker waiting on it while
-    reads queued (their p99 rose from 0.3-0.4 s to 0.6-1.1 s in the load bench).
+    a thread holding a database lock gets the CPU back sooner. Waiting changes are served
+    before waiting reads (relos.kit.turns).
     """
-    if not changes_first:
-        to_thread.current_default_thread_limiter().total_tokens = threads
-        return
     try:
         # AnyIO keeps the loop's default limiter in a run variable of its asyncio backend
         # (tests/unit/kit/test_turns.py fails if an AnyIO release moves it).
@@ -132,7 +127,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        bound_request_threads(settings.worker_threads, changes_first=not database.sqlite)
+        bound_request_threads(settings.worker_threads)
         if db is None:  # a served app (tests pass their own db and load on demand)
             from relos.events import catalog
             from relos.ops.memory import keep_long_lived, tune_collector

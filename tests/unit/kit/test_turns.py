@@ -152,12 +152,3 @@ def test_the_server_installs_it_as_the_loops_thread_limiter() -> None:
         assert limiter.borrowed_tokens == 0
 
     anyio.run(main)
-
-
-def test_on_sqlite_the_loops_own_limiter_is_bounded_first_come_first_served() -> None:
-    async def main() -> None:
-        bound_request_threads(3, changes_first=False)
-        limiter = to_thread.current_default_thread_limiter()
-        assert not isinstance(limiter, ChangesFirst) and limiter.total_tokens == 3
-
-    anyio.run(main)
