@@ -15,6 +15,7 @@ from relos.app import create_app
 from relos.kit.db import Database
 from relos.kit.errors import InvalidInput
 from relos.kit.settings import DEFAULT_WORKER_THREADS, Settings
+from relos.kit.turns import COMPUTATIONS
 
 
 def test_the_bound_is_read_from_the_environment_and_nonsense_refused(
@@ -79,3 +80,14 @@ def test_the_database_pool_matches_the_threads(database: Database, threads: int)
         assert pool._max_overflow == threads  # type: ignore[attr-defined]
     finally:
         served.dispose()
+
+
+def test_the_posts_served_as_reads_are_routes_of_the_app(
+    sqlite_database: Database, tmp_path: Path
+) -> None:
+    """relos.kit.turns names them by path: a renamed route must not silently become a change."""
+    settings = Settings(database_url=sqlite_database.url, data_dir=tmp_path)
+    paths = create_app(settings, sqlite_database).openapi()["paths"]
+    assert COMPUTATIONS, "validation and plans are served as reads"
+    for path in COMPUTATIONS:
+        assert "post" in paths.get(path, {}), f"{path} is not a POST route of the app"
