@@ -38,18 +38,24 @@ NO_TELEMETRY: TelemetryConfig = {
 }
 
 
-def _api_router(expected_heads: set[str]) -> APIRouter:
+def _include_api(app: FastAPI, expected_heads: set[str]) -> None:
+    """The API's routes under /api/v1: the meta routes, then each feature's router.
+
+    Each router is included in the app itself, not in one /api/v1 router: FastAPI matches
+    a request against every level of included routers twice (to select, then to handle),
+    so a level less is that much less work on every request.
+    """
     from relos.ops import ready
 
-    api = APIRouter(prefix=API_PREFIX)
+    meta = APIRouter()
 
-    @api.get("/health", tags=["meta"])
+    @meta.get("/health", tags=["meta"])
     async def health() -> dict[str, str]:
         """The process answers (liveness); says nothing about the database: see /ready."""
         # async: the event loop answers it even while every request thread is busy.
         return {"status": "ok"}
 
-    @api.get(
+    @meta.get(
         "/ready",
         tags=["meta"],
         responses={503: {"description": "Database unreachable or migrations not current"}},
@@ -59,9 +65,9 @@ def _api_router(expected_heads: set[str]) -> APIRouter:
         verdict = ready.check(request.app.state.db, expected_heads)
         return JSONResponse(verdict.to_dict(), status_code=200 if verdict.ready else 503)
 
+    app.include_router(meta, prefix=API_PREFIX)
     for _feature, module in parts("api"):
-        api.include_router(module.router)
-    return api
+        app.include_router(module.router, prefix=API_PREFIX)
 
 
 def _metrics_router() -> APIRouter:
@@ -163,7 +169,7 @@ def create_app(settings: Settings | None = None, db: Database | None = None) -> 
     security_install(app)
     # Outermost of all: the request id, limits and log line cover even the headers layer.
     app.build_middleware_stack = _guarded(app, settings, database)  # type: ignore[method-assign]
-    app.include_router(_api_router(script_heads()))
+    _include_api(app, script_heads())
     app.include_router(_metrics_router())
     for _feature, module in parts("pages"):
         module.mount(app)

@@ -212,6 +212,15 @@ def _writer(session: Session, agreement: str | None) -> _Writer:
             writer = _Writer(known.log_id, known.origin, _copy(known.tree), signer)
             writers[agreement] = writer
             return writer
+        if size > known.tree.size:
+            # Grown by another process (a second worker): same log, same origin, and the
+            # size just read under the lock, so only the new tree's frontier is read (two
+            # statements fewer on every write that follows another worker's).
+            needed = subtrees(session, known.log_id, merkle.needed_for_root(size))
+            tree = merkle.CompactRange.load(size, needed)
+            writer = _Writer(known.log_id, known.origin, tree, signer)
+            writers[agreement] = writer
+            return writer
     log = log_of(session, agreement)
     if log is None:
         log = LogRow(
