@@ -172,7 +172,8 @@ def statement_period(
 
     A posting's ref is unique, so (day, ref) is a total order: pages cut from it never
     skip or repeat a line. `by_party`: the party is in few of the period's postings, so
-    SQLite reads them through the creditor and debtor indexes (see `_by_day`).
+    SQLite reads them through the creditor and debtor indexes (`_by_party`), not by
+    walking the booking-day index past everyone else's (`_by_day`).
     """
     dialect = session.get_bind().dialect.name
     query = statement_query(party, start, end, page, dialect, by_party=by_party)
@@ -211,7 +212,7 @@ def day_lines(session: Session, party: str, start: date, end: date) -> list[DayL
 
 
 # Built once: a long period has hundreds of days, and building the statement and a
-# dataclass per day cost more than the database's read of the day totals.
+# dataclass per day cost about as much again as the database's read of the day totals.
 _MINE = or_(DayTotalRow.creditor == bindparam("party"), DayTotalRow.debtor == bindparam("party"))
 _DAY_LINES = (
     select(
