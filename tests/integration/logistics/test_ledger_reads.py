@@ -280,6 +280,7 @@ def _page_of(whole: reports.Statement, offset: int, limit: int) -> reports.State
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ratio", [0, paging.RATIO, 10**9], ids=["by-party", "chosen", "by-day"])
 def test_a_page_at_any_offset_is_that_slice_of_the_whole_statement(
     database: Database, ratio: int, monkeypatch: pytest.MonkeyPatch
@@ -301,6 +302,7 @@ def test_a_page_at_any_offset_is_that_slice_of_the_whole_statement(
             count = len(whole.lines)
             with database.transaction(write=False) as session:
                 assert statements.statement(session, caller, party, start, end) == whole
+                days = [line.booked_on for line in whole.lines]
                 for limit, step in ((2, 1), (7, 7), (50, 50)):
                     # Every offset with pages of two: each day boundary, the last line,
                     # one past it, and far past it.
@@ -308,7 +310,6 @@ def test_a_page_at_any_offset_is_that_slice_of_the_whole_statement(
                         page = Page(limit, offset)
                         found = statements.statement_page(session, caller, party, start, end, page)
                         assert found == _page_of(whole, offset, limit), (party, start, offset)
-                        days = [line.booked_on for line in whole.lines]
                         boundaries += 0 < offset < count and days[offset - 1] != days[offset]
                         pasts += offset >= count
             sparse += party == "FR" and 0 < count < 10
