@@ -9,10 +9,13 @@ deliveries one by one through the HTTP API in process (auth, validation, pricing
 order's lock, the ledger, the audit trail), each delivery one posting. Balances read the
 maintained `ledger_balances` table; overdue reads the maintained overdue spans (for
 2026-06-01 and for a busy day late in the year); statements read the day totals and the
-period's postings (one day and one week of India's, whole; and the week's first and last
-pages of 500 lines as GET /ledger/statement answers them, JSON body included). 1M
-entries = 500k postings (70% deliveries, 30% settlements, never over-settled), over 2026,
-RUB and INR, on the India-Russia agreement in both directions. Needs PostgreSQL at
+period's postings (one day and one week of India's, whole; the week's first and last
+pages of 500 lines as GET /ledger/statement answers them, JSON body included; India's
+pages of the whole year at offset 200,000 and the last; France's statement over six
+months, a party in few postings, its first page and whole). 1M entries = 500k postings
+(70% deliveries, 30% settlements, never over-settled), over 2026, RUB and INR, on the
+India-Russia agreement in both directions, and one order in 200 on the India-France
+agreement in EUR. Needs PostgreSQL at
 RELOS_TEST_POSTGRES unless --no-postgres; after booking it runs VACUUM ANALYZE there, as
 autovacuum would. `--keep` leaves the databases booked and prints their URLs;
 `--existing URL` times the queries on a ledger already booked (e.g. one a previous run
@@ -70,14 +73,24 @@ BATCH = 10_000
 IN_FINANCE = Principal(0, "bench-in-finance", "IN", frozenset({"finance"}))
 START = date(2026, 1, 1)
 PAIRS = (("RU", "IN", "RUB"), ("IN", "RU", "INR"))
+# A sparse party: France, in one order in SPARSE (about 0.5% of the postings), on its own
+# agreement with India, so its statement over months picks a few lines out of many.
+SPARSE = 200
+SPARSE_PAIRS = (("FR", "IN", "EUR"), ("IN", "FR", "EUR"))
+FR_FINANCE = Principal(0, "bench-fr-finance", "FR", frozenset({"finance"}))
 # A past day late in the year, when the overdue list is near its longest (over 11,000).
 BUSY_DAY = date(2026, 11, 30)
 
 
-def order_postings(order: str, rng: random.Random) -> list[Posting]:
+def order_postings(
+    order: str,
+    rng: random.Random,
+    pairs: tuple[tuple[str, str, str], ...] = PAIRS,
+    agreement: str = "in-ru-relos",
+) -> list[Posting]:
     """One order's life: one to six deliveries, then usually settled in full, one time in
     seven left partly or wholly unpaid (those feed the overdue list)."""
-    creditor, debtor, currency = PAIRS[rng.randrange(2)]
+    creditor, debtor, currency = pairs[rng.randrange(2)]
     first = START + timedelta(days=rng.randrange(300))
     postings: list[Posting] = []
     owed = 0
@@ -87,7 +100,7 @@ def order_postings(order: str, rng: random.Random) -> list[Posting]:
         postings.append(
             delivery_posting(
                 f"{order}-d{n}",
-                agreement="in-ru-relos",
+                agreement=agreement,
                 order=order,
                 supplier=creditor,
                 requester=debtor,
@@ -103,7 +116,7 @@ def order_postings(order: str, rng: random.Random) -> list[Posting]:
             postings.append(
                 settlement_posting(
                     f"{order}-s{n}",
-                    agreement="in-ru-relos",
+                    agreement=agreement,
                     order=order,
                     creditor=creditor,
                     debtor=debtor,
@@ -116,10 +129,15 @@ def order_postings(order: str, rng: random.Random) -> list[Posting]:
 
 
 def batch_postings(number: int, rng: random.Random) -> list[Posting]:
-    """About BATCH postings on fresh orders, as an import from a legacy system would bring."""
+    """About BATCH postings on fresh orders, as an import from a legacy system would bring;
+    one order in SPARSE is France's."""
     postings: list[Posting] = []
     while len(postings) < BATCH:
-        postings.extend(order_postings(f"bench-{number:04d}-{len(postings):05d}", rng))
+        order = f"bench-{number:04d}-{len(postings):05d}"
+        if rng.randrange(SPARSE) == 0:
+            postings.extend(order_postings(order, rng, SPARSE_PAIRS, "in-fr-rls"))
+        else:
+            postings.extend(order_postings(order, rng))
     return postings
 
 
@@ -294,6 +312,26 @@ def run(label: str, db: Database, args: argparse.Namespace, rows: list[list[str]
             found = statements.statement_page(session, IN_FINANCE, "IN", *week, Page(500, offset))
         return formats.statement_page_out(found).model_dump_json()
 
+    year = date(2026, 1, 1), date(2027, 1, 1)
+
+    def statement_year_page(offset: int) -> Any:
+        # Deep pages of a long period: India's statement of 2026, a page of 500 lines.
+        with db.transaction(write=False) as session:
+            found = statements.statement_page(session, IN_FINANCE, "IN", *year, Page(500, offset))
+        return formats.statement_page_out(found).model_dump_json()
+
+    months = date(2026, 3, 1), date(2026, 9, 1)
+
+    def sparse_page(offset: int = 0) -> Any:
+        # France, in about one posting in SPARSE: its statement over six months.
+        with db.transaction(write=False) as session:
+            found = statements.statement_page(session, FR_FINANCE, "FR", *months, Page(500, offset))
+        return formats.statement_page_out(found).model_dump_json()
+
+    def sparse_whole() -> Any:
+        with db.transaction(write=False) as session:
+            return statements.statement(session, FR_FINANCE, "FR", *months)
+
     with db.transaction(write=False) as session:
         entries = sum(
             int(n) for n in session.execute(text("SELECT count(*) FROM ledger_entries")).scalars()
@@ -310,6 +348,17 @@ def run(label: str, db: Database, args: argparse.Namespace, rows: list[list[str]
     last_offset = max(0, (lines[1] - 1) // 500 * 500)
     week_page = cpu_and_wall(max(3, args.samples // 5), statement_week_page)
     week_last = cpu_and_wall(max(3, args.samples // 5), lambda: statement_week_page(last_offset))
+    with db.transaction(write=False) as session:
+        year_lines = _lines(session, "IN", *year)
+        sparse_lines = _lines(session, "FR", *months)
+    deep_offset = min(200_000, max(0, year_lines - 500))
+    year_last_offset = max(0, (year_lines - 1) // 500 * 500)
+    year_deep = cpu_and_wall(max(3, args.samples // 5), lambda: statement_year_page(deep_offset))
+    year_last = cpu_and_wall(
+        max(3, args.samples // 5), lambda: statement_year_page(year_last_offset)
+    )
+    sparse_first = cpu_and_wall(max(3, args.samples // 5), sparse_page)
+    sparse_all = cpu_and_wall(max(3, args.samples // 10), sparse_whole)
     with db.transaction(write=False) as session:
         past_items = len(statements.overdue(session, SYSTEM, date(2026, 6, 1)))
         busy_items = len(statements.overdue(session, SYSTEM, BUSY_DAY))
@@ -330,8 +379,21 @@ def run(label: str, db: Database, args: argparse.Namespace, rows: list[list[str]
             f"{whole_week} ({lines[1]:,} lines)",
             week_page,
             f"{week_last} (offset {last_offset:,})",
+            f"{year_deep} (offset {deep_offset:,})",
+            f"{year_last} (offset {year_last_offset:,} of {year_lines:,})",
+            sparse_first,
+            f"{sparse_all} ({sparse_lines:,} lines)",
         ]
     )
+
+
+def _lines(session: Any, party: str, start: date, end: date) -> int:
+    """How many lines the party's statement of [start, end) has (counted from the postings)."""
+    query = text(
+        "SELECT count(*) FROM ledger_postings WHERE booked_on >= :start AND booked_on < :end"
+        " AND (creditor = :party OR debtor = :party)"
+    )
+    return int(session.execute(query, {"party": party, "start": start, "end": end}).scalar_one())
 
 
 def main() -> None:
@@ -376,12 +438,16 @@ def main() -> None:
         "statement of 2026-06-01..07 ms wall / CPU",
         "statement of 2026-06-01..07, API's first page (500) ms wall / CPU",
         "statement of 2026-06-01..07, API's last page ms wall / CPU",
+        "statement of 2026, API's page at offset 200,000 ms wall / CPU",
+        "statement of 2026, API's last page ms wall / CPU",
+        "FR (sparse) statement of 2026-03..08, API's first page ms wall / CPU",
+        "FR (sparse) statement of 2026-03..08 whole ms wall / CPU",
     ]
     for column in columns:
         table.add_column(column, justify="right")
     for row in rows:
         table.add_row(*row)
-    Console(width=200).print(table)
+    Console(width=400).print(table)
     one, five, fifteen = os.getloadavg()
     print(f"load average {one:.2f} {five:.2f} {fifteen:.2f}")
 

@@ -12,7 +12,10 @@ trips it saved. SQLite (in process, no such clauses) runs one Core insert per ta
 opens a `Batch` on the session, seeded with the event's own row; a projector's
 `write_rows` and the signed log's leaf join it instead of running, and `record` writes it
 all as one statement (the event, its projection and its leaf commit or fail together).
-A part may carry an ON CONFLICT clause (the ledger's running totals are upserts).
+A part may carry an ON CONFLICT clause (the ledger's running totals are upserts). A batch
+with more values than one statement may carry (65,535 parameters: an import of thousands
+of postings) is written one executemany per table instead, still in the event's
+transaction.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from typing import Any
 import psycopg
 from psycopg import _queries
 from sqlalchemy import Connection, Table, TextClause, bindparam, insert, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
@@ -86,10 +90,13 @@ def insert_rows(connection: Connection, parts: Sequence[Part]) -> None:
         table, rows = _rows(part)
         for row in rows:
             check_values(table, row)
-    if connection.dialect.name != "postgresql":
+    postgresql = connection.dialect.name == "postgresql"
+    if not postgresql or _parameters(parts) > _MAX_PARAMETERS:
+        # SQLite (no INSERT in WITH), or more values than one PostgreSQL statement may
+        # carry (an import of thousands of postings): one executemany per table.
         for part in parts:
             table, rows = _rows(part)
-            statement = _sqlite_upsert(part) if isinstance(part, Upsert) else insert(table)
+            statement = _upsert(part, postgresql) if isinstance(part, Upsert) else insert(table)
             connection.execute(statement, rows[0] if len(rows) == 1 else list(rows))
         return
     shape = tuple(_shape(part) for part in parts)
@@ -136,8 +143,16 @@ class _ShapeCursor(psycopg.Cursor[Any]):
     _query_cls = _ShapeQuery
 
 
-def _sqlite_upsert(part: Upsert) -> Any:
-    statement = sqlite_insert(part.table)
+# PostgreSQL's wire protocol numbers a statement's parameters in 16 bits.
+_MAX_PARAMETERS = 65_535
+
+
+def _parameters(parts: Sequence[Part]) -> int:
+    return sum(len(rows) * len(rows[0]) for _, rows in map(_rows, parts))
+
+
+def _upsert(part: Upsert, postgresql: bool) -> Any:
+    statement = (pg_insert if postgresql else sqlite_insert)(part.table)
     return statement.on_conflict_do_update(
         index_elements=list(part.key),
         set_={name: part.table.c[name] + statement.excluded[name] for name in part.adding},

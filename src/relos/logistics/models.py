@@ -195,10 +195,13 @@ class PositionRow(Base):
 
 
 class DayTotalRow(Base):
-    """The net amount booked per agreement, creditor, debtor, currency and day.
+    """The net amount booked per agreement, creditor, debtor, currency and day, and how
+    many postings it adds up.
 
     Kept in step with the postings, so a statement's opening position for any past day adds
-    up a few rows per day instead of every posting booked before it.
+    up a few rows per day instead of every posting booked before it, and a statement page
+    deep into a long period finds the day its first line falls on from the day counts
+    instead of walking every earlier line (statements.paging).
     """
 
     __tablename__ = "ledger_day_totals"
@@ -209,6 +212,7 @@ class DayTotalRow(Base):
     currency: Mapped[str] = mapped_column(String(3), primary_key=True)
     booked_on: Mapped[date] = mapped_column(Date, primary_key=True)
     amount_minor: Mapped[int] = mapped_column(BigInteger)
+    postings: Mapped[int] = mapped_column(Integer)
 
 
 # What the overdue list reads of a span besides its days (see OverdueSpanRow's indexes).

@@ -6,7 +6,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from sqlalchemy import JSON, Column, ForeignKey, Integer, MetaData, String, Table, event, select
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    event,
+    func,
+    select,
+)
 from sqlalchemy.exc import IntegrityError
 
 from relos.kit.db import Database
@@ -125,3 +136,22 @@ def test_an_upsert_adds_to_the_row_it_meets_and_a_batch_waits_for_its_event(
             key: amount for key, amount in session.execute(select(TOTALS.c.key, TOTALS.c.amount))
         }
     assert (stored["a"], stored["b"], stored["c"], stored["k29"]) == (41, 2, 20, 116)
+
+
+def test_rows_beyond_one_statements_parameters_go_one_table_at_a_time(
+    database: Database, tables: None
+) -> None:
+    """PostgreSQL numbers a statement's parameters in 16 bits: a batch with more (an import
+    of thousands of postings) is written one executemany per table, upserts adding up."""
+    parent = {"id": "p1", "end": WHEN, "detail": {}}
+    children = _children("p1", 33_000)  # 66,000 parameters
+    rows = [{"key": f"k{n}", "amount": 1} for n in range(100)]
+    totals = Upsert(TOTALS, rows, ("key",), ("amount",))
+    with database.transaction() as session:
+        insert_rows(session.connection(), [(PARENTS, [parent]), (CHILDREN, children), totals])
+    with database.transaction() as session:
+        insert_rows(session.connection(), [(CHILDREN, children), totals])
+    with database.transaction(write=False) as session:
+        count = session.scalar(select(func.count()).select_from(CHILDREN))
+        amounts = set(session.scalars(select(TOTALS.c.amount)))
+    assert (count, amounts) == (66_000, {2})

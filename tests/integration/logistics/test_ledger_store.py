@@ -5,17 +5,19 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import delete, func, select, text, update
+from alembic import command
+from sqlalchemy import delete, func, inspect, select, text, update
 from sqlalchemy.exc import DBAPIError
 from tests.integration.logistics.helpers import agreed_order, deliver, load_prices, settle
 
 from relos.access.domain import SYSTEM
 from relos.kit.db import Database
 from relos.kit.errors import RuleViolations
+from relos.kit.migrate import alembic_config, upgrade
 from relos.logistics.commands import ImportRates, RecordSettlement, ReversePosting, build
 from relos.logistics.ledger import repository
 from relos.logistics.ledger import service as ledger_service
-from relos.logistics.models import BalanceRow, EntryRow, PostingRow
+from relos.logistics.models import BalanceRow, DayTotalRow, EntryRow, PostingRow
 from relos.logistics.orders import repository as orders_repository
 from relos.logistics.rates.domain import MissingRate, rate_rows
 from relos.logistics.rates.service import import_rates
@@ -179,3 +181,49 @@ def test_overdue_from_the_store_equals_the_pure_replay_on_any_day(database: Data
             orders[0],
             orders[2],
         ]
+
+
+def _counted(database: Database) -> dict[tuple[object, ...], int]:
+    """Postings per agreement, creditor, debtor, currency and day, counted from the
+    postings themselves."""
+    keys = (
+        PostingRow.agreement_id,
+        PostingRow.creditor,
+        PostingRow.debtor,
+        PostingRow.currency,
+        PostingRow.booked_on,
+    )
+    with database.transaction(write=False) as session:
+        rows = session.execute(select(*keys, func.count()).group_by(*keys))
+        return {tuple(row[:5]): int(row[5]) for row in rows}
+
+
+def _stored_counts(database: Database) -> dict[tuple[object, ...], int]:
+    with database.transaction(write=False) as session:
+        return {
+            (t.agreement_id, t.creditor, t.debtor, t.currency, t.booked_on): t.postings
+            for t in session.scalars(select(DayTotalRow))
+        }
+
+
+def test_the_day_totals_count_postings_and_the_migration_counts_an_existing_ledger(
+    database: Database,
+) -> None:
+    load_prices(database)
+    russian = agreed_order(database)
+    indian = agreed_order(database, requesting="RU", supplying="IN", facility="INBOM")
+    deliver(database, russian, "60")
+    deliver(database, russian, "40")
+    deliver(database, indian, "5")
+    settle(database, russian, "1000000.00")
+    counted = _counted(database)
+    assert sum(counted.values()) == 4 and max(counted.values()) > 1  # a day with two
+    assert _stored_counts(database) == counted  # kept in step as they were booked
+    config = alembic_config()
+    with database.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0017_ledger_read_indexes")
+        columns = {c["name"] for c in inspect(connection).get_columns("ledger_day_totals")}
+        assert "postings" not in columns
+    upgrade(database)  # 0018 counts the postings already booked
+    assert _stored_counts(database) == counted

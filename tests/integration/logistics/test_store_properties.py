@@ -36,7 +36,7 @@ from relos.logistics.commands import (
 from relos.logistics.deliveries.service import record_delivery
 from relos.logistics.ledger import repository as ledger
 from relos.logistics.ledger import service as ledger_service
-from relos.logistics.models import BalanceRow, EntryRow, PositionRow, PostingRow
+from relos.logistics.models import BalanceRow, DayTotalRow, EntryRow, PositionRow, PostingRow
 from relos.logistics.orders import repository
 from relos.logistics.orders.service import raise_order, sign_order
 from relos.logistics.prices.parse import csv_rows
@@ -132,6 +132,23 @@ def _check(db: Database) -> None:
         for order_id in {o for o, _ in owed}:
             for line in repository.order_lines(session, order_id):
                 assert 0 <= line.delivered <= line.quantity
+        # The day totals are the postings' net amount and number per pair, currency and
+        # day (the number is what statement pages find their days by).
+        keys = (
+            PostingRow.agreement_id,
+            PostingRow.creditor,
+            PostingRow.debtor,
+            PostingRow.currency,
+            PostingRow.booked_on,
+        )
+        added = select(*keys, func.sum(PostingRow.amount_minor), func.count()).group_by(*keys)
+        assert {tuple(row[:5]): (row[5], row[6]) for row in session.execute(added)} == {
+            (t.agreement_id, t.creditor, t.debtor, t.currency, t.booked_on): (
+                t.amount_minor,
+                t.postings,
+            )
+            for t in session.scalars(select(DayTotalRow))
+        }
         # The maintained spans and day totals give what the postings themselves give, on
         # every day around the bookings and their deadlines.
         for day in (date(2026, 1, 31) + timedelta(days=n) for n in range(0, 150, 10)):

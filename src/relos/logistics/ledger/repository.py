@@ -10,6 +10,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     UnaryExpression,
+    bindparam,
     case,
     func,
     or_,
@@ -33,6 +34,7 @@ from relos.logistics.models import (
     PositionRow,
     PostingRow,
 )
+from relos.logistics.statements.paging import DayLines
 
 # A posting's own columns (not its id or recording time), read as plain rows: statements
 # and exports read thousands, and ORM objects would only be built, tracked and dropped.
@@ -155,7 +157,13 @@ def one_snapshot(session: Session) -> None:
 
 
 def statement_period(
-    session: Session, party: str, start: date, end: date, page: Page = Page()
+    session: Session,
+    party: str,
+    start: date,
+    end: date,
+    page: Page = Page(),
+    *,
+    by_party: bool = False,
 ) -> list[Any]:
     """(booked_on, ref, kind, order, creditor, debtor, currency, amount) of the party's
     postings booked in [start, end), in booking day and reference order (code point order,
@@ -163,8 +171,19 @@ def statement_period(
     (LIMIT and OFFSET in the database, after its sort).
 
     A posting's ref is unique, so (day, ref) is a total order: pages cut from it never
-    skip or repeat a line.
+    skip or repeat a line. `by_party`: the party is in few of the period's postings, so
+    SQLite reads them through the creditor and debtor indexes (`_by_party`), not by
+    walking the booking-day index past everyone else's (`_by_day`).
     """
+    dialect = session.get_bind().dialect.name
+    query = statement_query(party, start, end, page, dialect, by_party=by_party)
+    return list(connection_of(session).execute(query).all())
+
+
+def statement_query(
+    party: str, start: date, end: date, page: Page, dialect: str, *, by_party: bool = False
+) -> Select[*tuple[Any, ...]]:
+    """The query `statement_period` runs (apart, so a test can ask SQLite for its plan)."""
     query = select(
         PostingRow.booked_on,
         PostingRow.ref,
@@ -175,14 +194,36 @@ def statement_period(
         PostingRow.currency,
         PostingRow.amount_minor,
     ).where(PostingRow.booked_on >= start, PostingRow.booked_on < end)
-    dialect = session.get_bind().dialect.name
-    query = _by_day(query, party, dialect)
+    query = _by_party(query, party) if by_party else _by_day(query, party, dialect)
     query = query.order_by(PostingRow.booked_on, PostingRow.ref.collate(_BINARY[dialect]))
     if page.limit is not None:
         query = query.limit(page.limit)
     if page.offset:
         query = query.offset(page.offset)
-    return list(connection_of(session).execute(query).all())
+    return query
+
+
+def day_lines(session: Session, party: str, start: date, end: date) -> list[DayLines]:
+    """Each booking day of [start, end) with postings: how many are the party's (its
+    statement's lines that day) and how many there are in all, from the day totals'
+    counts (a few rows a day), in day order."""
+    values = {"party": party, "start": start, "end": end}
+    return [DayLines(*row) for row in connection_of(session).execute(_DAY_LINES, values)]
+
+
+# Built once: a long period has hundreds of days, and building the statement and a
+# dataclass per day cost about as much again as the database's read of the day totals.
+_MINE = or_(DayTotalRow.creditor == bindparam("party"), DayTotalRow.debtor == bindparam("party"))
+_DAY_LINES = (
+    select(
+        DayTotalRow.booked_on,
+        func.sum(case((_MINE, DayTotalRow.postings), else_=0)),
+        func.sum(DayTotalRow.postings),
+    )
+    .where(DayTotalRow.booked_on >= bindparam("start"), DayTotalRow.booked_on < bindparam("end"))
+    .group_by(DayTotalRow.booked_on)
+    .order_by(DayTotalRow.booked_on)
+)
 
 
 def positions_before(session: Session, party: str, day: date, ref: str) -> list[Any]:
@@ -226,6 +267,15 @@ def _by_day(query: AnySelect, party: str, dialect: str) -> AnySelect:
     if dialect == "sqlite":
         creditor, debtor = _unindexed(creditor), _unindexed(debtor)
     return query.where(or_(creditor == party, debtor == party))
+
+
+def _by_party(query: AnySelect, party: str) -> AnySelect:
+    """The party's postings, read through `ix_ledger_postings_creditor` and `_debtor`
+    (creditor or debtor, then booking day): for a party in few of the period's postings
+    (statements.paging.reads_by_party), whose lines a walk of the by-day index would find
+    one in many. SQLite then reads both indexes for the period (a MULTI-INDEX OR), fetches
+    the party's rows and sorts them; PostgreSQL's planner chooses as it would anyway."""
+    return query.where(or_(PostingRow.creditor == party, PostingRow.debtor == party))
 
 
 def _unindexed(column: ColumnElement[str]) -> ColumnElement[str]:

@@ -166,11 +166,13 @@ def _balances(postings: Sequence[Posting], minors: Sequence[int]) -> Upsert:
 
 
 def _day_totals(postings: Sequence[Posting], minors: Sequence[int]) -> Upsert:
-    """The postings added to the net amount booked per pair, currency and day."""
-    deltas: dict[tuple[str, str, str, str, date], int] = {}
+    """The postings added to the net amount booked per pair, currency and day, and to the
+    number of postings booked there (a statement's lines that day, for paging)."""
+    deltas: dict[tuple[str, str, str, str, date], tuple[int, int]] = {}
     for p, minor in zip(postings, minors, strict=True):
         key = (p.agreement, p.creditor, p.debtor, p.currency, p.booked_on)
-        deltas[key] = deltas.get(key, 0) + minor
+        amount, count = deltas.get(key, (0, 0))
+        deltas[key] = (amount + minor, count + 1)
     rows = [
         {
             "agreement_id": agreement,
@@ -178,12 +180,16 @@ def _day_totals(postings: Sequence[Posting], minors: Sequence[int]) -> Upsert:
             "debtor": debtor,
             "currency": currency,
             "booked_on": booked_on,
-            "amount_minor": delta,
+            "amount_minor": amount,
+            "postings": count,
         }
-        for (agreement, creditor, debtor, currency, booked_on), delta in sorted(deltas.items())
+        for (agreement, creditor, debtor, currency, booked_on), (amount, count) in sorted(
+            deltas.items()
+        )
     ]
     pair_day = ("agreement_id", "creditor", "debtor", "currency", "booked_on")
-    return Upsert(DayTotalRow.__table__, rows, pair_day, ("amount_minor",))  # type: ignore[arg-type]
+    adding = ("amount_minor", "postings")
+    return Upsert(DayTotalRow.__table__, rows, pair_day, adding)  # type: ignore[arg-type]
 
 
 def redo_overdue_spans(

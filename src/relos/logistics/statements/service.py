@@ -22,6 +22,7 @@ from relos.logistics.ledger import repository
 from relos.logistics.ledger.service import scope as _scope
 from relos.logistics.reconcile import Export, export
 from relos.logistics.results import OverdueOut
+from relos.logistics.statements import paging
 from relos.logistics.statements.reports import (
     Statement,
     StatementPage,
@@ -108,7 +109,7 @@ def statement(
     party = _stating_party(caller, party, start, end)
     repository.one_snapshot(session)
     opening = _as_seen_by(party, repository.opening(session, party, start))
-    period = repository.statement_period(session, party, start, end)
+    period = _period_rows(session, party, start, end, Page())
     return statement_of_rows(party, start, end, opening, period)
 
 
@@ -120,12 +121,14 @@ def statement_page(
     The database sorts and cuts the lines and adds up every position: the opening and
     closing from the day totals before `start` and `end` (one read), the position
     brought forward to the page's first line from the day totals before its day and that
-    day's earlier lines. The app builds only the page's lines; a deeper page costs only
-    the database's walk past the earlier lines in the index (OFFSET).
+    day's earlier lines. The day totals' counts say on which day the page's first line
+    falls, so the lines are read from that day on, past only its earlier lines: a page
+    deep into a long period costs about what the first one does (`_period_rows`). The app
+    builds only the page's lines.
     """
     party = _stating_party(caller, party, start, end)
     repository.one_snapshot(session)
-    rows = repository.statement_period(session, party, start, end, page.probe())
+    rows = _period_rows(session, party, start, end, page.probe())
     sums = repository.opening_and_closing(session, party, start, end)
     opening = _as_seen_by(party, [row[:4] for row in sums if row[3] is not None])
     closing = _as_seen_by(party, [(*row[:3], row[4]) for row in sums])
@@ -147,6 +150,29 @@ def statement_page(
         opening=opening,
         closing=closing,
         brought_forward=brought_forward,
+    )
+
+
+def _period_rows(session: Session, party: str, start: date, end: date, page: Page) -> list[Any]:
+    """The party's lines of [start, end) that `page` asks for, as `statement_period` cuts
+    them from the whole period, read from the days that hold them only.
+
+    The party's lines per day (from the day totals) give the days the page spans and how
+    many of its lines the first of them holds before the page (paging.page_window); a
+    party in few of those days' postings is read through its own indexes
+    (paging.reads_by_party) rather than by walking them all.
+    """
+    days = repository.day_lines(session, party, start, end)
+    window = paging.page_window(days, end, page.offset, page.limit)
+    if window is None:  # past the last line
+        return []
+    return repository.statement_period(
+        session,
+        party,
+        window.first,
+        window.until,
+        Page(page.limit, window.skip),
+        by_party=paging.reads_by_party(window),
     )
 
 
