@@ -7,6 +7,7 @@ exit 2 (Typer's own); nothing a user types should end in a traceback.
 from __future__ import annotations
 
 import sys
+from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Annotated
 
@@ -15,7 +16,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError, ProgrammingError
 
 from relos import __version__
 from relos.kit.errors import InvalidInput, RelosError
-from relos.registry import parts
+from relos.registry import CLI_COMMANDS, FEATURES, feature_module
 
 app = typer.Typer(
     name="relos",
@@ -29,13 +30,23 @@ app.add_typer(db_app)
 app.add_typer(demo_app)
 
 
-@app.callback()
-def _root(
-    version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
-) -> None:
-    if version:
+def _print_version(wanted: bool) -> None:
+    if wanted:
         typer.echo(__version__)
         raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool,
+        # Eager: answered while the line is parsed, before the root asks for a command.
+        typer.Option(
+            "--version", help="Print the version.", is_eager=True, callback=_print_version
+        ),
+    ] = False,
+) -> None:
+    pass
 
 
 @db_app.command("upgrade")
@@ -181,16 +192,38 @@ def serve(
     run(host, port, workers, demo, threads)
 
 
-def _register_features() -> None:
-    for feature, module in parts("cli"):
+# The root's own commands, which need no feature's CLI.
+ROOT_COMMANDS = frozenset({"db", "demo", "serve"})
+
+
+def _register_features(only: Collection[str] | None = None) -> None:
+    """Add each feature's sub-commands to the root (only those of the `only` features)."""
+    for feature in FEATURES:
+        if only is not None and feature not in only:
+            continue
+        module = feature_module(feature, "cli")
+        if module is None:
+            continue
         sub_apps = getattr(module, "apps", None) or {feature: module.app}
         for name, sub in sub_apps.items():
             app.add_typer(sub, name=name)
 
 
+def _features_named(argv: Sequence[str]) -> set[str] | None:
+    """The features a command line needs: none for a root command, the one whose
+    sub-command it names, or None (every feature) for anything else (`--help`, a mistyped
+    command, which Typer then answers with the whole list)."""
+    # The root takes only flags (--version, --help, ...): its first word is the command.
+    command = next((word for word in argv if not word.startswith("-")), None)
+    if command in ROOT_COMMANDS or (command is None and "--version" in argv):
+        return set()
+    feature = CLI_COMMANDS.get(command or "")
+    return None if feature is None else {feature}
+
+
 def main() -> None:
     """Console-script entry point."""
-    _register_features()
+    _register_features(_features_named(sys.argv[1:]))
     try:
         app()
     except RelosError as exc:

@@ -28,6 +28,32 @@ FEATURES = (
 )
 
 
+# The `relos` sub-commands each feature's cli.py adds, so a command line imports only the
+# feature it names (a feature's CLI imports its services: all of them take seconds).
+# tests/unit/test_registry.py checks this against what the features register.
+CLI_COMMANDS = {
+    "agreements": "agreements",
+    "facilities": "facilities",
+    "platforms": "platforms",
+    "users": "access",
+    "token": "access",
+    "audit": "audit",
+    "node": "tlog",
+    "log": "tlog",
+    "deployments": "deployments",
+    "prices": "logistics",
+    "logistics": "logistics",
+    "ledger": "logistics",
+    "rates": "logistics",
+    "plan": "planning",
+    "inbox": "inbox",
+    "documents": "documents",
+    "peer": "federation",
+    "bundle": "federation",
+    "sync": "federation",
+}
+
+
 def feature_module(feature: str, part: str) -> ModuleType | None:
     """Import relos.<feature>.<part>, or None when the feature has no such part."""
     name = f"relos.{feature}.{part}"

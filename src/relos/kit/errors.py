@@ -9,6 +9,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, ClassVar
 
+# Where a problem+json `type` points: the base, then the error's slug.
+PROBLEM_TYPE_BASE = "https://relos.dev/problems/"
+
 
 @dataclass(frozen=True)
 class Violation:

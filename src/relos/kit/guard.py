@@ -31,8 +31,8 @@ from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from relos.kit.errors import RequestCancelled
-from relos.kit.problems import PROBLEM_TYPE_BASE
+# Not from relos.kit.problems: kit.db imports this module, and the CLI need not load FastAPI.
+from relos.kit.errors import PROBLEM_TYPE_BASE, RequestCancelled
 
 access_log = logging.getLogger("relos.access")
 log = logging.getLogger("relos")

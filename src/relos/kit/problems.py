@@ -12,9 +12,8 @@ from sqlalchemy.exc import DataError, StatementError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from relos.kit.errors import RelosError
+from relos.kit.errors import PROBLEM_TYPE_BASE, RelosError
 
-PROBLEM_TYPE_BASE = "https://relos.dev/problems/"
 log = logging.getLogger("relos")
 
 
